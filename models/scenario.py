@@ -1,0 +1,227 @@
+"""The scenario: policy parameters of one solve (scenario.toml, MODEL.md §2).
+
+Every key has the default MODEL.md gives, except ``quota.total`` (required),
+``farmland.region_floor`` (default: no region floor) and ``scenario.name``
+(default: the dataset folder's name). Unknown keys are errors, so a typo in
+scenario.toml or in ``--set`` never passes silently.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Scope = Literal["region", "city", "county", "none"]
+BackendName = Literal["ortools", "pulp", "highs"]
+
+#: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
+TIER_SHARE_SUM_TOLERANCE = 1e-6
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioInfo(_Section):
+    name: str | None = Field(
+        None, description="Name of the scenario; runs land in outputs/<name>/. "
+        "Default: the dataset folder's name."
+    )
+
+
+class QuotaSettings(_Section):
+    total: float = Field(
+        ..., ge=0, allow_inf_nan=False,
+        description="Q, ha: the pool of new construction-land quota (新增建设用地指标) "
+        "for 2021-2035 that the region may hand out.",
+    )
+
+
+class IntensitySettings(_Section):
+    reduction: float = Field(
+        0.40, ge=0, le=1,
+        description="τ, fraction: construction land per unit of GDP (单位GDP建设用地使用面积) "
+        "must fall by at least this share from 2020 to 2035.",
+    )
+
+
+class PerCapitaSettings(_Section):
+    floor_m2: float = Field(
+        85, ge=0, allow_inf_nan=False,
+        description="m²/person: soft lower band of per-capita urban land; counties below it "
+        "may add land to make up the shortfall (each ha short costs shortfall_penalty).",
+    )
+    cap_m2: float = Field(
+        150, gt=0, allow_inf_nan=False,
+        description="m²/person: hard upper band of per-capita urban land in 2035; new urban "
+        "land may not push a county above it.",
+    )
+    shortfall_penalty: float = Field(
+        2.0, ge=0, allow_inf_nan=False,
+        description="P_u, objective units per ha of urban land missing below the floor.",
+    )
+
+    @model_validator(mode="after")
+    def _floor_below_cap(self) -> PerCapitaSettings:
+        if self.floor_m2 > self.cap_m2:
+            raise ValueError(f"floor_m2 ({self.floor_m2}) must not exceed cap_m2 ({self.cap_m2})")
+        return self
+
+
+class FarmlandSettings(_Section):
+    region_floor: float | None = Field(
+        None, ge=0, allow_inf_nan=False,
+        description="ha: cultivated land the whole region keeps in 2035 (耕地保有量); "
+        "omit for no region floor.",
+    )
+    balance_scope: Scope = Field(
+        "region",
+        description="占补平衡: cultivated land occupied by new construction must be made up "
+        "by reclamation and reserve land within each region | city | county, or none.",
+    )
+
+
+class LinkageSettings(_Section):
+    scope: Scope = Field(
+        "region",
+        description="Where urban-rural linkage surplus indicators (增减挂钩节余指标) may be "
+        "used: anywhere in the region, only within the same city, only in the county that "
+        "reclaimed them, or none at all.",
+    )
+    same_city_cost: float = Field(
+        0.005, ge=0, allow_inf_nan=False,
+        description="c_ij, objective units per ha moved between two counties of one city.",
+    )
+    cross_city_cost: float = Field(
+        0.02, ge=0, allow_inf_nan=False,
+        description="c_ij, objective units per ha moved between counties of different cities.",
+    )
+    reclaim_cost: float = Field(
+        0.02, ge=0, allow_inf_nan=False,
+        description="c_r, objective units per ha of rural settlement land reclaimed (拆旧复垦).",
+    )
+    supplement_cost: float = Field(
+        0.01, ge=0, allow_inf_nan=False,
+        description="c_s, objective units per ha of reserve land brought into cultivation.",
+    )
+
+
+class ZoneWeights(_Section):
+    urban: float = Field(1.0, ge=0, allow_inf_nan=False,
+                         description="Weight of 城市化地区 counties.")
+    agricultural: float = Field(0.7, ge=0, allow_inf_nan=False,
+                                description="Weight of 农产品主产区 counties.")
+    ecological: float = Field(0.4, ge=0, allow_inf_nan=False,
+                              description="Weight of 重点生态功能区 counties.")
+
+
+class WeightSettings(_Section):
+    zone: ZoneWeights = Field(default_factory=ZoneWeights)
+
+
+class TierSettings(_Section):
+    shares: list[float] = Field(
+        [0.5, 0.3, 0.2],
+        description="θ_k: each county's demand is cut into tiers of these shares (sum to 1).",
+    )
+    values: list[float] = Field(
+        [1.0, 0.6, 0.3],
+        description="φ_k: value of a hectare in tier k, non-increasing, so the first "
+        "hectares of every county count more than the last ones of any single county.",
+    )
+
+    @field_validator("shares", "values")
+    @classmethod
+    def _finite_non_negative(cls, v: list[float]) -> list[float]:
+        if not v:
+            raise ValueError("needs at least one tier")
+        if any(not math.isfinite(x) or x < 0 for x in v):
+            raise ValueError("every entry must be a finite number ≥ 0")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TierSettings:
+        if len(self.shares) != len(self.values):
+            raise ValueError(
+                f"shares has {len(self.shares)} tiers but values has {len(self.values)}"
+            )
+        if abs(sum(self.shares) - 1.0) > TIER_SHARE_SUM_TOLERANCE:
+            raise ValueError(f"shares must sum to 1, got {sum(self.shares):g}")
+        if any(b > a for a, b in zip(self.values, self.values[1:], strict=False)):
+            raise ValueError("values must be non-increasing")
+        return self
+
+
+class DefaultRates(_Section):
+    occupation_rate: float = Field(
+        0.45, ge=0, le=1,
+        description="α: share of new construction land that occupies cultivated land.",
+    )
+    urban_share: float = Field(
+        0.7, ge=0, le=1, description="σ: share of new construction land that becomes urban land."
+    )
+    resettle_ratio: float = Field(
+        0.3, ge=0, le=1,
+        description="ρ: share of reclaimed rural land re-used for resettlement (安置), "
+        "so not available as a surplus indicator.",
+    )
+    reclaim_to_farmland: float = Field(
+        0.8, ge=0, le=1, description="κ: share of reclaimed land that becomes cultivated."
+    )
+
+
+class SolverSettings(_Section):
+    backend: BackendName = Field(
+        "ortools", description="Modelling layer: ortools (OR-Tools model_builder), pulp, or "
+        "highs (HiGHS's own API: prices with ranging, and conflict sets when infeasible)."
+    )
+    name: str | None = Field(
+        None, description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
+        "other solver PuLP finds installed); highs → simplex | ipm | pdlp. Default: the "
+        "backend's first (glop, cbc, simplex)."
+    )
+    time_limit_s: float = Field(
+        60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."
+    )
+
+
+class Scenario(_Section):
+    """All policy parameters of a solve, grouped as in scenario.toml."""
+
+    scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
+    quota: QuotaSettings
+    intensity: IntensitySettings = Field(default_factory=IntensitySettings)
+    per_capita: PerCapitaSettings = Field(default_factory=PerCapitaSettings)
+    farmland: FarmlandSettings = Field(default_factory=FarmlandSettings)
+    linkage: LinkageSettings = Field(default_factory=LinkageSettings)
+    weights: WeightSettings = Field(default_factory=WeightSettings)
+    tiers: TierSettings = Field(default_factory=TierSettings)
+    defaults: DefaultRates = Field(default_factory=DefaultRates)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name or "scenario"
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A copy with dotted keys replaced, e.g. ``{"quota.total": 50000}``, re-validated."""
+        data = self.model_dump()
+        for dotted, value in overrides.items():
+            apply_dotted(data, dotted, value)
+        return Scenario.model_validate(data)
+
+
+def apply_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``data[a][b] = value`` for ``dotted == "a.b"``; unknown keys raise KeyError."""
+    *path, last = dotted.split(".")
+    node = data
+    for key in path:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            raise KeyError(dotted)
+        node = child
+    if last not in node:
+        raise KeyError(dotted)
+    node[last] = value

@@ -1,0 +1,327 @@
+"""Build the LP of MODEL.md §3 from a dataset, one small function per family.
+
+Model reduction: the constraints that only bound a county's total new land A_i
+(demand, min_allocation, per_capita_cap, dev_boundary, basic_farmland) become
+bounds of one variable ``allocation[i]``; ``county_parameters`` keeps each
+family's limit in its own column, so reports still name the family that binds.
+Farmland-floor rows that cannot bind even at the upper bound are dropped.
+Everything is vectorised over counties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.inputs import RATE_COLUMNS
+from optimizer.dataset import Dataset
+from optimizer.lp import INF, LinearProgram, LPBuilder
+from optimizer.linkage import LinkageNetwork, build_network
+
+#: m² in a hectare: per-capita land (m²/person) × persons / M2_PER_HA = ha.
+M2_PER_HA = 10_000.0
+
+#: Families that only bound A_i, in the order reports list them.
+BOUND_FAMILIES: tuple[str, ...] = (
+    "demand", "min_allocation", "per_capita_cap", "dev_boundary", "basic_farmland"
+)
+#: Short symbols of the county rates (MODEL.md §3).
+RATE_SYMBOLS = {"occupation_rate": "alpha", "urban_share": "sigma",
+                "resettle_ratio": "rho", "reclaim_to_farmland": "kappa"}
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """The LP plus the tables needed to read its solution back into planner terms."""
+
+    lp: LinearProgram
+    params: pd.DataFrame  # per county, in county order (see county_parameters)
+    network: LinkageNetwork
+    dataset: Dataset
+
+
+def county_parameters(ds: Dataset) -> pd.DataFrame:
+    """Per-county coefficients of the LP: rates, weight, rooms and limits on A_i (ha)."""
+    c = ds.counties.reset_index(drop=True)
+    sc = ds.scenario
+    p = pd.DataFrame({"county_id": c["county_id"]})
+    defaults = sc.defaults.model_dump()
+    for column in RATE_COLUMNS:
+        p[RATE_SYMBOLS[column]] = c[column].fillna(defaults[column]).to_numpy(float)
+    p["weight"] = priority_weights(ds)
+    urban_pop_35 = c["urban_pop_2035"].to_numpy(float)
+    u0 = c["urban_land_2020"].to_numpy(float)
+    p["cap_room"] = np.maximum(0.0, sc.per_capita.cap_m2 * urban_pop_35 / M2_PER_HA - u0)
+    p["floor_need"] = sc.per_capita.floor_m2 * urban_pop_35 / M2_PER_HA - u0
+    p["dev_room"] = np.maximum(0.0, c["dev_boundary"].to_numpy(float) - u0)
+    p["basic_room"] = np.maximum(
+        0.0, c["cultivated_2020"].to_numpy(float) - c["basic_farmland"].to_numpy(float))
+    limits = {
+        "demand": c["demand"].to_numpy(float),
+        "per_capita_cap": _divide(p["cap_room"], p["sigma"]),
+        "dev_boundary": _divide(p["dev_room"], p["sigma"]),
+        "basic_farmland": _divide(p["basic_room"], p["alpha"]),
+    }
+    for family, limit in limits.items():
+        p[f"limit_{family}"] = limit
+    p["upper"] = np.minimum.reduce(list(limits.values()))
+    p["lower"] = c["min_allocation"].fillna(0.0).to_numpy(float)
+    return p
+
+
+def priority_weights(ds: Dataset) -> np.ndarray:
+    """w_i = zone weight × the largest weight of the county's groups (1 when in none)."""
+    c = ds.counties
+    zone_weight = c["zone"].map(ds.scenario.weights.zone.model_dump()).to_numpy(float)
+    members = ds.members.merge(ds.groups[["group_id", "weight"]], on="group_id")
+    best = members.groupby("county_id")["weight"].max()
+    group_weight = c["county_id"].map(best).fillna(1.0).to_numpy(float)
+    return zone_weight * group_weight
+
+
+def _divide(room: pd.Series, rate: pd.Series) -> np.ndarray:
+    room, rate = room.to_numpy(float), rate.to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(rate > 0, room / np.where(rate > 0, rate, 1.0), INF)
+
+
+def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
+    """The LP of MODEL.md §3 for this dataset and scenario."""
+    params = county_parameters(ds)
+    network = build_network(ds.counties, ds.scenario, ds.transfer_costs, form=linkage_form)
+    b = LPBuilder()
+    ids = params["county_id"].to_numpy(dtype=object)
+    v = define_variables(b, ds, params, network)
+    define_tier_constraints(b, ids, v)
+    define_split_constraints(b, ids, v, network)
+    define_quota_pool_constraint(b, ds, v)
+    define_surplus_constraints(b, ids, params, v, network)
+    define_per_capita_floor_constraints(b, ids, params, v)
+    define_farmland_floor_constraints(b, ds, params, v)
+    define_farmland_region_constraint(b, ds, params, v)
+    define_farmland_balance_constraints(b, ds, params, v)
+    define_intensity_constraint(b, ds, params, v)
+    define_group_constraints(b, ds, v)
+    define_hub_balance_constraints(b, network, v)
+    return Formulation(b.build(maximize=True), params, network, ds)
+
+
+def define_variables(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
+                     network: LinkageNetwork) -> dict[str, np.ndarray]:
+    """All decision variables; returns their column positions by family."""
+    c, sc = ds.counties, ds.scenario
+    ids = p["county_id"].to_numpy(dtype=object)
+    n = len(ids)
+    shares = np.asarray(sc.tiers.shares)
+    values = np.asarray(sc.tiers.values)
+    k = len(shares)
+    demand = c["demand"].to_numpy(float)
+    v = {
+        "allocation": b.add_variables("allocation", ids, p["lower"], p["upper"]),
+        # tier k of county i sits at column tier[i * K + k]
+        "tier": b.add_variables(
+            "tier", np.repeat(ids, k), 0.0, np.outer(demand, shares).ravel(),
+            np.outer(p["weight"], values).ravel(), key=np.tile(np.arange(1, k + 1), n)),
+        "quota": b.add_variables("quota", ids),
+        "reclaim": b.add_variables("reclaim", ids, 0.0, c["reclaim_potential"],
+                                   -sc.linkage.reclaim_cost),
+        "supplement": b.add_variables("supplement", ids, 0.0, c["supplement_potential"],
+                                      -sc.linkage.supplement_cost),
+    }
+    short = np.flatnonzero(p["floor_need"].to_numpy() > 0)
+    v["shortfall_pos"] = short
+    v["shortfall"] = b.add_variables("shortfall", ids[short], 0.0, INF,
+                                     -sc.per_capita.shortfall_penalty)
+    arcs = network.arcs
+    v["linkage"] = b.add_variables(
+        "linkage", network.labels[arcs["tail"].to_numpy()], 0.0, INF,
+        -arcs["cost"].to_numpy(), key=network.labels[arcs["head"].to_numpy()])
+    if _groups_with_shares(ds).any():
+        v["total"] = b.add_variables("total", ["all"])
+    return v
+
+
+def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: dict) -> None:
+    """tiers[i]: Σ_k a_ik − A_i = 0 (A_i is the county's total new land)."""
+    n = len(ids)
+    k = len(v["tier"]) // max(n, 1)
+    rows = np.concatenate([np.repeat(np.arange(n), k), np.arange(n)])
+    cols = np.concatenate([v["tier"], v["allocation"]])
+    coef = np.concatenate([np.ones(n * k), -np.ones(n)])
+    b.add_constraints("tiers", ids, rows, cols, coef, 0.0, 0.0)
+
+
+def define_split_constraints(b: LPBuilder, ids: np.ndarray, v: dict,
+                             network: LinkageNetwork) -> None:
+    """split[i]: A_i − q_i − b_i = 0, b_i = linkage indicators used by county i."""
+    n = len(ids)
+    pos = np.arange(n)
+    head = network.arcs["head"].to_numpy()
+    into_use = np.flatnonzero((head >= n) & (head < 2 * n))
+    rows = np.concatenate([pos, pos, head[into_use] - n])
+    cols = np.concatenate([v["allocation"], v["quota"], v["linkage"][into_use]])
+    coef = np.concatenate([np.ones(n), -np.ones(n), -np.ones(len(into_use))])
+    b.add_constraints("split", ids, rows, cols, coef, 0.0, 0.0)
+
+
+def define_quota_pool_constraint(b: LPBuilder, ds: Dataset, v: dict) -> None:
+    """quota_pool: Σ_i q_i ≤ Q."""
+    n = len(v["quota"])
+    b.add_constraints("quota_pool", ["region"], np.zeros(n), v["quota"], 1.0,
+                      ub=ds.scenario.quota.total)
+
+
+def define_surplus_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict,
+                               network: LinkageNetwork) -> None:
+    """surplus[i]: Σ_j x_ij − (1 − ρ_i) r_i ≤ 0: indicators come from net reclamation."""
+    if network.form == "none":
+        return
+    n = len(ids)
+    pos = np.arange(n)
+    tail = network.arcs["tail"].to_numpy()
+    from_source = np.flatnonzero(tail < n)
+    rows = np.concatenate([tail[from_source], pos])
+    cols = np.concatenate([v["linkage"][from_source], v["reclaim"]])
+    coef = np.concatenate([np.ones(len(from_source)), -(1.0 - p["rho"].to_numpy())])
+    b.add_constraints("surplus", ids, rows, cols, coef, ub=0.0)
+
+
+def define_per_capita_floor_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame,
+                                        v: dict) -> None:
+    """per_capita_floor[i] (soft): σ_i A_i + u_i ≥ floor·UP35_i/10⁴ − U0_i, where that is > 0."""
+    short = v["shortfall_pos"]
+    m = len(short)
+    rows = np.concatenate([np.arange(m), np.arange(m)])
+    cols = np.concatenate([v["allocation"][short], v["shortfall"]])
+    coef = np.concatenate([p["sigma"].to_numpy()[short], np.ones(m)])
+    b.add_constraints("per_capita_floor", ids[short], rows, cols, coef,
+                      lb=p["floor_need"].to_numpy()[short])
+
+
+def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
+                                      v: dict) -> None:
+    """farmland_floor[i]: −α_i A_i + κ_i r_i + s_i ≥ floor_i − F0_i (rows that can bind)."""
+    c = ds.counties
+    need = c["farmland_floor"].to_numpy(float) - c["cultivated_2020"].to_numpy(float)
+    alpha = p["alpha"].to_numpy()
+    worst = -alpha * np.minimum(p["upper"].to_numpy(), c["demand"].to_numpy(float))
+    keep = np.flatnonzero(worst < need)
+    _county_sum_rows(
+        b, "farmland_floor", p["county_id"].to_numpy(dtype=object)[keep], keep,
+        np.arange(len(keep)), v, alpha=-alpha, kappa=p["kappa"].to_numpy(), supplement=1.0, lb=need[keep])
+
+
+def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
+                                      v: dict) -> None:
+    """farmland_region: Σ_i F_i ≥ region_floor, i.e. Σ(−αA + κr + s) ≥ floor − Σ F0."""
+    floor = ds.scenario.farmland.region_floor
+    if floor is None:
+        return
+    n = len(p)
+    rhs = floor - ds.counties["cultivated_2020"].sum()
+    _county_sum_rows(b, "farmland_region", ["region"], np.arange(n), np.zeros(n, dtype=np.int64), v,
+                     alpha=-p["alpha"].to_numpy(), kappa=p["kappa"].to_numpy(),
+                     supplement=1.0, lb=rhs)
+
+
+def define_farmland_balance_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
+                                        v: dict) -> None:
+    """farmland_balance[unit] (占补平衡): Σ α_i A_i − Σ (κ_i r_i + s_i) ≤ 0 per scope unit."""
+    scope = ds.scenario.farmland.balance_scope
+    if scope == "none":
+        return
+    units, unit_ids = _scope_units(ds, scope)
+    _county_sum_rows(b, "farmland_balance", unit_ids, np.arange(len(p)), units, v, alpha=p["alpha"].to_numpy(),
+                     kappa=-p["kappa"].to_numpy(), supplement=-1.0, ub=0.0)
+
+
+def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
+    """intensity: Σ C_i ≤ (1 − τ)·(Σ C0 / Σ GDP20)·Σ GDP35, C_i = C0_i + A_i − (1 − ρ_i) r_i."""
+    c = ds.counties
+    limit = intensity_limit(ds)
+    if limit is None:
+        return
+    n = len(p)
+    rows = np.zeros(2 * n, dtype=np.int64)
+    cols = np.concatenate([v["allocation"], v["reclaim"]])
+    coef = np.concatenate([np.ones(n), -(1.0 - p["rho"].to_numpy())])
+    b.add_constraints("intensity", ["region"], rows, cols, coef,
+                      ub=limit - c["construction_land_2020"].sum())
+
+
+def intensity_limit(ds: Dataset) -> float | None:
+    """The most construction land (ha) allowed in 2035 by the intensity target, or None."""
+    c = ds.counties
+    gdp_2020 = c["gdp_2020"].sum()
+    if gdp_2020 <= 0:
+        return None
+    per_gdp_2020 = c["construction_land_2020"].sum() / gdp_2020
+    return (1.0 - ds.scenario.intensity.reduction) * per_gdp_2020 * c["gdp_2035"].sum()
+
+
+def define_group_constraints(b: LPBuilder, ds: Dataset, v: dict) -> None:
+    """group_min[g] / group_max[g]: members' Σ A_i against a share of the total T = Σ A_i."""
+    if "total" not in v:
+        return
+    n = len(v["allocation"])
+    total = v["total"][0]
+    b.add_constraints("total_allocation", ["all"], np.zeros(n + 1),
+                      np.append(v["allocation"], total), np.append(np.ones(n), -1.0), 0.0, 0.0)
+    county_pos = pd.Series(np.arange(n), index=ds.counties["county_id"].to_numpy())
+    for family, column, bound in (("group_min", "min_share", "lb"),
+                                  ("group_max", "max_share", "ub")):
+        groups = ds.groups[ds.groups[column].notna()].reset_index(drop=True)
+        if groups.empty:
+            continue
+        members = ds.members.merge(groups[["group_id"]].reset_index(), on="group_id")
+        g = len(groups)
+        rows = np.concatenate([members["index"].to_numpy(), np.arange(g)])
+        cols = np.concatenate([v["allocation"][county_pos[members["county_id"]].to_numpy()],
+                               np.full(g, total)])
+        coef = np.concatenate([np.ones(len(members)), -groups[column].to_numpy(float)])
+        b.add_constraints(family, groups["group_id"], rows, cols, coef, **{bound: 0.0})
+
+
+def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: dict) -> None:
+    """hub_balance[h]: what enters a linkage hub leaves it."""
+    hubs = network.hub_nodes
+    if len(hubs) == 0:
+        return
+    first = hubs[0]
+    tail, head = network.arcs["tail"].to_numpy(), network.arcs["head"].to_numpy()
+    into, out_of = np.flatnonzero(head >= first), np.flatnonzero(tail >= first)
+    rows = np.concatenate([head[into] - first, tail[out_of] - first])
+    cols = np.concatenate([v["linkage"][into], v["linkage"][out_of]])
+    coef = np.concatenate([np.ones(len(into)), -np.ones(len(out_of))])
+    b.add_constraints("hub_balance", network.labels[hubs], rows, cols, coef, 0.0, 0.0)
+
+
+def _groups_with_shares(ds: Dataset) -> pd.Series:
+    return ds.groups["min_share"].notna() | ds.groups["max_share"].notna()
+
+
+def _scope_units(ds: Dataset, scope: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which scope unit (region, city or county) each county balances in."""
+    c = ds.counties
+    if scope == "region":
+        return np.zeros(len(c), dtype=np.int64), np.array(["region"], dtype=object)
+    key = c["city"] if scope == "city" else c["county_id"]
+    codes, uniques = pd.factorize(key, sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _county_sum_rows(b: LPBuilder, family: str, row_ids, pos: np.ndarray, rows: np.ndarray,
+                     v: dict, *, alpha: np.ndarray, kappa: np.ndarray, supplement: float,
+                     lb: np.ndarray | float = -INF, ub: np.ndarray | float = INF) -> None:
+    """Rows summing alpha·A_i + kappa·r_i + supplement·s_i over counties ``pos``.
+
+    County ``pos[m]`` enters row ``rows[m]``; ``alpha`` and ``kappa`` are per county
+    (all counties, in county order).
+    """
+    alpha, kappa = np.asarray(alpha)[pos], np.asarray(kappa)[pos]
+    b.add_constraints(
+        family, row_ids, np.concatenate([rows, rows, rows]),
+        np.concatenate([v["allocation"][pos], v["reclaim"][pos], v["supplement"][pos]]),
+        np.concatenate([alpha, kappa, np.full(len(pos), supplement)]), lb, ub)

@@ -1,0 +1,38 @@
+"""The validated dataset: the tables every later stage (build, solve, report) reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from models.scenario import Scenario
+from optimizer.problems import Problem
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset (MODEL.md §2).
+
+    Tables use the English column names of MODEL.md and are sorted by their ids,
+    so that everything built from them is deterministic:
+
+    - ``counties``: one row per county, ``county_id`` as text, numbers as float;
+      the four rate columns hold NaN where the scenario default applies.
+    - ``groups``: ``group_id, name, kind, weight, min_share, max_share`` (NaN = none).
+    - ``members``: ``group_id, county_id``.
+    - ``transfer_costs``: ``from_id, to_id, cost`` or None when the file is absent.
+    """
+
+    counties: pd.DataFrame
+    groups: pd.DataFrame
+    members: pd.DataFrame
+    scenario: Scenario
+    transfer_costs: pd.DataFrame | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    source: Path | None = None
+
+    def with_scenario(self, scenario: Scenario) -> Dataset:
+        """The same data under another scenario (overrides, comparisons)."""
+        return replace(self, scenario=scenario)

@@ -1,0 +1,165 @@
+"""A solver-neutral linear program in sparse form, assembled block by block.
+
+Each variable family and each constraint family is added as one vectorised block
+(numpy arrays for keys, bounds and coefficients), never one Python object per
+variable or row. ``LinearProgram`` is what every backend reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class LinearProgram:
+    """maximise c·x subject to row_lb ≤ A·x ≤ row_ub and col_lb ≤ x ≤ col_ub.
+
+    ``variables`` and ``constraints`` are tables keyed by family and id, in
+    the order of the matrix columns and rows; ``cols[family]`` and
+    ``rows[family]`` give each family's positions (contiguous ranges).
+    """
+
+    variables: pd.DataFrame  # family, id, key, lb, ub, obj
+    constraints: pd.DataFrame  # family, id, lb, ub
+    matrix: sp.csr_matrix
+    cols: dict[str, np.ndarray]
+    rows: dict[str, np.ndarray]
+    maximize: bool = True
+
+    @property
+    def col_lb(self) -> np.ndarray:
+        return self.variables["lb"].to_numpy(float)
+
+    @property
+    def col_ub(self) -> np.ndarray:
+        return self.variables["ub"].to_numpy(float)
+
+    @property
+    def objective(self) -> np.ndarray:
+        return self.variables["obj"].to_numpy(float)
+
+    @property
+    def row_lb(self) -> np.ndarray:
+        return self.constraints["lb"].to_numpy(float)
+
+    @property
+    def row_ub(self) -> np.ndarray:
+        return self.constraints["ub"].to_numpy(float)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    @property
+    def nnz(self) -> int:
+        return int(self.matrix.nnz)
+
+    def variable_names(self) -> np.ndarray:
+        """Readable names like ``quota[140105]`` or ``tier[140105,2]`` (for LP files, PuLP)."""
+        v = self.variables
+        key = v["key"].astype(str)
+        inner = np.where(key == "", v["id"].astype(str), v["id"].astype(str) + "," + key)
+        return (v["family"].astype(str) + "[" + inner + "]").to_numpy()
+
+    def constraint_names(self) -> np.ndarray:
+        c = self.constraints
+        return (c["family"].astype(str) + "[" + c["id"].astype(str) + "]").to_numpy()
+
+
+@dataclass
+class LPBuilder:
+    """Collects variable and constraint blocks, then assembles the CSR matrix once."""
+
+    _var_blocks: list[pd.DataFrame] = field(default_factory=list)
+    _row_blocks: list[pd.DataFrame] = field(default_factory=list)
+    _entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    _cols: dict[str, np.ndarray] = field(default_factory=dict)
+    _rows: dict[str, np.ndarray] = field(default_factory=dict)
+    n_cols: int = 0
+    n_rows: int = 0
+
+    def add_variables(
+        self,
+        family: str,
+        ids: np.ndarray | pd.Index | list,
+        lb: np.ndarray | float = 0.0,
+        ub: np.ndarray | float = INF,
+        obj: np.ndarray | float = 0.0,
+        key: np.ndarray | list | str = "",
+    ) -> np.ndarray:
+        """Add one variable per id; returns their column positions."""
+        ids = np.asarray(ids, dtype=object)
+        n = len(ids)
+        block = pd.DataFrame({
+            "family": family,
+            "id": ids,
+            "key": np.broadcast_to(np.asarray(key, dtype=object), n),
+            "lb": np.broadcast_to(np.asarray(lb, dtype=float), n),
+            "ub": np.broadcast_to(np.asarray(ub, dtype=float), n),
+            "obj": np.broadcast_to(np.asarray(obj, dtype=float), n),
+        })
+        positions = np.arange(self.n_cols, self.n_cols + n)
+        self._var_blocks.append(block)
+        self._cols[family] = np.concatenate([self._cols.get(family, positions[:0]), positions])
+        self.n_cols += n
+        return positions
+
+    def add_constraints(
+        self,
+        family: str,
+        ids: np.ndarray | pd.Index | list,
+        row: np.ndarray,
+        col: np.ndarray,
+        coef: np.ndarray,
+        lb: np.ndarray | float = -INF,
+        ub: np.ndarray | float = INF,
+    ) -> np.ndarray:
+        """Add one row per id; ``row`` indexes into ``ids`` (0-based within this block)."""
+        ids = np.asarray(ids, dtype=object)
+        n = len(ids)
+        block = pd.DataFrame({
+            "family": family,
+            "id": ids,
+            "lb": np.broadcast_to(np.asarray(lb, dtype=float), n),
+            "ub": np.broadcast_to(np.asarray(ub, dtype=float), n),
+        })
+        positions = np.arange(self.n_rows, self.n_rows + n)
+        self._row_blocks.append(block)
+        self._entries.append((
+            np.asarray(row, dtype=np.int64) + self.n_rows,
+            np.asarray(col, dtype=np.int64),
+            np.broadcast_to(np.asarray(coef, dtype=float), len(row)),
+        ))
+        self._rows[family] = np.concatenate([self._rows.get(family, positions[:0]), positions])
+        self.n_rows += n
+        return positions
+
+    def build(self, maximize: bool = True) -> LinearProgram:
+        variables = _concat(self._var_blocks, ["family", "id", "key", "lb", "ub", "obj"])
+        constraints = _concat(self._row_blocks, ["family", "id", "lb", "ub"])
+        if self._entries:
+            r = np.concatenate([e[0] for e in self._entries])
+            c = np.concatenate([e[1] for e in self._entries])
+            v = np.concatenate([e[2] for e in self._entries])
+        else:
+            r = c = np.zeros(0, dtype=np.int64)
+            v = np.zeros(0)
+        matrix = sp.csr_matrix((v, (r, c)), shape=(self.n_rows, self.n_cols))
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        return LinearProgram(variables, constraints, matrix, dict(self._cols), dict(self._rows),
+                             maximize)
+
+
+def _concat(blocks: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not blocks:
+        return pd.DataFrame({c: [] for c in columns})
+    table = pd.concat(blocks, ignore_index=True)
+    table["family"] = table["family"].astype("category")
+    return table

@@ -1,0 +1,55 @@
+"""Problems found in input data: errors stop a solve, warnings are reported with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the input, located as a planner would look for it.
+
+    ``row`` is the row number a spreadsheet shows (the header is row 1), or None
+    when the problem is about a whole file or table.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        if self.value is not None:
+            where += f" = {self.value!r}"
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value if self.value is None else str(self.value)
+        return {"file": self.file, "row": self.row, "column": self.column, "value": value,
+                "message": self.message, "severity": str(self.severity)}
+
+
+class DataError(Exception):
+    """The dataset cannot be used; ``problems`` lists every error found (all at once)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(Exception):
+    """The request itself is wrong: missing folder, unknown option or backend."""

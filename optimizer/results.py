@@ -1,0 +1,385 @@
+"""Read a solution back into planner tables keyed like the inputs (MODEL.md §4).
+
+Everything is vectorised over counties. Binding constraints are found from the
+solution itself (activity at a bound, within ``BIND_TOL``), so they are named
+even by backends that give no prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.results import LPSize, Status, Summary
+from optimizer.backends.base import Solution
+from optimizer.build import BOUND_FAMILIES, M2_PER_HA, Formulation, intensity_limit
+from optimizer.linkage import county_to_county_flows
+
+#: A constraint binds when its slack is below this, relative to max(1, |bound|).
+BIND_TOL = 1e-6
+#: Flows smaller than this (ha) are solver round-off, not transfers.
+FLOW_TOL = 1e-6
+
+#: Constraint families reported with a price whenever the solver gives prices.
+REGION_FAMILIES = ("quota_pool", "intensity", "farmland_region", "farmland_balance")
+#: Row families whose binding rows are listed in ``binding`` and priced.
+PRICED_ROW_FAMILIES = (*REGION_FAMILIES, "farmland_floor", "per_capita_floor",
+                       "group_min", "group_max")
+
+
+@dataclass
+class Result:
+    """Everything a solve reports: tables keyed like the inputs, and a summary."""
+
+    summary: Summary
+    counties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    marginals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    formulation: Formulation | None = None
+    solution: Solution | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.summary.status
+
+    @property
+    def objective(self) -> float | None:
+        return self.summary.objective
+
+
+def lp_size(f: Formulation) -> LPSize:
+    rows, cols = f.lp.shape
+    return LPSize(rows=rows, cols=cols, nnz=f.lp.nnz)
+
+
+def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """allocation.csv: every variable and derived quantity per county."""
+    lp, p, c = f.lp, f.params, f.dataset.counties.reset_index(drop=True)
+    n = len(p)
+    alloc = x[lp.cols["allocation"]]
+    tiers = x[lp.cols["tier"]].reshape(n, -1) if n else np.zeros((0, 1))
+    shortfall = np.zeros(n)
+    shortfall[_shortfall_positions(f)] = x[lp.cols["shortfall"]]
+    pairs = pair_flows(f, x)
+    self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
+    others = pairs[pairs["from_pos"] != pairs["to_pos"]]
+    linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
+    linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
+    linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
+    reclaimed = x[lp.cols["reclaim"]]
+    supplemented = x[lp.cols["supplement"]]
+    u0 = c["urban_land_2020"].to_numpy(float)
+    urban_2035 = u0 + p["sigma"].to_numpy() * alloc
+    demand = c["demand"].to_numpy(float)
+    t = pd.DataFrame({
+        "county_id": c["county_id"], "name": c["name"], "city": c["city"], "zone": c["zone"],
+        "weight": p["weight"], "demand": demand,
+        "quota": x[lp.cols["quota"]], "linkage_in": linkage_in, "linkage_out": linkage_out,
+        "linkage_self": linkage_self, "allocation": alloc,
+        "satisfaction": np.divide(alloc, demand, out=np.full(n, np.nan), where=demand > 0),
+        "reclaimed": reclaimed, "supplemented": supplemented, "shortfall": shortfall,
+        "urban_land_2020": u0, "urban_land_2035": urban_2035,
+        "per_capita_2020": _per_capita(u0, c["urban_pop_2020"].to_numpy(float)),
+        "per_capita_2035": _per_capita(urban_2035, c["urban_pop_2035"].to_numpy(float)),
+        "cultivated_2020": c["cultivated_2020"].to_numpy(float),
+        "cultivated_2035": c["cultivated_2020"].to_numpy(float)
+        - p["alpha"].to_numpy() * alloc + p["kappa"].to_numpy() * reclaimed + supplemented,
+        "construction_land_2020": c["construction_land_2020"].to_numpy(float),
+        "construction_land_2035": c["construction_land_2020"].to_numpy(float) + alloc
+        - (1 - p["rho"].to_numpy()) * reclaimed,
+    })
+    for k in range(tiers.shape[1]):
+        t[f"tier_{k + 1}"] = tiers[:, k]
+    t["binding"] = binding_labels(f, x)
+    return t
+
+
+def _per_capita(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
+    return np.divide(land_ha * M2_PER_HA, people, out=np.full(len(people), np.nan),
+                     where=people > 0)
+
+
+def _shortfall_positions(f: Formulation) -> np.ndarray:
+    return np.flatnonzero(f.params["floor_need"].to_numpy() > 0)
+
+
+def pair_flows(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """Linkage indicators per (from, to) county position, self-use included."""
+    flow = x[f.lp.cols["linkage"]]
+    pairs = county_to_county_flows(f.network, flow)
+    return pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
+
+
+def _tolerance(bound: np.ndarray) -> np.ndarray:
+    return BIND_TOL * np.maximum(1.0, np.abs(bound))
+
+
+def row_sides(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every row: is it at its upper bound, at its lower bound (inequalities only)."""
+    lp = f.lp
+    activity = lp.matrix @ x
+    lb, ub = lp.row_lb, lp.row_ub
+    inequality = lb != ub
+    with np.errstate(invalid="ignore"):
+        at_ub = inequality & np.isfinite(ub) & (activity >= ub - _tolerance(ub))
+        at_lb = inequality & np.isfinite(lb) & (activity <= lb + _tolerance(lb))
+    return at_ub, at_lb
+
+
+def allocation_bound_families(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """Per county and bound family: does that family hold A_i at its limit?"""
+    p = f.params
+    alloc = x[f.lp.cols["allocation"]]
+    at = {}
+    for family in BOUND_FAMILIES:
+        if family == "min_allocation":
+            lower = p["lower"].to_numpy()
+            at[family] = (lower > 0) & (alloc <= lower + _tolerance(lower))
+        else:
+            limit = p[f"limit_{family}"].to_numpy()
+            with np.errstate(invalid="ignore"):
+                at[family] = np.isfinite(limit) & (alloc >= limit - _tolerance(limit))
+    return pd.DataFrame(at)
+
+
+def binding_labels(f: Formulation, x: np.ndarray) -> list[str]:
+    """``;``-separated binding constraint families per county, in a fixed order."""
+    n = len(f.params)
+    flags = allocation_bound_families(f, x)
+    at_ub, at_lb = row_sides(f, x)
+    rows = f.lp.rows
+    c = f.dataset.counties
+    for family in ("farmland_floor", "per_capita_floor"):
+        positions = rows.get(family, np.zeros(0, dtype=np.int64))
+        on = np.zeros(n, dtype=bool)
+        county_pos = pd.Index(c["county_id"]).get_indexer(
+            f.lp.constraints["id"].to_numpy()[positions])
+        on[county_pos] = at_lb[positions] | at_ub[positions]
+        flags[family] = on
+    # A per-capita floor "binds" only when land is actually short of it.
+    shortfall = np.zeros(n)
+    shortfall[_shortfall_positions(f)] = x[f.lp.cols["shortfall"]]
+    flags["per_capita_floor"] = shortfall > FLOW_TOL
+    for family, column, var in (("reclaim_potential", "reclaim_potential", "reclaim"),
+                                ("supplement_potential", "supplement_potential", "supplement")):
+        potential = c[column].to_numpy(float)
+        flags[family] = (potential > 0) & (x[f.lp.cols[var]] >= potential - _tolerance(potential))
+    names = np.array(flags.columns, dtype=object)
+    matrix = flags.to_numpy()
+    return [";".join(names[row]) for row in matrix]
+
+
+def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
+    """groups.csv: each group's total, its share of all new land, and its bound status."""
+    ds = f.dataset
+    g = ds.groups.reset_index(drop=True)
+    alloc = county.set_index("county_id")["allocation"]
+    members = ds.members.assign(allocation=ds.members["county_id"].map(alloc).to_numpy())
+    totals = members.groupby("group_id")["allocation"].agg(["sum", "size"])
+    grand = float(county["allocation"].sum())
+    allocation = g["group_id"].map(totals["sum"]).fillna(0.0).to_numpy(float)
+    share = allocation / grand if grand > 0 else np.zeros(len(g))
+    tol = _tolerance(np.ones(len(g)))
+    min_share, max_share = g["min_share"].to_numpy(float), g["max_share"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        at_min = np.isfinite(min_share) & (share <= min_share + tol)
+        at_max = np.isfinite(max_share) & (share >= max_share - tol)
+    bound = np.where(at_min, "min_share", np.where(at_max, "max_share", ""))
+    return pd.DataFrame({
+        "group_id": g["group_id"], "name": g["name"], "kind": g["kind"], "weight": g["weight"],
+        "members": g["group_id"].map(totals["size"]).fillna(0).astype(int).to_numpy(),
+        "allocation": allocation, "share": share, "min_share": min_share,
+        "max_share": max_share, "bound": bound,
+    })
+
+
+def flow_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """flows.csv: x_ij > 0 for i ≠ j, with names, cities and the cost paid."""
+    pairs = pair_flows(f, x)
+    pairs = pairs[pairs["from_pos"] != pairs["to_pos"]]
+    c = f.dataset.counties.reset_index(drop=True)
+    src, dst = pairs["from_pos"].to_numpy(), pairs["to_pos"].to_numpy()
+    link = f.dataset.scenario.linkage
+    same_city = c["city"].to_numpy()[src] == c["city"].to_numpy()[dst]
+    if f.dataset.transfer_costs is not None:
+        costs = f.dataset.transfer_costs.set_index(["from_id", "to_id"])["cost"]
+        keys = pd.MultiIndex.from_arrays([c["county_id"].to_numpy()[src],
+                                          c["county_id"].to_numpy()[dst]])
+        cost = costs.reindex(keys).to_numpy(float)
+    else:
+        cost = np.where(same_city, link.same_city_cost, link.cross_city_cost)
+    return pd.DataFrame({
+        "from_id": c["county_id"].to_numpy()[src], "to_id": c["county_id"].to_numpy()[dst],
+        "amount": pairs["amount"].to_numpy(),
+        "from_name": c["name"].to_numpy()[src], "to_name": c["name"].to_numpy()[dst],
+        "from_city": c["city"].to_numpy()[src], "to_city": c["city"].to_numpy()[dst],
+        "cost": cost,
+    }).sort_values(["amount", "from_id", "to_id"], ascending=[False, True, True],
+                   kind="stable").reset_index(drop=True)
+
+
+def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
+    """targets.csv: each plan target with its value, limit and whether it is met."""
+    ds, sc = f.dataset, f.dataset.scenario
+    c = ds.counties
+    p = f.params
+    rows: list[tuple[str, float, float, bool, str]] = []
+    used = float(county["quota"].sum())
+    q = sc.quota.total
+    rows.append(("quota_pool", used, q, used <= q + _tol(q), "ha of quota used ≤ pool"))
+    limit = intensity_limit(ds)
+    if limit is not None:
+        base = c["construction_land_2020"].sum() / c["gdp_2020"].sum()
+        gdp35 = c["gdp_2035"].sum()
+        achieved = 1 - (county["construction_land_2035"].sum() / gdp35) / base if gdp35 else 0
+        tau = sc.intensity.reduction
+        rows.append(("intensity_reduction", achieved, tau, achieved >= tau - BIND_TOL,
+                     "fall of construction land per 亿元 GDP, 2020 → 2035 ≥ τ"))
+    cultivated = float(county["cultivated_2035"].sum())
+    floor = sc.farmland.region_floor
+    rows.append(("farmland_region", cultivated, np.nan if floor is None else floor,
+                 True if floor is None else cultivated >= floor - _tol(floor),
+                 "ha cultivated in 2035 ≥ region floor (耕地保有量)"))
+    county_floor = c["farmland_floor"].to_numpy(float)
+    county_floor_ok = county["cultivated_2035"] >= county_floor - _tolerance(county_floor)
+    rows.append(("farmland_floor_counties", float(county_floor_ok.sum()), float(len(c)),
+                 bool(county_floor_ok.all()), "counties keeping their own farmland floor"))
+    balance = _balance_margin(f, county)
+    rows.append(("farmland_balance", balance, 0.0, balance >= -BIND_TOL * max(1.0, used),
+                 "ha made up − ha occupied (占补平衡), tightest scope unit"))
+    sigma_a = p["sigma"].to_numpy() * county["allocation"].to_numpy()
+    over = sigma_a > p["cap_room"].to_numpy() + _tolerance(p["cap_room"].to_numpy())
+    rows.append(("per_capita_cap_counties", float(over.sum()), 0.0, not over.any(),
+                 f"counties whose new urban land passes {sc.per_capita.cap_m2:g} m²/person"))
+    shortfall = float(county["shortfall"].sum())
+    rows.append(("per_capita_floor_shortfall", shortfall, 0.0, shortfall <= FLOW_TOL,
+                 f"ha of urban land short of {sc.per_capita.floor_m2:g} m²/person (soft)"))
+    urban = float(county["urban_land_2035"].sum())
+    boundary = float(c["dev_boundary"].sum())
+    rows.append(("dev_boundary", urban, boundary, urban <= boundary + _tol(boundary),
+                 "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)"))
+    return pd.DataFrame(rows, columns=["target", "value", "limit", "met", "meaning"])
+
+
+def _tol(bound: float) -> float:
+    return BIND_TOL * max(1.0, abs(bound))
+
+
+def _balance_margin(f: Formulation, county: pd.DataFrame) -> float:
+    """Smallest (made up − occupied) over the balance scope units, ha."""
+    scope = f.dataset.scenario.farmland.balance_scope
+    p = f.params
+    made_up = p["kappa"].to_numpy() * county["reclaimed"].to_numpy() + county["supplemented"]
+    occupied = p["alpha"].to_numpy() * county["allocation"].to_numpy()
+    net = pd.Series((made_up - occupied).to_numpy())
+    if scope in ("none", "region"):
+        return float(net.sum())
+    key = county["city"] if scope == "city" else county["county_id"]
+    return float(net.groupby(key.to_numpy()).sum().min())
+
+
+def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
+    """Prices of the region targets and of every binding county or group constraint.
+
+    ``value`` is the change of Z per unit relaxation of the constraint (≥ 0 for a
+    maximisation), in objective units per ha of the constraint's own quantity.
+    """
+    columns = ["family", "id", "name", "value", "unit", "relaxation"]
+    if solution.row_duals is None or solution.x is None:
+        return pd.DataFrame(columns=columns)
+    x = solution.x
+    lp = f.lp
+    at_ub, at_lb = row_sides(f, x)
+    names = _display_names(f)
+    frames = []
+    for family in PRICED_ROW_FAMILIES:
+        pos = lp.rows.get(family)
+        if pos is None or len(pos) == 0:
+            continue
+        dual = solution.row_duals[pos]
+        keep = np.ones(len(pos), bool) if family in REGION_FAMILIES else (
+            at_ub[pos] | at_lb[pos])
+        value = np.where(at_lb[pos] & ~at_ub[pos], -dual, dual)
+        ids = lp.constraints["id"].to_numpy()[pos]
+        frames.append(pd.DataFrame({
+            "family": family, "id": ids[keep],
+            "name": pd.Series(ids[keep]).map(names).fillna(pd.Series(ids[keep])).to_numpy(),
+            "value": value[keep], "unit": "per ha", "relaxation": _RELAXATION[family],
+        }))
+    frames.append(_bound_marginals(f, solution, names))
+    table = pd.concat([fr for fr in frames if not fr.empty], ignore_index=True)
+    table["value"] = table["value"].where(table["value"].abs() > 1e-12, 0.0)
+    return table.reindex(columns=columns)
+
+
+_RELAXATION = {
+    "quota_pool": "one more ha in the quota pool",
+    "intensity": "one more ha of construction land allowed by the intensity target",
+    "farmland_region": "one ha less in the region's farmland floor",
+    "farmland_balance": "one ha less to make up under 占补平衡",
+    "farmland_floor": "one ha less in the county's farmland floor",
+    "per_capita_floor": "one ha less of urban land needed for the per-capita floor",
+    "group_min": "one point less in the group's minimum share, per ha of total new land",
+    "group_max": "one point more in the group's maximum share, per ha of total new land",
+    "per_capita_cap": "one more ha of urban-land room under the per-capita cap",
+    "dev_boundary": "one more ha inside the development boundary",
+    "basic_farmland": "one more ha of cultivated land outside basic farmland",
+    "min_allocation": "one ha less of guaranteed minimum",
+}
+
+
+def _bound_marginals(f: Formulation, solution: Solution, names: dict) -> pd.DataFrame:
+    """Prices of the county families that are bounds of allocation[i], per ha of their rhs."""
+    x, p = solution.x, f.params
+    reduced = solution.col_duals[f.lp.cols["allocation"]]
+    flags = allocation_bound_families(f, x)
+    ids = p["county_id"].to_numpy()
+    # dZ per ha of the family's own right-hand side: the A-bound price × dA/d(rhs).
+    per_rhs = {
+        "per_capita_cap": _safe_div(reduced, p["sigma"].to_numpy()),
+        "dev_boundary": _safe_div(reduced, p["sigma"].to_numpy()),
+        "basic_farmland": _safe_div(reduced, p["alpha"].to_numpy()),
+        "min_allocation": -reduced,
+    }
+    frames = [
+        pd.DataFrame({"family": family, "id": ids[flags[family]],
+                      "name": [names.get(i, i) for i in ids[flags[family]]],
+                      "value": value[flags[family].to_numpy()], "unit": "per ha",
+                      "relaxation": _RELAXATION[family]})
+        for family, value in per_rhs.items() if flags[family].any()
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
+
+
+def _display_names(f: Formulation) -> dict:
+    ds = f.dataset
+    names = dict(zip(ds.counties["county_id"], ds.counties["name"], strict=True))
+    names.update(zip(ds.groups["group_id"], ds.groups["name"], strict=True))
+    names["region"] = "region"
+    return names
+
+
+def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dict:
+    """The totals a planner reads first, with units in the keys."""
+    t = targets.set_index("target")["value"]
+    return {
+        "quota_pool_ha": f.dataset.scenario.quota.total,
+        "quota_used_ha": float(county["quota"].sum()),
+        "demand_ha": float(county["demand"].sum()),
+        "allocation_ha": float(county["allocation"].sum()),
+        "linkage_used_ha": float(county["linkage_in"].sum()),
+        "linkage_transferred_ha": float(county["linkage_out"].sum()),
+        "reclaimed_ha": float(county["reclaimed"].sum()),
+        "supplemented_ha": float(county["supplemented"].sum()),
+        "intensity_reduction": float(t.get("intensity_reduction", np.nan)),
+        "cultivated_2035_ha": float(county["cultivated_2035"].sum()),
+        "shortfall_ha": float(county["shortfall"].sum()),
+    }
