@@ -1,0 +1,583 @@
+"""Reading a dataset folder (MODEL.md §2) into a validated :class:`Dataset`.
+
+What a planner exports from Excel is accepted as it comes: UTF-8 with or
+without BOM or GB18030/GBK, English or Chinese headers (with a unit in
+parentheses), full-width digits, thousands separators. Everything wrong with
+the data is collected and raised at once as a :class:`DataError`; a wrong
+request (no such folder) is a :class:`UsageError`. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import csv
+import difflib
+import io
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from models.inputs import ZONES
+from models.scenario import Scenario
+from optimizer import validate as v
+from optimizer.dataset import Dataset
+from optimizer.problems import DataError, Problem, Severity, UsageError
+
+#: Accepted headers besides the English column names, per file: alias → column.
+#: docs/inputs.md reproduces this table (a test keeps them in step).
+HEADER_ALIASES: dict[str, dict[str, str]] = {
+    "counties.csv": {
+        "县级单元代码": "county_id",
+        "行政区划代码": "county_id",
+        "县代码": "county_id",
+        "区划代码": "county_id",
+        "adcode": "county_id",
+        "名称": "name",
+        "县名": "name",
+        "县区名称": "name",
+        "县级单元名称": "name",
+        "市": "city",
+        "地级市": "city",
+        "所属市": "city",
+        "主体功能区": "zone",
+        "常住人口": "pop_2020",
+        "常住人口2020": "pop_2020",
+        "城镇人口2020": "urban_pop_2020",
+        "城镇人口2035": "urban_pop_2035",
+        "GDP2020": "gdp_2020",
+        "地区生产总值2020": "gdp_2020",
+        "GDP2035": "gdp_2035",
+        "地区生产总值2035": "gdp_2035",
+        "建设用地2020": "construction_land_2020",
+        "城镇建设用地2020": "urban_land_2020",
+        "村庄建设用地2020": "rural_settlement_2020",
+        "耕地2020": "cultivated_2020",
+        "耕地面积": "cultivated_2020",
+        "耕地保有量": "farmland_floor",
+        "永久基本农田": "basic_farmland",
+        "城镇开发边界": "dev_boundary",
+        "新增建设用地需求": "demand",
+        "需求": "demand",
+        "保障下限": "min_allocation",
+        "最低分配": "min_allocation",
+        "拆旧潜力": "reclaim_potential",
+        "增减挂钩潜力": "reclaim_potential",
+        "耕地后备资源": "supplement_potential",
+        "占用耕地比例": "occupation_rate",
+        "城镇用地比例": "urban_share",
+        "安置比例": "resettle_ratio",
+        "复垦为耕地比例": "reclaim_to_farmland",
+    },
+    "groups.csv": {
+        "组群代码": "group_id",
+        "组群名称": "name",
+        "名称": "name",
+        "类型": "kind",
+        "权重": "weight",
+        "最低份额": "min_share",
+        "最高份额": "max_share",
+    },
+    "group_members.csv": {
+        "组群代码": "group_id",
+        "县级单元代码": "county_id",
+        "行政区划代码": "county_id",
+        "县代码": "county_id",
+    },
+    "transfer_costs.csv": {
+        "调出县": "from_id",
+        "调入县": "to_id",
+        "成本": "cost",
+    },
+}
+
+#: Zone values accepted besides the English names.
+ZONE_ALIASES: dict[str, str] = {
+    "城市化地区": "urban",
+    "农产品主产区": "agricultural",
+    "重点生态功能区": "ecological",
+}
+
+#: Units that contradict a column's unit when written in its header, e.g. "耕地2020(万亩)".
+#: The loader refuses them rather than read 万亩 as hectares.
+WRONG_UNITS: dict[str, frozenset[str]] = {
+    "ha": frozenset({"亩", "万亩", "mu", "km2", "平方公里", "平方千米", "m2", "平方米", "万公顷"}),
+    "persons": frozenset({"万人", "千人", "百万人", "万", "10k"}),
+    "亿元": frozenset({"元", "万元", "千万元", "百万元", "万亿元", "cny", "yuan"}),
+}
+_COLUMN_UNITS: dict[str, str] = {
+    **{c: "persons" for c in ("pop_2020", "urban_pop_2020", "urban_pop_2035")},
+    **{c: "亿元" for c in ("gdp_2020", "gdp_2035")},
+    **{c.name: "ha" for c in v.COUNTIES.columns
+       if c.kind == "number" and c.name not in ("pop_2020", "urban_pop_2020", "urban_pop_2035",
+                                                "gdp_2020", "gdp_2035")},
+}
+
+REQUIRED_FILES: tuple[str, ...] = ("counties.csv", "groups.csv", "group_members.csv",
+                                   "scenario.toml")
+OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
+_FILE_ORDER = (*REQUIRED_FILES[:3], *OPTIONAL_FILES, "scenario.toml", "--set")
+
+_UNIT = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Raw = tuple[pd.DataFrame, dict[str, str]]  # cells as text (English columns), headers as written
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_dataset(folder: str | Path, overrides: Mapping[str, Any] | None = None) -> Dataset:
+    """Read and validate the dataset in ``folder``.
+
+    ``overrides`` are dotted scenario keys, e.g. ``{"quota.total": 50000}``
+    (text values are read as TOML literals, as ``--set`` gives them), applied to
+    scenario.toml before it is validated. Raises UsageError when ``folder`` is
+    not a folder, DataError listing every problem when the data is not usable.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise UsageError(f"dataset folder not found: {folder}")
+    if not folder.is_dir():
+        raise UsageError(f"not a folder: {folder} (give the dataset folder, not a file in it)")
+    present = {p.name.casefold(): p for p in folder.iterdir() if p.is_file()}
+    problems: list[Problem] = []
+    raws: dict[str, Raw | None] = {}
+    for spec in v.SPECS:
+        path = present.get(spec.file)
+        if path is None:
+            if spec.file in REQUIRED_FILES:
+                problems.append(_missing_file(spec.file, present))
+            raws[spec.file] = None
+            continue
+        raw, found = read_csv_table(path, spec)
+        raws[spec.file] = raw
+        problems += found
+    scenario: Scenario | None = None
+    toml_path = present.get("scenario.toml")
+    if toml_path is None:
+        problems.append(_missing_file("scenario.toml", present))
+        problems += _check_overrides(overrides or {})
+    else:
+        scenario, found = read_scenario(toml_path, overrides, default_name=folder.resolve().name)
+        problems += found
+    return _assemble(raws, scenario, problems, source=folder)
+
+
+def dataset_from_tables(
+    counties: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]],
+    groups: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None,
+    members: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None,
+    scenario: Scenario | Mapping[str, Any],
+    transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+) -> Dataset:
+    """Validate tables built in memory exactly as files would be.
+
+    Each table is a DataFrame, or a list of the pydantic row models or of dicts;
+    ``groups``/``members`` None means no rows. Problems name "counties.csv" etc.
+    and row = position + 2, as if the table had been saved with a header row.
+    """
+    problems: list[Problem] = []
+    raws: dict[str, Raw | None] = {}
+    given = {v.COUNTIES.file: counties, v.GROUPS.file: groups, v.MEMBERS.file: members,
+             v.TRANSFER_COSTS.file: transfer_costs}
+    for spec in v.SPECS:
+        table = given[spec.file]
+        if table is None and spec is v.TRANSFER_COSTS:
+            raws[spec.file] = None
+            continue
+        frame = _frame_from(table, spec)
+        raw, found = table_from_cells(frame.columns, frame.reset_index(drop=True), spec)
+        raws[spec.file] = raw
+        problems += found
+    if isinstance(scenario, Scenario):
+        valid: Scenario | None = scenario
+    else:
+        valid, found = scenario_from_data(dict(scenario), {}, default_name=None)
+        problems += found
+    return _assemble(raws, valid, problems, source=None)
+
+
+def header_key(text: str) -> str:
+    """How headers are compared: NFKC, no unit in parentheses, no spaces/underscores, any case."""
+    t = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip()
+    t = _UNIT.sub("", t)
+    return re.sub(r"[\s_\-]+", "", t).casefold()
+
+
+def header_unit(text: str) -> str:
+    """The unit written in parentheses at the end of a header, normalised ('' when none)."""
+    m = _UNIT.search(unicodedata.normalize("NFKC", str(text)).strip())
+    return re.sub(r"\s+", "", m.group(1)).casefold() if m else ""
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """Text and encoding of a file's bytes, or None when it is not text.
+
+    UTF-8 (with or without BOM) is tried strictly first, so UTF-8 is never read
+    as GBK; then UTF-16 with a BOM (Excel "Unicode text"); then GB18030, the
+    superset of GBK that Chinese Excel writes.
+    """
+    text: str | None = None
+    encoding = ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        return None
+    else:
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    for enc in (encoding, "gb18030") if encoding == "utf-8" else (encoding,):
+        try:
+            text = data.decode(enc)
+            encoding = enc
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or _CONTROL.search(text):
+        return None
+    return text, encoding
+
+
+def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Problem]]:
+    """Cells of one CSV file as text, under English column names, index = spreadsheet row."""
+    text, problem = _read_text(path, spec.file)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    if not text.strip():
+        return None, [Problem(spec.file, "the file is empty: it needs a header row ("
+                              + ", ".join(spec.names) + ")")]
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") \
+        else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as err:
+        return None, [Problem(spec.file, f"cannot be read as CSV: {err}")]
+    header, data = rows[0], rows[1:]
+    width = max(map(len, rows))
+    if len(set(map(len, rows))) > 1:
+        data = [r + [""] * (width - len(r)) for r in data]
+    cells = pd.DataFrame(data, columns=range(width), dtype="str") if data else \
+        pd.DataFrame(columns=range(width), dtype="str")
+    cells.index = pd.RangeIndex(2, 2 + len(data))
+    problems: list[Problem] = []
+    if width > len(header):
+        extra = cells.iloc[:, len(header):].ne("").any(axis=1)
+        problems += v.problems_at(
+            spec.file, cells.index[extra], None, [None] * int(extra.sum()),
+            f"the row has more cells than the header ({len(header)} columns): "
+            "a value may contain an unquoted comma")
+    raw, found = table_from_cells(header, cells.iloc[:, :len(header)], spec)
+    return raw, problems + found
+
+
+def table_from_cells(
+    header: Iterable[Any], cells: pd.DataFrame, spec: v.TableSpec
+) -> tuple[Raw | None, list[Problem]]:
+    """Map headers to English column names and drop blank rows; cells keep their positions.
+
+    ``cells`` has one column per header entry (by position); its index is the
+    spreadsheet row number, or a RangeIndex from 0 for tables from memory.
+    """
+    header = [str(h) for h in header]
+    if isinstance(cells.index, pd.RangeIndex) and cells.index.start == 0:
+        cells = cells.set_axis(pd.RangeIndex(2, 2 + len(cells)), axis=0)
+    lookup = _header_lookup(spec)
+    problems: list[Problem] = []
+    chosen: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    unknown: list[tuple[int, str]] = []
+    for pos, written in enumerate(header):
+        key = header_key(written)
+        column = lookup.get(key)
+        if column is None:
+            if key or cells.iloc[:, pos].astype("str").fillna("").str.strip().ne("").any():
+                unknown.append((pos, written))
+            continue
+        if column in chosen:
+            problems.append(Problem(
+                spec.file, f"two columns mean {column}: {headers[column]!r} and {written!r}; "
+                "keep one", row=1, column=written))
+            continue
+        wrong = WRONG_UNITS.get(_COLUMN_UNITS.get(column, ""), frozenset())
+        if header_unit(written) in wrong:
+            problems.append(Problem(
+                spec.file, f"the unit {header_unit(written)} is not accepted: {column} is in "
+                f"{_COLUMN_UNITS[column]}; convert the values and the header",
+                row=1, column=written, value=written))
+        chosen[column] = pos
+        headers[column] = written.strip()
+    if header and not chosen:
+        return None, [Problem(
+            spec.file, "no known column name in row 1: the first row must be the header row ("
+            + ", ".join(spec.names) + "; or the Chinese names in docs/inputs.md)", row=1)]
+    guesses: dict[str, str] = {}
+    for pos, written in unknown:
+        close = difflib.get_close_matches(header_key(written), list(lookup), n=1, cutoff=0.75)
+        hint = ""
+        if close and lookup[close[0]] not in chosen:
+            guesses[lookup[close[0]]] = written
+            hint = f" (did you mean {lookup[close[0]]}?)"
+        shown = written if written.strip() else f"column {pos + 1} (no header)"
+        problems.append(Problem(
+            spec.file, f"unknown column, ignored{hint}", row=1, column=shown,
+            severity=Severity.WARNING))
+    for col in spec.columns:
+        if col.required and col.name not in chosen:
+            names = ", ".join([col.name, *(a for a, c in HEADER_ALIASES[spec.file].items()
+                                           if c == col.name)])
+            hint = f"; is {guesses[col.name]!r} meant to be it?" if col.name in guesses else ""
+            problems.append(Problem(
+                spec.file, f"missing required column {col.name} (accepted headers: {names})"
+                + hint, column=col.name))
+    raw = cells.iloc[:, list(chosen.values())].set_axis(list(chosen), axis=1)
+    if "zone" in raw.columns:
+        raw["zone"] = _zone_names(raw["zone"])
+    if len(raw.columns):
+        blank = pd.concat([v.clean_text(raw[c]) == "" for c in raw.columns], axis=1).all(axis=1)
+        raw = raw.loc[~blank]
+    if raw.empty and not spec.may_be_empty:
+        problems.append(Problem(spec.file, "has no data rows: at least one row is needed"))
+    return (raw, headers), problems
+
+
+def read_scenario(
+    path: Path, overrides: Mapping[str, Any] | None = None, default_name: str | None = None
+) -> tuple[Scenario | None, list[Problem]]:
+    """scenario.toml with ``overrides`` applied, validated; problems instead of exceptions."""
+    text, problem = _read_text(path, "scenario.toml")
+    if problem is not None:
+        return None, [problem, *_check_overrides(overrides or {})]
+    try:
+        data = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError as err:
+        return None, [Problem("scenario.toml", f"is not valid TOML: {err}"),
+                      *_check_overrides(overrides or {})]
+    return scenario_from_data(data, overrides or {}, default_name)
+
+
+def scenario_from_data(
+    data: dict[str, Any], overrides: Mapping[str, Any], default_name: str | None,
+    file: str = "scenario.toml",
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate scenario data after applying dotted overrides; errors name the file or --set."""
+    data = copy.deepcopy(data)
+    problems = _check_overrides(overrides)
+    known = scenario_keys()
+    for key, value in overrides.items():
+        if key not in known:
+            continue
+        node = data
+        *path, last = key.split(".")
+        for part in path:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        node[last] = _override_value(key, value)
+    info = data.get("scenario")
+    if default_name and (info is None or (isinstance(info, dict) and "name" not in info)):
+        data["scenario"] = {**(info or {}), "name": default_name}
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        return None, problems + [_scenario_problem(e, overrides, file) for e in err.errors()]
+    return (None, problems) if problems else (scenario, [])
+
+
+def scenario_keys() -> dict[str, Any]:
+    """Every settable scenario key, dotted, with its type."""
+    out: dict[str, Any] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            ann = field.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, f"{prefix}{name}.")
+            else:
+                out[prefix + name] = ann
+
+    walk(Scenario, "")
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _assemble(
+    raws: Mapping[str, Raw | None], scenario: Scenario | None, problems: list[Problem],
+    source: Path | None,
+) -> Dataset:
+    """Type and check every table, cross-check them, raise or build the Dataset."""
+    tables: dict[str, pd.DataFrame | None] = {}
+    headers_of: dict[str, dict[str, str]] = {}
+    for spec in v.SPECS:
+        raw = raws.get(spec.file)
+        if raw is None:
+            tables[spec.file] = None
+            continue
+        cells, headers = raw
+        df, found = v.coerce_table(cells, spec, headers)
+        found += v.check_ranges(df, spec, headers)
+        if spec in (v.COUNTIES, v.GROUPS):
+            found += v.check_ids(df, spec.file, (spec.names[0],), headers)
+        if spec is v.COUNTIES:
+            found += v.check_counties(df, headers)
+        elif spec is v.GROUPS:
+            found += v.check_groups(df, headers)
+        problems += found
+        tables[spec.file], headers_of[spec.file] = df, headers
+    counties, groups = tables[v.COUNTIES.file], tables[v.GROUPS.file]
+    members, transfers = tables[v.MEMBERS.file], tables[v.TRANSFER_COSTS.file]
+    county_ids = None if counties is None else counties["county_id"]
+    if members is not None:
+        problems += v.check_members(
+            members,
+            county_ids if county_ids is not None else members["county_id"],
+            groups["group_id"] if groups is not None else members["group_id"],
+            headers_of[v.MEMBERS.file])
+    if transfers is not None:
+        problems += v.check_transfer_costs(
+            transfers, county_ids if county_ids is not None else
+            pd.concat([transfers["from_id"], transfers["to_id"]]),
+            headers_of[v.TRANSFER_COSTS.file])
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors or scenario is None or counties is None or groups is None or members is None:
+        raise DataError(_sorted(errors))
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    warnings += v.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
+    members = members.drop_duplicates(["group_id", "county_id"])
+    warnings += v.dataset_warnings(counties, groups, members, scenario)
+    return Dataset(
+        counties=_sorted_table(counties, ["county_id"]),
+        groups=_sorted_table(groups, ["group_id"]),
+        members=_sorted_table(members, ["group_id", "county_id"]),
+        scenario=scenario,
+        transfer_costs=None if transfers is None else _sorted_table(transfers,
+                                                                   ["from_id", "to_id"]),
+        warnings=_sorted(warnings),
+        source=source,
+    )
+
+
+def _sorted_table(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return df.sort_values(by, kind="stable").reset_index(drop=True)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """File by file in dataset order, then by row (whole-file problems first)."""
+    def key(p: Problem) -> tuple[int, int]:
+        order = _FILE_ORDER.index(p.file) if p.file in _FILE_ORDER else len(_FILE_ORDER)
+        return order, p.row or 0
+    return sorted(problems, key=key)
+
+
+def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return None, Problem(label, f"cannot be read: {err.strerror or err}")
+    decoded = decode(data)
+    if decoded is None:
+        return None, Problem(label, "is not a text file (it holds binary data); if it is an "
+                             "Excel workbook, save it as CSV UTF-8 (逗号分隔) first")
+    return decoded[0], None
+
+
+def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
+    stem = name.rsplit(".", 1)[0]
+    near = sorted(p.name for k, p in present.items() if k.startswith(stem + ".") and k != name)
+    hint = f"; found {', '.join(near)}: save it as {name}" if near else ""
+    what = "may have no data rows but must exist" if name in ("groups.csv",
+                                                              "group_members.csv") else ""
+    return Problem(name, "the file is missing from the dataset folder"
+                   + (f" (it {what})" if what else "") + hint)
+
+
+def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
+    lookup = {header_key(c): c for c in spec.names}
+    lookup.update({header_key(a): c for a, c in HEADER_ALIASES[spec.file].items()})
+    return lookup
+
+
+def _zone_names(zone: pd.Series) -> pd.Series:
+    """Zone cells with Chinese names and any-case English names turned into the enum."""
+    text = v.clean_text(zone)
+    names = {**ZONE_ALIASES, **{z: z for z in ZONES}}
+    mapped = text.str.casefold().map(names)
+    return mapped.where(mapped.notna(), text).astype("str")
+
+
+def _frame_from(table: Any, spec: v.TableSpec) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, a list of row models or dicts, or None (no rows)."""
+    if table is None:
+        return pd.DataFrame(columns=list(spec.names))
+    if isinstance(table, pd.DataFrame):
+        return table
+    rows = [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in table]
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(spec.names))
+
+
+def _check_overrides(overrides: Mapping[str, Any]) -> list[Problem]:
+    keys = scenario_keys()
+    out = []
+    for key, value in overrides.items():
+        if key in keys:
+            continue
+        close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+        sections = {k.rsplit(".", i)[0] for k in keys for i in range(1, k.count(".") + 1)}
+        if key in sections:
+            msg = f"{key} is a section, not a key: name a key such as {_first_in(key, keys)}"
+        else:
+            msg = "unknown scenario key" + (f" (did you mean {close[0]}?)" if close else "")
+        out.append(Problem("--set", msg, column=key, value=_shown(value)))
+    return out
+
+
+def _first_in(section: str, keys: Iterable[str]) -> str:
+    return next(k for k in keys if k.startswith(section + "."))
+
+
+def _is_text(annotation: Any) -> bool:
+    if annotation is str or get_origin(annotation) is Literal:
+        return True
+    return any(_is_text(a) for a in get_args(annotation))
+
+
+def _override_value(key: str, value: Any) -> Any:
+    """A --set value: TOML literal (50000, [0.5, 0.5], true) unless the key holds text."""
+    if not isinstance(value, str) or _is_text(scenario_keys()[key]):
+        return value
+    try:
+        return tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return value
+
+
+def _shown(value: Any) -> Any:
+    return None if value is None or isinstance(value, dict) else value
+
+
+def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any],
+                      file: str) -> Problem:
+    loc = [str(p) for p in err["loc"]]
+    key = ".".join(loc)
+    overridden = any(o == key or o.startswith(key + ".") for o in overrides)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(key, list(scenario_keys()), n=1, cutoff=0.6)
+        msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else
+                               ": not a scenario setting (see docs/inputs.md)")
+    elif kind == "missing":
+        msg = "is required" + (" (the quota pool in ha)" if key == "quota.total" else "")
+    else:
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = msg[:1].lower() + msg[1:]
+    value = None if kind == "missing" else _shown(err.get("input"))
+    return Problem("--set" if overridden else file, msg, column=key, value=value)

@@ -1,0 +1,526 @@
+"""Validation rules of the input contract (MODEL.md §2), as pure functions on pandas tables.
+
+The loader hands every table here in the same shape, whether it came from a CSV
+file or from memory: columns under their English names, one row per record, and
+the index holding the row number a planner sees in a spreadsheet (header = row 1).
+Each rule is one vectorised test over the whole table; messages are built only
+for the rows that fail, so a 40,000-row township dataset costs no Python loop
+per row. Rules return lists of :class:`Problem`; nothing here raises or prints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from models.inputs import (
+    COUNTY_COLUMNS,
+    GROUP_COLUMNS,
+    MEMBER_COLUMNS,
+    RATE_COLUMNS,
+    TRANSFER_COLUMNS,
+    ZONES,
+)
+from models.scenario import Scenario
+from optimizer.problems import Problem, Severity
+
+Kind = Literal["id", "text", "zone", "number", "fraction"]
+
+#: Slack on comparisons between areas, ha: rounding in a spreadsheet must not
+#: turn equal sums into an error (e.g. 0.1 + 0.2 > 0.3 in floating point).
+AREA_TOLERANCE = 1e-6
+
+#: Zone names in English with their Chinese names, for messages and reports.
+ZONE_NAMES_ZH: dict[str, str] = {
+    "urban": "城市化地区",
+    "agricultural": "农产品主产区",
+    "ecological": "重点生态功能区",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table: how to read its cells and whether it may be empty."""
+
+    name: str
+    kind: Kind
+    required: bool = True
+    default: float | str | None = None  # value of an empty cell in an optional column
+    positive: bool = False  # numbers: > 0 instead of ≥ 0
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one input file and whether it may have no data rows."""
+
+    file: str
+    columns: tuple[Column, ...]
+    may_be_empty: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_NUMBER_COLUMNS = tuple(
+    c for c in COUNTY_COLUMNS if c not in ("county_id", "name", "city", "zone")
+)
+
+COUNTIES = TableSpec(
+    "counties.csv",
+    (
+        Column("county_id", "id"),
+        Column("name", "text"),
+        Column("city", "text"),
+        Column("zone", "zone"),
+        *(
+            Column(c, "fraction", required=False)
+            if c in RATE_COLUMNS
+            else Column(c, "number", required=False, default=0.0)
+            if c == "min_allocation"
+            else Column(c, "number")
+            for c in _NUMBER_COLUMNS
+        ),
+    ),
+    may_be_empty=False,
+)
+GROUPS = TableSpec(
+    "groups.csv",
+    (
+        Column("group_id", "id"),
+        Column("name", "text"),
+        Column("kind", "text", required=False, default=""),
+        Column("weight", "number", required=False, default=1.0, positive=True),
+        Column("min_share", "fraction", required=False),
+        Column("max_share", "fraction", required=False),
+    ),
+    may_be_empty=True,
+)
+MEMBERS = TableSpec(
+    "group_members.csv",
+    (Column("group_id", "id"), Column("county_id", "id")),
+    may_be_empty=True,
+)
+TRANSFER_COSTS = TableSpec(
+    "transfer_costs.csv",
+    (Column("from_id", "id"), Column("to_id", "id"), Column("cost", "number")),
+    may_be_empty=True,
+)
+SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS)
+
+assert COUNTIES.names == COUNTY_COLUMNS and GROUPS.names == GROUP_COLUMNS
+assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def fmt(value: Any) -> str:
+    """A number as a planner would type it: 100000 not 100000.0, 0.45 not 4.5e-01."""
+    if isinstance(value, float | np.floating):
+        if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(float(value))
+    return str(value)
+
+
+def _label(column: str, headers: Mapping[str, str]) -> str:
+    """The column as written in the file, with the English name when they differ."""
+    written = headers.get(column, column)
+    return written if written == column else f"{written} ({column})"
+
+
+def problems_at(
+    file: str,
+    rows: pd.Index | Iterable[int],
+    column: str | None,
+    values: Iterable[Any],
+    messages: str | Iterable[str],
+    severity: Severity = Severity.ERROR,
+) -> list[Problem]:
+    """One Problem per failing row; ``messages`` is one text for all or one per row."""
+    rows = list(rows)
+    texts = [messages] * len(rows) if isinstance(messages, str) else list(messages)
+    return [
+        Problem(file=file, message=m, row=int(r), column=column,
+                value=None if v is None else fmt(v), severity=severity)
+        for r, v, m in zip(rows, values, texts, strict=True)
+    ]
+
+
+def _where(
+    file: str, df: pd.DataFrame, mask: pd.Series, column: str, headers: Mapping[str, str],
+    message: str | pd.Series, severity: Severity = Severity.ERROR,
+) -> list[Problem]:
+    """Problems for the rows of ``df`` where ``mask`` holds, at ``column``."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    hit = df.loc[mask, column]
+    msgs = message if isinstance(message, str) else message[mask]
+    return problems_at(file, hit.index, _label(column, headers), hit.tolist(), msgs, severity)
+
+
+# --------------------------------------------------------------------------- cells
+
+_NAN_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity",
+                        "+infinity", "-infinity", "#num!", "#div/0!", "#value!", "#n/a"})
+# A comma is accepted only as a thousands separator: 1,234 or 1,234,567.5 (never 1,5).
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+# What Excel writes for a long id it has turned into a number: the digits are gone.
+_SCIENTIFIC_ID = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Cells as text: NFKC-normalised (full-width digits and punctuation), trimmed, '' if empty.
+
+    Numbers held in memory become their shortest text (1.0 → "1", 140105 → "140105").
+    """
+    if pd.api.types.is_float_dtype(series):
+        whole = series.notna() & np.isfinite(series) & (series % 1 == 0)
+        text = series.astype("str")
+        text = text.where(~whole, series.where(whole, 0).astype("int64").astype("str"))
+    else:
+        text = series.astype("str")
+    return text.fillna("").str.normalize("NFKC").str.strip()
+
+
+def parse_numbers(series: pd.Series, fraction: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Numbers of a column and, per cell, why it could not be read ('' when fine or empty).
+
+    Accepts thousands separators ("1,234.5", full-width "１，２３４"), and for
+    fraction columns a percentage ("45%"). Empty cells give NaN with no reason;
+    the caller decides whether empty is allowed.
+    """
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.astype("float64")
+        reason = pd.Series("", index=series.index, dtype="str")
+        reason = reason.mask(np.isinf(values), "must be a finite number")
+        return values, reason
+    text = clean_text(series)
+    percent = text.str.endswith("%") if fraction else pd.Series(False, index=text.index)
+    body = text.where(~percent, text.str[:-1].str.strip())
+    has_comma = body.str.contains(",", regex=False)
+    bad_comma = has_comma & ~body.str.fullmatch(_THOUSANDS)
+    body = body.str.replace(",", "", regex=False)
+    values = pd.to_numeric(body.where(~bad_comma, ""), errors="coerce").astype("float64")
+    values = values.where(~percent, values / 100)
+    empty = text == ""
+    unreadable = ~empty & values.isna()
+    nan_word = text.str.lower().isin(_NAN_WORDS)
+    reason = pd.Series("", index=text.index, dtype="str")
+    reason = reason.mask(unreadable, "is not a number")
+    reason = reason.mask(bad_comma, "is not a number: a comma is accepted only as a thousands "
+                                    "separator, as in 1,234.5 (the decimal mark is a point)")
+    reason = reason.mask(nan_word | np.isinf(values), "must be a finite number")
+    return values, reason
+
+
+def coerce_table(
+    raw: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed table from raw cells: text columns as str, numbers as float, defaults filled.
+
+    ``raw`` has English column names (a subset of ``spec``; missing required
+    columns were reported by the loader) and the spreadsheet row numbers as index.
+    Every cell that cannot be read is reported; its value becomes NaN / "" so that
+    later rules skip it instead of reporting it twice.
+    """
+    problems: list[Problem] = []
+    out: dict[str, pd.Series] = {}
+    file = spec.file
+    for col in spec.columns:
+        if col.name not in raw.columns:
+            if col.kind in ("number", "fraction"):
+                fill = np.nan if col.default is None else col.default
+                out[col.name] = pd.Series(fill, index=raw.index, dtype="float64")
+            else:
+                out[col.name] = pd.Series(col.default or "", index=raw.index, dtype="str")
+            continue
+        label = _label(col.name, headers)
+        cells = raw[col.name]
+        if col.kind in ("number", "fraction"):
+            values, reason = parse_numbers(cells, fraction=col.kind == "fraction")
+            written = clean_text(cells)
+            bad = reason != ""
+            if bad.any():
+                problems += problems_at(file, raw.index[bad], label, written[bad], reason[bad])
+                values = values.mask(bad)
+            empty = (written == "") & ~bad
+            if col.required and empty.any():
+                problems += problems_at(file, raw.index[empty], label, [""] * int(empty.sum()),
+                                        "is empty: a number is required")
+            elif col.default is not None:
+                values = values.mask(empty, col.default)
+            out[col.name] = values
+        else:
+            text = clean_text(cells)
+            empty = text == ""
+            if col.required and empty.any():
+                what = "an id" if col.kind == "id" else "a value"
+                problems += problems_at(file, raw.index[empty], label, [""] * int(empty.sum()),
+                                        f"is empty: every row needs {what}")
+            elif col.default:
+                text = text.mask(empty, col.default)
+            out[col.name] = text.astype("str")
+    return pd.DataFrame(out, index=raw.index), problems
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def check_ids(
+    df: pd.DataFrame, file: str, columns: tuple[str, ...], headers: Mapping[str, str],
+    duplicate: Severity | None = Severity.ERROR,
+) -> list[Problem]:
+    """Ids that Excel turned into numbers, and (when ``duplicate`` is set) repeated keys."""
+    problems: list[Problem] = []
+    for c in columns:
+        problems += _where(
+            file, df, df[c].str.fullmatch(_SCIENTIFIC_ID), c, headers,
+            "looks like a number in scientific notation, as Excel writes a long id stored "
+            "as a number; the digits are lost: format the column as text and export again",
+        )
+    if duplicate is None or df.empty:
+        return problems
+    key = list(columns)
+    rows = pd.Series(df.index, index=df.index)
+    first = rows.groupby([df[c] for c in key], sort=False).transform("first")
+    dup = (first != rows) & df[key].ne("").all(axis=1)
+    what = key[0] if len(key) == 1 else "pair " + ", ".join(key)
+    consequence = "; counted once" if duplicate is Severity.WARNING else ""
+    msgs = f"duplicate {what} (first in row " + first.astype("str") + ")" + consequence
+    problems += _where(file, df, dup, key[-1], headers, msgs, duplicate)
+    return problems
+
+
+def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) -> list[Problem]:
+    """Every number ≥ 0, every fraction in [0, 1], and a zone from the enum."""
+    problems: list[Problem] = []
+    for col in spec.columns:
+        s = df[col.name]
+        if col.kind == "number" and col.positive:
+            problems += _where(spec.file, df, s <= 0, col.name, headers, "must be > 0")
+        elif col.kind == "number":
+            problems += _where(spec.file, df, s < 0, col.name, headers, "must be ≥ 0")
+        elif col.kind == "fraction":
+            problems += _where(spec.file, df, (s < 0) | (s > 1), col.name, headers,
+                               "must be a fraction between 0 and 1 (0.45 or 45%)")
+        elif col.kind == "zone":
+            allowed = ", ".join(f"{z} ({ZONE_NAMES_ZH[z]})" for z in ZONES)
+            problems += _where(spec.file, df, (s != "") & ~s.isin(ZONES), col.name, headers,
+                               f"is not a main-function zone: use one of {allowed}")
+    return problems
+
+
+def _at_most(
+    file: str, df: pd.DataFrame, left: str, right: str,
+    headers: Mapping[str, str], rule: str,
+) -> list[Problem]:
+    """Rows where column ``left`` exceeds column ``right``."""
+    bad = df[left] > df[right] + AREA_TOLERANCE
+    if not bad.any():
+        return []
+    msgs = f"{rule} ({right} = " + df[right].map(fmt).astype("str") + ")"
+    return _where(file, df, bad, left, headers, msgs)
+
+
+def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
+    """Rules between columns of counties.csv (MODEL.md §2); unreadable cells (NaN) are skipped."""
+    f = COUNTIES.file
+    parts = df["urban_land_2020"] + df["rural_settlement_2020"]
+    over = parts > df["construction_land_2020"] + AREA_TOLERANCE
+    msgs = ("urban land + rural settlement land 2020 = " + parts.map(fmt).astype("str")
+            + " ha must not exceed construction land 2020 (construction_land_2020 = "
+            + df["construction_land_2020"].map(fmt).astype("str") + ")")
+    return [
+        *_at_most(f, df, "urban_pop_2020", "pop_2020", headers,
+                  "urban population 2020 must not exceed population 2020"),
+        *_where(f, df, over, "urban_land_2020", headers, msgs),
+        *_at_most(f, df, "basic_farmland", "cultivated_2020", headers,
+                  "permanent basic farmland must not exceed cultivated land 2020"),
+        *_at_most(f, df, "min_allocation", "demand", headers,
+                  "the guaranteed minimum must not exceed the demand"),
+        *_at_most(f, df, "reclaim_potential", "rural_settlement_2020", headers,
+                  "reclaimable land must not exceed rural settlement land 2020"),
+    ]
+
+
+def check_groups(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
+    """groups.csv: min_share ≤ max_share (weight > 0 and ranges are checked by check_ranges)."""
+    return _at_most(GROUPS.file, df, "min_share", "max_share", headers,
+                    "the minimum share must not exceed the maximum share")
+
+
+def _unknown(
+    file: str, df: pd.DataFrame, column: str, known: Iterable[str], where: str,
+    headers: Mapping[str, str],
+) -> list[Problem]:
+    s = df[column]
+    bad = (s != "") & ~s.isin(pd.Index(list(known), dtype="str"))
+    return _where(file, df, bad, column, headers, f"unknown {column}: not in {where}")
+
+
+def check_members(
+    df: pd.DataFrame, county_ids: Iterable[str], group_ids: Iterable[str],
+    headers: Mapping[str, str],
+) -> list[Problem]:
+    """group_members.csv: both ids known; a membership listed twice is a warning."""
+    f = MEMBERS.file
+    return [
+        *_unknown(f, df, "group_id", group_ids, GROUPS.file, headers),
+        *_unknown(f, df, "county_id", county_ids, COUNTIES.file, headers),
+        *check_ids(df, f, ("group_id", "county_id"), headers, duplicate=Severity.WARNING),
+    ]
+
+
+def check_transfer_costs(
+    df: pd.DataFrame, county_ids: Iterable[str], headers: Mapping[str, str]
+) -> list[Problem]:
+    """transfer_costs.csv: ids known, no county paired with itself, each pair once."""
+    f = TRANSFER_COSTS.file
+    known = list(county_ids)
+    same = (df["from_id"] != "") & (df["from_id"] == df["to_id"])
+    return [
+        *_unknown(f, df, "from_id", known, COUNTIES.file, headers),
+        *_unknown(f, df, "to_id", known, COUNTIES.file, headers),
+        *_where(f, df, same, "to_id", headers,
+                "a county cannot send linkage indicators to itself (from_id = to_id): "
+                "a county always uses its own indicators at no cost"),
+        *check_ids(df, f, ("from_id", "to_id"), headers, duplicate=Severity.ERROR),
+    ]
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def effective_rates(counties: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The four rates per county: the county's own value, else the scenario default."""
+    defaults = scenario.defaults
+    return pd.DataFrame(
+        {c: counties[c].fillna(getattr(defaults, c)) for c in RATE_COLUMNS},
+        index=counties.index,
+    )
+
+
+def per_capita_urban_land_2020(counties: pd.DataFrame) -> pd.Series:
+    """m²/person = urban land (ha) × 10⁴ / urban population; NaN without urban population."""
+    pop = counties["urban_pop_2020"].where(counties["urban_pop_2020"] > 0)
+    return counties["urban_land_2020"] * 1e4 / pop
+
+
+def county_warnings(
+    counties: pd.DataFrame, scenario: Scenario, headers: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Legal but suspicious county data, and guaranteed minimums that cannot fit (MODEL.md §2-3).
+
+    A minimum that does not fit under a county's hard limits makes the scenario
+    infeasible; saying so here, by county, is much clearer than an infeasible solve.
+    """
+    headers = headers or {}
+    f, df = COUNTIES.file, counties
+    rates = effective_rates(df, scenario)
+    cap = scenario.per_capita.cap_m2
+    sigma, alpha = rates["urban_share"], rates["occupation_rate"]
+    kappa = rates["reclaim_to_farmland"]
+    u0, minimum = df["urban_land_2020"], df["min_allocation"]
+    out: list[Problem] = []
+    W = Severity.WARNING
+
+    out += _where(f, df, df["cultivated_2020"] < df["farmland_floor"] - AREA_TOLERANCE,
+                  "cultivated_2020", headers,
+                  "cultivated land 2020 is already below the farmland floor (farmland_floor = "
+                  + df["farmland_floor"].map(fmt).astype("str")
+                  + "): the county must gain cultivated land by 2035", W)
+    out += _where(f, df, u0 > df["dev_boundary"] + AREA_TOLERANCE, "urban_land_2020", headers,
+                  "urban land 2020 is already above the urban development boundary "
+                  "(dev_boundary = " + df["dev_boundary"].map(fmt).astype("str")
+                  + "): the county can get no new urban land", W)
+    pc = per_capita_urban_land_2020(df)
+    above = pc > cap
+    no_pop = (df["urban_pop_2020"] == 0) & (u0 > 0)
+    out += _where(f, df, above | no_pop, "urban_land_2020", headers,
+                  ("per-capita urban land 2020 is " + pc.round(1).map(fmt).astype("str")
+                   + f" m²/person, above the cap of {fmt(float(cap))} m²/person")
+                  .where(~no_pop, "urban land but no urban population 2020: per-capita urban "
+                         "land is unbounded, above the cap"), W)
+
+    def room_text(room: pd.Series, rate: pd.Series) -> pd.Series:
+        fits = (room / rate.where(rate > 0)).round(1).map(fmt).astype("str")
+        return fits
+
+    infeasible = "; the scenario will be infeasible"
+    cap_room = (cap * df["urban_pop_2035"] / 1e4 - u0).clip(lower=0)
+    dev_room = (df["dev_boundary"] - u0).clip(lower=0)
+    bf_room = df["cultivated_2020"] - df["basic_farmland"]
+    tests = [
+        (sigma * minimum > cap_room + AREA_TOLERANCE, cap_room, sigma,
+         "the per-capita cap (cap_m2 × urban_pop_2035 − urban_land_2020)"),
+        (sigma * minimum > dev_room + AREA_TOLERANCE, dev_room, sigma,
+         "the urban development boundary (dev_boundary − urban_land_2020)"),
+        (alpha * minimum > bf_room + AREA_TOLERANCE, bf_room, alpha,
+         "the cultivated land outside permanent basic farmland (cultivated_2020 − basic_farmland)"),
+    ]
+    for mask, room, rate, what in tests:
+        msgs = ("the guaranteed minimum does not fit under " + what + ": at most "
+                + room_text(room, rate) + " ha of new land fits" + infeasible)
+        out += _where(f, df, mask, "min_allocation", headers, msgs, W)
+    best_farmland = (df["cultivated_2020"] - alpha * minimum
+                     + kappa * df["reclaim_potential"] + df["supplement_potential"])
+    short = best_farmland < df["farmland_floor"] - AREA_TOLERANCE
+    out += _where(f, df, short, "min_allocation", headers,
+                  "with the guaranteed minimum, cultivated land 2035 is at most "
+                  + best_farmland.round(1).map(fmt).astype("str")
+                  + " ha even after all reclamation and reserve land, below the farmland floor ("
+                  + df["farmland_floor"].map(fmt).astype("str") + ")" + infeasible, W)
+    return out
+
+
+def dataset_warnings(
+    counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame, scenario: Scenario
+) -> list[Problem]:
+    """Whole-dataset conflicts visible before solving: group shares and the quota pool."""
+    out: list[Problem] = []
+    W = Severity.WARNING
+    member_count = members.groupby("group_id").size()
+    lonely = groups.loc[~groups["group_id"].isin(member_count.index)]
+    for row, g in lonely.iterrows():
+        binding = g["min_share"] > 0
+        out.append(Problem(
+            GROUPS.file,
+            "group has no members in group_members.csv"
+            + ("; its min_share can only be met by allocating nothing: the scenario will "
+               "be infeasible" if binding else ""),
+            row=int(row), column="group_id", value=g["group_id"], severity=W))
+    with_min = groups.loc[groups["min_share"] > 0, "group_id"]
+    total_min = float(groups["min_share"].sum())
+    if total_min > 1 + 1e-9:
+        in_min = members.loc[members["group_id"].isin(with_min)]
+        overlap = bool(in_min.duplicated("county_id").any())
+        out.append(Problem(
+            GROUPS.file,
+            f"the min_share values add up to {total_min:.4g} > 1: "
+            + ("the groups share members, so this can only be met through them; "
+               "check it is intended" if overlap else
+               "the groups have no member in common, so the scenario will be infeasible"),
+            column="min_share", value=fmt(total_min), severity=W))
+    rho = effective_rates(counties, scenario)["resettle_ratio"]
+    minimum = float(counties["min_allocation"].sum())
+    linkage = float((counties["reclaim_potential"] * (1 - rho)).sum())
+    quota = float(scenario.quota.total)
+    if minimum > quota + linkage + AREA_TOLERANCE:
+        out.append(Problem(
+            COUNTIES.file,
+            f"the guaranteed minimums add up to {minimum:,.1f} ha, more than the quota pool "
+            f"(quota.total = {quota:,.1f} ha) plus all linkage surplus indicators "
+            f"({linkage:,.1f} ha): the scenario will be infeasible",
+            column="min_allocation", value=fmt(minimum), severity=W))
+    return out
