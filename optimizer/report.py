@@ -1,0 +1,153 @@
+"""The terminal report of a solve, rendered with rich (plain text when piped).
+
+Readable at 100 columns: the county table keeps short headers with units in
+the table title, and long binding lists wrap inside their column.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from models.results import Status
+from optimizer.results import Result
+
+#: How many linkage flows the report lists (all are in flows.csv).
+TOP_FLOWS = 10
+#: Short forms of binding families for the narrow county table.
+BINDING_SHORT = {
+    "demand": "demand", "min_allocation": "min", "per_capita_cap": "cap",
+    "dev_boundary": "boundary", "basic_farmland": "basic", "farmland_floor": "farm",
+    "per_capita_floor": "floor", "reclaim_potential": "reclaim",
+    "supplement_potential": "reserve",
+}
+
+
+def ha(value: float) -> str:
+    """Hectares with thousands separators, one decimal under 100 ha."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def pct(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{100 * value:.0f}%"
+
+
+def render_solve(result: Result, console: Console, *, max_counties: int | None = None) -> None:
+    """Print the whole solve report."""
+    console.print(headline_panel(result))
+    if result.status is not Status.OPTIMAL:
+        return
+    console.print(targets_table(result))
+    if not result.groups.empty:
+        console.print(groups_table(result))
+    console.print(counties_table(result, max_counties))
+    if not result.flows.empty:
+        console.print(flows_table(result))
+    if result.summary.warnings:
+        console.print(Text(f"{len(result.summary.warnings)} data warnings "
+                           "(see `landquota check`):", style="yellow"))
+        for w in result.summary.warnings[:5]:
+            console.print(Text(f"  ! {w}", style="yellow"))
+
+
+def headline_panel(result: Result) -> Group:
+    s = result.summary
+    style = "bold green" if s.status is Status.OPTIMAL else "bold red"
+    title = Text.assemble(("landquota ", "bold"), (s.scenario.name, "bold cyan"), "  ",
+                          (s.status.value.upper(), style))
+    lines = [title]
+    if s.objective is not None:
+        lines.append(Text(f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
+                          f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
+                          f"{sum(s.timings.values()):.2f} s"))
+    h = s.headline
+    if h:
+        lines.append(Text(
+            f"quota used {ha(h['quota_used_ha'])} of {ha(h['quota_pool_ha'])} ha · "
+            f"linkage {ha(h['linkage_used_ha'])} ha used, {ha(h['linkage_transferred_ha'])} ha "
+            f"moved · reclaimed {ha(h['reclaimed_ha'])} ha · new land "
+            f"{ha(h['allocation_ha'])} of {ha(h['demand_ha'])} ha asked "
+            f"({pct(h['allocation_ha'] / h['demand_ha'] if h['demand_ha'] else math.nan)})"))
+    elif s.model_extra and s.model_extra.get("message"):
+        lines.append(Text(f"solver says: {s.model_extra['message']}"))
+    return Group(*lines, Text(""))
+
+
+def targets_table(result: Result) -> Table:
+    t = Table(title="Plan targets", box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (("target", "left"), ("value", "right"), ("limit", "right"),
+                         ("met", "center"), ("meaning", "left")):
+        t.add_column(col, justify=justify, overflow="fold")
+    for row in result.targets.itertuples(index=False):
+        is_share = row.target == "intensity_reduction"
+        fmt = pct if is_share else ha
+        met = Text("yes", style="green") if row.met else Text("NO", style="bold red")
+        t.add_row(row.target, fmt(row.value), fmt(row.limit), met, row.meaning)
+    return t
+
+
+def groups_table(result: Result) -> Table:
+    t = Table(title="Priority groups (ha)", box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (("group", "left"), ("weight", "right"), ("counties", "right"),
+                         ("new land", "right"), ("share", "right"), ("bound", "left")):
+        t.add_column(col, justify=justify)
+    for row in result.groups.itertuples(index=False):
+        t.add_row(str(row.name), f"{row.weight:g}", str(row.members), ha(row.allocation),
+                  pct(row.share), row.bound or "")
+    return t
+
+
+def counties_table(result: Result, max_counties: int | None = None) -> Table:
+    c = result.counties.sort_values(["allocation", "county_id"], ascending=[False, True],
+                                    kind="stable")
+    shown = c if max_counties is None else c.head(max_counties)
+    title = ("Counties by new construction land (ha; per-capita urban land m²/person; "
+             "cultivated land 千ha)")
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    columns = (("county", "left"), ("city", "left"), ("zone", "left"), ("w", "right"),
+               ("demand", "right"), ("quota", "right"), ("link in/out", "right"),
+               ("total", "right"), ("sat", "right"), ("m² 20→35", "right"),
+               ("farm 20→35", "right"), ("binding", "left"))
+    for col, justify in columns:
+        t.add_column(col, justify=justify, overflow="fold")
+    for r in shown.itertuples(index=False):
+        t.add_row(
+            str(r.name), str(r.city), str(r.zone)[:5], f"{r.weight:.2f}", ha(r.demand),
+            ha(r.quota), f"{ha(r.linkage_in)}/{ha(r.linkage_out)}", ha(r.allocation),
+            pct(r.satisfaction), f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
+            f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
+            _short_binding(r.binding),
+        )
+    if max_counties is not None and len(c) > max_counties:
+        t.caption = f"{len(c) - max_counties} more counties in allocation.csv"
+    return t
+
+
+def flows_table(result: Result) -> Table:
+    f = result.flows.head(TOP_FLOWS)
+    t = Table(title=f"Top linkage flows (ha; {len(result.flows)} in flows.csv)",
+              box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"),
+                         ("cost/ha", "right")):
+        t.add_column(col, justify=justify)
+    for r in f.itertuples(index=False):
+        t.add_row(f"{r.from_name} ({r.from_city})", f"{r.to_name} ({r.to_city})", ha(r.amount),
+                  f"{r.cost:g}")
+    return t
+
+
+def _m2(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.0f}"
+
+
+def _short_binding(binding: str) -> str:
+    return " ".join(BINDING_SHORT.get(b, b) for b in binding.split(";") if b)

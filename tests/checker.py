@@ -1,0 +1,174 @@
+"""An independent re-check of a solve against MODEL.md §3.
+
+Written from the spec, not from the builder: it reads only the input tables,
+the scenario and the reported numbers (the allocation/flows tables a user
+sees), never the LP matrices, and recomputes every hard constraint and the
+objective. Every solve in the test suite goes through ``assert_feasible``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RTOL = 1e-6
+
+
+def _le(name: str, lhs, rhs, ids, rtol: float) -> list[str]:
+    lhs, rhs = np.broadcast_arrays(np.asarray(lhs, float), np.asarray(rhs, float))
+    slack = rtol * np.maximum(1.0, np.abs(rhs))
+    bad = lhs > rhs + slack
+    ids = np.broadcast_to(np.asarray(ids, dtype=object), lhs.shape)
+    return [f"{name}[{i}]: {a:.9g} > {b:.9g}" for i, a, b in zip(ids[bad], lhs[bad], rhs[bad],
+                                                                  strict=True)]
+
+
+def _eq(name: str, lhs, rhs, ids, rtol: float) -> list[str]:
+    return _le(name, lhs, rhs, ids, rtol) + _le(name, rhs, lhs, ids, rtol)
+
+
+def violations(ds, result, rtol: float = RTOL) -> list[str]:
+    """Every hard constraint of MODEL.md §3 that the reported solution breaks."""
+    sc = ds.scenario
+    c = ds.counties.reset_index(drop=True)
+    a = result.counties.set_index("county_id").loc[c["county_id"]].reset_index()
+    ids = c["county_id"].to_numpy()
+    d = sc.defaults
+    alpha = c["occupation_rate"].fillna(d.occupation_rate).to_numpy(float)
+    sigma = c["urban_share"].fillna(d.urban_share).to_numpy(float)
+    rho = c["resettle_ratio"].fillna(d.resettle_ratio).to_numpy(float)
+    kappa = c["reclaim_to_farmland"].fillna(d.reclaim_to_farmland).to_numpy(float)
+    A, q, r, s, u = (a[k].to_numpy(float) for k in
+                     ("allocation", "quota", "reclaimed", "supplemented", "shortfall"))
+    b = a["linkage_in"].to_numpy(float)
+    demand = c["demand"].to_numpy(float)
+    out: list[str] = []
+    # variable bounds
+    for name, v in (("quota", q), ("reclaimed", r), ("supplemented", s), ("shortfall", u),
+                    ("allocation", A), ("linkage_in", b)):
+        out += _le(f"{name}>=0", -v, 0.0, ids, rtol)
+    out += _le("reclaim_potential", r, c["reclaim_potential"], ids, rtol)
+    out += _le("supplement_potential", s, c["supplement_potential"], ids, rtol)
+    tiers = [col for col in a.columns if col.startswith("tier_")]
+    for k, col in enumerate(tiers):
+        out += _le(f"tier_{k + 1}", a[col], sc.tiers.shares[k] * demand, ids, rtol)
+        out += _le(f"tier_{k + 1}>=0", -a[col], 0.0, ids, rtol)
+    out += _eq("tiers_sum", a[tiers].sum(axis=1), A, ids, rtol)
+    # linkage: flows, self-use and scope
+    flows = result.flows
+    pos = pd.Index(ids)
+    fin = np.bincount(pos.get_indexer(flows["to_id"]), flows["amount"], minlength=len(c))
+    fout = np.bincount(pos.get_indexer(flows["from_id"]), flows["amount"], minlength=len(c))
+    self_use = a["linkage_self"].to_numpy(float)
+    out += _eq("linkage_in", b, self_use + fin, ids, rtol)
+    out += _eq("linkage_out", a["linkage_out"], fout, ids, rtol)
+    out += _le("surplus", self_use + fout, (1 - rho) * r, ids, rtol)
+    out += _le("self_use>=0", -self_use, 0.0, ids, rtol)
+    out += _le("flow>0", -flows["amount"], 0.0, "flow", rtol)
+    scope = sc.linkage.scope
+    city = dict(zip(c["county_id"], c["city"], strict=True))
+    if ds.transfer_costs is not None:
+        allowed = set(zip(ds.transfer_costs["from_id"], ds.transfer_costs["to_id"], strict=True))
+        out += [f"pair not in transfer_costs: {p}" for p in
+                zip(flows["from_id"], flows["to_id"], strict=True) if p not in allowed]
+    elif scope in ("county", "none"):
+        out += [f"flow under scope {scope}: {i}->{j}" for i, j in
+                zip(flows["from_id"], flows["to_id"], strict=True)]
+    elif scope == "city":
+        out += [f"cross-city flow under scope city: {i}->{j}" for i, j in
+                zip(flows["from_id"], flows["to_id"], strict=True) if city[i] != city[j]]
+    if scope == "none" and ds.transfer_costs is None:
+        out += _le("no_linkage_self", self_use, 0.0, ids, rtol)
+    # the constraints table of MODEL.md §3
+    out += _eq("split", A, q + b, ids, rtol)
+    out += _le("quota_pool", q.sum(), sc.quota.total, "region", rtol)
+    out += _le("min_allocation", c["min_allocation"].fillna(0), A, ids, rtol)
+    out += _le("demand", A, demand, ids, rtol)
+    u0 = c["urban_land_2020"].to_numpy(float)
+    up35 = c["urban_pop_2035"].to_numpy(float)
+    pc = sc.per_capita
+    out += _le("per_capita_cap", sigma * A, np.maximum(0, pc.cap_m2 * up35 / 1e4 - u0), ids,
+               rtol)
+    out += _le("per_capita_floor", pc.floor_m2 * up35 / 1e4 - u0, sigma * A + u, ids, rtol)
+    out += _le("dev_boundary", sigma * A, np.maximum(0, c["dev_boundary"] - u0), ids, rtol)
+    f0 = c["cultivated_2020"].to_numpy(float)
+    F = f0 - alpha * A + kappa * r + s
+    out += _le("farmland_floor", c["farmland_floor"], F, ids, rtol)
+    out += _le("basic_farmland", alpha * A, f0 - c["basic_farmland"], ids, rtol)
+    if sc.farmland.region_floor is not None:
+        out += _le("farmland_region", sc.farmland.region_floor, F.sum(), "region", rtol)
+    occupied, made_up = alpha * A, kappa * r + s
+    bscope = sc.farmland.balance_scope
+    if bscope != "none":
+        key = {"region": np.zeros(len(c)), "city": c["city"], "county": c["county_id"]}[bscope]
+        net = pd.DataFrame({"k": key, "occ": occupied, "made": made_up}).groupby("k").sum()
+        out += _le("farmland_balance", net["occ"], net["made"], net.index, rtol)
+    C0 = c["construction_land_2020"].to_numpy(float)
+    C = C0 + A - (1 - rho) * r
+    g20, g35 = c["gdp_2020"].sum(), c["gdp_2035"].sum()
+    if g20 > 0:
+        limit = (1 - sc.intensity.reduction) * (C0.sum() / g20) * g35
+        out += _le("intensity", C.sum(), limit, "region", rtol)
+    total = A.sum()
+    share_of = pd.Series(A, index=ids)
+    for g in ds.groups.itertuples(index=False):
+        members = ds.members.loc[ds.members["group_id"] == g.group_id, "county_id"]
+        got = share_of.loc[list(members)].sum()
+        if pd.notna(g.min_share):
+            out += _le("group_min", g.min_share * total, got, g.group_id, rtol)
+        if pd.notna(g.max_share):
+            out += _le("group_max", got, g.max_share * total, g.group_id, rtol)
+    # reported derived quantities
+    out += _eq("urban_land_2035", a["urban_land_2035"], u0 + sigma * A, ids, rtol)
+    out += _eq("cultivated_2035", a["cultivated_2035"], F, ids, rtol)
+    out += _eq("construction_land_2035", a["construction_land_2035"], C, ids, rtol)
+    # objective
+    z = objective(ds, a, flows, A, r, s, u)
+    out += _eq("objective", result.objective, z, "Z", rtol)
+    return out
+
+
+def priority_weights(ds) -> np.ndarray:
+    """w_i = zone weight × max weight of the county's groups (1 when in none)."""
+    c = ds.counties
+    zw = ds.scenario.weights.zone
+    zone = c["zone"].map({"urban": zw.urban, "agricultural": zw.agricultural,
+                          "ecological": zw.ecological}).to_numpy(float)
+    best = {}
+    weights = dict(zip(ds.groups["group_id"], ds.groups["weight"], strict=True))
+    for g, cid in zip(ds.members["group_id"], ds.members["county_id"], strict=True):
+        best[cid] = max(best.get(cid, 0.0), weights[g])
+    return zone * np.array([best.get(i, 1.0) for i in c["county_id"]])
+
+
+def objective(ds, a: pd.DataFrame, flows: pd.DataFrame, A, r, s, u) -> float:
+    """Z of MODEL.md §3 from reported numbers; tier values by greedy fill of A."""
+    sc = ds.scenario
+    w = priority_weights(ds)
+    demand = ds.counties["demand"].to_numpy(float)
+    remaining = A.copy()
+    value = np.zeros(len(A))
+    for share, phi in zip(sc.tiers.shares, sc.tiers.values, strict=True):
+        take = np.minimum(remaining, share * demand)
+        value += phi * take
+        remaining = remaining - take
+    link = sc.linkage
+    if ds.transfer_costs is not None:
+        cost_of = {(i, j): v for i, j, v in ds.transfer_costs[["from_id", "to_id", "cost"]]
+                   .itertuples(index=False)}
+        costs = np.array([cost_of[(i, j)] for i, j in zip(flows["from_id"], flows["to_id"],
+                                                          strict=True)])
+    else:
+        city = dict(zip(ds.counties["county_id"], ds.counties["city"], strict=True))
+        costs = np.array([link.same_city_cost if city[i] == city[j] else link.cross_city_cost
+                          for i, j in zip(flows["from_id"], flows["to_id"], strict=True)])
+    transfer = float((costs * flows["amount"].to_numpy(float)).sum()) if len(flows) else 0.0
+    return float((w * value).sum() - sc.per_capita.shortfall_penalty * u.sum()
+                 - link.reclaim_cost * r.sum() - link.supplement_cost * s.sum() - transfer)
+
+
+def assert_feasible(ds, result, rtol: float = RTOL) -> None:
+    """Fail with every violated constraint listed."""
+    assert result.status.value == "optimal", result.status
+    found = violations(ds, result, rtol)
+    assert not found, "\n".join(found[:20])
