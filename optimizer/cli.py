@@ -1,0 +1,125 @@
+"""The ``landquota`` command line.
+
+Exit codes, shared by every command: 0 done, 1 the input data is not usable
+(every problem printed to stderr, one per line), 2 usage error (missing folder,
+bad option), 3 internal error (a bug). A command is one function decorated with
+``@app.command()`` and ``@reports_errors``; it raises DataError / UsageError and
+never prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import click
+import typer
+
+from optimizer.check import summarize_dataset
+from optimizer.load import load_dataset
+from optimizer.problems import DataError, UsageError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="landquota",
+    help="Land-quota allocation optimizer for territorial spatial planning (国土空间规划).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Options shared by commands that read a dataset.
+DatasetArg = Annotated[Path, typer.Argument(
+    help="Dataset folder: counties.csv, groups.csv, group_members.csv, scenario.toml.",
+    show_default=False)]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="KEY=VALUE",
+    help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).")]
+
+
+@app.callback()
+def _root() -> None:
+    """Land-quota allocation optimizer for territorial spatial planning (国土空间规划)."""
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn the project's errors into messages on stderr and the documented exit codes."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except DataError as err:
+        for problem in err.problems:
+            typer.echo(str(problem), err=True)
+        n = len(err.problems)
+        typer.echo(f"landquota: {n} problem{'s' if n != 1 else ''} in the input; "
+                   "nothing was done.", err=True)
+        raise typer.Exit(EXIT_DATA) from None
+    except UsageError as err:
+        typer.echo(f"landquota: error: {err}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except Exception as err:
+        if os.environ.get("LANDQUOTA_DEBUG"):
+            raise
+        typer.echo(f"landquota: internal error: {type(err).__name__}: {err}\n"
+                   "This is a bug; run again with LANDQUOTA_DEBUG=1 to see the traceback "
+                   "and please report it.", err=True)
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def reports_errors(func: F) -> F:
+    """Decorator form of :func:`handle_errors` for command functions."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with handle_errors():
+            return func(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_set(items: list[str] | None) -> dict[str, str]:
+    """``["quota.total=50000"]`` → ``{"quota.total": "50000"}``; the loader reads the values."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set expects KEY=VALUE, e.g. --set quota.total=50000; "
+                             f"got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@app.command()
+@reports_errors
+def check(
+    dataset: DatasetArg,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the summary as JSON on stdout, nothing else.")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Validate a dataset and summarise it; exit 1 listing every problem if it is not usable."""
+    ds = load_dataset(dataset, parse_set(set_))
+    summary = summarize_dataset(ds)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    from optimizer.report_check import render_check
+
+    render_check(summary)
+
+
+def main() -> None:
+    """Console-script entry point (``landquota``)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Terminal rendering of ``landquota check`` (the summary of :mod:`optimizer.check`).
+
+Tables fit in 100 columns; when the output is piped rich writes plain text,
+and it honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from optimizer.check import TOTAL_KEYS
+
+#: Labels of the totals, with their units, in the order shown.
+TOTAL_LABELS: dict[str, str] = {
+    "pop_2020_persons": "Population 2020 常住人口 (persons)",
+    "urban_pop_2020_persons": "Urban population 2020 城镇人口 (persons)",
+    "urban_pop_2035_persons": "Urban population 2035 城镇人口 (persons)",
+    "gdp_2020_100m_cny": "GDP 2020 (亿元)",
+    "gdp_2035_100m_cny": "GDP 2035, 2020 prices (亿元)",
+    "construction_land_2020_ha": "Construction land 2020 建设用地 (ha)",
+    "urban_land_2020_ha": "Urban land 2020 城镇建设用地 (ha)",
+    "dev_boundary_ha": "Development boundary 城镇开发边界 (ha)",
+    "dev_boundary_room_ha": "Room inside the boundary (ha)",
+    "rural_settlement_2020_ha": "Rural settlements 2020 村庄建设用地 (ha)",
+    "cultivated_2020_ha": "Cultivated land 2020 耕地 (ha)",
+    "farmland_floor_ha": "Farmland floor 耕地保有量 (ha)",
+    "basic_farmland_ha": "Basic farmland 永久基本农田 (ha)",
+    "demand_ha": "Demand 新增建设用地需求 (ha)",
+    "min_allocation_ha": "Guaranteed minimums 保障下限 (ha)",
+    "reclaim_potential_ha": "Reclaim potential 增减挂钩潜力 (ha)",
+    "supplement_potential_ha": "Reserve land 耕地后备资源 (ha)",
+}
+assert set(TOTAL_LABELS) == {*TOTAL_KEYS.values(), "dev_boundary_room_ha"}
+
+
+def _n(x: Any, digits: int = 0) -> str:
+    """A number with thousands separators; '—' when missing."""
+    if x is None:
+        return "—"
+    if isinstance(x, str):
+        return x
+    return f"{x:,.{digits}f}"
+
+
+def _table(title: str, *columns: tuple[str, str]) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header, justify in columns:
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    return table
+
+
+def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
+    """Print the check summary: totals, counties by city and zone, per-capita, groups, warnings."""
+    console = console or Console(highlight=False)
+    ds, counties = summary["dataset"], summary["counties"]
+    source = f" ({ds['source']})" if ds.get("source") else ""
+    console.print(Text(f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "
+                       f"in {counties['cities']} cities", style="bold"))
+
+    totals = _table("Totals", ("quantity", "left"), ("value", "right"))
+    for key, label in TOTAL_LABELS.items():
+        totals.add_row(label, _n(summary["totals"][key], 1 if key.startswith("gdp") else 0))
+    quota = summary["quota"]
+    totals.add_row("Quota pool quota.total (ha)", _n(quota["total_ha"]))
+    ratio = quota["demand_over_quota"]
+    totals.add_row("Demand ÷ quota pool", "—" if ratio is None else f"{ratio:.2f}")
+    console.print(totals)
+
+    cities = _table("Counties by city", ("city 市", "left"), ("counties", "right"),
+                    ("pop 2020 (persons)", "right"), ("urban land 2020 (ha)", "right"),
+                    ("demand (ha)", "right"))
+    for row in counties["by_city"]:
+        cities.add_row(row["city"], _n(row["counties"]), _n(row["pop_2020_persons"]),
+                       _n(row["urban_land_2020_ha"]), _n(row["demand_ha"]))
+    console.print(cities)
+
+    zones = _table("Counties by main-function zone", ("zone", "left"), ("主体功能区", "left"),
+                   ("counties", "right"))
+    for row in counties["by_zone"]:
+        zones.add_row(row["zone"], row["zone_zh"], _n(row["counties"]))
+    console.print(zones)
+
+    pc = summary["per_capita_urban_land_2020"]
+    per_capita = _table("Per-capita urban land 2020 (m²/person)", ("measure", "left"),
+                        ("value", "right"))
+    per_capita.add_row("region (Σ urban land ÷ Σ urban population)",
+                       _n(pc["region_m2_per_person"], 1))
+    for what in ("min", "median", "max"):
+        per_capita.add_row(f"{what} over counties", _n(pc[f"{what}_m2_per_person"], 1))
+    per_capita.add_row(f"counties below the floor of {_n(pc['floor_m2_per_person'])}",
+                       _n(pc["counties_below_floor"]))
+    per_capita.add_row(f"counties above the cap of {_n(pc['cap_m2_per_person'])}",
+                       _n(pc["counties_above_cap"]))
+    if pc["counties_without_urban_pop"]:
+        per_capita.add_row("counties without urban population",
+                           _n(pc["counties_without_urban_pop"]))
+    console.print(per_capita)
+
+    if summary["groups"]:
+        groups = _table("Priority groups", ("group", "left"), ("name", "left"), ("kind", "left"),
+                        ("members", "right"), ("weight", "right"), ("min share", "right"),
+                        ("max share", "right"))
+        for g in summary["groups"]:
+            groups.add_row(g["group_id"], g["name"], g["kind"], _n(g["members"]),
+                           _n(g["weight"], 2), _n(g["min_share"], 2), _n(g["max_share"], 2))
+        console.print(groups)
+    else:
+        console.print("No priority groups.")
+    if summary["transfer_costs"] is not None:
+        console.print(f"transfer_costs.csv: {summary['transfer_costs']['pairs']} allowed "
+                      "linkage pairs (they replace linkage.scope)")
+
+    warnings = summary["warnings"]
+    if not warnings:
+        console.print(Text("No warnings.", style="green"))
+        return
+    console.print(Text(f"{len(warnings)} warning(s):", style="bold yellow"))
+    for w in warnings:
+        console.print(Text("  " + _problem_text(w), style="yellow"))
+
+
+def _problem_text(p: dict[str, Any]) -> str:
+    """A warning as one line, in the same form as the error messages."""
+    where = p["file"]
+    if p["row"] is not None:
+        where += f" row {p['row']}"
+    if p["column"] is not None:
+        where += f", column {p['column']}"
+    if p["value"] is not None:
+        where += f" = {p['value']!r}"
+    return f"{where}: {p['message']}"
