@@ -17,8 +17,8 @@ import pandas as pd
 
 from models.inputs import RATE_COLUMNS
 from optimizer.dataset import Dataset
-from optimizer.lp import INF, LinearProgram, LPBuilder
 from optimizer.linkage import LinkageNetwork, build_network
+from optimizer.lp import INF, LinearProgram, LPBuilder
 
 #: m² in a hectare: per-capita land (m²/person) × persons / M2_PER_HA = ha.
 M2_PER_HA = 10_000.0
@@ -210,7 +210,8 @@ def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame
     keep = np.flatnonzero(worst < need)
     _county_sum_rows(
         b, "farmland_floor", p["county_id"].to_numpy(dtype=object)[keep], keep,
-        np.arange(len(keep)), v, alpha=-alpha, kappa=p["kappa"].to_numpy(), supplement=1.0, lb=need[keep])
+        np.arange(len(keep)), v, alpha=-alpha, kappa=p["kappa"].to_numpy(), supplement=1.0,
+        lb=need[keep])
 
 
 def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
@@ -221,7 +222,8 @@ def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame
         return
     n = len(p)
     rhs = floor - ds.counties["cultivated_2020"].sum()
-    _county_sum_rows(b, "farmland_region", ["region"], np.arange(n), np.zeros(n, dtype=np.int64), v,
+    _county_sum_rows(b, "farmland_region", ["region"], np.arange(n),
+                     np.zeros(n, dtype=np.int64), v,
                      alpha=-p["alpha"].to_numpy(), kappa=p["kappa"].to_numpy(),
                      supplement=1.0, lb=rhs)
 
@@ -233,8 +235,9 @@ def define_farmland_balance_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFra
     if scope == "none":
         return
     units, unit_ids = _scope_units(ds, scope)
-    _county_sum_rows(b, "farmland_balance", unit_ids, np.arange(len(p)), units, v, alpha=p["alpha"].to_numpy(),
-                     kappa=-p["kappa"].to_numpy(), supplement=-1.0, ub=0.0)
+    _county_sum_rows(b, "farmland_balance", unit_ids, np.arange(len(p)), units, v,
+                     alpha=p["alpha"].to_numpy(), kappa=-p["kappa"].to_numpy(),
+                     supplement=-1.0, ub=0.0)
 
 
 def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:

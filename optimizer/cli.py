@@ -2,7 +2,9 @@
 
 Exit codes, shared by every command: 0 done, 1 the input data is not usable
 (every problem printed to stderr, one per line), 2 usage error (missing folder,
-bad option), 3 internal error (a bug). A command is one function decorated with
+bad option), 3 internal error (a bug), 4 the scenario has no solution (infeasible or
+unbounded; a diagnosis is printed), 5 the solver stopped without an optimum (time
+limit or solver error). A command is one function decorated with
 ``@app.command()`` and ``@reports_errors``; it raises DataError / UsageError and
 never prints a traceback for bad input.
 """
@@ -25,6 +27,9 @@ from optimizer.load import load_dataset
 from optimizer.problems import DataError, UsageError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
+#: Counties listed in the terminal before the table is cut (all are in allocation.csv).
+TERMINAL_COUNTIES = 60
 
 app = typer.Typer(
     name="landquota",
@@ -55,7 +60,7 @@ def handle_errors() -> Iterator[None]:
     """Turn the project's errors into messages on stderr and the documented exit codes."""
     try:
         yield
-    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    except (typer.Exit, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
         raise
     except DataError as err:
         for problem in err.problems:
@@ -114,6 +119,64 @@ def check(
     from optimizer.report_check import render_check
 
     render_check(summary)
+
+
+@app.command()
+@reports_errors
+def solve(
+    dataset: DatasetArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Run folder to write (default: outputs/<scenario name>/).")] = None,
+    backend: Annotated[str | None, typer.Option(
+        help="ortools | pulp | highs (default: scenario.toml [solver] backend).")] = None,
+    solver: Annotated[str | None, typer.Option(
+        help="Solver of the backend, e.g. glop, pdlp, highs, cbc, simplex, ipm.")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", help="Seconds the solver may run (default: scenario.toml).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print summary.json on stdout and nothing else.")] = False,
+    set_: SetOption = None,
+    name: Annotated[str | None, typer.Option(
+        help="Scenario name for this run (names the default run folder).")] = None,
+    all_counties: Annotated[bool, typer.Option(
+        "--all", help="List every county in the terminal, however many.")] = False,
+) -> None:
+    """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
+    from optimizer.report import render_solve
+    from optimizer.solve import solve as run_solve
+    from optimizer.write import summary_dict, write_run
+
+    overrides = parse_set(set_)
+    if name is not None:
+        overrides["scenario.name"] = name
+    ds = load_dataset(dataset, overrides)
+    result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
+    folder = out if out is not None else Path("outputs") / result.summary.scenario.name
+    if result.counties.empty:
+        code = EXIT_NO_SOLUTION if result.status.value in ("infeasible", "unbounded") \
+            else EXIT_NOT_SOLVED
+    else:
+        code = EXIT_OK
+        write_run(result, folder)
+    if as_json:
+        typer.echo(json.dumps(summary_dict(result), ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
+        render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
+        if code == EXIT_OK:
+            console.print(f"run folder: {folder}")
+    raise typer.Exit(code)
+
+
+def _console():
+    """A rich console: colour on terminals (NO_COLOR respected), 100 columns when piped."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=100)
+    return console
 
 
 def main() -> None:

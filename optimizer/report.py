@@ -28,6 +28,9 @@ BINDING_SHORT = {
 }
 
 
+ZONE_SHORT = {"urban": "城", "agricultural": "农", "ecological": "生"}
+
+
 def ha(value: float) -> str:
     """Hectares with thousands separators, one decimal under 100 ha."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -86,13 +89,20 @@ def targets_table(result: Result) -> Table:
     t = Table(title="Plan targets", box=box.SIMPLE_HEAD, title_justify="left")
     for col, justify in (("target", "left"), ("value", "right"), ("limit", "right"),
                          ("met", "center"), ("meaning", "left")):
-        t.add_column(col, justify=justify, overflow="fold")
+        t.add_column(col, justify=justify, no_wrap=col != "meaning", overflow="fold")
     for row in result.targets.itertuples(index=False):
-        is_share = row.target == "intensity_reduction"
-        fmt = pct if is_share else ha
+        fmt = _TARGET_FORMAT.get(row.target, ha)
         met = Text("yes", style="green") if row.met else Text("NO", style="bold red")
         t.add_row(row.target, fmt(row.value), fmt(row.limit), met, row.meaning)
     return t
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+_TARGET_FORMAT = {"intensity_reduction": pct, "farmland_floor_counties": _count,
+                  "per_capita_cap_counties": _count}
 
 
 def groups_table(result: Result) -> Table:
@@ -110,25 +120,27 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
     c = result.counties.sort_values(["allocation", "county_id"], ascending=[False, True],
                                     kind="stable")
     shown = c if max_counties is None else c.head(max_counties)
-    title = ("Counties by new construction land (ha; per-capita urban land m²/person; "
-             "cultivated land 千ha)")
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    title = ("Counties by new construction land, ha (zone 城/农/生; per-capita urban land "
+             "m²/person; cultivated land 千ha)")
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
+              padding=(0, 1, 0, 0))
     columns = (("county", "left"), ("city", "left"), ("zone", "left"), ("w", "right"),
-               ("demand", "right"), ("quota", "right"), ("link in/out", "right"),
-               ("total", "right"), ("sat", "right"), ("m² 20→35", "right"),
-               ("farm 20→35", "right"), ("binding", "left"))
+               ("demand", "right"), ("quota", "right"), ("link in", "right"),
+               ("out", "right"), ("total", "right"), ("sat", "right"),
+               ("m² 20→35", "right"), ("farm 20→35", "right"))
     for col, justify in columns:
-        t.add_column(col, justify=justify, overflow="fold")
+        t.add_column(col, justify=justify, no_wrap=True)
+    t.add_column("binding", overflow="fold", min_width=8)
     for r in shown.itertuples(index=False):
         t.add_row(
-            str(r.name), str(r.city), str(r.zone)[:5], f"{r.weight:.2f}", ha(r.demand),
-            ha(r.quota), f"{ha(r.linkage_in)}/{ha(r.linkage_out)}", ha(r.allocation),
+            str(r.name), str(r.city), ZONE_SHORT.get(r.zone, str(r.zone)), f"{r.weight:.2f}",
+            ha(r.demand), ha(r.quota), ha(r.linkage_in), ha(r.linkage_out), ha(r.allocation),
             pct(r.satisfaction), f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
             _short_binding(r.binding),
         )
     if max_counties is not None and len(c) > max_counties:
-        t.caption = f"{len(c) - max_counties} more counties in allocation.csv"
+        t.caption = f"{len(c) - max_counties} more counties in allocation.csv (--all lists them)"
     return t
 
 
