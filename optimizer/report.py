@@ -23,8 +23,7 @@ TOP_FLOWS = 10
 BINDING_SHORT = {
     "demand": "demand", "min_allocation": "min", "per_capita_cap": "cap",
     "dev_boundary": "boundary", "basic_farmland": "basic", "farmland_floor": "farm",
-    "per_capita_floor": "floor", "reclaim_potential": "reclaim",
-    "supplement_potential": "reserve",
+    "per_capita_floor": "floor",
 }
 
 
@@ -35,6 +34,8 @@ def ha(value: float) -> str:
     """Hectares with thousands separators, one decimal under 100 ha."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if abs(value) < 0.05:
+        return "0"
     return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
@@ -120,12 +121,12 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
     c = result.counties.sort_values(["allocation", "county_id"], ascending=[False, True],
                                     kind="stable")
     shown = c if max_counties is None else c.head(max_counties)
-    title = ("Counties by new construction land, ha (zone 城/农/生; per-capita urban land "
-             "m²/person; cultivated land 千ha)")
+    title = ("Counties by new construction land, ha (z: zone 城/农/生; in/out: linkage "
+             "indicators; m²: urban land per person; farm: cultivated land, 千ha)")
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
               padding=(0, 1, 0, 0))
-    columns = (("county", "left"), ("city", "left"), ("zone", "left"), ("w", "right"),
-               ("demand", "right"), ("quota", "right"), ("link in", "right"),
+    columns = (("county", "left"), ("city", "left"), ("z", "left"), ("w", "right"),
+               ("demand", "right"), ("quota", "right"), ("in", "right"),
                ("out", "right"), ("total", "right"), ("sat", "right"),
                ("m² 20→35", "right"), ("farm 20→35", "right"))
     for col, justify in columns:
@@ -133,7 +134,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
     t.add_column("binding", overflow="fold", min_width=8)
     for r in shown.itertuples(index=False):
         t.add_row(
-            str(r.name), str(r.city), ZONE_SHORT.get(r.zone, str(r.zone)), f"{r.weight:.2f}",
+            str(r.name), str(r.city).removesuffix("市"), ZONE_SHORT.get(r.zone, str(r.zone)), f"{r.weight:.2f}",
             ha(r.demand), ha(r.quota), ha(r.linkage_in), ha(r.linkage_out), ha(r.allocation),
             pct(r.satisfaction), f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
@@ -162,4 +163,5 @@ def _m2(value: float) -> str:
 
 
 def _short_binding(binding: str) -> str:
-    return " ".join(BINDING_SHORT.get(b, b) for b in binding.split(";") if b)
+    """What limits the county's allocation (reclaim/reserve potentials are in the CSV)."""
+    return " ".join(BINDING_SHORT[b] for b in binding.split(";") if b in BINDING_SHORT)

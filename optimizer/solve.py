@@ -50,7 +50,10 @@ def solve(
         dataset = dataset.with_scenario(dataset.scenario.with_overrides(overrides))
     sc = dataset.scenario
     engine = get_backend(backend or sc.solver.backend)
-    solver_name = engine.check_solver(solver or sc.solver.name or engine.default_solver)
+    # The scenario's solver name belongs to the scenario's backend.
+    same_backend = engine.name == sc.solver.backend
+    solver_name = engine.check_solver(
+        solver or (sc.solver.name if same_backend else None) or engine.default_solver)
     limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
     with watch("build"):
         formulation = build(dataset, linkage_form=linkage_form)

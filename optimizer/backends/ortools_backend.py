@@ -17,6 +17,10 @@ _STATUS = {
 }
 
 
+#: HiGHS prints a banner on stdout unless told not to (it would break ``--json``).
+_QUIET = {"highs": "output_flag=false"}
+
+
 class OrtoolsBackend(Backend):
     """GLOP (simplex), PDLP (first-order) and HiGHS through OR-Tools.
 
@@ -42,6 +46,9 @@ class OrtoolsBackend(Backend):
                 lp.col_lb, lp.col_ub, lp.objective, lp.row_lb, lp.row_ub, lp.matrix)
             model.helper.set_maximize(lp.maximize)
             helper = mbh.ModelSolverHelper(solver)
+            helper.enable_output(False)
+            if solver in _QUIET:
+                helper.set_solver_specific_parameters(_QUIET[solver])
             if time_limit_s is not None:
                 helper.set_time_limit_in_seconds(float(time_limit_s))
         with watch("solve"):
