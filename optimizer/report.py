@@ -134,7 +134,8 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
     t.add_column("binding", overflow="fold", min_width=8)
     for r in shown.itertuples(index=False):
         t.add_row(
-            str(r.name), str(r.city).removesuffix("市"), ZONE_SHORT.get(r.zone, str(r.zone)), f"{r.weight:.2f}",
+            str(r.name), str(r.city).removesuffix("市"), ZONE_SHORT.get(r.zone, str(r.zone)),
+            f"{r.weight:.2f}",
             ha(r.demand), ha(r.quota), ha(r.linkage_in), ha(r.linkage_out), ha(r.allocation),
             pct(r.satisfaction), f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
