@@ -274,17 +274,19 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
             spec.file, cells.index[extra], None, [None] * int(extra.sum()),
             f"the row has more cells than the header ({len(header)} columns): "
             "a value may contain an unquoted comma")
-    raw, found = table_from_cells(header, cells.iloc[:, :len(header)], spec)
+    nfkc = not unicodedata.is_normalized("NFKC", text)
+    raw, found = table_from_cells(header, cells.iloc[:, :len(header)], spec, nfkc=nfkc)
     return raw, problems + found
 
 
 def table_from_cells(
-    header: Iterable[Any], cells: pd.DataFrame, spec: v.TableSpec
+    header: Iterable[Any], cells: pd.DataFrame, spec: v.TableSpec, nfkc: bool = True
 ) -> tuple[Raw | None, list[Problem]]:
-    """Map headers to English column names and drop blank rows; cells keep their positions.
+    """Map headers to English column names, clean cells, drop blank rows.
 
     ``cells`` has one column per header entry (by position); its index is the
     spreadsheet row number, or a RangeIndex from 0 for tables from memory.
+    ``nfkc=False`` when the whole file is known to be NFKC-normalised already.
     """
     header = [str(h) for h in header]
     if isinstance(cells.index, pd.RangeIndex) and cells.index.start == 0:
@@ -337,11 +339,12 @@ def table_from_cells(
             problems.append(Problem(
                 spec.file, f"missing required column {col.name} (accepted headers: {names})"
                 + hint, column=col.name))
-    raw = cells.iloc[:, list(chosen.values())].set_axis(list(chosen), axis=1)
+    raw = v.clean_cells(cells.iloc[:, list(chosen.values())].set_axis(list(chosen), axis=1),
+                        nfkc=nfkc)
     if "zone" in raw.columns:
         raw["zone"] = _zone_names(raw["zone"])
     if len(raw.columns):
-        blank = pd.concat([v.clean_text(raw[c]) == "" for c in raw.columns], axis=1).all(axis=1)
+        blank = (raw.isna() | raw.eq("")).all(axis=1)
         raw = raw.loc[~blank]
     if raw.empty and not spec.may_be_empty:
         problems.append(Problem(spec.file, "has no data rows: at least one row is needed"))
@@ -508,7 +511,7 @@ def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
 
 def _zone_names(zone: pd.Series) -> pd.Series:
     """Zone cells with Chinese names and any-case English names turned into the enum."""
-    text = v.clean_text(zone)
+    text = zone.astype("str").fillna("")
     names = {**ZONE_ALIASES, **{z: z for z in ZONES}}
     mapped = text.str.casefold().map(names)
     return mapped.where(mapped.notna(), text).astype("str")

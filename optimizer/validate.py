@@ -11,7 +11,7 @@ per row. Rules return lists of :class:`Problem`; nothing here raises or prints.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -156,16 +156,30 @@ def problems_at(
     ]
 
 
+Message = str | pd.Series | Callable[[pd.Series], "pd.Series | str"]
+
+
+def fmts(series: pd.Series) -> pd.Series:
+    """:func:`fmt` over a column (call it on the failing rows only)."""
+    return series.map(fmt).astype("str")
+
+
 def _where(
     file: str, df: pd.DataFrame, mask: pd.Series, column: str, headers: Mapping[str, str],
-    message: str | pd.Series, severity: Severity = Severity.ERROR,
+    message: Message, severity: Severity = Severity.ERROR,
 ) -> list[Problem]:
-    """Problems for the rows of ``df`` where ``mask`` holds, at ``column``."""
+    """Problems for the rows of ``df`` where ``mask`` holds, at ``column``.
+
+    ``message`` is one text, a Series of texts, or a function of the mask that
+    builds the texts of the failing rows only (so that valid rows cost nothing).
+    """
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return []
     hit = df.loc[mask, column]
-    msgs = message if isinstance(message, str) else message[mask]
+    msgs = message(mask) if callable(message) else message
+    if isinstance(msgs, pd.Series):
+        msgs = msgs.reindex(hit.index)
     return problems_at(file, hit.index, _label(column, headers), hit.tolist(), msgs, severity)
 
 
@@ -179,10 +193,11 @@ _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 _SCIENTIFIC_ID = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"
 
 
-def clean_text(series: pd.Series) -> pd.Series:
+def clean_text(series: pd.Series, nfkc: bool = True) -> pd.Series:
     """Cells as text: NFKC-normalised (full-width digits and punctuation), trimmed, '' if empty.
 
     Numbers held in memory become their shortest text (1.0 → "1", 140105 → "140105").
+    ``nfkc=False`` skips normalising, for text known to be normalised already.
     """
     if pd.api.types.is_float_dtype(series):
         whole = series.notna() & np.isfinite(series) & (series % 1 == 0)
@@ -190,49 +205,77 @@ def clean_text(series: pd.Series) -> pd.Series:
         text = text.where(~whole, series.where(whole, 0).astype("int64").astype("str"))
     else:
         text = series.astype("str")
-    return text.fillna("").str.normalize("NFKC").str.strip()
+    text = text.fillna("")
+    if nfkc:
+        text = text.str.normalize("NFKC")
+    return text.str.strip()
 
 
-def parse_numbers(series: pd.Series, fraction: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Numbers of a column and, per cell, why it could not be read ('' when fine or empty).
+def is_number_dtype(series: pd.Series) -> bool:
+    """A column already holding numbers (tables from memory), not text to parse."""
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
-    Accepts thousands separators ("1,234.5", full-width "１，２３４"), and for
-    fraction columns a percentage ("45%"). Empty cells give NaN with no reason;
-    the caller decides whether empty is allowed.
+
+def clean_cells(raw: pd.DataFrame, nfkc: bool = True) -> pd.DataFrame:
+    """Every text column through :func:`clean_text` once; columns of numbers stay numbers."""
+    return pd.DataFrame(
+        {c: raw[c] if is_number_dtype(raw[c]) else clean_text(raw[c], nfkc)
+         for c in raw.columns},
+        index=raw.index,
+    )
+
+
+def parse_numbers(
+    series: pd.Series, fraction: bool = False
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers of a column, why each cell could not be read ('' when fine), and empty cells.
+
+    ``series`` holds numbers or text cleaned by :func:`clean_text`. Accepts
+    thousands separators ("1,234.5", full-width "１，２３４" once cleaned), and
+    for fraction columns a percentage ("45%"). Empty cells give NaN with no
+    reason; the caller decides whether empty is allowed. Plain numbers are read
+    in one vectorised pass; only cells that fail it are looked at again.
     """
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+    reason = pd.Series("", index=series.index, dtype="str")
+    if is_number_dtype(series):
         values = series.astype("float64")
-        reason = pd.Series("", index=series.index, dtype="str")
         reason = reason.mask(np.isinf(values), "must be a finite number")
-        return values, reason
-    text = clean_text(series)
-    percent = text.str.endswith("%") if fraction else pd.Series(False, index=text.index)
-    body = text.where(~percent, text.str[:-1].str.strip())
-    has_comma = body.str.contains(",", regex=False)
-    bad_comma = has_comma & ~body.str.fullmatch(_THOUSANDS)
-    body = body.str.replace(",", "", regex=False)
-    values = pd.to_numeric(body.where(~bad_comma, ""), errors="coerce").astype("float64")
-    values = values.where(~percent, values / 100)
+        return values, reason, values.isna()
+    text = series.astype("str").fillna("")
     empty = text == ""
-    unreadable = ~empty & values.isna()
-    nan_word = text.str.lower().isin(_NAN_WORDS)
-    reason = pd.Series("", index=text.index, dtype="str")
-    reason = reason.mask(unreadable, "is not a number")
-    reason = reason.mask(bad_comma, "is not a number: a comma is accepted only as a thousands "
-                                    "separator, as in 1,234.5 (the decimal mark is a point)")
-    reason = reason.mask(nan_word | np.isinf(values), "must be a finite number")
-    return values, reason
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    retry = values.isna() & ~empty
+    if retry.any():
+        t = text[retry]
+        percent = t.str.endswith("%") if fraction else pd.Series(False, index=t.index)
+        body = t.where(~percent, t.str[:-1].str.strip())
+        has_comma = body.str.contains(",", regex=False)
+        bad_comma = has_comma & ~body.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+        body = body.str.replace(",", "", regex=False).where(~bad_comma, "")
+        again = pd.to_numeric(body, errors="coerce").astype("float64")
+        again = again.where(~percent, again / 100)
+        values = values.mask(retry, again.reindex(values.index))
+        unreadable = retry & values.isna()
+        reason = reason.mask(unreadable, "is not a number")
+        reason = reason.mask(bad_comma.reindex(reason.index, fill_value=False),
+                             "is not a number: a comma is accepted only as a thousands "
+                             "separator, as in 1,234.5 (the decimal mark is a point)")
+        nan_word = unreadable & text.str.lower().where(unreadable, "").isin(_NAN_WORDS)
+        reason = reason.mask(nan_word, "must be a finite number")
+    reason = reason.mask(np.isinf(values), "must be a finite number")
+    return values, reason, empty
 
 
 def coerce_table(
     raw: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed table from raw cells: text columns as str, numbers as float, defaults filled.
+    """Typed table from cells: text columns as str, numbers as float, defaults filled.
 
     ``raw`` has English column names (a subset of ``spec``; missing required
-    columns were reported by the loader) and the spreadsheet row numbers as index.
-    Every cell that cannot be read is reported; its value becomes NaN / "" so that
-    later rules skip it instead of reporting it twice.
+    columns were reported by the loader), cells as numbers or as text cleaned by
+    :func:`clean_cells`, and the spreadsheet row numbers as index. Every cell
+    that cannot be read is reported; its value becomes NaN so that later rules
+    skip it instead of reporting it twice.
     """
     problems: list[Problem] = []
     out: dict[str, pd.Series] = {}
@@ -248,13 +291,11 @@ def coerce_table(
         label = _label(col.name, headers)
         cells = raw[col.name]
         if col.kind in ("number", "fraction"):
-            values, reason = parse_numbers(cells, fraction=col.kind == "fraction")
-            written = clean_text(cells)
+            values, reason, empty = parse_numbers(cells, fraction=col.kind == "fraction")
             bad = reason != ""
             if bad.any():
-                problems += problems_at(file, raw.index[bad], label, written[bad], reason[bad])
+                problems += problems_at(file, raw.index[bad], label, cells[bad], reason[bad])
                 values = values.mask(bad)
-            empty = (written == "") & ~bad
             if col.required and empty.any():
                 problems += problems_at(file, raw.index[empty], label, [""] * int(empty.sum()),
                                         "is empty: a number is required")
@@ -262,7 +303,8 @@ def coerce_table(
                 values = values.mask(empty, col.default)
             out[col.name] = values
         else:
-            text = clean_text(cells)
+            text = clean_text(cells) if is_number_dtype(cells) else \
+                cells.astype("str").fillna("")
             empty = text == ""
             if col.required and empty.any():
                 what = "an id" if col.kind == "id" else "a value"
@@ -329,8 +371,8 @@ def _at_most(
     bad = df[left] > df[right] + AREA_TOLERANCE
     if not bad.any():
         return []
-    msgs = f"{rule} ({right} = " + df[right].map(fmt).astype("str") + ")"
-    return _where(file, df, bad, left, headers, msgs)
+    return _where(file, df, bad, left, headers,
+                  lambda m: f"{rule} ({right} = " + fmts(df.loc[m, right]) + ")")
 
 
 def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
@@ -338,9 +380,12 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
     f = COUNTIES.file
     parts = df["urban_land_2020"] + df["rural_settlement_2020"]
     over = parts > df["construction_land_2020"] + AREA_TOLERANCE
-    msgs = ("urban land + rural settlement land 2020 = " + parts.map(fmt).astype("str")
-            + " ha must not exceed construction land 2020 (construction_land_2020 = "
-            + df["construction_land_2020"].map(fmt).astype("str") + ")")
+
+    def msgs(m: pd.Series) -> pd.Series:
+        return ("urban land + rural settlement land 2020 = " + fmts(parts[m])
+                + " ha must not exceed construction land 2020 (construction_land_2020 = "
+                + fmts(df.loc[m, "construction_land_2020"]) + ")")
+
     return [
         *_at_most(f, df, "urban_pop_2020", "pop_2020", headers,
                   "urban population 2020 must not exceed population 2020"),
@@ -437,25 +482,21 @@ def county_warnings(
 
     out += _where(f, df, df["cultivated_2020"] < df["farmland_floor"] - AREA_TOLERANCE,
                   "cultivated_2020", headers,
-                  "cultivated land 2020 is already below the farmland floor (farmland_floor = "
-                  + df["farmland_floor"].map(fmt).astype("str")
+                  lambda m: "cultivated land 2020 is already below the farmland floor "
+                  "(farmland_floor = " + fmts(df.loc[m, "farmland_floor"])
                   + "): the county must gain cultivated land by 2035", W)
     out += _where(f, df, u0 > df["dev_boundary"] + AREA_TOLERANCE, "urban_land_2020", headers,
-                  "urban land 2020 is already above the urban development boundary "
-                  "(dev_boundary = " + df["dev_boundary"].map(fmt).astype("str")
+                  lambda m: "urban land 2020 is already above the urban development boundary "
+                  "(dev_boundary = " + fmts(df.loc[m, "dev_boundary"])
                   + "): the county can get no new urban land", W)
     pc = per_capita_urban_land_2020(df)
     above = pc > cap
     no_pop = (df["urban_pop_2020"] == 0) & (u0 > 0)
     out += _where(f, df, above | no_pop, "urban_land_2020", headers,
-                  ("per-capita urban land 2020 is " + pc.round(1).map(fmt).astype("str")
-                   + f" m²/person, above the cap of {fmt(float(cap))} m²/person")
-                  .where(~no_pop, "urban land but no urban population 2020: per-capita urban "
-                         "land is unbounded, above the cap"), W)
-
-    def room_text(room: pd.Series, rate: pd.Series) -> pd.Series:
-        fits = (room / rate.where(rate > 0)).round(1).map(fmt).astype("str")
-        return fits
+                  lambda m: ("per-capita urban land 2020 is " + fmts(pc[m].round(1))
+                             + f" m²/person, above the cap of {fmt(float(cap))} m²/person")
+                  .where(~no_pop[m], "urban land but no urban population 2020: per-capita "
+                         "urban land is unbounded, above the cap"), W)
 
     infeasible = "; the scenario will be infeasible"
     cap_room = (cap * df["urban_pop_2035"] / 1e4 - u0).clip(lower=0)
@@ -470,17 +511,19 @@ def county_warnings(
          "the cultivated land outside permanent basic farmland (cultivated_2020 − basic_farmland)"),
     ]
     for mask, room, rate, what in tests:
-        msgs = ("the guaranteed minimum does not fit under " + what + ": at most "
-                + room_text(room, rate) + " ha of new land fits" + infeasible)
-        out += _where(f, df, mask, "min_allocation", headers, msgs, W)
+        out += _where(f, df, mask, "min_allocation", headers,
+                      lambda m, room=room, rate=rate, what=what:
+                      "the guaranteed minimum does not fit under " + what + ": at most "
+                      + fmts((room[m] / rate[m]).round(1)) + " ha of new land fits"
+                      + infeasible, W)
     best_farmland = (df["cultivated_2020"] - alpha * minimum
                      + kappa * df["reclaim_potential"] + df["supplement_potential"])
     short = best_farmland < df["farmland_floor"] - AREA_TOLERANCE
     out += _where(f, df, short, "min_allocation", headers,
-                  "with the guaranteed minimum, cultivated land 2035 is at most "
-                  + best_farmland.round(1).map(fmt).astype("str")
-                  + " ha even after all reclamation and reserve land, below the farmland floor ("
-                  + df["farmland_floor"].map(fmt).astype("str") + ")" + infeasible, W)
+                  lambda m: "with the guaranteed minimum, cultivated land 2035 is at most "
+                  + fmts(best_farmland[m].round(1)) + " ha even after all reclamation and "
+                  "reserve land, below the farmland floor (" + fmts(df.loc[m, "farmland_floor"])
+                  + ")" + infeasible, W)
     return out
 
 

@@ -45,3 +45,21 @@ def dataset_dir(tmp_path: Path) -> Path:
                        ("group_members.csv", MEMBERS_CSV), ("scenario.toml", SCENARIO_TOML)]:
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None:
+    """Write ``value`` into a CSV cell, by spreadsheet row number (header = 1) and header name."""
+    import csv
+
+    path = folder / file
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture
+def edit_cell():
+    """The :func:`set_cell` helper, as a fixture for test modules."""
+    return set_cell
