@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import highspy
 import numpy as np
 
@@ -33,7 +38,8 @@ def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
     model.a_matrix_.index_ = csc.indices
     model.a_matrix_.value_ = csc.data
     model.sense_ = highspy.ObjSense.kMaximize if lp.maximize else highspy.ObjSense.kMinimize
-    h = highspy.Highs()
+    with _silenced_stdout():  # highspy prints its banner in the constructor
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("threads", 1)
@@ -42,6 +48,20 @@ def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
         h.setOptionValue("time_limit", float(time_limit_s))
     h.passModel(model)
     return h
+
+
+@contextmanager
+def _silenced_stdout() -> Iterator[None]:
+    """Send C-level stdout to /dev/null for a moment (it would break ``--json``)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 class HighsBackend(Backend):
