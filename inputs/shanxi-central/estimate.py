@@ -185,13 +185,13 @@ COUNTIES: tuple[tuple, ...] = (
     ("140302", "城区", "阳泉市", 15.2, "urban", "dense", 19.0, 170, 1.00, 72, 0.0),
     ("140303", "矿区", "阳泉市", 12.2, "urban", "dense", 15.5, 80, 1.00, 70, 0.0),
     ("140311", "郊区", "阳泉市", 622.6, "urban", "resource", 32.0, 150, 0.55, 160, 0.15),
-    ("140321", "平定县", "阳泉市", 1401.7, "ecological", "mountain", 33.0, 150, 0.45, 150, 0.16),
+    ("140321", "平定县", "阳泉市", 1401.7, "ecological", "mountain", 33.0, 150, 0.45, 145, 0.16),
     ("140322", "盂县", "阳泉市", 2506.9, "ecological", "mountain", 32.5, 176, 0.45, 155, 0.15),
     ("140702", "榆次区", "晋中市", 1319.3, "urban", "growth", 92.0, 480, 0.80, 110, 0.40),
     ("140703", "太谷区", "晋中市", 1038.0, "urban", "fringe", 30.0, 95, 0.55, 125, 0.45),
     ("140721", "榆社县", "晋中市", 1692.4, "ecological", "mountain", 11.0, 35, 0.40, 140, 0.16),
     ("140722", "左权县", "晋中市", 2023.7, "ecological", "mountain", 14.0, 50, 0.40, 145, 0.12),
-    ("140723", "和顺县", "晋中市", 2199.7, "ecological", "mountain", 12.0, 55, 0.42, 150, 0.14),
+    ("140723", "和顺县", "晋中市", 2199.7, "ecological", "mountain", 12.0, 55, 0.42, 148, 0.14),
     ("140724", "昔阳县", "晋中市", 1939.2, "ecological", "mountain", 19.5, 75, 0.42, 155, 0.17),
     ("140725", "寿阳县", "晋中市", 2128.7, "agricultural", "agri", 19.5, 95, 0.45, 135, 0.28),
     ("140727", "祁县", "晋中市", 857.1, "agricultural", "agri", 25.0, 85, 0.48, 125, 0.50),
@@ -215,7 +215,7 @@ COUNTIES: tuple[tuple, ...] = (
     ("141102", "离石区", "吕梁市", 1315.9, "urban", "seat", 38.5, 180, 0.75, 105, 0.15),
     ("141121", "文水县", "吕梁市", 1070.0, "agricultural", "agri", 36.0, 95, 0.45, 125, 0.50),
     ("141122", "交城县", "吕梁市", 1830.4, "agricultural", "agri", 21.0, 110, 0.55, 135, 0.20),
-    ("141123", "兴县", "吕梁市", 3169.8, "ecological", "mountain", 24.5, 150, 0.40, 150, 0.18),
+    ("141123", "兴县", "吕梁市", 3169.8, "ecological", "mountain", 24.5, 150, 0.40, 148, 0.18),
     ("141124", "临县", "吕梁市", 2979.5, "ecological", "mountain", 45.0, 80, 0.35, 115, 0.22),
     ("141125", "柳林县", "吕梁市", 1291.4, "urban", "resource", 28.0, 230, 0.52, 165, 0.20),
     ("141126", "石楼县", "吕梁市", 1737.3, "ecological", "mountain", 10.0, 25, 0.35, 120, 0.20),
@@ -661,7 +661,8 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
         ub(farm(np.arange(n)), f0.sum() - region_floor, "farmland_region")
     balance = sc.get("farmland", {}).get("balance_scope", "region")
     if balance != "none":
-        key = {"region": np.zeros(n), "city": city, "county": np.arange(n)}[balance]
+        key = {"region": np.full(n, "region"), "city": city,
+               "county": c["county_id"].to_numpy()}[balance]
         for unit in pd.unique(key):
             ub(farm(np.flatnonzero(key == unit)), 0.0, f"farmland_balance[{unit}]")
     tau = sc.get("intensity", {}).get("reduction", 0.4)
@@ -733,9 +734,14 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
         mem = [index[m] for m in members.loc[members["group_id"] == g.group_id, "county_id"]]
         lines.append(f"  group {g.group_id:<18} {alloc_i[mem].sum():>10,.1f} ha "
                      f"share {alloc_i[mem].sum() / alloc_i.sum():.1%}")
-    lines.append("  binding constraints (dual, objective units per ha of the limit):")
+    lines.append("  binding constraints, by family (dual in objective units per ha of the limit):")
+    families: dict[str, list[str]] = {}
     for nm, d in binding:
-        lines.append(f"    {nm:<40} {d:8.4f}")
+        family, _, who = nm.partition("[")
+        families.setdefault(family, []).append(f"{who.rstrip(']')} {d:.4f}".strip())
+    for family, entries in families.items():
+        shown = entries if family != "surplus" else ["(every county that reclaims)"]
+        lines.append(f"    {family} ×{len(entries)}: {', '.join(shown)}")
     lines.append("  allocation by county (A / demand, binding):")
     for i in range(n):
         tag = ";".join(nm.split("[")[0] for nm, _ in binding if nm.endswith(
