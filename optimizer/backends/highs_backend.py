@@ -22,6 +22,7 @@ _STATUS = {
     highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
 }
 _FULL = dict(duals=True, ranging=True, iis=True)
+PDLP_FEASIBILITY_TOLERANCE = 1e-8
 
 
 def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
@@ -44,6 +45,9 @@ def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("threads", 1)
     h.setOptionValue("solver", solver)
+    if solver == "pdlp":  # first-order: ask for tighter feasibility than its default
+        h.setOptionValue("primal_feasibility_tolerance", PDLP_FEASIBILITY_TOLERANCE)
+        h.setOptionValue("dual_feasibility_tolerance", PDLP_FEASIBILITY_TOLERANCE)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
     h.passModel(model)

@@ -17,8 +17,14 @@ _STATUS = {
 }
 
 
-#: HiGHS prints a banner on stdout unless told not to (it would break ``--json``).
-_QUIET = {"highs": "output_flag=false"}
+#: Solver-specific settings: HiGHS prints a banner on stdout unless told not to (it
+#: would break ``--json``); PDLP's default tolerances leave rows off by ~1e-2 ha,
+#: tightened so its answers pass the same 1e-6 checks as simplex.
+_QUIET = {
+    "highs": "output_flag=false",
+    "pdlp": "termination_criteria { simple_optimality_criteria { "
+            "eps_optimal_relative: 1e-9 eps_optimal_absolute: 1e-9 } }",
+}
 
 
 class OrtoolsBackend(Backend):

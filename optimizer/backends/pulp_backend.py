@@ -71,13 +71,13 @@ def to_pulp(lp: LinearProgram) -> tuple[pulp.LpProblem, list, list]:
     """A PuLP problem equal to ``lp``: one LpVariable per column, one constraint per row."""
     names = lp.variable_names()
     lb, ub = lp.col_lb, lp.col_ub
-    variables = [
-        pulp.LpVariable(f"x{j}_{_safe(names[j])}", None if np.isinf(lb[j]) else lb[j],
-                        None if np.isinf(ub[j]) else ub[j])
-        for j in range(len(names))
-    ]
     sense = pulp.LpMaximize if lp.maximize else pulp.LpMinimize
     problem = pulp.LpProblem("landquota", sense)
+    variables = [
+        problem.add_variable(f"x{j}_{_safe(names[j])}", None if np.isinf(lb[j]) else lb[j],
+                             None if np.isinf(ub[j]) else ub[j])
+        for j in range(len(names))
+    ]
     obj = lp.objective
     problem += pulp.LpAffineExpression(
         [(variables[j], obj[j]) for j in np.flatnonzero(obj)])
