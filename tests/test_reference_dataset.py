@@ -309,15 +309,17 @@ def test_intensity_target_leaves_room_for_the_whole_pool(counties: pd.DataFrame,
 
 
 def test_farmland_balance_can_be_met(counties: pd.DataFrame, scenario: dict) -> None:
-    """Region-wide 占补平衡 leaves room for the whole pool plus the linkage indicators."""
+    """Region-wide 占补平衡: reclamation and reserve land can make up for the cultivated land
+    that the whole pool plus every linkage indicator would occupy at the default rate."""
     c = counties
-    alpha = rate(c, scenario, "occupation_rate")
     kappa = rate(c, scenario, "reclaim_to_farmland")
     rho = rate(c, scenario, "resettle_ratio")
     new_land = scenario["quota"]["total"] + ((1 - rho) * c["reclaim_potential"]).sum()
+    occupied = scenario["defaults"]["occupation_rate"] * new_land
     make_up = (kappa * c["reclaim_potential"]).sum() + c["supplement_potential"].sum()
-    assert alpha.max() * new_land > 0
-    assert make_up >= alpha[c["zone"] != "ecological"].mean() * new_land
+    assert make_up >= occupied
+    # … but not by a wide margin: reserve land is modest, so the balance is a real constraint.
+    assert make_up <= 2 * occupied
 
 
 def test_scenario_targets(scenario: dict) -> None:

@@ -57,10 +57,11 @@ TOTAL_TOLERANCE = 0.003  # agglomeration total within ±0.3 % (the tests allow �
 FIT_TARGET_PULL = 1.0  # how strongly the fit pulls each group towards the plan figure itself
 
 # --------------------------------------------------------------------------------------------
-# Priority groups (PLAN, FACTS.md): id, name, kind, weight, min_share, 2035 urban population,
-# members. Weights follow the plan's emphasis: 一核 first, then the two engines, then the four
-# town groups. The one min_share (一核 ≥ 35 % of all new land) restates "优先保障以太原都市区
-# 为核心的盆地城镇密集区发展"; with this data it holds at the optimum anyway (see --check).
+# Priority groups (PLAN, FACTS.md): id, name, kind, weight, min_share, 2035 population and
+# urban population, members. Weights follow the plan's emphasis: 一核 first, then the two
+# engines, then the four town groups. The one min_share (一核 ≥ 35 % of all new land)
+# restates "优先保障以太原都市区为核心的盆地城镇密集区发展"; with this data it holds at the
+# optimum anyway (see --check).
 # --------------------------------------------------------------------------------------------
 
 
@@ -121,26 +122,25 @@ class Kind:
     fit_flex: float  # how freely the 2035 fit may move the county (relative)
 
 
-KINDS: dict[str, Kind] = {
+# One row per kind, columns in the order of the Kind fields above.
+# kind        growth urb35  gdp  rural other basic reclaim supp  ask  bdy  slack   α    m²  flex
+_KIND_TABLE: dict[str, tuple] = {
     # Old built-up districts: no room, little farmland, little rural land.
-    "dense": Kind(1.12, 1.00, 2.25, 200, 0.10, 0.50, 0.03, 0.0, 1.6, 0.70, 1.2, 0.08, 90, 0.3),
+    "dense":    (1.12, 1.00, 2.25, 200, 0.10, 0.50, 0.03, 0.0, 1.6, 0.70, 1.2, 0.08, 90, 0.3),
     # Growing urban districts with expansion areas (新区, 产业新城).
-    "growth": Kind(1.30, 0.97, 2.40, 220, 0.15, 0.55, 0.04, 0.2, 1.6, 1.30, 0.9, 0.30, 100,
-                   1.0),
+    "growth":   (1.30, 0.97, 2.40, 220, 0.15, 0.55, 0.04, 0.2, 1.6, 1.30, 0.9, 0.30, 100, 1.0),
     # County-like members of the 一核 with a farmland belt.
-    "fringe": Kind(1.30, 0.78, 2.30, 240, 0.30, 0.75, 0.05, 0.3, 1.6, 1.30, 1.0, None, 115,
-                   1.0),
+    "fringe":   (1.30, 0.78, 2.30, 240, 0.30, 0.75, 0.05, 0.3, 1.6, 1.30, 1.0, None, 115, 1.0),
     # Coal and industry towns: high per-capita land, lots of mining land.
-    "resource": Kind(1.00, 0.80, 1.85, 280, 0.80, 0.78, 0.07, 0.5, 1.5, 1.00, 1.0, None, 120,
-                     1.0),
+    "resource": (1.00, 0.80, 1.85, 280, 0.80, 0.78, 0.07, 0.5, 1.5, 1.00, 1.0, None, 120, 1.0),
     # City seat in a river valley.
-    "seat": Kind(1.08, 0.80, 2.10, 250, 0.35, 0.80, 0.06, 0.5, 1.5, 1.10, 1.0, None, 115, 1.0),
+    "seat":     (1.08, 0.80, 2.10, 250, 0.35, 0.80, 0.06, 0.5, 1.5, 1.10, 1.0, None, 115, 1.0),
     # Basin grain counties (农产品主产区): the floor is tight, occupation is high.
-    "agri": Kind(0.97, 0.62, 1.95, 260, 0.30, 0.88, 0.06, 0.5, 1.4, 1.10, 0.5, 0.60, 120, 1.0),
+    "agri":     (0.97, 0.62, 1.95, 260, 0.30, 0.88, 0.06, 0.5, 1.4, 1.10, 0.5, 0.60, 120, 1.0),
     # 太行山 / 吕梁山 mountain counties: sparse villages, reserve land, little demand.
-    "mountain": Kind(0.90, 0.55, 1.80, 340, 0.40, 0.80, 0.13, 1.5, 1.3, 0.90, 1.2, None, 130,
-                     1.0),
+    "mountain": (0.90, 0.55, 1.80, 340, 0.40, 0.80, 0.13, 1.5, 1.3, 0.90, 1.2, None, 130, 1.0),
 }
+KINDS: dict[str, Kind] = {name: Kind(*row) for name, row in _KIND_TABLE.items()}
 
 #: Per-county exceptions to the kind's pop_growth (the plan concentrates growth in the 一核).
 POP_GROWTH = {"小店区": 1.35, "晋源区": 1.80, "尖草坪区": 1.30, "阳曲县": 1.80, "榆次区": 1.35,
@@ -161,7 +161,6 @@ BASE_SHARE = 0.03  # renewal/infrastructure base demand, share of construction l
 MIN_ALLOCATION_SHARE = 0.08  # guaranteed minimum (livelihood) for agricultural/ecological
 URBAN_SHARE = 0.7  # σ used to size demand-related room (scenario default)
 DEFAULT_ALPHA = 0.45  # α scenario default, used where counties.csv leaves it empty
-DEFAULT_RHO = 0.3  # ρ scenario default
 DEFAULT_KAPPA = 0.8  # κ scenario default
 
 # --------------------------------------------------------------------------------------------
