@@ -61,9 +61,9 @@ class OrtoolsBackend(Backend):
             helper.solve(model.helper)
         raw = helper.status()
         status = _STATUS.get(raw)
-        if status is None:
-            status = (Status.TIME_LIMIT if time_limit_s is not None
-                      and helper.wall_time() >= 0.99 * time_limit_s else Status.ERROR)
+        if status is None:  # stopped early: by our time limit, or by a solver failure
+            stopped = raw in (mbh.SolveStatus.NOT_SOLVED, mbh.SolveStatus.FEASIBLE)
+            status = Status.TIME_LIMIT if stopped and time_limit_s is not None else Status.ERROR
         solution = Solution(status, timings=watch.timings, message=helper.status_string())
         if status is Status.OPTIMAL and helper.has_solution():
             with watch("read"):
