@@ -13,6 +13,7 @@ import codecs
 import copy
 import csv
 import difflib
+import functools
 import io
 import re
 import tomllib
@@ -23,6 +24,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from models.inputs import ZONES
 from models.scenario import Scenario
@@ -267,16 +269,15 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     cells = pd.DataFrame(data, columns=range(width), dtype="str") if data else \
         pd.DataFrame(columns=range(width), dtype="str")
     cells.index = pd.RangeIndex(2, 2 + len(data))
-    problems: list[Problem] = []
-    if width > len(header):
+    nfkc = not unicodedata.is_normalized("NFKC", text)
+    raw, problems = table_from_cells(header, cells.iloc[:, :len(header)], spec, nfkc=nfkc)
+    if raw is not None and width > len(header):
         extra = cells.iloc[:, len(header):].ne("").any(axis=1)
         problems += v.problems_at(
             spec.file, cells.index[extra], None, [None] * int(extra.sum()),
             f"the row has more cells than the header ({len(header)} columns): "
             "a value may contain an unquoted comma")
-    nfkc = not unicodedata.is_normalized("NFKC", text)
-    raw, found = table_from_cells(header, cells.iloc[:, :len(header)], spec, nfkc=nfkc)
-    return raw, problems + found
+    return raw, problems
 
 
 def table_from_cells(
@@ -396,7 +397,16 @@ def scenario_from_data(
 
 def scenario_keys() -> dict[str, Any]:
     """Every settable scenario key, dotted, with its type."""
-    out: dict[str, Any] = {}
+    return {key: field.annotation for key, field in _scenario_fields().items()}
+
+
+def _required_keys() -> list[str]:
+    return [key for key, field in _scenario_fields().items() if field.is_required()]
+
+
+@functools.cache
+def _scenario_fields() -> dict[str, FieldInfo]:
+    out: dict[str, FieldInfo] = {}
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, field in model.model_fields.items():
@@ -404,7 +414,7 @@ def scenario_keys() -> dict[str, Any]:
             if isinstance(ann, type) and issubclass(ann, BaseModel):
                 walk(ann, f"{prefix}{name}.")
             else:
-                out[prefix + name] = ann
+                out[prefix + name] = field
 
     walk(Scenario, "")
     return out
@@ -578,6 +588,8 @@ def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any],
         msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else
                                ": not a scenario setting (see docs/inputs.md)")
     elif kind == "missing":
+        if key not in scenario_keys():  # a whole section is missing: name its required key
+            key = next((k for k in _required_keys() if k.startswith(key + ".")), key)
         msg = "is required" + (" (the quota pool in ha)" if key == "quota.total" else "")
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
