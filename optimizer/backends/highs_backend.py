@@ -43,7 +43,6 @@ def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("solver", solver)
     if solver == "pdlp":  # first-order: ask for tighter feasibility than its default
         h.setOptionValue("primal_feasibility_tolerance", PDLP_FEASIBILITY_TOLERANCE)

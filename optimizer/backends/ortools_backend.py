@@ -63,7 +63,8 @@ class OrtoolsBackend(Backend):
         status = _STATUS.get(raw)
         if status is None:  # stopped early: by our time limit, or by a solver failure
             stopped = raw in (mbh.SolveStatus.NOT_SOLVED, mbh.SolveStatus.FEASIBLE)
-            status = Status.TIME_LIMIT if stopped and time_limit_s is not None else Status.ERROR
+            out_of_time = time_limit_s is not None and watch.timings["solve"] >= time_limit_s
+            status = Status.TIME_LIMIT if stopped and out_of_time else Status.ERROR
         solution = Solution(status, timings=watch.timings, message=helper.status_string())
         if status is Status.OPTIMAL and helper.has_solution():
             with watch("read"):

@@ -29,6 +29,9 @@ class PulpBackend(Backend):
     name = "pulp"
     default_solver = "cbc"
     solvers = {"cbc": Capabilities(duals=True), "highs": Capabilities(duals=True)}
+    #: PuLP's HiGHS hands back prices of the minimisation it solves (−Z); the
+    #: hand-computed LP in tests/test_backends.py pins each solver's sign.
+    dual_sign_when_maximizing = {"cbc": 1.0, "highs": -1.0}
 
     def check_solver(self, solver: str) -> str:
         if solver in self.solvers:
@@ -62,8 +65,9 @@ class PulpBackend(Backend):
                 solution.x = np.array([v.varValue or 0.0 for v in variables])
                 solution.objective = float(lp.objective @ solution.x)
                 if caps.duals:
-                    solution.row_duals = np.array([c.pi or 0.0 for c in constraints])
-                    solution.col_duals = np.array([v.dj or 0.0 for v in variables])
+                    sign = self.dual_sign_when_maximizing[solver] if lp.maximize else 1.0
+                    solution.row_duals = sign * np.array([c.pi or 0.0 for c in constraints])
+                    solution.col_duals = sign * np.array([v.dj or 0.0 for v in variables])
         return solution
 
 
