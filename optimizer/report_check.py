@@ -1,11 +1,13 @@
 """Terminal rendering of ``landquota check`` (the summary of :mod:`optimizer.check`).
 
 Tables fit in 100 columns; when the output is piped rich writes plain text,
-and it honours NO_COLOR.
+and it honours NO_COLOR. Warnings are never wrapped, one per line, so that
+they can be searched with grep like the error lines.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich import box
@@ -14,6 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.check import TOTAL_KEYS
+
+#: Width of the report when piped to a file (a terminal's own width is used otherwise).
+PIPED_WIDTH = 100
 
 #: Labels of the totals, with their units, in the order shown.
 TOTAL_LABELS: dict[str, str] = {
@@ -48,19 +53,29 @@ def _n(x: Any, digits: int = 0) -> str:
 
 
 def _table(title: str, *columns: tuple[str, str]) -> Table:
+    """A plain table. Numbers keep their width; text wraps instead of being cut short,
+    and a "name" column takes the room that is left."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for header, justify in columns:
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        name = header == "name"
+        text = justify == "left"
+        table.add_column(header, justify=justify,  # type: ignore[arg-type]
+                         no_wrap=not text, overflow="fold" if text else "ellipsis",
+                         ratio=1 if name else None, min_width=14 if name else None,
+                         max_width=20 if header in ("group", "kind") else None)
     return table
 
 
 def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
     """Print the check summary: totals, counties by city and zone, per-capita, groups, warnings."""
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            console = Console(highlight=False, width=PIPED_WIDTH)
     ds, counties = summary["dataset"], summary["counties"]
     source = f" ({ds['source']})" if ds.get("source") else ""
     console.print(Text(f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "
-                       f"in {counties['cities']} cities", style="bold"))
+                       f"in {counties['cities']} cities", style="bold"), soft_wrap=True)
 
     totals = _table("Totals", ("quantity", "left"), ("value", "right"))
     for key, label in TOTAL_LABELS.items():
@@ -103,8 +118,8 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
 
     if summary["groups"]:
         groups = _table("Priority groups", ("group", "left"), ("name", "left"), ("kind", "left"),
-                        ("members", "right"), ("weight", "right"), ("min share", "right"),
-                        ("max share", "right"))
+                        ("members", "right"), ("weight", "right"), ("share ≥", "right"),
+                        ("share ≤", "right"))
         for g in summary["groups"]:
             groups.add_row(g["group_id"], g["name"], g["kind"], _n(g["members"]),
                            _n(g["weight"], 2), _n(g["min_share"], 2), _n(g["max_share"], 2))
@@ -121,7 +136,7 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
         return
     console.print(Text(f"{len(warnings)} warning(s):", style="bold yellow"))
     for w in warnings:
-        console.print(Text("  " + _problem_text(w), style="yellow"))
+        console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
 
 
 def _problem_text(p: dict[str, Any]) -> str:
