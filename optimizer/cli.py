@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import typer
 
 from optimizer.check import summarize_dataset
@@ -60,7 +59,7 @@ def handle_errors() -> Iterator[None]:
     """Turn the project's errors into messages on stderr and the documented exit codes."""
     try:
         yield
-    except (typer.Exit, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+    except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except DataError as err:
         for problem in err.problems:
