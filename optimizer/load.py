@@ -206,10 +206,15 @@ def dataset_from_tables(
     return _assemble(raws, valid, problems, source=None)
 
 
-def header_key(text: str) -> str:
-    """How headers are compared: NFKC, no unit in parentheses, no spaces/underscores, any case."""
+def header_key(text: str, keep_parentheses: bool = False) -> str:
+    """How headers are compared: NFKC, no unit in parentheses, no spaces/underscores, any case.
+
+    "2035年" counts as "2035". With ``keep_parentheses`` the text in a trailing
+    parenthesis is kept as part of the name ("城镇人口(2035)" → "城镇人口2035").
+    """
     t = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip()
-    t = _UNIT.sub("", t)
+    t = _UNIT.sub(r"\1", t) if keep_parentheses else _UNIT.sub("", t)
+    t = re.sub(r"(\d{4})年", r"\1", t)
     return re.sub(r"[\s_\-]+", "", t).casefold()
 
 
@@ -223,27 +228,24 @@ def decode(data: bytes) -> tuple[str, str] | None:
     """Text and encoding of a file's bytes, or None when it is not text.
 
     UTF-8 (with or without BOM) is tried strictly first, so UTF-8 is never read
-    as GBK; then UTF-16 with a BOM (Excel "Unicode text"); then GB18030, the
-    superset of GBK that Chinese Excel writes.
+    as GBK; then GB18030, the superset of GBK that Chinese Excel writes. UTF-16
+    is recognised by its BOM (Excel "Unicode text").
     """
-    text: str | None = None
-    encoding = ""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
+        candidates: tuple[str, ...] = ("utf-16",)
     elif b"\x00" in data:
         return None
+    elif data.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
     else:
-        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-    for enc in (encoding, "gb18030") if encoding == "utf-8" else (encoding,):
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
         try:
-            text = data.decode(enc)
-            encoding = enc
-            break
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    if text is None or _CONTROL.search(text):
-        return None
-    return text, encoding
+        return None if _CONTROL.search(text) else (text, encoding)
+    return None
 
 
 def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Problem]]:
@@ -255,7 +257,8 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     if not text.strip():
         return None, [Problem(spec.file, "the file is empty: it needs a header row ("
                               + ", ".join(spec.names) + ")")]
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") \
         else ","
     try:
@@ -299,7 +302,7 @@ def table_from_cells(
     unknown: list[tuple[int, str]] = []
     for pos, written in enumerate(header):
         key = header_key(written)
-        column = lookup.get(key)
+        column = lookup.get(key) or lookup.get(header_key(written, keep_parentheses=True))
         if column is None:
             if key or cells.iloc[:, pos].astype("str").fillna("").str.strip().ne("").any():
                 unknown.append((pos, written))

@@ -145,6 +145,8 @@ def test_header_spelling_units_and_full_width(dataset_dir: Path) -> None:
     names[7] = "GDP2020 (亿元)"
     names[16] = "Demand (ha)"
     names[15] = "城镇开发边界[公顷]"
+    names[6] = "城镇人口（2035年）"
+    names[5] = "城镇人口2020年(人)"
     (dataset_dir / "counties.csv").write_text(",".join(names) + "\n" + rest, encoding="utf-8")
     ds = load_dataset(dataset_dir)
     pd.testing.assert_frame_equal(ds.counties, original.counties)
