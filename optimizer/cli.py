@@ -24,6 +24,7 @@ import typer
 from optimizer.check import summarize_dataset
 from optimizer.load import load_dataset
 from optimizer.problems import DataError, UsageError
+from optimizer.report_check import render_check
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
@@ -114,10 +115,8 @@ def check(
     summary = summarize_dataset(ds)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-        return
-    from optimizer.report_check import render_check
-
-    render_check(summary)
+    else:
+        render_check(summary)
 
 
 @app.command()

@@ -107,6 +107,15 @@ def test_encodings_and_chinese_headers_load_identically(
     assert again.warnings == []
 
 
+def test_windows_line_ends_and_trailing_empty_columns(dataset_dir: Path) -> None:
+    original = load_dataset(dataset_dir)
+    text = "\r\n".join(line + ",," for line in COUNTIES_CSV.splitlines()) + "\r\n"
+    (dataset_dir / "counties.csv").write_bytes(text.encode("gbk"))
+    again = load_dataset(dataset_dir)
+    pd.testing.assert_frame_equal(again.counties, original.counties)
+    assert again.warnings == []
+
+
 def test_utf8_is_never_read_as_gbk() -> None:
     # These UTF-8 bytes are also valid GBK (as mojibake): strict UTF-8 must win.
     data = "规划\n".encode()
