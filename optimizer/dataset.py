@@ -32,7 +32,17 @@ class Dataset:
     transfer_costs: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
     source: Path | None = None
+    #: The warnings that do not depend on the scenario (e.g. an unknown column).
+    table_warnings: list[Problem] = field(default_factory=list)
 
     def with_scenario(self, scenario: Scenario) -> Dataset:
-        """The same data under another scenario (overrides, comparisons)."""
-        return replace(self, scenario=scenario)
+        """The same data under another scenario (overrides, comparisons).
+
+        Warnings that depend on the scenario (per-capita cap, minimums that cannot
+        fit, group shares against the pool) are worked out again for it.
+        """
+        from optimizer.validate import county_warnings, dataset_warnings
+
+        warnings = [*self.table_warnings, *county_warnings(self.counties, scenario),
+                    *dataset_warnings(self.counties, self.groups, self.members, scenario)]
+        return replace(self, scenario=scenario, warnings=warnings)

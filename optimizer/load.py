@@ -466,7 +466,8 @@ def _assemble(
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(_sorted(errors))
-    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    table_warnings = [p for p in problems if p.severity is Severity.WARNING]
+    warnings = list(table_warnings)
     warnings += v.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
     members = members.drop_duplicates(["group_id", "county_id"])
     warnings += v.dataset_warnings(counties, groups, members, scenario)
@@ -479,6 +480,7 @@ def _assemble(
                                                                    ["from_id", "to_id"]),
         warnings=_sorted(warnings),
         source=source,
+        table_warnings=table_warnings,
     )
 
 

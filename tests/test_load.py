@@ -436,3 +436,14 @@ def test_docs_list_every_alias() -> None:
         assert f"`{alias}`" in doc and f"`{zone}`" in doc
     for column in COUNTY_COLUMNS:
         assert f"`{column}`" in doc
+
+
+def test_with_scenario_recomputes_scenario_warnings():
+    """Warnings that depend on the scenario follow an override; table warnings stay."""
+    ds = load_dataset(Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central")
+    over_cap = [w for w in ds.warnings if "above the cap" in w.message]
+    assert over_cap  # resource towns over 150 m²/person
+    relaxed = ds.with_scenario(ds.scenario.with_overrides({"per_capita.cap_m2": 200}))
+    assert not [w for w in relaxed.warnings if "above the cap" in w.message]
+    tight = ds.with_scenario(ds.scenario.with_overrides({"per_capita.cap_m2": 120}))
+    assert len([w for w in tight.warnings if "above the cap" in w.message]) > len(over_cap)
