@@ -39,6 +39,8 @@ class Result:
     flows: pd.DataFrame = field(default_factory=pd.DataFrame)
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
     marginals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: when infeasible: changes that restore feasibility and the conflict set (diagnose.py)
+    diagnosis: pd.DataFrame = field(default_factory=pd.DataFrame)
     formulation: Formulation | None = None
     solution: Solution | None = None
 

@@ -13,6 +13,8 @@ from models.results import Status, Summary
 from optimizer.backends import Solution, Stopwatch, get_backend
 from optimizer.build import Formulation, build
 from optimizer.dataset import Dataset
+from optimizer.diagnose import attach_diagnosis
+from optimizer.explain import annotate
 from optimizer.results import (
     Result,
     county_table,
@@ -75,6 +77,8 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
         message=solution.message, duals=solution.row_duals is not None,
     )
     result = Result(summary=summary, formulation=f, solution=solution)
+    if solution.status is Status.INFEASIBLE:
+        attach_diagnosis(result)
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result
     x = solution.x
@@ -84,4 +88,5 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     result.targets = target_table(f, result.counties)
     result.marginals = marginal_table(f, solution)
     summary.headline = headline(result.counties, result.targets, f)
+    annotate(result)
     return result

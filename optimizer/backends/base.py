@@ -40,7 +40,7 @@ class Solution:
     col_duals: np.ndarray | None = None
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
-    ranging: dict[str, np.ndarray] | None = None  # rhs ranges: row_lo, row_hi (optional)
+    ranging: dict[str, np.ndarray] | None = None  # row_lo, row_hi, col_lo, col_hi (optional)
 
 
 class Backend(ABC):

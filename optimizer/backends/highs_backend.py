@@ -109,4 +109,7 @@ def _ranging(h: highspy.Highs) -> dict[str, np.ndarray] | None:
     if status != highspy.HighsStatus.kOk:
         return None
     return {"row_lo": np.asarray(ranging.row_bound_dn.value_, dtype=float),
-            "row_hi": np.asarray(ranging.row_bound_up.value_, dtype=float)}
+            "row_hi": np.asarray(ranging.row_bound_up.value_, dtype=float),
+            # for a column at a bound: the range of that bound over which its price holds
+            "col_lo": np.asarray(ranging.col_bound_dn.value_, dtype=float),
+            "col_hi": np.asarray(ranging.col_bound_up.value_, dtype=float)}

@@ -1,0 +1,534 @@
+"""Why a scenario has no solution, and the smallest changes that would give it one.
+
+Two views of an infeasible LP, both computed with HiGHS (highspy, a dependency),
+whatever backend the scenario uses:
+
+1. **Elastic re-solve.** The same LP, with a penalised slack on every hard
+   constraint a planner can change: the region targets (quota_pool, intensity,
+   farmland_region, farmland_balance), the county farmland floors, the group
+   shares, and the families that are *bounds* of ``allocation[i]`` in the
+   formulation (min_allocation, per_capita_cap, dev_boundary, basic_farmland,
+   demand), which become rows here so that they can give. Minimising the total
+   penalised slack gives the smallest set of changes that makes the scenario
+   feasible. Definitions (tiers, split, surplus, hub balance) and physical
+   potentials (reclaimable settlement land, reserve land) never give.
+
+   Penalty scaling: every slack is measured in the hectares it releases — ha of
+   pool, of new construction land, of cultivated land, of construction land —
+   and costs 1 per ha. Levers in other units are converted at their exchange
+   rate: one m²/person of the per-capita cap is ``urban_pop_2035/10⁴`` ha of
+   urban land (``/σ`` ha of new land), one point of a group share is 1 % of all
+   new land, one point of the intensity target is 1 % of the construction land
+   2035 GDP would need at 2020 intensity. So ha, m² and shares compete on the
+   land they stand for. Ties are broken by a small preference (≤ 1 %): region
+   settings first (pool, intensity, region floor, group shares), then county
+   guarantees and floors, then planning red lines (cap, boundary, basic
+   farmland), then 占补平衡 and demand.
+
+2. **Conflict set.** HiGHS's irreducible infeasible subset (``getIis``): a set of
+   constraints and bounds that cannot hold together, any one of which removed
+   makes the rest feasible. Listed in the same words; definitional rows and
+   non-negativity are left out.
+
+``diagnose`` returns one table (``Result.diagnosis``, diagnosis.csv): rows with
+``kind == "change"`` say what to change and by how much, rows with
+``kind == "conflict"`` list the conflict set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from optimizer.backends.highs_backend import load_highs
+from optimizer.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.lp import INF, LinearProgram
+
+#: Slacks (ha) below this are solver round-off, not changes.
+SLACK_TOL = 1e-6
+#: Seconds HiGHS may spend on the conflict set (it solves several LPs).
+IIS_TIME_LIMIT_S = 30.0
+#: Penalty per ha of slack: 1, times a small preference that breaks ties.
+PREFERENCE = {
+    "quota_pool": 1.000, "intensity": 1.001, "farmland_region": 1.002, "group_min": 1.003,
+    "group_max": 1.003, "min_allocation": 1.004, "farmland_floor": 1.005,
+    "per_capita_cap": 1.006, "dev_boundary": 1.007, "basic_farmland": 1.008,
+    "farmland_balance": 1.009, "demand": 1.010,
+}
+#: Row families that give in the elastic LP: +1 slack on ≥ rows, −1 on ≤ rows.
+ELASTIC_ROWS = ("quota_pool", "intensity", "farmland_region", "farmland_balance",
+                "farmland_floor", "group_min", "group_max")
+#: Upper-bound families of allocation[i] (their limits are params columns limit_<family>).
+UPPER_FAMILIES = ("per_capita_cap", "dev_boundary", "basic_farmland")
+#: Where a planner changes each family.
+SETTING = {
+    "quota_pool": "quota.total", "intensity": "intensity.reduction",
+    "farmland_region": "farmland.region_floor", "farmland_balance": "farmland.balance_scope",
+    "farmland_floor": "counties.csv farmland_floor", "group_min": "groups.csv min_share",
+    "group_max": "groups.csv max_share", "min_allocation": "counties.csv min_allocation",
+    "per_capita_cap": "per_capita.cap_m2", "dev_boundary": "counties.csv dev_boundary",
+    "basic_farmland": "counties.csv basic_farmland", "demand": "counties.csv demand",
+    "reclaim_potential": "counties.csv reclaim_potential",
+    "supplement_potential": "counties.csv supplement_potential",
+}
+#: Planner words for each family (the constraint, not the change).
+WORDS = {
+    "quota_pool": "the quota pool", "intensity": "the intensity target",
+    "farmland_region": "the region's farmland floor", "farmland_balance": "占补平衡",
+    "farmland_floor": "the farmland floor", "group_min": "the minimum share",
+    "group_max": "the maximum share", "min_allocation": "the guaranteed minimum",
+    "per_capita_cap": "the per-capita cap", "dev_boundary": "the development boundary",
+    "basic_farmland": "permanent basic farmland", "demand": "the demand",
+    "reclaim_potential": "the reclaimable rural settlement land",
+    "supplement_potential": "the reserve land for cultivation",
+}
+COLUMNS = ["kind", "family", "id", "name", "current", "change", "proposed", "unit", "setting",
+           "message"]
+
+
+@dataclass(frozen=True)
+class Elastic:
+    """The elastic LP and where its slack columns sit."""
+
+    lp: LinearProgram
+    slacks: pd.DataFrame  # family, id, col (slack column), row (row it relaxes), sign
+
+
+def diagnose(f: Formulation, *, iis: bool = True,
+             time_limit_s: float | None = None) -> pd.DataFrame:
+    """The changes that make an infeasible scenario feasible, and its conflict set."""
+    changes = elastic_changes(f, time_limit_s)
+    conflict = conflict_set(f, time_limit_s) if iis else pd.DataFrame(columns=COLUMNS)
+    frames = [t for t in (changes, conflict) if not t.empty]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
+
+
+# --------------------------------------------------------------------------- elastic LP
+
+def elastic_program(f: Formulation) -> Elastic:
+    """The LP of ``f`` with zero objective and a penalised slack on every planner constraint."""
+    lp, p = f.lp, f.params
+    n_rows, n_cols = lp.shape
+    ids = p["county_id"].to_numpy(dtype=object)
+    alloc = lp.cols["allocation"]
+    variables = lp.variables.copy()
+    variables["obj"] = 0.0
+    variables.loc[alloc, "lb"] = 0.0
+    variables.loc[alloc, "ub"] = INF
+    # Bound families become rows on A_i: A_i ≥ min, A_i ≤ limit_<family>.
+    extra_rows, entries = [], []
+    lower = p["lower"].to_numpy(float)
+    blocks = [("min_allocation", np.flatnonzero(lower > 0), lower, "lb")]
+    for family in UPPER_FAMILIES:
+        limit = p[f"limit_{family}"].to_numpy(float)
+        blocks.append((family, np.flatnonzero(np.isfinite(limit)), limit, "ub"))
+    next_row = n_rows
+    for family, pos, rhs, side in blocks:
+        rows = np.arange(next_row, next_row + len(pos))
+        extra_rows.append(pd.DataFrame({
+            "family": family, "id": ids[pos],
+            "lb": rhs[pos] if side == "lb" else -INF, "ub": rhs[pos] if side == "ub" else INF}))
+        entries.append((rows, alloc[pos], np.ones(len(pos))))
+        next_row += len(pos)
+    floors = _missing_farmland_floors(f, next_row)
+    if floors is not None:
+        table, floor_entries = floors
+        extra_rows.append(table)
+        entries.extend(floor_entries)
+        next_row += len(table)
+    constraints = pd.concat([lp.constraints.astype({"family": str}), *extra_rows],
+                            ignore_index=True)
+    # One slack column per elastic row, plus "above demand" in each tiers row.
+    fam = constraints["family"].to_numpy()
+    elastic = np.isin(fam, [*ELASTIC_ROWS, "min_allocation", *UPPER_FAMILIES])
+    slack_rows = np.flatnonzero(elastic)
+    upper_side = np.isfinite(constraints["ub"].to_numpy(float))[slack_rows]
+    sign = np.where(upper_side, -1.0, 1.0)
+    slack_family = fam[slack_rows]
+    tiers = lp.rows["tiers"]
+    slack_rows = np.concatenate([slack_rows, tiers])
+    sign = np.concatenate([sign, np.ones(len(tiers))])
+    slack_family = np.concatenate([slack_family, np.full(len(tiers), "demand", dtype=object)])
+    slack_ids = constraints["id"].to_numpy()[slack_rows]
+    slack_cols = np.arange(n_cols, n_cols + len(slack_rows))
+    penalty = pd.Series(slack_family).map(PREFERENCE).to_numpy(float)
+    variables = pd.concat([variables.astype({"family": str}), pd.DataFrame({
+        "family": "slack:" + pd.Series(slack_family, dtype=object), "id": slack_ids,
+        "key": "", "lb": 0.0, "ub": INF, "obj": -penalty})], ignore_index=True)
+    entries.append((slack_rows, slack_cols, sign))
+    coo = lp.matrix.tocoo()
+    r = np.concatenate([coo.row, *(e[0] for e in entries)])
+    c = np.concatenate([coo.col, *(e[1] for e in entries)])
+    v = np.concatenate([coo.data, *(e[2] for e in entries)])
+    matrix = sp.csr_matrix((v, (r, c)), shape=(len(constraints), len(variables)))
+    rows = {str(k): np.flatnonzero(fam == k) for k in pd.unique(fam)}
+    cols = {**lp.cols, "slack": slack_cols}
+    program = LinearProgram(variables, constraints, matrix, cols, rows, maximize=True)
+    slacks = pd.DataFrame({"family": slack_family, "id": slack_ids, "col": slack_cols,
+                           "row": slack_rows, "sign": sign})
+    return Elastic(program, slacks)
+
+
+def _missing_farmland_floors(f: Formulation, first_row: int):
+    """farmland_floor rows the builder dropped (they cannot bind within A's bounds).
+
+    In the elastic LP the bounds on A_i may give, so every county keeps its floor row.
+    """
+    c = f.dataset.counties.reset_index(drop=True)
+    have = set(f.lp.constraints["id"].to_numpy()[f.lp.rows.get("farmland_floor", [])])
+    pos = np.flatnonzero(~c["county_id"].isin(have).to_numpy())
+    if len(pos) == 0:
+        return None
+    p, lp = f.params, f.lp
+    rows = np.arange(first_row, first_row + len(pos))
+    need = (c["farmland_floor"] - c["cultivated_2020"]).to_numpy(float)[pos]
+    table = pd.DataFrame({"family": "farmland_floor", "id": c["county_id"].to_numpy()[pos],
+                          "lb": need, "ub": INF})
+    entries = [(rows, lp.cols["allocation"][pos], -p["alpha"].to_numpy()[pos]),
+               (rows, lp.cols["reclaim"][pos], p["kappa"].to_numpy()[pos]),
+               (rows, lp.cols["supplement"][pos], np.ones(len(pos)))]
+    return table, entries
+
+
+def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.DataFrame:
+    """Solve the elastic LP; one ``change`` row per constraint that must give."""
+    el = elastic_program(f)
+    h = load_highs(el.lp, time_limit_s)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return pd.DataFrame([{
+            "kind": "change", "family": "", "id": "", "name": "",
+            "message": "the elastic re-solve found no answer either "
+                       f"({h.modelStatusToString(h.getModelStatus())}); no diagnosis"}],
+            columns=COLUMNS)
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value, dtype=float)
+    duals = np.asarray(sol.row_dual, dtype=float)
+    s = el.slacks.assign(amount=x[el.slacks["col"].to_numpy()])
+    found = s[s["amount"] > SLACK_TOL * np.maximum(1.0, _rhs_scale(el, s))]
+    words = _Words(f, x, el)
+    partners = _partners(el, duals, found)
+    out = [words.change(row, partners) for row in found.itertuples(index=False)]
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _rhs_scale(el: Elastic, s: pd.DataFrame) -> np.ndarray:
+    lb = el.lp.row_lb[s["row"].to_numpy()]
+    ub = el.lp.row_ub[s["row"].to_numpy()]
+    return np.abs(np.where(np.isfinite(ub), ub, np.where(np.isfinite(lb), lb, 0.0)))
+
+
+def _partners(el: Elastic, duals: np.ndarray, found: pd.DataFrame) -> pd.DataFrame:
+    """Elastic rows not violated whose price is not zero: relaxing them would also help."""
+    s = el.slacks
+    rows = s["row"].to_numpy()
+    price = np.abs(duals[rows])
+    keep = (price > 1e-9) & ~s["row"].isin(found["row"]).to_numpy() & (s["family"] != "demand")
+    return s[keep].assign(price=price[keep])
+
+
+class _Words:
+    """Planner sentences for slacks and conflict-set members."""
+
+    def __init__(self, f: Formulation, x: np.ndarray | None = None, el: Elastic | None = None):
+        ds = f.dataset
+        self.f, self.sc = f, ds.scenario
+        c = ds.counties.reset_index(drop=True)
+        self.c = c.set_index("county_id", drop=False)
+        self.p = f.params.set_index("county_id", drop=False)
+        self.names = {**dict(zip(c["county_id"], c["name"], strict=True)),
+                      **dict(zip(ds.groups["group_id"], ds.groups["name"], strict=True)),
+                      "region": "the region"}
+        self.groups = ds.groups.set_index("group_id")
+        alloc = x[f.lp.cols["allocation"]] if x is not None else None
+        self.total = float(alloc.sum()) if alloc is not None else float("nan")
+
+    def name(self, id_) -> str:
+        return str(self.names.get(id_, id_))
+
+    # --- one change --------------------------------------------------------------------
+    def change(self, row, partners: pd.DataFrame) -> dict:
+        family, id_, e = row.family, row.id, float(row.amount)
+        handler = getattr(self, f"_{family}")
+        current, proposed, unit, text = handler(id_, e)
+        others = partners[partners["row"] != row.row]
+        if len(others):
+            text += "; " + self.partner_text(family, id_, others)
+        return {"kind": "change", "family": family, "id": id_, "name": self.name(id_),
+                "current": current, "change": proposed - current, "proposed": proposed,
+                "unit": unit, "setting": SETTING[family], "message": text}
+
+    def partner_text(self, family: str, id_, others: pd.DataFrame, limit: int = 4) -> str:
+        """'in conflict with the guaranteed minimum of 县X, 县Y and 2 more'."""
+        parts = []
+        for fam, group in others.groupby("family", sort=False):
+            names = [self.name(i) for i in group["id"]]
+            shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more"
+                                                if len(names) > limit else "")
+            where = "" if list(group["id"]) == ["region"] else f" of {shown}"
+            parts.append(f"{WORDS.get(fam, fam)}{where}")
+        return "in conflict with " + "; ".join(parts)
+
+    def _quota_pool(self, id_, e: float):
+        q = self.sc.quota.total
+        lower = self.p["lower"].sum()
+        supply = float(((1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+        reason = (f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
+                  f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
+                  f"(Σ min_allocation {lower:,.0f} ha)" if lower > q + supply + SLACK_TOL
+                  else f"the quota pool ({q:,.0f} ha) is too small for the other constraints")
+        return q, q + e, "ha", f"{reason}: raise quota.total by {e:,.1f} ha (to {q + e:,.1f})"
+
+    def _min_allocation(self, id_, e: float):
+        p = self.p.loc[id_]
+        lower = float(p["lower"])
+        family, limit = self._tightest_upper(id_)
+        if family is not None and lower > limit + SLACK_TOL:
+            reason = (f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
+                      f"{WORDS[family]} (room {limit:,.1f} ha of new land)")
+            extra = f" or {self._raise_upper(id_, family, lower - limit)}"
+        else:
+            reason = f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) cannot be met"
+            extra = ""
+        return lower, lower - e, "ha", (f"{reason}: lower min_allocation by {e:,.1f} ha "
+                                        f"(to {lower - e:,.1f}){extra}")
+
+    def _upper(self, family: str, id_, e: float):
+        """per_capita_cap / dev_boundary / basic_farmland must let A_i grow by e ha."""
+        p = self.p.loc[id_]
+        limit = float(p[f"limit_{family}"])
+        lower = float(p["lower"])
+        current, proposed, unit, how = self._upper_setting(id_, family, limit + e)
+        if lower > limit + SLACK_TOL:
+            reason = (f"{WORDS[family]} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
+                      f"new land, below its guaranteed minimum ({lower:,.1f} ha)")
+            extra = f" or lower min_allocation by {lower - limit:,.1f} ha"
+        else:
+            reason = (f"{WORDS[family]} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
+                      "is too tight for the other constraints")
+            extra = ""
+        return current, proposed, unit, f"{reason}: {how}{extra}"
+
+    def _per_capita_cap(self, id_, e: float):
+        return self._upper("per_capita_cap", id_, e)
+
+    def _dev_boundary(self, id_, e: float):
+        return self._upper("dev_boundary", id_, e)
+
+    def _basic_farmland(self, id_, e: float):
+        return self._upper("basic_farmland", id_, e)
+
+    def _upper_setting(self, id_, family: str, new_limit: float):
+        """(current, proposed, unit, words) of the setting that lets A_i reach new_limit."""
+        c, p = self.c.loc[id_], self.p.loc[id_]
+        u0 = float(c["urban_land_2020"])
+        if family == "per_capita_cap":
+            people = float(c["urban_pop_2035"])
+            cap = self.sc.per_capita.cap_m2
+            need = (u0 + p["sigma"] * new_limit) * M2_PER_HA / people if people > 0 else INF
+            return cap, need, "m²/person", (f"raise cap_m2 to {need:,.1f} m²/person for it "
+                                            f"(now {cap:g})")
+        if family == "dev_boundary":
+            now = float(c["dev_boundary"])
+            need = u0 + p["sigma"] * new_limit
+            return now, need, "ha", (f"enlarge its development boundary by {need - now:,.1f} ha "
+                                     f"(to {need:,.1f})")
+        now = float(c["basic_farmland"])
+        need = float(c["cultivated_2020"]) - p["alpha"] * new_limit
+        return now, need, "ha", (f"lower its basic farmland by {now - need:,.1f} ha "
+                                 f"(to {need:,.1f})")
+
+    def _raise_upper(self, id_, family: str, e: float) -> str:
+        return self._upper_setting(id_, family, float(self.p.loc[id_, f"limit_{family}"]) + e)[3]
+
+    def _tightest_upper(self, id_) -> tuple[str | None, float]:
+        p = self.p.loc[id_]
+        limits = {f: float(p[f"limit_{f}"]) for f in ("demand", *UPPER_FAMILIES)}
+        family = min(limits, key=limits.get)
+        return (family, limits[family]) if np.isfinite(limits[family]) else (None, INF)
+
+    def _demand(self, id_, e: float):
+        d = float(self.c.loc[id_, "demand"])
+        return d, d + e, "ha", (f"the other constraints need {self.name(id_)} to build more than "
+                                f"its demand ({d:,.1f} ha): raise demand by {e:,.1f} ha")
+
+    def _farmland_floor(self, id_, e: float):
+        c, p = self.c.loc[id_], self.p.loc[id_]
+        floor = float(c["farmland_floor"])
+        best = float(c["cultivated_2020"] - p["alpha"] * p["lower"]
+                     + p["kappa"] * c["reclaim_potential"] + c["supplement_potential"])
+        if floor > best + SLACK_TOL:
+            reason = (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
+                      f"even building only its minimum, reclaiming every reclaimable hectare and "
+                      f"cultivating all reserve land it keeps at most {best:,.1f} ha")
+        else:
+            reason = (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept "
+                      "together with the other constraints")
+        return floor, floor - e, "ha", f"{reason}: lower farmland_floor by {e:,.1f} ha"
+
+    def _farmland_region(self, id_, e: float):
+        floor = float(self.sc.farmland.region_floor or 0.0)
+        c, p = self.c, self.p
+        best = float((c["cultivated_2020"] - p["alpha"] * p["lower"] + p["kappa"]
+                      * c["reclaim_potential"] + c["supplement_potential"]).sum())
+        reason = (f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
+                  f"{best:,.0f} ha can stay cultivated" if floor > best + SLACK_TOL else
+                  f"the region's farmland floor ({floor:,.0f} ha) cannot be kept together with "
+                  "the other constraints")
+        return floor, floor - e, "ha", (f"{reason}: lower farmland.region_floor by {e:,.1f} ha "
+                                        f"({e * 15 / 1e4:,.2f}万亩)")
+
+    def _farmland_balance(self, id_, e: float):
+        where = "the region" if id_ == "region" else self.name(id_)
+        return 0.0, e, "ha", (f"占补平衡 in {where}: {e:,.1f} ha of cultivated land taken by "
+                              "the guaranteed new land cannot be made up by reclamation and "
+                              "reserve land: widen farmland.balance_scope or lower the minima")
+
+    def _intensity(self, id_, e: float):
+        tau = self.sc.intensity.reduction
+        limit = intensity_limit(self.f.dataset) or 0.0
+        base = limit / (1 - tau) if tau < 1 else float(
+            (self.c["construction_land_2020"].sum() / self.c["gdp_2020"].sum())
+            * self.c["gdp_2035"].sum())
+        d = e / base if base > 0 else float("nan")
+        least = float((self.c["construction_land_2020"] + self.p["lower"]
+                       - (1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+        reason = (f"the {tau:.0%} intensity target cannot be reached even with every hectare of "
+                  f"rural settlement land reclaimed: construction land 2035 stays at least "
+                  f"{least:,.0f} ha against {limit:,.0f} ha allowed" if least > limit + SLACK_TOL
+                  else f"the {tau:.0%} intensity target cannot be met together with the other "
+                  "constraints")
+        return tau, tau - d, "share", (f"{reason}: lower intensity.reduction by {d:.4f} "
+                                       f"(to {tau - d:.4f})")
+
+    def _group_share(self, family: str, id_, e: float):
+        column = "min_share" if family == "group_min" else "max_share"
+        share = float(self.groups.loc[id_, column])
+        d = e / self.total if self.total > 0 else float("nan")
+        proposed = share - d if family == "group_min" else share + d
+        verb = "lower" if family == "group_min" else "raise"
+        mins = self.groups["min_share"].dropna()
+        extra = (f" (the minimum shares of all groups sum to {mins.sum():.2f})"
+                 if family == "group_min" and mins.sum() > 1 else "")
+        return share, proposed, "share", (
+            f"{column} of group {self.name(id_)} ({share:.2f}) cannot hold{extra}: {verb} "
+            f"{column} by {d:.4f} (to {proposed:.4f})")
+
+    def _group_min(self, id_, e: float):
+        return self._group_share("group_min", id_, e)
+
+    def _group_max(self, id_, e: float):
+        return self._group_share("group_max", id_, e)
+
+    # --- one conflict-set member ---------------------------------------------------------
+    def member(self, family: str, id_) -> dict:
+        current, unit = self._current(family, id_)
+        where = "" if id_ == "region" else f" of {self.name(id_)}"
+        shown = "" if current is None else f" ({_shown(current, unit)})"
+        return {"kind": "conflict", "family": family, "id": id_, "name": self.name(id_),
+                "current": current, "change": np.nan, "proposed": np.nan, "unit": unit,
+                "setting": SETTING.get(family, family),
+                "message": f"{WORDS.get(family, family)}{where}{shown}"}
+
+    def _current(self, family: str, id_) -> tuple[float | None, str]:
+        sc = self.sc
+        region = {"quota_pool": (sc.quota.total, "ha"),
+                  "intensity": (sc.intensity.reduction, "reduction"),
+                  "farmland_region": (sc.farmland.region_floor, "ha"),
+                  "farmland_balance": (None, "")}
+        if family in region:
+            return region[family]
+        if family in ("group_min", "group_max"):
+            column = "min_share" if family == "group_min" else "max_share"
+            return float(self.groups.loc[id_, column]), "share"
+        if family == "min_allocation":
+            return float(self.p.loc[id_, "lower"]), "ha"
+        if family in UPPER_FAMILIES:
+            return float(self.p.loc[id_, f"limit_{family}"]), "ha of new land"
+        if family in ("demand", "farmland_floor", "reclaim_potential", "supplement_potential"):
+            return float(self.c.loc[id_, family]), "ha"
+        return None, ""
+
+
+# --------------------------------------------------------------------------- conflict set
+
+#: Row families that are definitions, not planner constraints (left out of the conflict set).
+DEFINITIONS = ("tiers", "split", "surplus", "total_allocation", "hub_balance")
+
+
+def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFrame:
+    """HiGHS's irreducible infeasible subset, in planner words (empty if HiGHS finds none)."""
+    lp = f.lp
+    h = load_highs(lp, time_limit_s)
+    h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
+    h.setOptionValue("iis_time_limit", float(min(time_limit_s or IIS_TIME_LIMIT_S,
+                                                 IIS_TIME_LIMIT_S)))
+    h.run()
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return pd.DataFrame(columns=COLUMNS)
+    members: list[tuple[str, object]] = []
+    rows = np.asarray(iis.row_index_, dtype=np.int64)
+    fam = lp.constraints["family"].astype(str).to_numpy()[rows]
+    ids = lp.constraints["id"].to_numpy()[rows]
+    members += [(a, b) for a, b in zip(fam, ids, strict=True) if a not in DEFINITIONS]
+    members += _bound_members(f, np.asarray(iis.col_index_, dtype=np.int64),
+                              np.asarray(iis.col_bound_, dtype=np.int64))
+    words = _Words(f)
+    seen, out = set(), []
+    for family, id_ in members:
+        if (family, id_) not in seen:
+            seen.add((family, id_))
+            out.append(words.member(family, id_))
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _bound_members(f: Formulation, cols: np.ndarray, bounds: np.ndarray) -> list[tuple]:
+    """Column bounds of the IIS that are planner limits (not x ≥ 0)."""
+    lp = f.lp
+    lower = bounds == int(highspy.IisBoundStatus.kIisBoundStatusLower)
+    upper = bounds == int(highspy.IisBoundStatus.kIisBoundStatusUpper)
+    boxed = bounds == int(highspy.IisBoundStatus.kIisBoundStatusBoxed)
+    family = lp.variables["family"].astype(str).to_numpy()[cols]
+    ids = lp.variables["id"].to_numpy()[cols]
+    p = f.params.set_index("county_id")
+    out = []
+    for fam, id_, lo, up in zip(family, ids, lower | boxed, upper | boxed, strict=True):
+        if fam == "allocation":
+            if lo and p.loc[id_, "lower"] > 0:
+                out.append(("min_allocation", id_))
+            if up:
+                limits = {g: p.loc[id_, f"limit_{g}"] for g in ("demand", *UPPER_FAMILIES)}
+                out.append((min(limits, key=limits.get), id_))
+        elif fam == "tier" and up:
+            out.append(("demand", id_))
+        elif fam == "reclaim" and up:
+            out.append(("reclaim_potential", id_))
+        elif fam == "supplement" and up:
+            out.append(("supplement_potential", id_))
+    return out
+
+
+def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
+    """Diagnose an infeasible Result in place: ``result.diagnosis`` and summary ``diagnosis``."""
+    if result.formulation is None:
+        return
+    table = diagnose(result.formulation, time_limit_s=time_limit_s)
+    result.diagnosis = table
+    result.summary.diagnosis = [
+        {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+        for r in table.to_dict("records")]
+
+
+def _shown(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.2f}"
+    if unit == "reduction":
+        return f"{value:.0%} reduction"
+    return f"{value:,.1f} {unit}"

@@ -1,0 +1,531 @@
+"""Why each county got what it got, and what each constraint costs: data, never printing.
+
+Three pieces, all computed from the Result tables (so a run folder read back
+from disk explains the same way as a fresh solve):
+
+- ``county_limits``: per county, what stops its allocation (demand reached, a cap,
+  the pool running out, …), the tier its next hectare would fall in, what that
+  hectare is worth, and whether the county sits in the *marginal tier* (a partly
+  filled tier, held by nothing but the price of land: where one more hectare of
+  pool would go);
+- ``add_ranging`` (at solve time, needs the formulation): each price's
+  constraint limit and the range of that limit over which the price holds, in
+  the planner's own units (ha of pool, ha of construction land, ha of floor, …);
+- ``explain``: the prices as sentences, the marginal tier and a count of limits.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from models.scenario import Scenario
+from optimizer.backends.base import Solution
+from optimizer.build import Formulation
+from optimizer.results import BIND_TOL, REGION_FAMILIES, Result, row_sides
+
+#: Families that stop a county's allocation, in the order a county is labelled.
+COUNTY_LIMITS = ("demand", "per_capita_cap", "dev_boundary", "basic_farmland",
+                 "farmland_floor", "min_allocation")
+#: Region targets that stop counties not held by their own limit, in order.
+REGION_LIMITS = (("quota_pool", "pool"), ("intensity", "intensity"),
+                 ("farmland_region", "farmland_region"), ("farmland_balance", "farmland_balance"))
+#: A tier counts as full / empty within this share of its size.
+FILL_TOL = 1e-6
+#: Targets read back from a run folder carry 6 decimals: compare them this loosely.
+READ_TOL = 10 * BIND_TOL
+#: Bound families of allocation[i]: their limit is this rate × the bound on A_i.
+BOUND_RATE = {"per_capita_cap": "sigma", "dev_boundary": "sigma", "basic_farmland": "alpha",
+              "min_allocation": None}
+#: What a price's limit is: (noun, unit) of ``limit``, ``range_lo`` and ``range_hi``.
+LIMIT_MEANING = {
+    "quota_pool": ("quota pool", "ha"),
+    "intensity": ("construction land allowed in 2035", "ha"),
+    "farmland_region": ("region's farmland floor", "ha"),
+    "farmland_balance": ("occupied cultivated land left unbalanced", "ha"),
+    "farmland_floor": ("county's farmland floor", "ha"),
+    "per_capita_floor": ("urban land the per-capita floor asks for", "ha"),
+    "group_min": ("margin above the minimum share", "ha"),
+    "group_max": ("margin below the maximum share", "ha"),
+    "per_capita_cap": ("urban-land room under the per-capita cap", "ha"),
+    "dev_boundary": ("room inside the development boundary", "ha"),
+    "basic_farmland": ("cultivated land outside basic farmland", "ha"),
+    "min_allocation": ("guaranteed minimum", "ha"),
+}
+
+
+# --------------------------------------------------------------------------- counties
+
+def county_limits(counties: pd.DataFrame, scenario: Scenario,
+                  targets: pd.DataFrame) -> pd.DataFrame:
+    """Per county: limited_by, next_tier (0: all full), next_tier_fill, next_value, marginal."""
+    n = len(counties)
+    shares = np.asarray(scenario.tiers.shares, dtype=float)
+    values = np.asarray(scenario.tiers.values, dtype=float)
+    k = len(shares)
+    demand = counties["demand"].to_numpy(float)
+    tiers = counties[[f"tier_{j + 1}" for j in range(k)]].to_numpy(float) if n else \
+        np.zeros((0, k))
+    size = np.outer(demand, shares)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(size > 0, tiers / np.where(size > 0, size, 1.0), 1.0)
+    full = fill >= 1.0 - FILL_TOL
+    open_tier = np.where(full.all(axis=1), k, np.argmax(~full, axis=1))
+    has_next = open_tier < k
+    col = np.minimum(open_tier, k - 1)
+    rows = np.arange(n)
+    tier_fill = np.where(has_next, fill[rows, col], 1.0)
+    next_value = np.where(has_next, counties["weight"].to_numpy(float) * values[col], np.nan)
+    binding = counties["binding"].fillna("").astype(str).str.split(";")
+    flags = {f: binding.map(lambda b, f=f: f in b).to_numpy(bool) for f in COUNTY_LIMITS}
+    # Land up to the per-capita floor is worth the shortfall penalty, land beyond it only
+    # w·φ: a county can stop exactly at the floor, in the middle of a tier.
+    floor = scenario.per_capita.floor_m2
+    at_floor = ((np.abs(counties["per_capita_2035"].to_numpy(float) - floor)
+                 <= READ_TOL * max(1.0, floor))
+                & (counties["shortfall"].to_numpy(float) <= READ_TOL)
+                & (counties["allocation"].to_numpy(float) > 0))
+    region = binding_region_targets(targets)
+    fallback = next((label for family, label in REGION_LIMITS if family in region), "cost")
+    conditions = [demand <= 0, *(flags[f] for f in COUNTY_LIMITS), at_floor]
+    choices = ["no_demand", *COUNTY_LIMITS, "per_capita_floor"]
+    limited_by = np.select(conditions, choices, default=fallback)
+    free = (limited_by == fallback) & has_next
+    partial = free & (tier_fill > FILL_TOL) & (tier_fill < 1.0 - FILL_TOL)
+    # Counties whose next tier is worth what a partly filled one is worth share the margin.
+    margin_values = next_value[partial]
+    tied = free & np.isin(np.round(next_value, 9), np.round(margin_values, 9))
+    marginal = partial | tied
+    return pd.DataFrame({
+        "limited_by": limited_by, "next_tier": np.where(has_next, open_tier + 1, 0),
+        "next_tier_fill": tier_fill, "next_value": next_value, "marginal": marginal,
+    }, index=counties.index)
+
+
+def binding_region_targets(targets: pd.DataFrame) -> set[str]:
+    """Region targets met with equality, read from the targets table (no prices needed)."""
+    if targets.empty:
+        return set()
+    t = targets.set_index("target")
+    out = set()
+    for family, name in (("quota_pool", "quota_pool"), ("intensity", "intensity_reduction"),
+                         ("farmland_region", "farmland_region"),
+                         ("farmland_balance", "farmland_balance")):
+        if name not in t.index:
+            continue
+        value = float(t.loc[name, "value"])
+        limit = 0.0 if family == "farmland_balance" else float(t.loc[name, "limit"])
+        if np.isfinite(limit) and abs(value - limit) <= READ_TOL * max(1.0, abs(limit)):
+            out.add(family)
+    return out
+
+
+# --------------------------------------------------------------------------- ranging
+
+def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> pd.DataFrame:
+    """``marginals`` with limit, range_lo, range_hi: the price holds for limits in the range.
+
+    Units are those of ``LIMIT_MEANING``. Rows not at their bound hold their price
+    (0) from their activity onwards; rows and bounds at their limit take HiGHS's
+    right-hand-side ranging when the solver gives it (NaN otherwise).
+    """
+    out = marginals.copy()
+    for column in ("limit", "range_lo", "range_hi"):
+        out[column] = np.nan
+    if out.empty or solution.x is None:
+        return out
+    lp, x = f.lp, solution.x
+    ranging = solution.ranging or {}
+    row_pos = pd.Series(np.arange(lp.shape[0]), index=pd.MultiIndex.from_arrays(
+        [lp.constraints["family"].astype(str).to_numpy(), lp.constraints["id"].to_numpy()]))
+    is_row = out["family"].isin(lp.rows.keys()).to_numpy()
+    if is_row.any():
+        keys = pd.MultiIndex.from_arrays([out.loc[is_row, "family"].to_numpy(),
+                                          out.loc[is_row, "id"].to_numpy()])
+        pos = row_pos.reindex(keys).to_numpy()
+        limit, lo, hi = _row_ranges(f, x, pos.astype(np.int64), ranging)
+        offset = _row_offsets(f, out.loc[is_row, "family"].to_numpy(),
+                              out.loc[is_row, "id"].to_numpy())
+        out.loc[is_row, "limit"] = limit + offset
+        out.loc[is_row, "range_lo"] = lo + offset
+        out.loc[is_row, "range_hi"] = hi + offset
+    is_bound = out["family"].isin(BOUND_RATE.keys()).to_numpy()
+    if is_bound.any():
+        limit, lo, hi = _bound_ranges(f, out.loc[is_bound], ranging)
+        out.loc[is_bound, "limit"] = limit
+        out.loc[is_bound, "range_lo"] = lo
+        out.loc[is_bound, "range_hi"] = hi
+    return out
+
+
+def _row_ranges(f: Formulation, x: np.ndarray, pos: np.ndarray,
+                ranging: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Active limit of each row (row units) and its range."""
+    lp = f.lp
+    at_ub, at_lb = row_sides(f, x)
+    activity = (lp.matrix @ x)[pos]
+    lb, ub = lp.row_lb[pos], lp.row_ub[pos]
+    upper_row = np.isfinite(ub[:])
+    limit = np.where(upper_row, ub, lb)
+    tight = at_ub[pos] | at_lb[pos]
+    # slack rows: the price 0 holds until the limit reaches the activity
+    lo = np.where(upper_row, activity, -np.inf)
+    hi = np.where(upper_row, np.inf, activity)
+    if "row_lo" in ranging:
+        r_lo, r_hi = ranging["row_lo"][pos], ranging["row_hi"][pos]
+        sane = tight & (r_lo <= limit + _tol(limit)) & (r_hi >= limit - _tol(limit))
+        lo = np.where(tight, np.where(sane, r_lo, np.nan), lo)
+        hi = np.where(tight, np.where(sane, r_hi, np.nan), hi)
+    else:
+        lo, hi = np.where(tight, np.nan, lo), np.where(tight, np.nan, hi)
+    return limit, lo, hi
+
+
+def _row_offsets(f: Formulation, families: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Planner limit − row limit: rows are written net of the 2020 stock."""
+    c = f.dataset.counties
+    f0 = pd.Series(c["cultivated_2020"].to_numpy(float), index=c["county_id"].to_numpy())
+    offset = np.zeros(len(families))
+    offset[families == "intensity"] = float(c["construction_land_2020"].sum())
+    offset[families == "farmland_region"] = float(f0.sum())
+    county_floor = families == "farmland_floor"
+    offset[county_floor] = f0.reindex(ids[county_floor]).to_numpy(float)
+    return offset
+
+
+def _bound_ranges(f: Formulation, rows: pd.DataFrame,
+                  ranging: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Limits of the bound families (family units) and their ranges from column ranging."""
+    p = f.params.set_index("county_id")
+    ids = rows["id"].to_numpy()
+    fam = rows["family"].to_numpy()
+    pos = pd.Index(f.params["county_id"]).get_indexer(ids)
+    cols = f.lp.cols["allocation"][pos]
+    rate = np.ones(len(rows))
+    for family, column in BOUND_RATE.items():
+        if column is not None:
+            sel = fam == family
+            rate[sel] = p[column].reindex(ids[sel]).to_numpy(float)
+    upper_limits = p[[f"limit_{g}" for g in ("demand", "per_capita_cap", "dev_boundary",
+                                              "basic_farmland")]].reindex(ids)
+    is_min = fam == "min_allocation"
+    own = np.where(is_min, p["lower"].reindex(ids).to_numpy(float), np.nan)
+    for family in ("per_capita_cap", "dev_boundary", "basic_farmland"):
+        sel = fam == family
+        own[sel] = upper_limits[f"limit_{family}"].to_numpy(float)[sel]
+    limit = rate * own
+    if "col_lo" not in ranging:
+        return limit, np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    lo, hi = ranging["col_lo"][cols].copy(), ranging["col_hi"][cols].copy()
+    fixed = f.lp.col_lb[cols] >= f.lp.col_ub[cols]  # HiGHS ranges a fixed column at a point
+    lo[fixed], hi[fixed] = np.nan, np.nan
+    # Past the next family's limit (or below the floor), another family takes over.
+    others = upper_limits.to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        next_upper = np.where(others > own[:, None] + _tol(own)[:, None], others, np.inf).min(
+            axis=1)
+    hi = np.where(is_min, np.minimum(hi, np.nanmin(others, axis=1)), np.minimum(hi, next_upper))
+    lo = np.where(is_min, lo, np.maximum(lo, p["lower"].reindex(ids).to_numpy(float)))
+    return limit, rate * lo, rate * hi
+
+
+def _tol(value: np.ndarray) -> np.ndarray:
+    return BIND_TOL * np.maximum(1.0, np.abs(value))
+
+
+# --------------------------------------------------------------------------- sentences
+
+def explain(result: Result) -> dict:
+    """Prices in words (with ranges), the marginal tier, and what limits the counties."""
+    counties = with_limits(result)
+    sc = result.summary.scenario
+    marginal = counties[counties["marginal"]].assign(
+        partial=lambda t: (t["next_tier_fill"] > FILL_TOL)
+        & (t["next_tier_fill"] < 1 - FILL_TOL))
+    marginal = marginal.sort_values(["partial", "quota", "county_id"],
+                                    ascending=[False, False, True], kind="stable")
+    tier_rows = [
+        {"county_id": r.county_id, "name": r.name, "tier": int(r.next_tier),
+         "value": float(r.next_value), "fill": float(r.next_tier_fill), "quota": float(r.quota)}
+        for r in marginal.itertuples(index=False)
+    ]
+    context = _Context(result, counties, tier_rows)
+    prices = [context.price(row) for row in _price_rows(result.marginals)]
+    limits = counties["limited_by"].value_counts()
+    county_rows = [
+        {"county_id": r.county_id, "name": r.name, "allocation": float(r.allocation),
+         "demand": float(r.demand), "limited_by": r.limited_by, "tier": int(r.next_tier),
+         "text": context.county_text(r)}
+        for r in counties.itertuples(index=False)
+    ]
+    return {
+        "prices_available": not result.marginals.empty,
+        "ranging_available": bool(_has_ranges(result.marginals)),
+        "prices": prices,
+        "marginal_tier": tier_rows,
+        "limits": {str(k): int(v) for k, v in limits.items()},
+        "limit_meaning": {k: LIMIT_TEXT[k] for k in limits.index if k in LIMIT_TEXT},
+        "counties": county_rows,
+        "tiers": {"shares": list(sc.tiers.shares), "values": list(sc.tiers.values)},
+    }
+
+
+def summary_explain(result: Result) -> dict:
+    """The explain content kept in summary.json (per-county lines live in allocation.csv)."""
+    data = explain(result)
+    data.pop("counties")
+    return data
+
+
+def with_limits(result: Result) -> pd.DataFrame:
+    """The county table with the county_limits columns (computed if missing)."""
+    counties = result.counties
+    if "limited_by" in counties.columns:
+        out = counties.copy()
+        out["marginal"] = out["marginal"].astype(str).str.lower().isin(["true", "1"])
+        return out
+    limits = county_limits(counties, result.summary.scenario, result.targets)
+    return pd.concat([counties, limits], axis=1)
+
+
+LIMIT_TEXT = {
+    "no_demand": "asks for no new land",
+    "demand": "gets all the land it asked for",
+    "per_capita_cap": "stopped by the per-capita cap on urban land",
+    "dev_boundary": "stopped by its urban development boundary (城镇开发边界)",
+    "basic_farmland": "stopped by permanent basic farmland (永久基本农田)",
+    "farmland_floor": "stopped by its own farmland floor (耕地保有量)",
+    "min_allocation": "gets only its guaranteed minimum",
+    "per_capita_floor": "takes just the land that lifts it to the per-capita floor",
+    "pool": "the pool ran out before its next hectare",
+    "intensity": "the intensity target ran out before its next hectare",
+    "farmland_region": "the region's farmland floor ran out before its next hectare",
+    "farmland_balance": "占补平衡 makes its next hectare cost more than it is worth",
+    "cost": "its next hectare costs more (linkage, reclamation) than it is worth",
+}
+
+
+def _price_rows(marginals: pd.DataFrame) -> list[dict]:
+    if marginals.empty:
+        return []
+    m = marginals.copy()
+    m["region"] = m["family"].isin(REGION_FAMILIES)
+    m = m.sort_values(["region", "value"], ascending=[False, False], kind="stable")
+    return m.to_dict("records")
+
+
+def _has_ranges(marginals: pd.DataFrame) -> bool:
+    if marginals.empty or "range_lo" not in marginals.columns:
+        return False
+    tight = marginals["value"].abs() > 0
+    return bool(marginals.loc[tight, ["range_lo", "range_hi"]].notna().all(axis=1).any())
+
+
+def _num(value: float, digits: int = 4) -> str:
+    """A price: 4 significant digits, no exponent for everyday sizes."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{digits}g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def _ha(value: float) -> str:
+    if value is None or not np.isfinite(value):
+        return "∞" if value is not None and value > 0 else "−∞" if value is not None else "–"
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+class _Context:
+    """What the sentences need: scenario, targets, marginal tier, county names."""
+
+    def __init__(self, result: Result, counties: pd.DataFrame, tier_rows: list[dict]):
+        self.result = result
+        self.sc = result.summary.scenario
+        self.counties = counties.set_index("county_id")
+        self.tier_rows = tier_rows
+        t = result.targets
+        self.targets = t.set_index("target") if not t.empty else pd.DataFrame()
+        m = result.marginals
+        pool = m[m["family"] == "quota_pool"]["value"] if not m.empty else pd.Series([])
+        self.pool_price = float(pool.iloc[0]) if len(pool) else math.nan
+
+    def price(self, row: dict) -> dict:
+        family, value = row["family"], float(row["value"])
+        text = getattr(self, f"_{family}", self._generic)(row, value)
+        lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
+        range_text = self._range(family, row, lo, hi)
+        return {
+            "family": family, "id": row["id"], "name": row["name"], "value": value,
+            "unit": row.get("unit", "per ha"),
+            "limit": _float(row.get("limit")), "range_lo": _float(lo), "range_hi": _float(hi),
+            "range_of": " ".join(LIMIT_MEANING.get(family, ("", ""))).strip(),
+            "text": text + (f" {range_text}" if range_text else ""),
+        }
+
+    # region targets -------------------------------------------------------------------
+    def _quota_pool(self, row: dict, value: float) -> str:
+        q = self.sc.quota.total
+        if value <= 0:
+            used = self._target("quota_pool", "value")
+            return (f"The quota pool is not used up ({_ha(used)} of {_ha(q)} ha): "
+                    "one more hectare in it adds nothing.")
+        where = self.receivers()
+        return (f"One more hectare in the quota pool raises Z by {_num(value)}"
+                + (f": it would go to {where}." if where else "."))
+
+    def receivers(self, limit: int = 4) -> str:
+        """'小店区 (tier 2), …': the partly filled tiers of the margin, pool-funded first."""
+        partial = [r for r in self.tier_rows if FILL_TOL < r["fill"] < 1 - FILL_TOL]
+        rows = (partial or self.tier_rows)[:limit]
+        text = ", ".join(f"{r['name']} (tier {r['tier']})" for r in rows)
+        more = len(partial or self.tier_rows) - len(rows)
+        return text + (f" and {more} more" if more > 0 else "")
+
+    def _intensity(self, row: dict, value: float) -> str:
+        tau = self.sc.intensity.reduction
+        achieved = self._target("intensity_reduction", "value")
+        if value <= 0:
+            return (f"The {tau:.0%} intensity target does not bind ({achieved:.1%} achieved): "
+                    f"it could be tightened to {achieved:.1%} at no cost.")
+        per_point = value * self._intensity_base() / 100
+        return (f"The {tau:.0%} intensity target binds: each point of reduction costs "
+                f"{_num(per_point)} in Z ({_num(value)} per ha of construction land).")
+
+    def _intensity_base(self) -> float:
+        """L0: construction land (ha) that 2035 GDP would use at the 2020 intensity."""
+        m = self.result.marginals
+        limit = m.loc[m["family"] == "intensity", "limit"] if "limit" in m.columns else []
+        tau = self.sc.intensity.reduction
+        if len(limit) and pd.notna(limit.iloc[0]) and tau < 1:
+            return float(limit.iloc[0]) / (1 - tau)
+        return math.nan
+
+    def _farmland_region(self, row: dict, value: float) -> str:
+        floor = self.sc.farmland.region_floor
+        kept = self._target("farmland_region", "value")
+        if value <= 0:
+            return (f"The region's farmland floor ({_ha(floor)} ha) does not bind: "
+                    f"{_ha(kept)} ha stay cultivated in 2035.")
+        return (f"The region's farmland floor ({_ha(floor)} ha, {floor * 15 / 1e4:,.1f}万亩) "
+                f"binds: each ha less of it raises Z by {_num(value)}; each 1,000 ha more costs "
+                f"{_num(1000 * value)}.")
+
+    def _farmland_balance(self, row: dict, value: float) -> str:
+        where = "" if row["id"] == "region" else f" in {row['name']}"
+        if value <= 0:
+            return f"占补平衡{where} does not bind: more cultivated land is made up than occupied."
+        return (f"占补平衡{where} binds: every ha of cultivated land taken by new construction "
+                f"must be made up, at {_num(value)} of Z per ha (reclamation or reserve land).")
+
+    # county and group constraints ------------------------------------------------------
+    def _farmland_floor(self, row: dict, value: float) -> str:
+        return (f"{row['name']} keeps exactly its farmland floor: one ha less in the floor "
+                f"raises Z by {_num(value)}.")
+
+    def _per_capita_floor(self, row: dict, value: float) -> str:
+        return (f"{row['name']} stays below {self.sc.per_capita.floor_m2:g} m²/person: each ha "
+                f"of urban land less needed raises Z by {_num(value)} (the shortfall penalty).")
+
+    def _per_capita_cap(self, row: dict, value: float) -> str:
+        return (f"{row['name']} reaches the per-capita cap ({self.sc.per_capita.cap_m2:g} "
+                f"m²/person): one more ha of urban-land room raises Z by {_num(value)}.")
+
+    def _dev_boundary(self, row: dict, value: float) -> str:
+        return (f"{row['name']} fills its development boundary: one more ha inside it "
+                f"raises Z by {_num(value)}.")
+
+    def _basic_farmland(self, row: dict, value: float) -> str:
+        return (f"{row['name']} would next build on permanent basic farmland: one more ha "
+                f"of cultivated land outside it raises Z by {_num(value)}.")
+
+    def _min_allocation(self, row: dict, value: float) -> str:
+        c = self.counties.loc[row["id"]] if row["id"] in self.counties.index else None
+        worth = "" if c is None or pd.isna(c["next_value"]) else (
+            f": its next hectare is worth {_num(float(c['next_value']))}")
+        pool = "" if math.isnan(self.pool_price) or self.pool_price <= 0 else (
+            f" against a pool price of {_num(self.pool_price)}")
+        return (f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
+                f"of the minimum raises Z by {_num(value)}.")
+
+    def _group_min(self, row: dict, value: float) -> str:
+        return (f"Group {row['name']} sits at its minimum share: each ha it may fall short "
+                f"raises Z by {_num(value)}.")
+
+    def _group_max(self, row: dict, value: float) -> str:
+        return (f"Group {row['name']} sits at its maximum share: each ha more it may take "
+                f"raises Z by {_num(value)}.")
+
+    def _generic(self, row: dict, value: float) -> str:
+        return f"{row.get('relaxation', row['family'])} raises Z by {_num(value)}."
+
+    # ranges ----------------------------------------------------------------------------
+    def _range(self, family: str, row: dict, lo: float, hi: float) -> str:
+        if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
+            return ""
+        if family == "intensity":
+            base = self._intensity_base()
+            if not np.isfinite(base):
+                return ""
+            tau_hi = 1 - lo / base if np.isfinite(lo) else math.inf
+            tau_lo = 1 - hi / base if np.isfinite(hi) else -math.inf
+            return (f"The price holds for a reduction target between "
+                    f"{_share(max(tau_lo, 0.0))} and {_share(min(tau_hi, 1.0))}.")
+        noun, unit = LIMIT_MEANING.get(family, ("limit", ""))
+        if np.isinf(lo) and np.isinf(hi):
+            return ""
+        if np.isinf(hi):
+            return f"The price holds while the {noun} stays at or above {_ha(lo)} {unit}."
+        if np.isinf(lo):
+            return f"The price holds while the {noun} stays at or below {_ha(hi)} {unit}."
+        return f"The price holds while the {noun} stays between {_ha(lo)} and {_ha(hi)} {unit}."
+
+    def _target(self, name: str, column: str) -> float:
+        if self.targets.empty or name not in self.targets.index:
+            return math.nan
+        return float(self.targets.loc[name, column])
+
+    # counties --------------------------------------------------------------------------
+    def county_text(self, r) -> str:
+        base = LIMIT_TEXT.get(r.limited_by, r.limited_by)
+        if r.limited_by in ("pool", "intensity", "farmland_region", "farmland_balance", "cost",
+                            "min_allocation") and pd.notna(r.next_value):
+            base += f"; next hectare: tier {int(r.next_tier)}, worth {_num(float(r.next_value))}"
+            if r.limited_by == "pool" and not math.isnan(self.pool_price):
+                base += f" (pool price {_num(self.pool_price)})"
+        if r.marginal:
+            base += (f"; in the marginal tier ({r.next_tier_fill:.0%} of tier "
+                     f"{int(r.next_tier)} filled)")
+        return base
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _float(value) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else (None if math.isnan(v) else v)
+
+
+def annotate(result: Result) -> None:
+    """Add what explain, compare and the equity report need to an optimal Result, in place.
+
+    The price table gains its limits and ranges, the county table the county_limits
+    columns, and the summary its ``equity`` and ``explain`` keys.
+    """
+    from optimizer.equity import equity_indicators
+
+    f, solution = result.formulation, result.solution
+    if f is not None and solution is not None:
+        result.marginals = add_ranging(result.marginals, f, solution)
+    if "limited_by" not in result.counties.columns:
+        limits = county_limits(result.counties, result.summary.scenario, result.targets)
+        result.counties = pd.concat([result.counties, limits], axis=1)
+    if f is not None:
+        population = f.dataset.counties["pop_2020"].to_numpy(float)
+        result.summary.equity = equity_indicators(result.counties, population)
+    result.summary.explain = summary_explain(result)
