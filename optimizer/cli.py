@@ -153,6 +153,8 @@ def solve(
     if result.counties.empty:
         code = EXIT_NO_SOLUTION if result.status.value in ("infeasible", "unbounded") \
             else EXIT_NOT_SOLVED
+        if not result.diagnosis.empty:  # summary.json (status, diagnosis) + diagnosis.csv
+            write_run(result, folder)
     else:
         code = EXIT_OK
         write_run(result, folder)
@@ -162,7 +164,11 @@ def solve(
         console = _console()
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
         render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
-        if code == EXIT_OK:
+        if not result.diagnosis.empty:
+            from optimizer.report_explain import render_diagnosis
+
+            render_diagnosis(result, console)
+        if code == EXIT_OK or not result.diagnosis.empty:
             console.print(f"run folder: {folder}")
     raise typer.Exit(code)
 
@@ -175,6 +181,102 @@ def _console():
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=100)
     return console
+
+
+RunArg = Annotated[Path, typer.Argument(
+    help="A run folder (written by `landquota solve`) or a dataset folder (solved first).",
+    show_default=False)]
+AllOption = Annotated[bool, typer.Option("--all", help="List every county, however many.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout, nothing else.")]
+SolverOption = Annotated[str | None, typer.Option(
+    help="For a dataset folder: solver of the backend (default: the backend's first).")]
+
+
+def _status_code(result) -> int:
+    """The exit code a run's status calls for (0 when optimal)."""
+    status = result.status.value
+    if status == "optimal":
+        return EXIT_OK
+    return EXIT_NO_SOLUTION if status in ("infeasible", "unbounded") else EXIT_NOT_SOLVED
+
+
+@app.command()
+@reports_errors
+def explain(
+    path: RunArg,
+    as_json: JsonOption = False,
+    all_counties: AllOption = False,
+    set_: SetOption = None,
+    backend: Annotated[str | None, typer.Option(
+        help="For a dataset folder: backend to solve with (default: highs, whose simplex "
+             "gives prices and their ranges).")] = None,
+    solver: SolverOption = None,
+) -> None:
+    """Why each county got what it got, and what each constraint costs (marginal values)."""
+    from optimizer.explain import explain as explain_data
+    from optimizer.report import headline_panel
+    from optimizer.report_explain import render_diagnosis, render_explain
+    from optimizer.runs import is_run_folder, load_result
+    from optimizer.write import _json_safe
+
+    if not is_run_folder(path):
+        backend = backend or "highs"
+    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
+    code = _status_code(result)
+    data = explain_data(result) if code == EXIT_OK else {
+        "status": result.status.value, "diagnosis": result.summary.diagnosis}
+    if as_json:
+        typer.echo(json.dumps(_json_safe(data), ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        if code != EXIT_OK:
+            console.print(headline_panel(result))
+            render_diagnosis(result, console)
+        else:
+            many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
+            render_explain(data, result, console,
+                           max_counties=TERMINAL_COUNTIES if many else None)
+    raise typer.Exit(code)
+
+
+@app.command()
+@reports_errors
+def compare(
+    a: RunArg,
+    b: RunArg,
+    all_counties: AllOption = False,
+    as_json: JsonOption = False,
+    set_a: Annotated[list[str] | None, typer.Option(
+        "--set-a", metavar="KEY=VALUE", help="Scenario override for A (a dataset folder).")]
+    = None,
+    set_b: Annotated[list[str] | None, typer.Option(
+        "--set-b", metavar="KEY=VALUE", help="Scenario override for B (a dataset folder).")]
+    = None,
+    backend: Annotated[str | None, typer.Option(
+        help="For dataset folders: backend (default: each scenario's own).")] = None,
+    solver: SolverOption = None,
+) -> None:
+    """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
+    from optimizer.compare import compare as compare_runs
+    from optimizer.report_compare import render_compare
+    from optimizer.runs import load_result
+    from optimizer.write import _json_safe
+
+    results = []
+    for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
+        result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
+        code = _status_code(result)
+        if code != EXIT_OK:
+            typer.echo(f"landquota: {label} ({path}) has no solution ({result.status.value}): "
+                       f"nothing to compare; `landquota explain {path}` shows why.", err=True)
+            raise typer.Exit(code)
+        results.append(result)
+    labels = [f"{p} ({r.summary.scenario.name})" for p, r in zip((a, b), results, strict=True)]
+    comparison = compare_runs(*results, *labels)
+    if as_json:
+        typer.echo(json.dumps(_json_safe(comparison.to_dict()), ensure_ascii=False, indent=2))
+        return
+    render_compare(comparison, _console(), all_counties=all_counties)
 
 
 def main() -> None:

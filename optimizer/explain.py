@@ -424,8 +424,13 @@ class _Context:
                 f"raises Z by {_num(value)}.")
 
     def _per_capita_floor(self, row: dict, value: float) -> str:
-        return (f"{row['name']} stays below {self.sc.per_capita.floor_m2:g} m²/person: each ha "
-                f"of urban land less needed raises Z by {_num(value)} (the shortfall penalty).")
+        floor = self.sc.per_capita.floor_m2
+        short = row["id"] in self.counties.index and float(
+            self.counties.loc[row["id"], "shortfall"]) > READ_TOL
+        where = f"stays below {floor:g} m²/person" if short else f"stops exactly at {floor:g} " \
+            "m²/person"
+        return (f"{row['name']} {where}: each ha of urban land less needed raises Z by "
+                f"{_num(value)}" + (" (the shortfall penalty)." if short else "."))
 
     def _per_capita_cap(self, row: dict, value: float) -> str:
         return (f"{row['name']} reaches the per-capita cap ({self.sc.per_capita.cap_m2:g} "

@@ -53,6 +53,7 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
     console.print(targets_table(result))
     if not result.groups.empty:
         console.print(groups_table(result))
+    console.print(Group(*equity_lines(result.summary.equity), Text("")))
     console.print(counties_table(result, max_counties))
     if not result.flows.empty:
         console.print(flows_table(result))
@@ -61,6 +62,24 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
                            "(see `landquota check`):", style="yellow"))
         for w in result.summary.warnings[:5]:
             console.print(Text(f"  ! {w}", style="yellow"))
+
+
+def equity_lines(equity: dict) -> list[Text]:
+    """Equity: the two Gini coefficients and each zone's share of the pool and of new land."""
+    if not equity:
+        return []
+    zones = equity.get("zones", {})
+    shares = " · ".join(f"{ZONE_SHORT.get(z, z)} {z} {pct(v['quota_share'])} of the pool, "
+                        f"{pct(v['allocation_share'])} of new land" for z, v in zones.items())
+    return [Text("Equity", style="bold"),
+            Text(f"Gini of new land per resident {_gini(equity['gini_allocation_per_resident'])}"
+                 f" (weighted by 2020 residents) · Gini of demand satisfaction "
+                 f"{_gini(equity['gini_satisfaction'])} (weighted by demand)"),
+            Text(shares)]
+
+
+def _gini(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def headline_panel(result: Result) -> Group:

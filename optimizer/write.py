@@ -30,9 +30,9 @@ TARGET_COLUMNS = ("target", "value", "limit", "met")
 
 
 def run_tables(result: Result) -> dict[str, pd.DataFrame]:
-    """The CSV files of a run folder, contract columns first."""
+    """The CSV files of a run folder, contract columns first (an infeasible run: diagnosis)."""
     if result.counties.empty:
-        return {}
+        return {} if result.diagnosis.empty else {"diagnosis.csv": result.diagnosis}
     return {
         "allocation.csv": _ordered(result.counties, ALLOCATION_COLUMNS),
         "groups.csv": _ordered(result.groups, GROUP_COLUMNS),

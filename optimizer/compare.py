@@ -1,0 +1,202 @@
+"""Compare two solves side by side: pure tables, B − A everywhere (data, never printing).
+
+Deltas are B minus A in the tables' own units; Δ% is relative to |A| (NaN when A
+is 0). Counties and groups present in only one run keep a row with ``present``
+set to ``A only`` / ``B only``; their values on the other side are NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.results import Status
+from optimizer.problems import UsageError
+from optimizer.results import REGION_FAMILIES, Result
+
+#: Differences smaller than this (relative to max(1, |A|)) are no difference.
+SAME_TOL = 1e-9
+#: Headline rows: (label, unit, where the number lives in the summary).
+HEADLINE = (
+    ("Z (objective)", "", "objective"),
+    ("quota used", "ha", "quota_used_ha"),
+    ("new construction land", "ha", "allocation_ha"),
+    ("linkage volume used", "ha", "linkage_used_ha"),
+    ("linkage moved between counties", "ha", "linkage_transferred_ha"),
+    ("reclaimed land", "ha", "reclaimed_ha"),
+    ("intensity reduction achieved", "share", "intensity_reduction"),
+    ("farmland 2035", "ha", "cultivated_2035_ha"),
+    ("per-capita floor shortfall", "ha", "shortfall_ha"),
+)
+EQUITY = (
+    ("Gini of new land per resident", "gini_allocation_per_resident"),
+    ("Gini of demand satisfaction", "gini_satisfaction"),
+)
+
+
+@dataclass
+class Comparison:
+    """Two runs side by side; every table has ``a``, ``b`` and ``delta`` columns."""
+
+    a_label: str
+    b_label: str
+    headline: pd.DataFrame
+    targets: pd.DataFrame
+    groups: pd.DataFrame
+    counties: pd.DataFrame
+    marginals: pd.DataFrame
+    equity: pd.DataFrame
+
+    @property
+    def identical(self) -> bool:
+        """No number differs, no county or group is on one side only, no binding changed."""
+        tables = (self.headline, self.targets, self.groups, self.counties, self.marginals,
+                  self.equity)
+        if any((~t["same"]).any() for t in tables if not t.empty):
+            return False
+        return not (self.counties["present"] != "both").any() and not (
+            self.groups["present"] != "both").any() and not self.counties[
+            "binding_changed"].any()
+
+    def to_dict(self) -> dict:
+        """JSON-ready: every table as a list of records (NaN and ±inf → null)."""
+        tables = {"headline": self.headline, "targets": self.targets, "groups": self.groups,
+                  "counties": self.counties, "marginals": self.marginals,
+                  "equity": self.equity}
+        return {"a": self.a_label, "b": self.b_label, "identical": self.identical,
+                **{name: _records(t.drop(columns="same")) for name, t in tables.items()}}
+
+
+def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Comparison:
+    """B − A for every table two optimal runs share."""
+    for label, result in ((a_label, a), (b_label, b)):
+        if result.status is not Status.OPTIMAL:
+            raise UsageError(f"{label} has no solution ({result.status.value}): nothing to "
+                             "compare; `landquota explain` shows its diagnosis")
+    return Comparison(
+        a_label, b_label,
+        headline=headline_delta(a, b),
+        targets=_side_by_side(a.targets, b.targets, ["target"], "value",
+                              extra=("limit", "met")),
+        groups=_side_by_side(a.groups, b.groups, ["group_id"], "allocation",
+                             extra=("name", "share"), presence=True),
+        counties=county_delta(a, b),
+        marginals=_marginal_delta(a, b),
+        equity=equity_delta(a, b),
+    )
+
+
+def headline_delta(a: Result, b: Result) -> pd.DataFrame:
+    rows = []
+    for label, unit, key in HEADLINE:
+        va, vb = _headline_value(a, key), _headline_value(b, key)
+        rows.append({"metric": label, "unit": unit, "a": va, "b": vb})
+    return _with_delta(pd.DataFrame(rows))
+
+
+def _headline_value(result: Result, key: str) -> float:
+    if key == "objective":
+        return _float(result.summary.objective)
+    return _float(result.summary.headline.get(key))
+
+
+def equity_delta(a: Result, b: Result) -> pd.DataFrame:
+    """The two Gini coefficients and each zone's share of the pool, A vs B."""
+    rows = [{"metric": label, "a": _float(a.summary.equity.get(key)),
+             "b": _float(b.summary.equity.get(key))} for label, key in EQUITY]
+    zones = sorted(set(a.summary.equity.get("zones", {})) | set(b.summary.equity.get("zones",
+                                                                                       {})))
+    for zone in zones:
+        rows.append({"metric": f"share of the pool: {zone}",
+                     "a": _zone_share(a, zone), "b": _zone_share(b, zone)})
+    return _with_delta(pd.DataFrame(rows, columns=["metric", "a", "b"]))
+
+
+def _zone_share(result: Result, zone: str) -> float:
+    return _float(result.summary.equity.get("zones", {}).get(zone, {}).get("quota_share"))
+
+
+def county_delta(a: Result, b: Result) -> pd.DataFrame:
+    """Per county: allocation A, B, Δ, Δ%, binding A and B, and whether binding changed."""
+    keep = ["county_id", "name", "city", "allocation", "binding"]
+    left = a.counties.reindex(columns=keep)
+    right = b.counties.reindex(columns=keep)
+    table = _side_by_side(left, right, ["county_id"], "allocation",
+                          extra=("name", "city", "binding"), presence=True)
+    for side in ("a", "b"):
+        table[f"binding_{side}"] = table[f"binding_{side}"].fillna("").astype(str)
+    table["binding_changed"] = (table["present"] == "both") & (
+        _family_sets(table["binding_a"]) != _family_sets(table["binding_b"]))
+    table["order"] = table["delta"].abs().fillna(np.inf)
+    table = table.sort_values(["order", "county_id"], ascending=[False, True], kind="stable")
+    return table.drop(columns="order").reset_index(drop=True)
+
+
+def _family_sets(binding: pd.Series) -> pd.Series:
+    return binding.map(lambda s: frozenset(x for x in str(s).split(";") if x))
+
+
+def _marginal_delta(a: Result, b: Result) -> pd.DataFrame:
+    columns = ["family", "id", "name", "value"]
+    if a.marginals.empty and b.marginals.empty:
+        return pd.DataFrame(columns=["family", "id", "name", "a", "b", "delta", "delta_pct",
+                                     "same"])
+    table = _side_by_side(a.marginals.reindex(columns=columns),
+                          b.marginals.reindex(columns=columns), ["family", "id"], "value",
+                          extra=("name",), presence=True)
+    table["region"] = table["family"].isin(REGION_FAMILIES)
+    table["order"] = table["delta"].abs().fillna(np.inf)
+    table = table.sort_values(["region", "order", "family", "id"],
+                              ascending=[False, False, True, True], kind="stable")
+    return table.drop(columns=["region", "order"]).reset_index(drop=True)
+
+
+def _side_by_side(a: pd.DataFrame, b: pd.DataFrame, keys: list[str], value: str,
+                  extra: tuple[str, ...] = (), presence: bool = False) -> pd.DataFrame:
+    """Outer join on ``keys``: ``a``, ``b`` (the value), extras as ``<col>_a``/``<col>_b``."""
+    cols = [*keys, value, *extra]
+    left = a.reindex(columns=cols).rename(columns={value: "a"})
+    right = b.reindex(columns=cols).rename(columns={value: "b"})
+    table = left.merge(right, on=keys, how="outer", suffixes=("_a", "_b"), indicator=presence)
+    if presence:
+        table["present"] = table.pop("_merge").map(
+            {"both": "both", "left_only": "A only", "right_only": "B only"}).astype(str)
+    if "name_a" in table.columns:  # one name column, from whichever side has it
+        table.insert(len(keys), "name", table["name_a"].where(
+            table["name_a"].notna() & (table["name_a"] != ""), table["name_b"]))
+        table = table.drop(columns=["name_a", "name_b"])
+    return _with_delta(table)
+
+
+def _with_delta(table: pd.DataFrame) -> pd.DataFrame:
+    a, b = table["a"].astype(float), table["b"].astype(float)
+    table["a"], table["b"] = a, b
+    table["delta"] = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["delta_pct"] = np.where(a.abs() > 0, table["delta"] / a.abs(), np.nan)
+    both_nan = a.isna() & b.isna()
+    table["same"] = both_nan | (table["delta"].abs() <= SAME_TOL * np.maximum(1.0, a.abs()))
+    return table
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    out = table.astype(object).where(table.notna(), None).to_dict("records")
+    return [{k: _clean(v) for k, v in row.items()} for row in out]
+
+
+def _clean(value):
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
+def _float(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan

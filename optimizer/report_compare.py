@@ -1,0 +1,176 @@
+"""The terminal report of ``landquota compare``: A | B | Δ, readable without colour.
+
+Every delta carries its sign (+ / −), so the direction reads on a plain
+terminal or in a log; colour only repeats it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from optimizer.compare import Comparison
+from optimizer.report import ha
+
+#: Counties listed by default (the largest |Δ|); --all lists every county.
+TOP_COUNTIES = 15
+
+
+def signed(value: float, fmt=ha) -> Text:
+    """'+1,234' / '−1,234' / '0', green for more, red for less."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Text("–")
+    text = fmt(abs(value))
+    if not any(ch in "123456789" for ch in text):  # rounds to nothing: no sign
+        return Text("0")
+    sign, style = ("+", "green") if value > 0 else ("−", "red")
+    return Text(sign + text, style=style)
+
+
+def _pct(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def _price(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.4g}"
+
+
+def _share_points(value: float) -> str:
+    return f"{100 * value:.2f} pt"
+
+
+def render_compare(c: Comparison, console: Console, *, all_counties: bool = False) -> None:
+    """Print the whole comparison."""
+    console.print(Text.assemble(("landquota compare  ", "bold"), ("A ", "bold"), c.a_label,
+                                ("  ↔  B ", "bold"), c.b_label))
+    if c.identical:
+        console.print(Text("No differences: the two runs agree on every number and every "
+                           "binding constraint.", style="bold green"))
+    console.print(Text("Δ = B − A; Δ% relative to A.", style="dim"))
+    console.print(headline_table(c))
+    if not c.targets.empty:
+        console.print(targets_table(c))
+    if not c.groups.empty:
+        console.print(groups_table(c))
+    console.print(counties_table(c, all_counties))
+    if not c.marginals.empty:
+        console.print(marginals_table(c, all_counties))
+    if not c.equity.empty:
+        console.print(equity_table(c))
+
+
+def _fmt_for(unit: str):
+    return _pct if unit == "share" else (_price if unit == "" else ha)
+
+
+def headline_table(c: Comparison) -> Table:
+    t = _table("Headline")
+    for col in ("", "A", "B", "Δ", "Δ%"):
+        t.add_column(col, justify="left" if col == "" else "right")
+    for r in c.headline.itertuples(index=False):
+        fmt = _fmt_for(r.unit)
+        delta_fmt = _share_points if r.unit == "share" else fmt
+        label = f"{r.metric}" + (f" ({r.unit})" if r.unit == "ha" else "")
+        t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt),
+                  _signed_pct(r.delta_pct))
+    return t
+
+
+def _signed_pct(value: float) -> Text:
+    return signed(value, lambda v: f"{100 * v:.1f}%")
+
+
+def targets_table(c: Comparison) -> Table:
+    t = _table("Plan targets, A vs B")
+    for col in ("target", "A", "B", "Δ", "limit A", "limit B", "met A→B"):
+        t.add_column(col, justify="left" if col == "target" else "right")
+    for r in c.targets.itertuples(index=False):
+        fmt = _pct if r.target == "intensity_reduction" else ha
+        delta_fmt = _share_points if r.target == "intensity_reduction" else ha
+        t.add_row(r.target, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), fmt(r.limit_a),
+                  fmt(r.limit_b), f"{_met(r.met_a)}→{_met(r.met_b)}")
+    return t
+
+
+def _met(value) -> str:
+    if isinstance(value, str):
+        return "yes" if value.lower() == "true" else "NO" if value.lower() == "false" else "–"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return "yes" if bool(value) else "NO"
+
+
+def groups_table(c: Comparison) -> Table:
+    t = _table("Priority groups: new land, ha")
+    for col in ("group", "A", "B", "Δ", "Δ%", "share A→B"):
+        t.add_column(col, justify="left" if col == "group" else "right")
+    for r in c.groups.itertuples(index=False):
+        name = str(r.name) + ("" if r.present == "both" else f" ({r.present})")
+        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct),
+                  f"{_pct(r.share_a)}→{_pct(r.share_b)}")
+    return t
+
+
+def counties_table(c: Comparison, all_counties: bool = False) -> Table:
+    rows = c.counties
+    one_side = rows[rows["present"] != "both"]
+    both = rows[rows["present"] == "both"]
+    shown = both if all_counties else both.head(TOP_COUNTIES)
+    shown = pd.concat([shown, one_side])
+    title = ("Counties, new construction land, ha" + ("" if all_counties else
+             f" — the {min(TOP_COUNTIES, len(both))} largest |Δ| of {len(both)}")
+             + " (* binding constraint changed)")
+    t = _table(title)
+    for col in ("county", "A", "B", "Δ", "Δ%", "binding A → B"):
+        t.add_column(col, justify="left" if col in ("county", "binding A → B") else "right",
+                     overflow="fold")
+    for r in shown.itertuples(index=False):
+        mark = "*" if r.binding_changed else ""
+        name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
+        binding = r.binding_a if r.binding_a == r.binding_b else \
+            f"{r.binding_a or '–'} → {r.binding_b or '–'}"
+        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct),
+                  binding.replace(";", " "))
+    if not all_counties and len(both) > TOP_COUNTIES:
+        t.caption = f"{len(both) - TOP_COUNTIES} more counties (--all lists them)"
+    return t
+
+
+def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
+    m = c.marginals
+    region = m[m["family"].isin(("quota_pool", "intensity", "farmland_region",
+                                 "farmland_balance"))]
+    rest = m.drop(region.index)
+    changed = rest[~rest["same"] | (rest["present"] != "both")]
+    shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])
+    t = _table("Marginal values (Z per ha): region targets, then changed county/group prices")
+    for col in ("constraint", "where", "A", "B", "Δ"):
+        t.add_column(col, justify="left" if col in ("constraint", "where") else "right")
+    for r in shown.itertuples(index=False):
+        where = "" if r.id == "region" else str(r.name)
+        t.add_row(r.family, where, _price(r.a), _price(r.b), signed(r.delta, _price))
+    hidden = len(changed) - (len(shown) - len(region)) if not all_rows else 0
+    if hidden > 0:
+        t.caption = f"{hidden} more changed prices (--all lists them)"
+    return t
+
+
+def equity_table(c: Comparison) -> Table:
+    t = _table("Equity")
+    for col in ("", "A", "B", "Δ"):
+        t.add_column(col, justify="left" if col == "" else "right")
+    for r in c.equity.itertuples(index=False):
+        share = r.metric.startswith("share")
+        fmt = _pct if share else (lambda v: "–" if math.isnan(v) else f"{v:.3f}")
+        t.add_row(r.metric, fmt(r.a), fmt(r.b), signed(r.delta, _share_points if share else
+                                                      (lambda v: f"{v:.3f}")))
+    return t
+
+
+def _table(title: str) -> Table:
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")

@@ -1,0 +1,133 @@
+"""The terminal reports of ``landquota explain`` and of an infeasible solve's diagnosis."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from optimizer.diagnose import WORDS
+from optimizer.explain import LIMIT_TEXT
+from optimizer.report import equity_lines, ha, pct
+from optimizer.results import REGION_FAMILIES, Result
+
+#: Conflict-set members named per family before "and N more".
+CONFLICT_NAMES = 8
+
+
+def render_explain(data: dict, result: Result, console: Console, *,
+                   max_counties: int | None = None) -> None:
+    """Print prices in words, the marginal tier, equity and what limits each county."""
+    s = result.summary
+    console.print(Text.assemble(("landquota explain ", "bold"), (s.scenario.name, "bold cyan"),
+                                f"   Z = {s.objective:,.4f}   {s.backend}/{s.solver}"))
+    console.print()
+    prices = data["prices"]
+    if not data["prices_available"]:
+        console.print(Text(f"{s.backend}/{s.solver} gives no prices: explain the dataset "
+                           "folder (solved with HiGHS) or solve with --backend highs.",
+                           style="yellow"))
+    else:
+        _price_section(console, prices, data["ranging_available"], s)
+    if data["marginal_tier"]:
+        names = ", ".join(f"{r['name']} (tier {r['tier']}, worth {r['value']:.4g}, "
+                          f"{r['fill']:.0%} filled)" for r in data["marginal_tier"])
+        console.print(Text.assemble(("Marginal tier: ", "bold"), names))
+        console.print()
+    for line in equity_lines(s.equity):
+        console.print(line)
+    console.print()
+    console.print(limits_table(data, max_counties))
+
+
+def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> None:
+    console.print(Text("Marginal values (objective units per ha)", style="bold"))
+    for p in prices:
+        if p["family"] in REGION_FAMILIES:
+            console.print(Text(f"• {p['text']}"))
+    local = [p for p in prices if p["family"] not in REGION_FAMILIES]
+    if local:
+        console.print(local_prices_table(local, ranging))
+    if not ranging:
+        console.print(Text(f"Ranges: {s.backend}/{s.solver} gives none (HiGHS simplex does: "
+                           "`landquota explain DATASET`).", style="dim"))
+    console.print()
+
+
+def local_prices_table(prices: list[dict], ranging: bool) -> Table:
+    """Binding county and group constraints: price, and the range of their limit."""
+    t = Table(title="Binding county and group constraints (the sentences are in --json)",
+              box=box.SIMPLE_HEAD, title_justify="left")
+    columns = ["constraint", "where", "Z per ha"] + (["limit", "price holds for"] if ranging
+                                                     else [])
+    for col in columns:
+        t.add_column(col, justify="right" if col in ("Z per ha", "limit") else "left")
+    for p in prices:
+        row = [WORDS.get(p["family"], p["family"]).removeprefix("the "), str(p["name"]),
+               f"{p['value']:.4g}"]
+        if ranging:
+            row += [ha(p["limit"]), _range(p)]
+        t.add_row(*row)
+    return t
+
+
+def _range(p: dict) -> str:
+    lo, hi = p.get("range_lo"), p.get("range_hi")
+    if lo is None and hi is None:
+        return "–"
+    lo_text = "−∞" if lo is None or math.isinf(lo) else ha(lo)
+    hi_text = "∞" if hi is None or math.isinf(hi) else ha(hi)
+    return f"{lo_text} … {hi_text} ha"
+
+
+def limits_table(data: dict, max_counties: int | None = None) -> Table:
+    rows = pd.DataFrame(data["counties"])
+    order = {k: i for i, k in enumerate(LIMIT_TEXT)}
+    rows = rows.assign(order=rows["limited_by"].map(order).fillna(len(order))).sort_values(
+        ["order", "allocation", "county_id"], ascending=[True, False, True], kind="stable")
+    shown = rows if max_counties is None else rows.head(max_counties)
+    counts = ", ".join(f"{k} {v}" for k, v in data["limits"].items())
+    t = Table(title=f"What limits each county ({counts})", box=box.SIMPLE_HEAD,
+              title_justify="left")
+    for col, justify in (("county", "left"), ("new land ha", "right"), ("demand", "right"),
+                         ("sat", "right"), ("why it stops", "left")):
+        t.add_column(col, justify=justify, overflow="fold", no_wrap=col != "why it stops")
+    for r in shown.itertuples(index=False):
+        sat = r.allocation / r.demand if r.demand else math.nan
+        t.add_row(str(r.name), ha(r.allocation), ha(r.demand), pct(sat), r.text)
+    if max_counties is not None and len(rows) > max_counties:
+        t.caption = f"{len(rows) - max_counties} more counties (--all lists them)"
+    return t
+
+
+def render_diagnosis(result: Result, console: Console) -> None:
+    """What to change to make an infeasible scenario feasible, and the conflict set."""
+    d = result.diagnosis
+    if d.empty:
+        console.print(Text("No diagnosis available for this status.", style="yellow"))
+        return
+    changes = d[d["kind"] == "change"]
+    conflict = d[d["kind"] == "conflict"]
+    console.print(Text("The scenario has no solution. Smallest changes that make it feasible "
+                       "(elastic re-solve, every slack counted in the hectares it frees):",
+                       style="bold"))
+    for i, r in enumerate(changes.itertuples(index=False), start=1):
+        setting = f"  [{r.setting}]" if r.setting else ""
+        console.print(Text(f"{i}. {r.message}{setting}"))
+    if not conflict.empty:
+        console.print()
+        console.print(Text("These constraints cannot hold together (irreducible infeasible "
+                           "subset, HiGHS); relaxing any one of them removes this conflict:",
+                           style="bold"))
+        for family, group in conflict.groupby("family", sort=False):
+            if len(group) <= CONFLICT_NAMES:
+                for r in group.itertuples(index=False):
+                    console.print(Text(f"  - {r.message}"))
+                continue
+            names = ", ".join(group["name"].astype(str).head(CONFLICT_NAMES))
+            console.print(Text(f"  - {WORDS.get(family, family)} of {names} "
+                               f"and {len(group) - CONFLICT_NAMES} more (diagnosis.csv)"))

@@ -1,0 +1,86 @@
+"""Read a run folder back into a Result, or solve a dataset folder: what explain and compare read.
+
+A run folder (MODEL.md §5) holds summary.json and the CSV tables; ids are read
+as text so that leading zeros survive. A Result read back has no formulation
+or solution: everything downstream works from the tables and the summary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from models.results import Summary
+from optimizer.problems import UsageError
+from optimizer.results import Result
+
+#: Result attribute → file of the run folder.
+RUN_FILES = {"counties": "allocation.csv", "groups": "groups.csv", "flows": "flows.csv",
+             "targets": "targets.csv", "marginals": "marginals.csv",
+             "diagnosis": "diagnosis.csv"}
+#: Columns that hold ids or words (never numbers, never NaN).
+TEXT_COLUMNS = ("county_id", "group_id", "from_id", "to_id", "id", "name", "binding", "bound",
+                "limited_by", "kind", "family", "setting", "message", "unit", "relaxation")
+
+
+def is_run_folder(path: Path) -> bool:
+    return (Path(path) / "summary.json").is_file()
+
+
+def read_run(folder: str | Path) -> Result:
+    """The Result a run folder records (tables empty where a file is absent)."""
+    folder = Path(folder)
+    path = folder / "summary.json"
+    if not folder.is_dir():
+        raise UsageError(f"run folder not found: {folder}")
+    if not path.is_file():
+        raise UsageError(f"{folder} is not a run folder: it has no summary.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = Summary.model_validate(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: not valid JSON ({err})") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{path}: not a landquota summary ({where}: {first['msg']})") from None
+    tables = {attr: _read_table(folder / name) for attr, name in RUN_FILES.items()}
+    return Result(summary=summary, **tables)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        return pd.DataFrame()
+    try:
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS},
+                            keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: not a readable CSV table ({err})") from None
+    for column in TEXT_COLUMNS:
+        if column in table.columns:
+            table[column] = table[column].fillna("")
+    return table
+
+
+def load_result(path: str | Path, *, overrides: dict[str, Any] | None = None,
+                backend: str | None = None, solver: str | None = None) -> Result:
+    """A run folder read back, or a dataset folder solved now (nothing is written)."""
+    from optimizer.load import load_dataset
+    from optimizer.solve import solve
+
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"not found: {path} (give a run folder or a dataset folder)")
+    if is_run_folder(path):
+        if overrides or backend or solver:
+            raise UsageError(f"{path} is a run folder: --set, --backend and --solver apply to "
+                             "dataset folders only")
+        return read_run(path)
+    if not (path / "scenario.toml").is_file() and not (path / "counties.csv").is_file():
+        raise UsageError(f"{path} is neither a run folder (summary.json) nor a dataset folder "
+                         "(counties.csv, scenario.toml)")
+    return solve(load_dataset(path, overrides), backend=backend, solver=solver)

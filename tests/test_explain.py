@@ -1,0 +1,194 @@
+"""explain: prices in words with their ranges, the marginal tier, what limits each county.
+
+Hand-computed small cases (see test_small_cases.py for the tiers), a run folder read
+back, and finite-difference checks of prices and ranges on the reference dataset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from checker import assert_feasible
+from factories import county, dataset
+from typer.testing import CliRunner
+
+from optimizer import load_dataset, solve, write_run
+from optimizer.backends.highs_backend import HighsBackend
+from optimizer.cli import app
+from optimizer.explain import explain
+from optimizer.runs import read_run
+
+REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+runner = CliRunner()
+
+
+def _price(data: dict, family: str, id_: str = "region") -> dict:
+    rows = [p for p in data["prices"] if p["family"] == family and p["id"] == id_]
+    assert len(rows) == 1, data["prices"]
+    return rows[0]
+
+
+@pytest.fixture(scope="module")
+def weighted_pool():
+    """X weight 2, Y weight 1, demand 100 each, Q = 120: X fills tiers 1-2 (80 ha), Y gets
+    40 of its 50-ha tier 1. Pool price 1 (Y's tier 1). The price holds while Y's tier 1 is
+    partly filled: Q from 80 (Y gets nothing) to 130 (Y's tier 1 full).
+    """
+    ds = dataset([county("X"), county("Y")], quota=120,
+                 groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
+                 members=[dict(group_id="g", county_id="X")])
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    return r
+
+
+def test_pool_price_names_the_county_that_gets_the_next_hectare(weighted_pool):
+    data = explain(weighted_pool)
+    pool = _price(data, "quota_pool")
+    assert pool["value"] == pytest.approx(1.0, abs=1e-9)
+    assert "raises Z by 1: it would go to 县Y (tier 1)" in pool["text"]
+    assert [r["name"] for r in data["marginal_tier"]] == ["县Y"]
+    assert data["marginal_tier"][0]["fill"] == pytest.approx(0.8, abs=1e-9)
+
+
+def test_pool_price_range_is_hand_computed(weighted_pool):
+    pool = _price(explain(weighted_pool), "quota_pool")
+    assert (pool["limit"], pool["range_lo"], pool["range_hi"]) == pytest.approx(
+        (120.0, 80.0, 130.0), abs=1e-6)
+    assert "between 80.0 and 130 ha" in pool["text"]
+
+
+def test_county_limits(weighted_pool):
+    c = weighted_pool.counties.set_index("county_id")
+    assert c.loc["X", "limited_by"] == "pool" and c.loc["Y", "limited_by"] == "pool"
+    assert (c.loc["X", "next_tier"], c.loc["X", "next_value"]) == (3, pytest.approx(0.6))
+    assert bool(c.loc["Y", "marginal"]) and not bool(c.loc["X", "marginal"])
+    lines = {r["county_id"]: r["text"] for r in explain(weighted_pool)["counties"]}
+    assert "tier 3, worth 0.6 (pool price 1)" in lines["X"]
+    assert "in the marginal tier (80% of tier 1 filled)" in lines["Y"]
+
+
+def test_bound_price_and_its_range_per_capita_cap():
+    """X: the 150 m² cap leaves 100 ha (σ = 1); X asks 300 (tier 1 = 150 ha), Y 100, Q = 300.
+    One more ha of room is one more tier-1 ha for X: price 1, for room from 0 up to 150
+    (tier 1 full; the pool still has 100 ha spare there). X is limited by the cap.
+    """
+    ds = dataset([county("X", urban_pop_2035=40_000, demand=300), county("Y")], quota=300)
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    cap = _price(explain(r), "per_capita_cap", "X")
+    assert cap["value"] == pytest.approx(1.0, abs=1e-9)
+    assert (cap["limit"], cap["range_lo"], cap["range_hi"]) == pytest.approx(
+        (100.0, 0.0, 150.0), abs=1e-6)
+    assert r.counties.set_index("county_id").loc["X", "limited_by"] == "per_capita_cap"
+    assert "pool is not used up (200 of 300 ha)" in _price(explain(r), "quota_pool")["text"]
+
+
+def test_without_ranging_the_price_is_there_and_the_range_is_not():
+    ds = dataset([county("X"), county("Y")], quota=120,
+                 groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
+                 members=[dict(group_id="g", county_id="X")])
+    data = explain(solve(ds, backend="ortools", solver="glop"))
+    pool = _price(data, "quota_pool")
+    assert pool["value"] == pytest.approx(1.0, abs=1e-9)
+    assert pool["range_lo"] is None and "holds" not in pool["text"]
+    assert not data["ranging_available"] and data["prices_available"]
+
+
+# ------------------------------------------------------------------ reference dataset
+
+@pytest.fixture(scope="module")
+def reference():
+    ds = load_dataset(REFERENCE)
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    return ds, r
+
+
+def test_pool_price_matches_a_finite_difference_re_solve(reference):
+    """Raise the pool by 1 ha (inside the HiGHS range): Z rises by price × 1 ha."""
+    ds, r = reference
+    pool = _price(explain(r), "quota_pool")
+    q, step = ds.scenario.quota.total, 1.0
+    assert pool["value"] > 0, "the reference pool should be scarce"
+    assert pool["range_lo"] < q < q + step < pool["range_hi"]
+    bumped = solve(ds, backend="highs", overrides={"quota.total": q + step})
+    assert_feasible(bumped.formulation.dataset, bumped)
+    assert bumped.objective - r.objective == pytest.approx(
+        pool["value"] * step, rel=1e-6, abs=1e-6 * abs(r.objective))
+    # the hectare goes to a county of the marginal tier, as the sentence says
+    before = r.counties.set_index("county_id")["allocation"]
+    after = bumped.counties.set_index("county_id")["allocation"]
+    grew = set(before.index[(after - before) > 1e-6])
+    marginal = {row["county_id"] for row in explain(r)["marginal_tier"]}
+    assert grew and grew <= marginal
+    assert any(row["name"] in pool["text"] for row in explain(r)["marginal_tier"])
+
+
+def test_bound_price_matches_a_finite_difference_inside_its_range(reference):
+    """The dearest per-capita cap with a range: give it δ ha more room in the LP itself."""
+    _, r = reference
+    caps = [p for p in explain(r)["prices"] if p["family"] == "per_capita_cap"
+            and p["range_hi"] is not None and p["range_hi"] > p["limit"] + 1e-3]
+    assert caps
+    cap = max(caps, key=lambda p: p["value"])
+    delta = min(1.0, (cap["range_hi"] - cap["limit"]) / 2)
+    f = r.formulation
+    sigma = f.params.set_index("county_id").loc[cap["id"], "sigma"]
+    col = f.lp.cols["allocation"][list(f.params["county_id"]).index(cap["id"])]
+    variables = f.lp.variables.copy()
+    variables.loc[col, "ub"] = variables.loc[col, "ub"] + delta / sigma
+    bumped = HighsBackend().solve(dataclasses.replace(f.lp, variables=variables), "simplex",
+                                  None)
+    assert bumped.objective - r.objective == pytest.approx(
+        cap["value"] * delta, rel=1e-6, abs=1e-6 * abs(r.objective))
+
+
+def test_intensity_sentence_reads_in_points(reference):
+    _, r = reference
+    text = _price(explain(r), "intensity")["text"]
+    tau = r.summary.scenario.intensity.reduction
+    assert f"The {tau:.0%} intensity target" in text
+
+
+def test_run_folder_explains_like_the_fresh_solve(reference, tmp_path):
+    _, r = reference
+    write_run(r, tmp_path / "run")
+    back = read_run(tmp_path / "run")
+    fresh, read = explain(r), explain(back)
+    # CSVs keep 6 decimals: the sentences agree up to the rounding of their last digit
+    assert [p["text"].split(" The price holds")[0] for p in read["prices"]] == [
+        p["text"].split(" The price holds")[0] for p in fresh["prices"]]
+    for a, b in zip(read["prices"], fresh["prices"], strict=True):
+        for key in ("value", "limit", "range_lo", "range_hi"):
+            assert (a[key] is None) == (b[key] is None)
+            if a[key] is not None:
+                assert a[key] == pytest.approx(b[key], abs=1e-5)
+    assert read["limits"] == fresh["limits"]
+    assert [m["county_id"] for m in read["marginal_tier"]] == [
+        m["county_id"] for m in fresh["marginal_tier"]]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["explain"]["prices"][0]["family"] == "quota_pool"
+    assert summary["explain"]["limits"] == fresh["limits"]
+
+
+def test_explain_cli_on_a_run_folder_and_on_a_dataset(tmp_path):
+    out = tmp_path / "run"
+    assert runner.invoke(app, ["solve", str(REFERENCE), "--out", str(out)]).exit_code == 0
+    shown = runner.invoke(app, ["explain", str(out)], env={"COLUMNS": "100"})
+    assert shown.exit_code == 0, shown.output
+    assert "One more hectare in the quota pool raises Z by" in shown.output
+    assert "Marginal tier:" in shown.output and "What limits each county" in shown.output
+    assert "gives none (HiGHS simplex does" in shown.output  # the scenario solves with glop
+    fresh = runner.invoke(app, ["explain", str(REFERENCE), "--json"])
+    assert fresh.exit_code == 0, fresh.output
+    data = json.loads(fresh.stdout)
+    assert data["ranging_available"]
+    assert "The price holds while the quota pool stays between" in data["prices"][0]["text"]
+    assert len(data["counties"]) == 53
+    assert runner.invoke(app, ["explain", str(out), "--set", "quota.total=1"]).exit_code == 2
+    missing = runner.invoke(app, ["explain", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "not found" in missing.output
