@@ -2,7 +2,10 @@
 
 Deltas are B minus A in the tables' own units; Δ% is relative to |A| (NaN when A
 is 0). Counties and groups present in only one run keep a row with ``present``
-set to ``A only`` / ``B only``; their values on the other side are NaN.
+set to ``A only`` / ``B only``; their values on the other side are NaN. A county
+"changed binding constraint" when the set of binding families that bound its own
+new land (COUNTY_FAMILIES; not the reclaim/reserve potentials) differs. A county or
+group price absent on one side is 0 there (it is listed only while it binds).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from models.results import Status
 from optimizer.problems import UsageError
 from optimizer.results import REGION_FAMILIES, Result
 
+#: Binding families compared per county: those that bound the county's own new land.
+COUNTY_FAMILIES = ("demand", "min_allocation", "per_capita_cap", "dev_boundary",
+                   "basic_farmland", "farmland_floor", "per_capita_floor")
 #: Differences smaller than this (relative to max(1, |A|)) are no difference.
 SAME_TOL = 1e-9
 #: Headline rows: (label, unit, where the number lives in the summary).
@@ -121,18 +127,26 @@ def _zone_share(result: Result, zone: str) -> float:
 
 def county_delta(a: Result, b: Result) -> pd.DataFrame:
     """Per county: allocation A, B, Δ, Δ%, binding A and B, and whether binding changed."""
-    keep = ["county_id", "name", "city", "allocation", "binding"]
-    left = a.counties.reindex(columns=keep)
-    right = b.counties.reindex(columns=keep)
+    keep = ["county_id", "name", "city", "allocation", "binding", "limited_by"]
+    left, right = a.counties.reindex(columns=keep), b.counties.reindex(columns=keep)
+    for side in (left, right):  # reclaim/reserve potentials are not limits on a county's land
+        side["binding"] = side["binding"].fillna("").astype(str).map(_allocation_limits)
     table = _side_by_side(left, right, ["county_id"], "allocation",
-                          extra=("name", "city", "binding"), presence=True)
+                          extra=("name", "city", "binding", "limited_by"), presence=True)
     for side in ("a", "b"):
         table[f"binding_{side}"] = table[f"binding_{side}"].fillna("").astype(str)
     table["binding_changed"] = (table["present"] == "both") & (
         _family_sets(table["binding_a"]) != _family_sets(table["binding_b"]))
+    for side in ("a", "b"):  # what stops the county (explain.county_limits), when recorded
+        table[f"limited_by_{side}"] = table[f"limited_by_{side}"].fillna("").astype(str)
     table["order"] = table["delta"].abs().fillna(np.inf)
     table = table.sort_values(["order", "county_id"], ascending=[False, True], kind="stable")
     return table.drop(columns="order").reset_index(drop=True)
+
+
+def _allocation_limits(binding: str) -> str:
+    """The binding families that bound a county's own new land (MODEL.md §3 names)."""
+    return ";".join(f for f in binding.split(";") if f in COUNTY_FAMILIES)
 
 
 def _family_sets(binding: pd.Series) -> pd.Series:
@@ -147,6 +161,9 @@ def _marginal_delta(a: Result, b: Result) -> pd.DataFrame:
     table = _side_by_side(a.marginals.reindex(columns=columns),
                           b.marginals.reindex(columns=columns), ["family", "id"], "value",
                           extra=("name",), presence=True)
+    # a county or group constraint is priced only while it binds: absent means a price of 0
+    table[["a", "b"]] = table[["a", "b"]].fillna(0.0)
+    table = _with_delta(table)
     table["region"] = table["family"].isin(REGION_FAMILIES)
     table["order"] = table["delta"].abs().fillna(np.inf)
     table = table.sort_values(["region", "order", "family", "id"],

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.compare import Comparison
-from optimizer.report import ha
+from optimizer.report import _short_binding, ha
 
 #: Counties listed by default (the largest |Δ|); --all lists every county.
 TOP_COUNTIES = 15
@@ -64,8 +64,12 @@ def render_compare(c: Comparison, console: Console, *, all_counties: bool = Fals
         console.print(equity_table(c))
 
 
+def _objective(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:,.2f}"
+
+
 def _fmt_for(unit: str):
-    return _pct if unit == "share" else (_price if unit == "" else ha)
+    return _pct if unit == "share" else (_objective if unit == "" else ha)
 
 
 def headline_table(c: Comparison) -> Table:
@@ -132,10 +136,9 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
     for r in shown.itertuples(index=False):
         mark = "*" if r.binding_changed else ""
         name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
-        binding = r.binding_a if r.binding_a == r.binding_b else \
-            f"{r.binding_a or '–'} → {r.binding_b or '–'}"
-        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct),
-                  binding.replace(";", " "))
+        a_short, b_short = _short_binding(r.binding_a), _short_binding(r.binding_b)
+        binding = a_short if a_short == b_short else f"{a_short or '–'} → {b_short or '–'}"
+        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct), binding)
     if not all_counties and len(both) > TOP_COUNTIES:
         t.caption = f"{len(both) - TOP_COUNTIES} more counties (--all lists them)"
     return t

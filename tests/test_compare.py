@@ -1,0 +1,136 @@
+"""landquota compare: B − A tables that add up, a run against itself, one-sided counties."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from checker import assert_feasible
+from factories import county, dataset
+from typer.testing import CliRunner
+
+from optimizer import solve
+from optimizer.cli import app
+from optimizer.compare import compare
+from optimizer.runs import read_run
+
+REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+runner = CliRunner()
+DTYPES = {"group_id": str, "county_id": str}
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """The reference scenario and the same with 80 % of its quota pool, as run folders."""
+    root = tmp_path_factory.mktemp("cmp")
+    a, b = root / "ref", root / "low"
+    read_total = tomllib.loads((REFERENCE / "scenario.toml").read_text(encoding="utf-8"))[
+        "quota"]["total"]
+    total = 0.8 * read_total
+    assert runner.invoke(app, ["solve", str(REFERENCE), "--out", str(a)]).exit_code == 0
+    low = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(b), "--set",
+                              f"quota.total={total}", "--name", "low-quota"])
+    assert low.exit_code == 0, low.output
+    return a, b, read_total, total
+
+
+def test_group_deltas_are_the_difference_of_the_groups_csv_files(two_runs):
+    a, b, _, _ = two_runs
+    result = runner.invoke(app, ["compare", str(a), str(b), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    ga = pd.read_csv(a / "groups.csv", dtype=DTYPES).set_index("group_id")["allocation"]
+    gb = pd.read_csv(b / "groups.csv", dtype=DTYPES).set_index("group_id")["allocation"]
+    assert len(data["groups"]) == len(ga) > 0
+    for row in data["groups"]:
+        assert row["delta"] == gb[row["group_id"]] - ga[row["group_id"]]
+        assert row["a"] == ga[row["group_id"]] and row["b"] == gb[row["group_id"]]
+
+
+def test_headline_and_county_deltas_add_up(two_runs):
+    a, b, q_a, q_b = two_runs
+    c = compare(read_run(a), read_run(b))
+    h = c.headline.set_index("metric")
+    assert h.loc["quota used", "delta"] == pytest.approx(q_b - q_a, abs=1e-6)
+    assert h.loc["quota used", "delta_pct"] == pytest.approx(-0.2, abs=1e-9)
+    # county deltas sum to the change of total new land, up to the CSV's 6 decimals
+    assert c.counties["delta"].sum() == pytest.approx(
+        h.loc["new construction land", "delta"], abs=1e-4)
+    assert (c.counties["present"] == "both").all()
+    assert c.counties["delta"].abs().is_monotonic_decreasing
+    t = c.targets.set_index("target")
+    assert (t.loc["quota_pool", "limit_a"], t.loc["quota_pool", "limit_b"]) == (q_a, q_b)
+    pool = c.marginals[c.marginals["family"] == "quota_pool"].iloc[0]
+    assert pool["b"] > pool["a"] > 0  # a scarcer pool is dearer
+    assert not c.identical
+
+
+def test_terminal_report_reads_without_colour(two_runs):
+    a, b, q_a, q_b = two_runs
+    result = runner.invoke(app, ["compare", str(a), str(b)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"−{q_a - q_b:,.0f}" in out  # quota used, with its sign
+    for title in ("Headline", "Plan targets, A vs B", "Priority groups", "Counties",
+                  "Marginal values", "Equity"):
+        assert title in out
+    assert "15 largest |Δ| of 53" in out and "38 more counties (--all lists them)" in out
+    changed = compare(read_run(a), read_run(b)).counties
+    first = changed[changed["binding_changed"]].iloc[0]
+    assert f"*{first['name']}" in out
+    every = runner.invoke(app, ["compare", str(a), str(b), "--all"], env={"COLUMNS": "100"})
+    assert "more counties" not in every.output
+
+
+def test_a_run_compared_with_itself_shows_no_difference(two_runs):
+    a, _, _, _ = two_runs
+    c = compare(read_run(a), read_run(a))
+    assert c.identical
+    for table in (c.headline, c.groups, c.counties, c.targets, c.marginals, c.equity):
+        assert (table["delta"].fillna(0) == 0).all()
+    assert not c.counties["binding_changed"].any()
+    result = runner.invoke(app, ["compare", str(a), str(a)])
+    assert "No differences" in result.output
+    assert "−" not in result.output.split("Δ = B − A")[1]
+
+
+def test_counties_in_only_one_run_are_listed_not_dropped():
+    ds_a = dataset([county("X"), county("Y")], quota=100)  # tier 1 of each: 50 + 50 ha
+    ds_b = dataset([county("X"), county("Z")], quota=100)
+    ra, rb = solve(ds_a, backend="highs"), solve(ds_b, backend="highs")
+    assert_feasible(ds_a, ra)
+    assert_feasible(ds_b, rb)
+    c = compare(ra, rb)
+    present = dict(zip(c.counties["county_id"], c.counties["present"], strict=True))
+    assert present == {"X": "both", "Y": "A only", "Z": "B only"}
+    y = c.counties.set_index("county_id").loc["Y"]
+    assert y["a"] == pytest.approx(50.0, abs=1e-6) and pd.isna(y["b"])
+    assert not c.identical
+    from rich.console import Console
+
+    from optimizer.report_compare import render_compare
+
+    console = Console(width=100, record=True)
+    render_compare(c, console)
+    text = console.export_text()
+    assert "县Y (A only)" in text and "县Z (B only)" in text
+
+
+def test_compare_solves_dataset_folders_and_refuses_runs_without_solution(tmp_path,
+                                                                            dataset_dir):
+    result = runner.invoke(app, ["compare", str(dataset_dir), str(dataset_dir),
+                                 "--set-b", "quota.total=2000", "--json"])
+    assert result.exit_code == 0, result.output
+    head = {r["metric"]: r for r in json.loads(result.stdout)["headline"]}
+    assert head["quota used"]["b"] <= 2000 + 1e-6 < head["quota used"]["a"]
+    out = tmp_path / "inf"
+    runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out),
+                        "--set", "quota.total=100", "--set", "linkage.scope=none"])
+    refused = runner.invoke(app, ["compare", str(out), str(dataset_dir)])
+    assert refused.exit_code == 4
+    assert "has no solution (infeasible)" in refused.output
+    neither = runner.invoke(app, ["compare", str(tmp_path), str(dataset_dir)])
+    assert neither.exit_code == 2 and "neither a run folder" in neither.output
