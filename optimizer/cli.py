@@ -279,6 +279,31 @@ def compare(
     render_compare(comparison, _console(), all_counties=all_counties)
 
 
+@app.command()
+@reports_errors
+def synth(
+    out_dir: Annotated[Path, typer.Argument(help="Dataset folder to write.",
+                                            show_default=False)],
+    counties: Annotated[int, typer.Option(help="Number of county-level units.")] = 300,
+    cities: Annotated[int | None, typer.Option(
+        help="Number of cities (provinces for national data); default: counties / 10.")]
+    = None,
+    groups: Annotated[int | None, typer.Option(
+        help="Number of (overlapping) priority groups; default: cities, 3 to 20.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 0,
+    scope: Annotated[str, typer.Option(
+        help="Linkage scope written to scenario.toml: region | city | county | none.")]
+    = "region",
+) -> None:
+    """Write a synthetic dataset in the MODEL.md format (for benchmarks and trials)."""
+    from optimizer.synth import write_synthetic
+
+    if scope not in ("region", "city", "county", "none"):
+        raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")
+    folder = write_synthetic(out_dir, counties, cities, groups, seed, scope)
+    typer.echo(f"wrote {folder} ({counties} counties)")
+
+
 def main() -> None:
     """Console-script entry point (``landquota``)."""
     app()
