@@ -32,7 +32,8 @@ whatever backend the scenario uses:
 
 ``diagnose`` returns one table (``Result.diagnosis``, diagnosis.csv): rows with
 ``kind == "change"`` say what to change and by how much, rows with
-``kind == "conflict"`` list the conflict set.
+``kind == "conflict"`` list the conflict set (``conflict_partial`` when HiGHS ran
+out of its IIS_TIME_LIMIT_S before the subset was irreducible).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from optimizer.backends.highs_backend import load_highs
 from optimizer.build import M2_PER_HA, Formulation, intensity_limit
@@ -50,8 +52,9 @@ from optimizer.lp import INF, LinearProgram
 
 #: Slacks (ha) below this are solver round-off, not changes.
 SLACK_TOL = 1e-6
-#: Seconds HiGHS may spend on the conflict set (it solves several LPs).
-IIS_TIME_LIMIT_S = 30.0
+#: Seconds HiGHS may spend reducing the conflict set (it solves several LPs); past it
+#: the subset found so far is listed as ``conflict_partial``.
+IIS_TIME_LIMIT_S = 10.0
 #: Penalty per ha of slack: 1, times a small preference that breaks ties.
 PREFERENCE = {
     "quota_pool": 1.000, "intensity": 1.001, "farmland_region": 1.002, "group_min": 1.003,
@@ -213,8 +216,10 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
     s = el.slacks.assign(amount=x[el.slacks["col"].to_numpy()])
     found = s[s["amount"] > SLACK_TOL * np.maximum(1.0, _rhs_scale(el, s))]
     words = _Words(f, x, el)
-    partners = _partners(el, duals, found)
-    out = [words.change(row, partners) for row in found.itertuples(index=False)]
+    partners, component = _partners(el, duals, found)
+    texts = {c: words.partner_text(group) for c, group in partners.groupby("component")}
+    out = [words.change(row, texts.get(component[row.row], ""))
+           for row in found.itertuples(index=False)]
     return pd.DataFrame(out, columns=COLUMNS)
 
 
@@ -224,13 +229,29 @@ def _rhs_scale(el: Elastic, s: pd.DataFrame) -> np.ndarray:
     return np.abs(np.where(np.isfinite(ub), ub, np.where(np.isfinite(lb), lb, 0.0)))
 
 
-def _partners(el: Elastic, duals: np.ndarray, found: pd.DataFrame) -> pd.DataFrame:
-    """Elastic rows not violated whose price is not zero: relaxing them would also help."""
+def _partners(el: Elastic, duals: np.ndarray,
+              found: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Elastic rows that are not violated but priced (relaxing them would also help), and
+    the conflict each violated row belongs to.
+
+    Rows (violated or priced) that share a variable, directly or through other priced
+    rows, form one conflict (``component``); a violation lists the partners of its own.
+    """
     s = el.slacks
-    rows = s["row"].to_numpy()
-    price = np.abs(duals[rows])
-    keep = (price > 1e-9) & ~s["row"].isin(found["row"]).to_numpy() & (s["family"] != "demand")
-    return s[keep].assign(price=price[keep])
+    priced = np.abs(duals) > 1e-9
+    priced[found["row"].to_numpy()] = True
+    rows = np.flatnonzero(priced)
+    sub = el.lp.matrix[rows].tocoo()
+    r, n = len(rows), sub.shape[1]
+    graph = sp.coo_matrix((np.ones(sub.nnz), (sub.row, r + sub.col)), shape=(r + n, r + n))
+    _, labels = connected_components(graph, directed=False)
+    component = pd.Series(labels[:r], index=rows)
+    price = np.abs(duals[s["row"].to_numpy()])
+    keep = ((price > 1e-9) & ~s["row"].isin(found["row"]).to_numpy()
+            & (s["family"] != "demand").to_numpy())
+    partners = s[keep].assign(price=price[keep],
+                              component=component.reindex(s.loc[keep, "row"]).to_numpy())
+    return partners, component
 
 
 class _Words:
@@ -253,18 +274,18 @@ class _Words:
         return str(self.names.get(id_, id_))
 
     # --- one change --------------------------------------------------------------------
-    def change(self, row, partners: pd.DataFrame) -> dict:
+    def change(self, row, partners: str) -> dict:
+        """One violated constraint: what to change, by how much, and what it conflicts with."""
         family, id_, e = row.family, row.id, float(row.amount)
         handler = getattr(self, f"_{family}")
         current, proposed, unit, text = handler(id_, e)
-        others = partners[partners["row"] != row.row]
-        if len(others):
-            text += "; " + self.partner_text(family, id_, others)
+        if partners:
+            text += "; " + partners
         return {"kind": "change", "family": family, "id": id_, "name": self.name(id_),
                 "current": current, "change": proposed - current, "proposed": proposed,
                 "unit": unit, "setting": SETTING[family], "message": text}
 
-    def partner_text(self, family: str, id_, others: pd.DataFrame, limit: int = 4) -> str:
+    def partner_text(self, others: pd.DataFrame, limit: int = 4) -> str:
         """'in conflict with the guaranteed minimum of 县X, 县Y and 2 more'."""
         parts = []
         for fam, group in others.groupby("family", sort=False):
@@ -466,13 +487,17 @@ def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFr
     """HiGHS's irreducible infeasible subset, in planner words (empty if HiGHS finds none)."""
     lp = f.lp
     h = load_highs(lp, time_limit_s)
-    h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
+    # start from the elastic LP's infeasible subset, then reduce it to an irreducible one
+    h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
+                     | int(highspy.IisStrategy.kIisStrategyIrreducible))
     h.setOptionValue("iis_time_limit", float(min(time_limit_s or IIS_TIME_LIMIT_S,
                                                  IIS_TIME_LIMIT_S)))
     h.run()
     status, iis = h.getIis()
-    if status != highspy.HighsStatus.kOk or not iis.valid_:
+    if status == highspy.HighsStatus.kError or not iis.valid_:
         return pd.DataFrame(columns=COLUMNS)
+    # out of time, HiGHS hands back an infeasible subset it has not finished reducing
+    kind = "conflict" if status == highspy.HighsStatus.kOk else "conflict_partial"
     members: list[tuple[str, object]] = []
     rows = np.asarray(iis.row_index_, dtype=np.int64)
     fam = lp.constraints["family"].astype(str).to_numpy()[rows]
@@ -485,7 +510,7 @@ def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFr
     for family, id_ in members:
         if (family, id_) not in seen:
             seen.add((family, id_))
-            out.append(words.member(family, id_))
+            out.append({**words.member(family, id_), "kind": kind})
     return pd.DataFrame(out, columns=COLUMNS)
 
 

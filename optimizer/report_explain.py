@@ -17,6 +17,8 @@ from optimizer.results import REGION_FAMILIES, Result
 
 #: Conflict-set members named per family before "and N more".
 CONFLICT_NAMES = 8
+#: Changes printed per family (the largest); diagnosis.csv has them all.
+CHANGES_PER_FAMILY = 10
 
 
 def render_explain(data: dict, result: Result, console: Console, *,
@@ -111,18 +113,31 @@ def render_diagnosis(result: Result, console: Console) -> None:
         console.print(Text("No diagnosis available for this status.", style="yellow"))
         return
     changes = d[d["kind"] == "change"]
-    conflict = d[d["kind"] == "conflict"]
+    conflict = d[d["kind"].isin(["conflict", "conflict_partial"])]
     console.print(Text("The scenario has no solution. Smallest changes that make it feasible "
                        "(elastic re-solve, every slack counted in the hectares it frees):",
                        style="bold"))
-    for i, r in enumerate(changes.itertuples(index=False), start=1):
-        setting = f"  [{r.setting}]" if r.setting else ""
-        console.print(Text(f"{i}. {r.message}{setting}"))
+    shown = 0
+    for family, group in changes.groupby("family", sort=False):
+        largest = group.reindex(group["change"].abs().sort_values(ascending=False).index)
+        for r in largest.head(CHANGES_PER_FAMILY).itertuples(index=False):
+            shown += 1
+            setting = f"  [{r.setting}]" if r.setting else ""
+            console.print(Text(f"{shown}. {r.message}{setting}"))
+        if len(group) > CHANGES_PER_FAMILY:
+            rest = largest.iloc[CHANGES_PER_FAMILY:]
+            console.print(Text(f"   … and {WORDS.get(family, family)} of {len(rest)} more "
+                               f"(Σ change {rest['change'].sum():+,.1f} {rest['unit'].iloc[0]}; "
+                               "each in diagnosis.csv)"))
     if not conflict.empty:
         console.print()
-        console.print(Text("These constraints cannot hold together (irreducible infeasible "
-                           "subset, HiGHS); relaxing any one of them removes this conflict:",
-                           style="bold"))
+        if (conflict["kind"] == "conflict").all():
+            head = ("These constraints cannot hold together (irreducible infeasible subset, "
+                    "HiGHS); relaxing any one of them removes this conflict:")
+        else:
+            head = ("These constraints cannot hold together (an infeasible subset; HiGHS ran "
+                    "out of time before reducing it to the fewest):")
+        console.print(Text(head, style="bold"))
         for family, group in conflict.groupby("family", sort=False):
             if len(group) <= CONFLICT_NAMES:
                 for r in group.itertuples(index=False):

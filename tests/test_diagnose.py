@@ -170,3 +170,23 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 4
     assert json.loads(as_json.stdout)["diagnosis"][0]["setting"] == "quota.total"
+
+
+def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
+    """Twelve counties whose minimum (80 ha) passes their cap room (25 ha): twelve changes."""
+    from rich.console import Console
+
+    from optimizer.report_explain import CHANGES_PER_FAMILY, render_diagnosis
+
+    counties = [county(f"C{i:02d}", min_allocation=80, urban_pop_2035=35_000)
+                for i in range(CHANGES_PER_FAMILY + 2)]
+    r = solve(dataset(counties, quota=2_000), backend="highs")
+    changes = r.diagnosis[r.diagnosis["kind"] == "change"]
+    assert len(changes) == CHANGES_PER_FAMILY + 2
+    assert set(changes["family"]) == {"min_allocation"}
+    assert changes["change"].to_numpy() == pytest.approx(-55.0)
+    console = Console(width=100, record=True)
+    render_diagnosis(r, console)
+    text = console.export_text()
+    assert f"{CHANGES_PER_FAMILY}. min_allocation of" in text
+    assert "… and the guaranteed minimum of 2 more (Σ change -110.0 ha" in text
