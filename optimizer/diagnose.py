@@ -31,6 +31,8 @@ whatever backend the scenario uses:
    non-negativity are left out.
 
 ``diagnose`` returns one table (``Result.diagnosis``, diagnosis.csv): rows with
+``kind == "cause"`` name conflicts the data show on their own (minima above the
+pool, a floor out of reach, …; see ``causes``), rows with
 ``kind == "change"`` say what to change and by how much, rows with
 ``kind == "conflict"`` list the conflict set (``conflict_partial`` when HiGHS ran
 out of its IIS_TIME_LIMIT_S before the subset was irreducible).
@@ -106,10 +108,35 @@ def diagnose(f: Formulation, *, iis: bool = True,
     """The changes that make an infeasible scenario feasible, and its conflict set."""
     changes = elastic_changes(f, time_limit_s)
     conflict = conflict_set(f, time_limit_s) if iis else pd.DataFrame(columns=COLUMNS)
-    frames = [t for t in (changes, conflict) if not t.empty]
+    frames = [t for t in (causes(f), changes, conflict) if not t.empty]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     return pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
+
+
+def causes(f: Formulation) -> pd.DataFrame:
+    """Conflicts the data show on their own, whatever the optimiser would trade off:
+    guaranteed minima above the pool and every linkage indicator, a minimum above a
+    county's cap, boundary or basic-farmland room, farmland floors out of reach, an
+    intensity target out of reach with every hectare reclaimed, minimum shares above 1."""
+    words = _Words(f)
+    p, c = words.p, words.c
+    rows: list[tuple[str, object, str | None]] = [
+        ("quota_pool", "region", words.pool_cause()),
+        ("intensity", "region", words.intensity_cause()),
+        ("farmland_region", "region", words.region_floor_cause()),
+    ]
+    upper = np.minimum.reduce([p[f"limit_{g}"].to_numpy(float)
+                               for g in ("demand", *UPPER_FAMILIES)])
+    over = p.index[p["lower"].to_numpy(float) > upper + SLACK_TOL]
+    rows += [("min_allocation", i, words.bound_cause(i)) for i in over]
+    short = c.index[(c["farmland_floor"] > words.best_farmland() + SLACK_TOL).to_numpy()]
+    rows += [("farmland_floor", i, words.county_floor_cause(i)) for i in short]
+    rows.append(("group_min", "all", words.group_cause()))
+    out = [{"kind": "cause", "family": family, "id": id_, "name": words.name(id_),
+            "setting": SETTING.get(family, ""), "message": text[:1].upper() + text[1:] + "."}
+           for family, id_, text in rows if text]
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 # --------------------------------------------------------------------------- elastic LP
@@ -273,6 +300,76 @@ class _Words:
     def name(self, id_) -> str:
         return str(self.names.get(id_, id_))
 
+    # --- what the data allow at best (the minima built, every potential used) ------------
+    def best_farmland(self) -> pd.Series:
+        """Per county: the most cultivated land it can keep in 2035 (ha)."""
+        c, p = self.c, self.p
+        return (c["cultivated_2020"] - p["alpha"] * p["lower"] + p["kappa"]
+                * c["reclaim_potential"] + c["supplement_potential"])
+
+    def least_construction(self) -> float:
+        """The least construction land the region can have in 2035 (ha)."""
+        return float((self.c["construction_land_2020"] + self.p["lower"]
+                      - (1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+
+    def linkage_supply(self) -> float:
+        """Every linkage indicator the region could produce (ha); 0 when linkage is off."""
+        if self.f.network.form == "none":
+            return 0.0
+        return float(((1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+
+    def pool_cause(self) -> str | None:
+        q, lower, supply = self.sc.quota.total, float(self.p["lower"].sum()), self.linkage_supply()
+        if lower <= q + supply + SLACK_TOL:
+            return None
+        return (f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
+                f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
+                f"(Σ min_allocation {lower:,.0f} ha)")
+
+    def intensity_cause(self) -> str | None:
+        limit = intensity_limit(self.f.dataset)
+        least = self.least_construction()
+        if limit is None or least <= limit + SLACK_TOL:
+            return None
+        return (f"the {self.sc.intensity.reduction:.0%} intensity target cannot be reached even "
+                f"with every hectare of rural settlement land reclaimed: construction land 2035 "
+                f"stays at least {least:,.0f} ha against {limit:,.0f} ha allowed")
+
+    def region_floor_cause(self) -> str | None:
+        floor = self.sc.farmland.region_floor
+        best = float(self.best_farmland().sum())
+        if floor is None or floor <= best + SLACK_TOL:
+            return None
+        return (f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
+                f"{best:,.0f} ha can stay cultivated")
+
+    def county_floor_cause(self, id_) -> str | None:
+        floor, best = float(self.c.loc[id_, "farmland_floor"]), float(self.best_farmland()[id_])
+        if floor <= best + SLACK_TOL:
+            return None
+        return (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
+                f"even building only its minimum, reclaiming every reclaimable hectare and "
+                f"cultivating all reserve land it keeps at most {best:,.1f} ha")
+
+    def bound_cause(self, id_) -> str | None:
+        lower = float(self.p.loc[id_, "lower"])
+        family, limit = self._tightest_upper(id_)
+        if family is None or lower <= limit + SLACK_TOL:
+            return None
+        return (f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
+                f"{WORDS[family]} (room {limit:,.1f} ha of new land)")
+
+    def group_cause(self) -> str | None:
+        """Minimum shares of disjoint groups above 1 while some new land is guaranteed."""
+        g = self.groups["min_share"].dropna()
+        members = self.f.dataset.members
+        members = members[members["group_id"].isin(g.index)]
+        disjoint = not members["county_id"].duplicated().any()
+        if g.sum() <= 1 + SLACK_TOL or not disjoint or self.p["lower"].sum() <= 0:
+            return None
+        return (f"the minimum shares of the groups sum to {g.sum():.2f}, more than all new "
+                "land, while some new land is guaranteed (min_allocation)")
+
     # --- one change --------------------------------------------------------------------
     def change(self, row, partners: str) -> dict:
         """One violated constraint: what to change, by how much, and what it conflicts with."""
@@ -298,21 +395,16 @@ class _Words:
 
     def _quota_pool(self, id_, e: float):
         q = self.sc.quota.total
-        lower = self.p["lower"].sum()
-        supply = float(((1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
-        reason = (f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
-                  f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
-                  f"(Σ min_allocation {lower:,.0f} ha)" if lower > q + supply + SLACK_TOL
-                  else f"the quota pool ({q:,.0f} ha) is too small for the other constraints")
+        reason = self.pool_cause() or f"the quota pool ({q:,.0f} ha) is too small for the " \
+            "other constraints"
         return q, q + e, "ha", f"{reason}: raise quota.total by {e:,.1f} ha (to {q + e:,.1f})"
 
     def _min_allocation(self, id_, e: float):
         p = self.p.loc[id_]
         lower = float(p["lower"])
         family, limit = self._tightest_upper(id_)
-        if family is not None and lower > limit + SLACK_TOL:
-            reason = (f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
-                      f"{WORDS[family]} (room {limit:,.1f} ha of new land)")
+        reason = self.bound_cause(id_)
+        if reason is not None:
             extra = f" or {self._raise_upper(id_, family, lower - limit)}"
         else:
             reason = f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) cannot be met"
@@ -380,28 +472,17 @@ class _Words:
                                 f"its demand ({d:,.1f} ha): raise demand by {e:,.1f} ha")
 
     def _farmland_floor(self, id_, e: float):
-        c, p = self.c.loc[id_], self.p.loc[id_]
-        floor = float(c["farmland_floor"])
-        best = float(c["cultivated_2020"] - p["alpha"] * p["lower"]
-                     + p["kappa"] * c["reclaim_potential"] + c["supplement_potential"])
-        if floor > best + SLACK_TOL:
-            reason = (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
-                      f"even building only its minimum, reclaiming every reclaimable hectare and "
-                      f"cultivating all reserve land it keeps at most {best:,.1f} ha")
-        else:
-            reason = (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept "
-                      "together with the other constraints")
+        floor = float(self.c.loc[id_, "farmland_floor"])
+        reason = self.county_floor_cause(id_) or (
+            f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept together "
+            "with the other constraints")
         return floor, floor - e, "ha", f"{reason}: lower farmland_floor by {e:,.1f} ha"
 
     def _farmland_region(self, id_, e: float):
         floor = float(self.sc.farmland.region_floor or 0.0)
-        c, p = self.c, self.p
-        best = float((c["cultivated_2020"] - p["alpha"] * p["lower"] + p["kappa"]
-                      * c["reclaim_potential"] + c["supplement_potential"]).sum())
-        reason = (f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
-                  f"{best:,.0f} ha can stay cultivated" if floor > best + SLACK_TOL else
-                  f"the region's farmland floor ({floor:,.0f} ha) cannot be kept together with "
-                  "the other constraints")
+        reason = self.region_floor_cause() or (
+            f"the region's farmland floor ({floor:,.0f} ha) cannot be kept together with the "
+            "other constraints")
         return floor, floor - e, "ha", (f"{reason}: lower farmland.region_floor by {e:,.1f} ha "
                                         f"({e * 15 / 1e4:,.2f}万亩)")
 
@@ -418,13 +499,8 @@ class _Words:
             (self.c["construction_land_2020"].sum() / self.c["gdp_2020"].sum())
             * self.c["gdp_2035"].sum())
         d = e / base if base > 0 else float("nan")
-        least = float((self.c["construction_land_2020"] + self.p["lower"]
-                       - (1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
-        reason = (f"the {tau:.0%} intensity target cannot be reached even with every hectare of "
-                  f"rural settlement land reclaimed: construction land 2035 stays at least "
-                  f"{least:,.0f} ha against {limit:,.0f} ha allowed" if least > limit + SLACK_TOL
-                  else f"the {tau:.0%} intensity target cannot be met together with the other "
-                  "constraints")
+        reason = self.intensity_cause() or (
+            f"the {tau:.0%} intensity target cannot be met together with the other constraints")
         return tau, tau - d, "share", (f"{reason}: lower intensity.reduction by {d:.4f} "
                                        f"(to {tau - d:.4f})")
 
@@ -435,8 +511,8 @@ class _Words:
         proposed = share - d if family == "group_min" else share + d
         verb = "lower" if family == "group_min" else "raise"
         mins = self.groups["min_share"].dropna()
-        extra = (f" (the minimum shares of all groups sum to {mins.sum():.2f})"
-                 if family == "group_min" and mins.sum() > 1 else "")
+        extra = (f" (the minimum shares of the groups sum to {mins.sum():.2f})"
+                 if family == "group_min" and self.group_cause() else "")
         return share, proposed, "share", (
             f"{column} of group {self.name(id_)} ({share:.2f}) cannot hold{extra}: {verb} "
             f"{column} by {d:.4f} (to {proposed:.4f})")

@@ -114,9 +114,14 @@ def render_diagnosis(result: Result, console: Console) -> None:
         return
     changes = d[d["kind"] == "change"]
     conflict = d[d["kind"].isin(["conflict", "conflict_partial"])]
-    console.print(Text("The scenario has no solution. Smallest changes that make it feasible "
-                       "(elastic re-solve, every slack counted in the hectares it frees):",
-                       style="bold"))
+    found = d[d["kind"] == "cause"]
+    if not found.empty:
+        console.print(Text("Why the scenario has no solution:", style="bold"))
+        for r in found.itertuples(index=False):
+            console.print(Text(f"• {r.message}"))
+        console.print()
+    console.print(Text("Smallest changes that make it feasible (elastic re-solve, every "
+                       "slack counted in the hectares it frees):", style="bold"))
     shown = 0
     for family, group in changes.groupby("family", sort=False):
         largest = group.reindex(group["change"].abs().sort_values(ascending=False).index)

@@ -35,6 +35,10 @@ def _change(d: pd.DataFrame) -> pd.Series:
     return changes.iloc[0]
 
 
+def _causes(d: pd.DataFrame) -> list[str]:
+    return list(d.loc[d["kind"] == "cause", "message"])
+
+
 def _conflict(d: pd.DataFrame) -> set[tuple[str, str]]:
     c = d[d["kind"] == "conflict"]
     return set(zip(c["family"], c["id"], strict=True))
@@ -63,6 +67,9 @@ def test_pool_below_the_sum_of_minima():
     assert "cannot cover the guaranteed minima (Σ min_allocation 140 ha)" in change["message"]
     assert "raise quota.total by 40.0 ha" in change["message"]
     assert "in conflict with the guaranteed minimum of 县X, 县Y" in change["message"]
+    assert _causes(d) == ["The quota pool (100 ha) plus every linkage indicator that could be "
+                          "produced (0 ha) cannot cover the guaranteed minima (Σ min_allocation "
+                          "140 ha)."]
     assert {("quota_pool", "region"), ("min_allocation", "X"),
             ("min_allocation", "Y")} <= _conflict(d)
     assert ("min_allocation", "Z") not in _conflict(d)
@@ -84,6 +91,8 @@ def test_farmland_floor_out_of_reach():
     assert change["change"] == pytest.approx(-720.0, abs=1e-6)
     assert "farmland floor of 县X (21,000.0 ha) is out of reach" in change["message"]
     assert "keeps at most 20,280.0 ha" in change["message"]
+    assert len(_causes(d)) == 1 and "farmland floor of 县X (21,000.0 ha) is out of reach" \
+        in _causes(d)[0]
     assert {("farmland_floor", "X"), ("reclaim_potential", "X"),
             ("supplement_potential", "X")} <= _conflict(d)
     assert _feasible(_floor_case(20_280)) and not _feasible(_floor_case(20_280 + SHORT))
@@ -106,6 +115,7 @@ def test_intensity_target_unreachable_even_with_every_hectare_reclaimed():
     assert "cannot be reached even with every hectare of rural settlement land reclaimed" \
         in change["message"]
     assert "at least 9,910 ha against 3,000 ha allowed" in change["message"]
+    assert len(_causes(d)) == 1 and "90% intensity target cannot be reached" in _causes(d)[0]
     assert {("intensity", "region"), ("min_allocation", "X"),
             ("reclaim_potential", "X")} <= _conflict(d)
     assert _feasible(_intensity_case(best - 1e-9))
@@ -128,7 +138,9 @@ def test_group_minimum_shares_summing_above_one():
     change = _change(d)
     assert change["family"] == "group_min" and change["setting"] == "groups.csv min_share"
     assert change["proposed"] == pytest.approx(0.4, abs=1e-9)
-    assert "(the minimum shares of all groups sum to 1.20)" in change["message"]
+    assert "(the minimum shares of the groups sum to 1.20)" in change["message"]
+    assert _causes(d) == ["The minimum shares of the groups sum to 1.20, more than all new "
+                          "land, while some new land is guaranteed (min_allocation)."]
     assert {("group_min", "g1"), ("group_min", "g2"), ("min_allocation", "X")} <= _conflict(d)
     assert _feasible(_groups_case(0.4)) and not _feasible(_groups_case(0.4 + SHORT))
 
@@ -144,6 +156,8 @@ def test_minimum_that_does_not_fit_under_the_cap_names_both_levers():
     assert ("min_allocation of 县X (80.0 ha) does not fit under the per-capita cap "
             "(room 25.0 ha of new land): lower min_allocation by 55.0 ha") in change["message"]
     assert "or raise cap_m2 to 165.7 m²/person" in change["message"]
+    assert _causes(d) == ["Min_allocation of 县X (80.0 ha) does not fit under the per-capita "
+                          "cap (room 25.0 ha of new land)."]
     assert _conflict(d) == {("min_allocation", "X"), ("per_capita_cap", "X")}
 
 
@@ -160,16 +174,17 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     assert sorted(p.name for p in out.iterdir()) == ["diagnosis.csv", "summary.json"]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "infeasible" and summary["objective"] is None
-    assert summary["diagnosis"][0]["family"] == "quota_pool"
+    assert [r["family"] for r in summary["diagnosis"][:2]] == ["quota_pool", "quota_pool"]
     assert summary["scenario"]["quota"]["total"] == 100
     table = pd.read_csv(out / "diagnosis.csv", dtype={"id": str})
-    assert list(table["kind"].unique()) == ["change", "conflict"]
-    assert table.loc[0, "change"] == pytest.approx(600.0)
+    assert list(table["kind"].unique()) == ["cause", "change", "conflict"]
+    assert table.loc[table["kind"] == "change", "change"].iloc[0] == pytest.approx(600.0)
+    assert "Why the scenario has no solution:" in result.output
     shown = runner.invoke(app, ["explain", str(out)])
     assert shown.exit_code == 4 and "raise quota.total by 600.0 ha" in shown.output
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 4
-    assert json.loads(as_json.stdout)["diagnosis"][0]["setting"] == "quota.total"
+    assert json.loads(as_json.stdout)["diagnosis"][1]["setting"] == "quota.total"
 
 
 def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
