@@ -493,6 +493,9 @@ class _Context:
     # counties --------------------------------------------------------------------------
     def county_text(self, r) -> str:
         base = LIMIT_TEXT.get(r.limited_by, r.limited_by)
+        if r.limited_by in ("per_capita_cap", "per_capita_floor") and pd.notna(
+                getattr(r, "per_capita_2035", np.nan)):
+            base += f" ({r.per_capita_2035:.0f} m²/person in 2035)"
         if r.limited_by in ("pool", "intensity", "farmland_region", "farmland_balance", "cost",
                             "min_allocation") and pd.notna(r.next_value):
             base += f"; next hectare: tier {int(r.next_tier)}, worth {_num(float(r.next_value))}"
