@@ -307,6 +307,23 @@ LIMIT_TEXT = {
 }
 
 
+#: Sentences of the county and group prices that need nothing but the name and the price.
+PRICE_SENTENCES = {
+    "farmland_floor": "{name} keeps exactly its farmland floor: one ha less in the floor "
+                      "raises Z by {value}.",
+    "per_capita_cap": "{name} reaches the per-capita cap ({cap} m²/person): one more ha of "
+                      "urban-land room raises Z by {value}.",
+    "dev_boundary": "{name} fills its development boundary: one more ha inside it raises Z "
+                    "by {value}.",
+    "basic_farmland": "{name} would next build on permanent basic farmland: one more ha of "
+                      "cultivated land outside it raises Z by {value}.",
+    "group_min": "Group {name} sits at its minimum share: each ha it may fall short raises Z "
+                 "by {value}.",
+    "group_max": "Group {name} sits at its maximum share: each ha more it may take raises Z "
+                 "by {value}.",
+}
+
+
 def _price_rows(marginals: pd.DataFrame) -> list[dict]:
     if marginals.empty:
         return []
@@ -419,10 +436,6 @@ class _Context:
                 f"must be made up, at {_num(value)} of Z per ha (reclamation or reserve land).")
 
     # county and group constraints ------------------------------------------------------
-    def _farmland_floor(self, row: dict, value: float) -> str:
-        return (f"{row['name']} keeps exactly its farmland floor: one ha less in the floor "
-                f"raises Z by {_num(value)}.")
-
     def _per_capita_floor(self, row: dict, value: float) -> str:
         floor = self.sc.per_capita.floor_m2
         short = row["id"] in self.counties.index and float(
@@ -431,18 +444,6 @@ class _Context:
             "m²/person"
         return (f"{row['name']} {where}: each ha of urban land less needed raises Z by "
                 f"{_num(value)}" + (" (the shortfall penalty)." if short else "."))
-
-    def _per_capita_cap(self, row: dict, value: float) -> str:
-        return (f"{row['name']} reaches the per-capita cap ({self.sc.per_capita.cap_m2:g} "
-                f"m²/person): one more ha of urban-land room raises Z by {_num(value)}.")
-
-    def _dev_boundary(self, row: dict, value: float) -> str:
-        return (f"{row['name']} fills its development boundary: one more ha inside it "
-                f"raises Z by {_num(value)}.")
-
-    def _basic_farmland(self, row: dict, value: float) -> str:
-        return (f"{row['name']} would next build on permanent basic farmland: one more ha "
-                f"of cultivated land outside it raises Z by {_num(value)}.")
 
     def _min_allocation(self, row: dict, value: float) -> str:
         c = self.counties.loc[row["id"]] if row["id"] in self.counties.index else None
@@ -453,16 +454,11 @@ class _Context:
         return (f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
                 f"of the minimum raises Z by {_num(value)}.")
 
-    def _group_min(self, row: dict, value: float) -> str:
-        return (f"Group {row['name']} sits at its minimum share: each ha it may fall short "
-                f"raises Z by {_num(value)}.")
-
-    def _group_max(self, row: dict, value: float) -> str:
-        return (f"Group {row['name']} sits at its maximum share: each ha more it may take "
-                f"raises Z by {_num(value)}.")
-
     def _generic(self, row: dict, value: float) -> str:
-        return f"{row.get('relaxation', row['family'])} raises Z by {_num(value)}."
+        template = PRICE_SENTENCES.get(row["family"], "{relaxation} raises Z by {value}.")
+        return template.format(name=row["name"], value=_num(value),
+                               cap=f"{self.sc.per_capita.cap_m2:g}",
+                               relaxation=row.get("relaxation", row["family"]))
 
     # ranges ----------------------------------------------------------------------------
     def _range(self, family: str, row: dict, lo: float, hi: float) -> str:
