@@ -192,3 +192,23 @@ def test_explain_cli_on_a_run_folder_and_on_a_dataset(tmp_path):
     assert runner.invoke(app, ["explain", str(out), "--set", "quota.total=1"]).exit_code == 2
     missing = runner.invoke(app, ["explain", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_binding_intensity_target_costs_per_point():
+    """One county, 5,000 ha construction land for GDP 100 → 300: at 2020 intensity 2035
+    would need L0 = 15,000 ha. τ = 0.664 allows 5,040 ha: 40 ha of new land, all in tier 1
+    (value 1), the pool (100 ha) not used up. Price 1 per ha = 150 per point of τ. It holds
+    while tier 1 is partly filled: 5,000 to 5,050 ha allowed, τ from 66.33 % to 66.67 %."""
+    ds = dataset([county("X")], quota=100, intensity={"reduction": 0.664})
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    data = explain(r)
+    intensity = _price(data, "intensity")
+    assert intensity["value"] == pytest.approx(1.0, abs=1e-9)
+    assert "The 66% intensity target binds: each point of reduction costs 150 in Z " \
+           "(1 per ha of construction land)." in intensity["text"]
+    assert (intensity["limit"], intensity["range_lo"], intensity["range_hi"]) == pytest.approx(
+        (5040.0, 5000.0, 5050.0), abs=1e-6)
+    assert "reduction target between 66.3% and 66.7%" in intensity["text"]
+    assert _price(data, "quota_pool")["value"] == pytest.approx(0.0, abs=1e-9)
+    assert r.counties.loc[0, "limited_by"] == "intensity"
