@@ -33,6 +33,7 @@ def render_explain(data: dict, result: Result, console: Console, *,
         console.print(Text(f"{s.backend}/{s.solver} gives no prices: explain the dataset "
                            "folder (solved with HiGHS) or solve with --backend highs.",
                            style="yellow"))
+        console.print()
     else:
         _price_section(console, prices, data["ranging_available"], s)
     if data["marginal_tier"]:
