@@ -109,9 +109,14 @@ def test_random_datasets_same_optimum(ds):
     if status is not Status.OPTIMAL:
         assert status is Status.INFEASIBLE
         return
-    z = results[("highs", "simplex")].objective
+    reference = results[("highs", "simplex")]
+    z = reference.objective
+    # Relative to the objective's gross terms Σ|c_j x_j|: when value and costs nearly
+    # cancel (Z ≈ 4 from terms in the thousands), CBC's 8-digit solution file
+    # cannot give Z to 1e-6 of itself.
+    scale = float(np.abs(reference.formulation.lp.objective * reference.solution.x).sum())
     for pair, result in results.items():
-        assert result.objective == pytest.approx(z, rel=Z_RTOL, abs=1e-7), pair
+        assert result.objective == pytest.approx(z, rel=Z_RTOL, abs=Z_RTOL * scale), pair
         assert not violations(ds, result), pair
 
 
