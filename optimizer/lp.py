@@ -32,25 +32,11 @@ class LinearProgram:
     rows: dict[str, np.ndarray]
     maximize: bool = True
 
-    @property
-    def col_lb(self) -> np.ndarray:
-        return self.variables["lb"].to_numpy(float)
-
-    @property
-    def col_ub(self) -> np.ndarray:
-        return self.variables["ub"].to_numpy(float)
-
-    @property
-    def objective(self) -> np.ndarray:
-        return self.variables["obj"].to_numpy(float)
-
-    @property
-    def row_lb(self) -> np.ndarray:
-        return self.constraints["lb"].to_numpy(float)
-
-    @property
-    def row_ub(self) -> np.ndarray:
-        return self.constraints["ub"].to_numpy(float)
+    col_lb = property(lambda self: _numbers(self.variables, "lb"), doc="Column lower bounds.")
+    col_ub = property(lambda self: _numbers(self.variables, "ub"), doc="Column upper bounds.")
+    objective = property(lambda self: _numbers(self.variables, "obj"), doc="c, per column.")
+    row_lb = property(lambda self: _numbers(self.constraints, "lb"), doc="Row lower bounds.")
+    row_ub = property(lambda self: _numbers(self.constraints, "ub"), doc="Row upper bounds.")
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -155,6 +141,10 @@ class LPBuilder:
         matrix.eliminate_zeros()
         return LinearProgram(variables, constraints, matrix, dict(self._cols), dict(self._rows),
                              maximize)
+
+
+def _numbers(table: pd.DataFrame, column: str) -> np.ndarray:
+    return table[column].to_numpy(float)
 
 
 def _concat(blocks: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
