@@ -90,13 +90,17 @@ def _divide(room: pd.Series, rate: pd.Series) -> np.ndarray:
 def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     """The LP of MODEL.md §3 for this dataset and scenario."""
     params = county_parameters(ds)
-    network = build_network(ds.counties, ds.scenario, ds.transfer_costs, form=linkage_form)
+    c = ds.counties
+    network = build_network(
+        c, ds.scenario, ds.transfer_costs, form=linkage_form,
+        can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0),
+        can_use=params["upper"].to_numpy() > 0)
     b = LPBuilder()
     ids = params["county_id"].to_numpy(dtype=object)
     v = define_variables(b, ds, params, network)
     define_tier_constraints(b, ids, v)
     define_split_constraints(b, ids, v, network)
-    define_quota_pool_constraint(b, ds, v)
+    define_quota_pool_constraint(b, ds, v, network)
     define_surplus_constraints(b, ids, params, v, network)
     define_per_capita_floor_constraints(b, ids, params, v)
     define_farmland_floor_constraints(b, ds, params, v)
@@ -124,12 +128,13 @@ def define_variables(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
         "tier": b.add_variables(
             "tier", np.repeat(ids, k), 0.0, np.outer(demand, shares).ravel(),
             np.outer(p["weight"], values).ravel(), key=np.tile(np.arange(1, k + 1), n)),
-        "quota": b.add_variables("quota", ids),
         "reclaim": b.add_variables("reclaim", ids, 0.0, c["reclaim_potential"],
                                    -sc.linkage.reclaim_cost),
         "supplement": b.add_variables("supplement", ids, 0.0, c["supplement_potential"],
                                       -sc.linkage.supplement_cost),
     }
+    if network.pool < 0:  # the hub form has the pool as a node instead
+        v["quota"] = b.add_variables("quota", ids)
     short = np.flatnonzero(p["floor_need"].to_numpy() > 0)
     v["shortfall_pos"] = short
     v["shortfall"] = b.add_variables("shortfall", ids[short], 0.0, INF,
@@ -155,7 +160,12 @@ def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: dict) -> None:
 
 def define_split_constraints(b: LPBuilder, ids: np.ndarray, v: dict,
                              network: LinkageNetwork) -> None:
-    """split[i]: A_i − q_i − b_i = 0, b_i = linkage indicators used by county i."""
+    """split[i]: A_i − q_i − b_i = 0, b_i = linkage indicators used by county i.
+
+    The hub form has no split rows: its ``surplus`` rows hold the whole balance.
+    """
+    if network.pool >= 0:
+        return
     n = len(ids)
     pos = np.arange(n)
     head = network.arcs["head"].to_numpy()
@@ -166,26 +176,41 @@ def define_split_constraints(b: LPBuilder, ids: np.ndarray, v: dict,
     b.add_constraints("split", ids, rows, cols, coef, 0.0, 0.0)
 
 
-def define_quota_pool_constraint(b: LPBuilder, ds: Dataset, v: dict) -> None:
-    """quota_pool: Σ_i q_i ≤ Q."""
-    n = len(v["quota"])
-    b.add_constraints("quota_pool", ["region"], np.zeros(n), v["quota"], 1.0,
+def define_quota_pool_constraint(b: LPBuilder, ds: Dataset, v: dict,
+                                 network: LinkageNetwork) -> None:
+    """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q)."""
+    if network.pool >= 0:
+        cols = v["linkage"][np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
+    else:
+        cols = v["quota"]
+    b.add_constraints("quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0,
                       ub=ds.scenario.quota.total)
 
 
 def define_surplus_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict,
                                network: LinkageNetwork) -> None:
-    """surplus[i]: Σ_j x_ij − (1 − ρ_i) r_i ≤ 0: indicators come from net reclamation."""
+    """surplus[i]: Σ_j x_ij − (1 − ρ_i) r_i ≤ 0: indicators come from net reclamation.
+
+    Hub form: A_i + up_i − down_i − (1 − ρ_i) r_i ≤ 0, the county's whole balance:
+    its new land is its own surplus (what it does not send up) plus what comes
+    down from its hub (indicators or quota).
+    """
     if network.form == "none":
         return
     n = len(ids)
     pos = np.arange(n)
-    tail = network.arcs["tail"].to_numpy()
+    tail, head = network.arcs["tail"].to_numpy(), network.arcs["head"].to_numpy()
     from_source = np.flatnonzero(tail < n)
-    rows = np.concatenate([tail[from_source], pos])
-    cols = np.concatenate([v["linkage"][from_source], v["reclaim"]])
-    coef = np.concatenate([np.ones(len(from_source)), -(1.0 - p["rho"].to_numpy())])
-    b.add_constraints("surplus", ids, rows, cols, coef, ub=0.0)
+    rows = [tail[from_source], pos]
+    cols = [v["linkage"][from_source], v["reclaim"]]
+    coef = [np.ones(len(from_source)), -(1.0 - p["rho"].to_numpy())]
+    if network.pool >= 0:
+        into_use = np.flatnonzero((head >= n) & (head < 2 * n))
+        rows += [pos, head[into_use] - n]
+        cols += [v["allocation"], v["linkage"][into_use]]
+        coef += [np.ones(n), -np.ones(len(into_use))]
+    b.add_constraints("surplus", ids, np.concatenate(rows), np.concatenate(cols),
+                      np.concatenate(coef), ub=0.0)
 
 
 def define_per_capita_floor_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame,
@@ -292,9 +317,10 @@ def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: dic
     hubs = network.hub_nodes
     if len(hubs) == 0:
         return
-    first = hubs[0]
+    first, end = hubs[0], hubs[-1] + 1
     tail, head = network.arcs["tail"].to_numpy(), network.arcs["head"].to_numpy()
-    into, out_of = np.flatnonzero(head >= first), np.flatnonzero(tail >= first)
+    into = np.flatnonzero((head >= first) & (head < end))
+    out_of = np.flatnonzero((tail >= first) & (tail < end))
     rows = np.concatenate([head[into] - first, tail[out_of] - first])
     cols = np.concatenate([v["linkage"][into], v["linkage"][out_of]])
     coef = np.concatenate([np.ones(len(into)), -np.ones(len(out_of))])

@@ -7,12 +7,27 @@ with the same optimum:
 - **pairwise**: one arc per allowed pair (i, j) with cost c_ij, as MODEL.md §3
   writes it; used for transfer_costs.csv, and available for checking;
 - **hubs** (default when costs follow the scope hierarchy): county → city hub →
-  (region hub →) city hub → county, plus the direct self-use arc i → i at cost 0.
-  Up-arcs cost ``same_city_cost``, city-hub → region-hub arcs cost
-  ``cross_city_cost − same_city_cost``, down-arcs cost 0, so every i → j path
-  costs exactly c_ij and the arcs grow with counties, not with pairs.
+  (region hub →) city hub → county. Up-arcs cost ``same_city_cost``, city-hub →
+  region-hub arcs cost ``cross_city_cost − same_city_cost``, down-arcs cost 0,
+  so every i → j path costs exactly c_ij and the arcs grow with counties, not
+  with pairs.
 
-Nodes are numbered: source of county p = p, use of county p = n + p, then hubs.
+  The hub form is also smaller per county. Self-use needs no arc: the
+  county's own balance row reads A_i ≤ (1 − ρ_i) r_i − up_i + down_i, which
+  leaves whatever it does not export for itself. And the quota pool is one more
+  node: pool → city hub arcs (cost 0, Σ ≤ Q) feed the same down-arcs as the
+  indicators, so a county has no separate quota variable. Both are exact: a
+  county's new land is its own surplus plus what comes down from its hub,
+  whichever source that is, and the pool and the hubs are open to every county
+  of the scope at the same cost. (Letting a county pass indicators on, which
+  dropping self-use allows, gains nothing when its hub already connects the
+  same counties at no higher cost; in the pairwise form, where allowed pairs
+  need not be transitive, the self-use arcs and split rows stay.) Only counties
+  that can reclaim get an up-arc, only counties that can take land a down-arc.
+  ``county_flows`` turns the arc flows back into self-use, quota and pairs.
+
+Nodes are numbered: source of county p = p, use of county p = n + p, then hubs,
+then (hub form) the quota pool.
 """
 
 from __future__ import annotations
@@ -30,13 +45,15 @@ class LinkageNetwork:
     """Arcs (tail, head, cost) between numbered nodes, plus node labels."""
 
     arcs: pd.DataFrame  # tail, head, cost (node numbers; cost per ha)
-    labels: np.ndarray  # node number → label (county id, "hub:<city>", "hub:region")
+    labels: np.ndarray  # node number → label (county id, "hub:<city>", "hub:region", "pool")
     n_counties: int
     form: str  # "pairwise" | "hubs" | "none"
+    pool: int = -1  # node of the quota pool (hub form), −1 when quota is per county
 
     @property
     def hub_nodes(self) -> np.ndarray:
-        return np.arange(2 * self.n_counties, len(self.labels))
+        end = self.pool if self.pool >= 0 else len(self.labels)
+        return np.arange(2 * self.n_counties, end)
 
 
 def hubs_apply(scenario: Scenario, transfer_costs: pd.DataFrame | None) -> bool:
@@ -50,11 +67,15 @@ def build_network(
     scenario: Scenario,
     transfer_costs: pd.DataFrame | None = None,
     form: str = "auto",
+    can_export: np.ndarray | None = None,
+    can_use: np.ndarray | None = None,
 ) -> LinkageNetwork:
     """The arcs allowed by the scenario's linkage scope (or transfer_costs.csv).
 
     ``form``: ``auto`` takes hubs whenever they are exact, ``pairwise`` forces
-    one arc per allowed pair (for checks and small cases).
+    one arc per allowed pair (for checks and small cases). ``can_export`` and
+    ``can_use`` (per county, hub form only) leave out up-arcs of counties with
+    nothing to reclaim and down-arcs of counties that can take no new land.
     """
     ids = counties["county_id"].to_numpy(dtype=object)
     n = len(ids)
@@ -76,7 +97,10 @@ def build_network(
         return LinkageNetwork(_arcs(*self_arcs), base_labels, n, "pairwise")
     if form == "pairwise" or not hubs_apply(scenario, transfer_costs):
         return _pairwise(counties, scenario, self_arcs, base_labels)
-    return _hubs(counties, scenario, self_arcs, base_labels)
+    n_all = np.ones(n, dtype=bool)
+    return _hubs(counties, scenario, base_labels,
+                 n_all if can_export is None else np.asarray(can_export, dtype=bool),
+                 n_all if can_use is None else np.asarray(can_use, dtype=bool))
 
 
 def _pairwise(counties: pd.DataFrame, scenario: Scenario, self_arcs, labels) -> LinkageNetwork:
@@ -94,26 +118,31 @@ def _pairwise(counties: pd.DataFrame, scenario: Scenario, self_arcs, labels) -> 
     return LinkageNetwork(_arcs(*_join(self_arcs, (tail, n + head, cost))), labels, n, "pairwise")
 
 
-def _hubs(counties: pd.DataFrame, scenario: Scenario, self_arcs, labels) -> LinkageNetwork:
+def _hubs(counties: pd.DataFrame, scenario: Scenario, labels: np.ndarray,
+          can_export: np.ndarray, can_use: np.ndarray) -> LinkageNetwork:
     n = len(counties)
     link = scenario.linkage
     city, cities = pd.factorize(counties["city"], sort=True)
     n_city = len(cities)
     hub = 2 * n + city  # the city hub of each county
-    pos = np.arange(n)
-    up = (pos, hub, np.full(n, link.same_city_cost))
-    down = (hub, n + pos, np.zeros(n))
-    parts = [self_arcs, up, down]
+    city_hubs = 2 * n + np.arange(n_city)
+    exporters, users = np.flatnonzero(can_export), np.flatnonzero(can_use)
+    up = (exporters, hub[exporters], np.full(len(exporters), link.same_city_cost))
+    down = (hub[users], n + users, np.zeros(len(users)))
+    parts = [up, down]
     hub_labels = [f"hub:{c}" for c in cities]
+    next_node = 2 * n + n_city
     if link.scope == "region" and n_city > 1:
-        region = 2 * n + n_city
-        city_hubs = 2 * n + np.arange(n_city)
+        region = next_node
+        next_node += 1
         parts.append((city_hubs, np.full(n_city, region),
                       np.full(n_city, link.cross_city_cost - link.same_city_cost)))
         parts.append((np.full(n_city, region), city_hubs, np.zeros(n_city)))
         hub_labels.append("hub:region")
-    all_labels = np.concatenate([labels, np.array(hub_labels, dtype=object)])
-    return LinkageNetwork(_arcs(*_join(*parts)), all_labels, n, "hubs")
+    pool = next_node
+    parts.append((np.full(n_city, pool), city_hubs, np.zeros(n_city)))
+    all_labels = np.concatenate([labels, np.array([*hub_labels, "pool"], dtype=object)])
+    return LinkageNetwork(_arcs(*_join(*parts)), all_labels, n, "hubs", pool=pool)
 
 
 def _join(*parts: tuple[np.ndarray, np.ndarray, np.ndarray]):
@@ -129,49 +158,98 @@ def _arcs(tail, head, cost) -> pd.DataFrame:
 
 
 def county_to_county_flows(network: LinkageNetwork, flow: np.ndarray) -> pd.DataFrame:
-    """Pair flows (from_pos, to_pos, amount) equivalent to the arc flows, for reports.
-
-    Pairwise arcs are pairs already. Hub flows are decomposed per hub by the
-    north-west-corner rule over sources and uses sorted by county (then region
-    imports/exports), which is deterministic and, because every path between two
-    counties of the same kind costs the same, keeps the total cost.
-    """
+    """Pair flows (from_pos, to_pos, amount) of a pairwise network (self-use included)."""
     arcs = network.arcs
+    return pd.DataFrame({"from_pos": arcs["tail"].to_numpy(),
+                         "to_pos": arcs["head"].to_numpy() - network.n_counties,
+                         "amount": flow})
+
+
+def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarray,
+                 surplus: np.ndarray, quota: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, pd.DataFrame]:
+    """Quota per county and linkage pairs (from_pos, to_pos, amount), self-use included.
+
+    ``flow`` is the solution on the network's arcs, ``allocation`` A_i and
+    ``surplus`` (1 − ρ_i) r_i per county; ``quota`` the quota variables where the
+    formulation has them (pairwise form). In the hub form a county first uses
+    its own surplus (what it does not export), and what it gets from its hub is
+    linkage up to the indicators the hub received, quota beyond that — hub by
+    hub, counties in order. Pairs come from matching what enters each hub with
+    what leaves it (north-west corner), region traffic likewise, which is
+    deterministic and keeps every amount and the total cost: any two paths
+    between the same two kinds of county cost the same.
+    """
     n = network.n_counties
-    if network.form != "hubs":
-        return pd.DataFrame({"from_pos": arcs["tail"].to_numpy(),
-                             "to_pos": arcs["head"].to_numpy() - n, "amount": flow})
-    tail, head = arcs["tail"].to_numpy(), arcs["head"].to_numpy()
-    self_mask = (tail < n) & (head == tail + n)
-    pieces = [pd.DataFrame({"from_pos": tail[self_mask], "to_pos": tail[self_mask],
-                            "amount": flow[self_mask]})]
-    hubs_start = 2 * n
-    region = len(network.labels) - 1 if network.labels[-1] == "hub:region" else -1
-    # Inflows and outflows of each city hub; region traffic is tagged with position -1.
-    up = tail < n
-    inflow = pd.DataFrame({"hub": head[up], "who": tail[up], "amount": flow[up]})
-    down = (tail >= hubs_start) & (head >= n) & (head < hubs_start)
-    outflow = pd.DataFrame({"hub": tail[down], "who": head[down] - n, "amount": flow[down]})
+    if network.pool < 0:
+        return (np.zeros(n) if quota is None else quota), county_to_county_flows(network, flow)
+    tail, head = network.arcs["tail"].to_numpy(), network.arcs["head"].to_numpy()
+    up, down = tail < n, (head >= n) & (head < 2 * n)
+    exported = np.bincount(tail[up], flow[up], minlength=n)
+    own = np.clip(np.minimum(allocation, surplus - exported), 0.0, None)
+    external = np.clip(allocation - own, 0.0, None)
+    first = 2 * n
+    n_hubs = len(network.hub_nodes)
+    region = first + n_hubs - 1 if n_hubs and network.labels[first + n_hubs - 1] == \
+        "hub:region" else -1
+    users, user_hub = head[down] - n, tail[down] - first
+    order = np.lexsort((users, user_hub))
+    users, user_hub = users[order], user_hub[order]
+    need = external[users]
+    # Per hub: indicators sent up, what its counties still need, and what stays local.
+    sent = np.bincount(head[up] - first, flow[up], minlength=n_hubs)
+    wanted = np.bincount(user_hub, need, minlength=n_hubs)
+    local = np.minimum(sent, wanted)
+    # Across cities (region scope): left-over indicators meet left-over needs, as far as
+    # the solution moved indicators through the region hub. Quota may take that route
+    # too when it costs nothing; it is read as quota, not as indicators.
+    out_of, into = np.zeros(n_hubs), np.zeros(n_hubs)
     if region >= 0:
-        imp = tail == region
-        exp = head == region
-        inflow = pd.concat([inflow, pd.DataFrame(
-            {"hub": head[imp], "who": -1, "amount": flow[imp]})])
-        outflow = pd.concat([outflow, pd.DataFrame(
-            {"hub": tail[exp], "who": -1, "amount": flow[exp]})])
-    local = _north_west_corner(inflow, outflow)
-    within = (local["from_pos"] >= 0) & (local["to_pos"] >= 0)
-    pieces.append(local[within])
+        moved = min(float((sent - local).sum()), float((wanted - local).sum()),
+                    float(flow[head == region].sum()))
+        out_of, into = _take_in_order(sent - local, moved), _take_in_order(wanted - local, moved)
+    linked = np.clip((local + into)[user_hub] - _cumsum_within(need, user_hub), 0.0, need)
+    linkage_in = np.zeros(n)
+    linkage_in[users] = linked
+    quota = external - linkage_in
+    # Pairs: self-use, then hub by hub, then across cities through the region hub.
+    hubs = np.arange(n_hubs) + first
+    inflow = pd.concat([pd.DataFrame({"hub": head[up], "who": tail[up], "amount": flow[up]}),
+                        pd.DataFrame({"hub": hubs, "who": -1, "amount": into})],
+                       ignore_index=True)
+    outflow = pd.concat([pd.DataFrame({"hub": user_hub + first, "who": users,
+                                       "amount": linked}),
+                         pd.DataFrame({"hub": hubs, "who": -1, "amount": out_of})],
+                        ignore_index=True)
+    pos = np.arange(n)
+    pieces = [pd.DataFrame({"from_pos": pos, "to_pos": pos, "amount": own})]
+    matched = _north_west_corner(inflow, outflow)
+    pieces.append(matched[(matched["from_pos"] >= 0) & (matched["to_pos"] >= 0)])
     if region >= 0:
-        exported = local[(local["from_pos"] >= 0) & (local["to_pos"] < 0)]
-        imported = local[(local["from_pos"] < 0) & (local["to_pos"] >= 0)]
-        cross = _north_west_corner(
-            pd.DataFrame({"hub": 0, "who": exported["from_pos"], "amount": exported["amount"]}),
-            pd.DataFrame({"hub": 0, "who": imported["to_pos"], "amount": imported["amount"]}),
-        )
-        pieces.append(cross)
+        exported_pairs = matched[(matched["from_pos"] >= 0) & (matched["to_pos"] < 0)]
+        imported_pairs = matched[(matched["from_pos"] < 0) & (matched["to_pos"] >= 0)]
+        pieces.append(_north_west_corner(
+            pd.DataFrame({"hub": 0, "who": exported_pairs["from_pos"],
+                          "amount": exported_pairs["amount"]}),
+            pd.DataFrame({"hub": 0, "who": imported_pairs["to_pos"],
+                          "amount": imported_pairs["amount"]})))
     pairs = pd.concat(pieces, ignore_index=True)
-    return pairs.groupby(["from_pos", "to_pos"], as_index=False, sort=True)["amount"].sum()
+    pairs = pairs.groupby(["from_pos", "to_pos"], as_index=False, sort=True)["amount"].sum()
+    return quota, pairs
+
+
+def _take_in_order(amounts: np.ndarray, total: float) -> np.ndarray:
+    """The first ``total`` of ``amounts``, taken in order."""
+    return np.clip(total - (np.cumsum(amounts) - amounts), 0.0, amounts)
+
+
+def _cumsum_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Sum of the earlier values of the same group (groups sorted), per element."""
+    total = np.cumsum(values) - values
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else \
+        np.zeros(0, dtype=np.int64)
+    offset = np.repeat(total[starts], np.diff(np.r_[starts, len(groups)]))
+    return total - offset
 
 
 def _north_west_corner(supply: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:

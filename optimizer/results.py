@@ -15,7 +15,7 @@ import pandas as pd
 from models.results import LPSize, Status, Summary
 from optimizer.backends.base import Solution
 from optimizer.build import BOUND_FAMILIES, M2_PER_HA, Formulation, intensity_limit
-from optimizer.linkage import county_to_county_flows
+from optimizer.linkage import county_flows
 
 #: A constraint binds when its slack is below this, relative to max(1, |bound|).
 BIND_TOL = 1e-6
@@ -66,7 +66,7 @@ def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     tiers = x[lp.cols["tier"]].reshape(n, -1) if n else np.zeros((0, 1))
     shortfall = np.zeros(n)
     shortfall[_shortfall_positions(f)] = x[lp.cols["shortfall"]]
-    pairs = pair_flows(f, x)
+    quota, pairs = linkage_use(f, x)
     self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
     others = pairs[pairs["from_pos"] != pairs["to_pos"]]
     linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
@@ -80,7 +80,7 @@ def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     t = pd.DataFrame({
         "county_id": c["county_id"], "name": c["name"], "city": c["city"], "zone": c["zone"],
         "weight": p["weight"], "demand": demand,
-        "quota": x[lp.cols["quota"]], "linkage_in": linkage_in, "linkage_out": linkage_out,
+        "quota": quota, "linkage_in": linkage_in, "linkage_out": linkage_out,
         "linkage_self": linkage_self, "allocation": alloc,
         "satisfaction": np.divide(alloc, demand, out=np.full(n, np.nan), where=demand > 0),
         "reclaimed": reclaimed, "supplemented": supplemented, "shortfall": shortfall,
@@ -109,11 +109,18 @@ def _shortfall_positions(f: Formulation) -> np.ndarray:
     return np.flatnonzero(f.params["floor_need"].to_numpy() > 0)
 
 
+def linkage_use(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Quota per county, and linkage indicators per (from, to) county position (self-use too)."""
+    cols = f.lp.cols
+    surplus = (1.0 - f.params["rho"].to_numpy()) * x[cols["reclaim"]]
+    quota, pairs = county_flows(f.network, x[cols["linkage"]], x[cols["allocation"]], surplus,
+                                x[cols["quota"]] if "quota" in cols else None)
+    return quota, pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
+
+
 def pair_flows(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     """Linkage indicators per (from, to) county position, self-use included."""
-    flow = x[f.lp.cols["linkage"]]
-    pairs = county_to_county_flows(f.network, flow)
-    return pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
+    return linkage_use(f, x)[1]
 
 
 def _tolerance(bound: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from models.results import Status, Summary
-from optimizer.backends import Solution, Stopwatch, get_backend
+from models.scenario import Scenario
+from optimizer.backends import Backend, Solution, Stopwatch, get_backend
 from optimizer.build import Formulation, build
 from optimizer.dataset import Dataset
 from optimizer.diagnose import attach_diagnosis
@@ -50,13 +51,7 @@ def solve(
             dataset = load_dataset(dataset)
     if overrides:
         dataset = dataset.with_scenario(dataset.scenario.with_overrides(overrides))
-    sc = dataset.scenario
-    engine = get_backend(backend or sc.solver.backend)
-    # The scenario's solver name belongs to the scenario's backend.
-    same_backend = engine.name == sc.solver.backend
-    solver_name = engine.check_solver(
-        solver or (sc.solver.name if same_backend else None) or engine.default_solver)
-    limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
+    engine, solver_name, limit = choose_solver(dataset.scenario, backend, solver, time_limit_s)
     with watch("build"):
         formulation = build(dataset, linkage_form=linkage_form)
     solution = engine.solve(formulation.lp, solver_name, limit)
@@ -66,6 +61,18 @@ def solve(
         result = assemble(formulation, solution, engine.name, solver_name)
     result.summary.timings = watch.timings
     return result
+
+
+def choose_solver(sc: Scenario, backend: str | None = None, solver: str | None = None,
+                  time_limit_s: float | None = None) -> tuple[Backend, str, float]:
+    """The backend, solver name and time limit of a solve: arguments over the scenario."""
+    engine = get_backend(backend or sc.solver.backend)
+    # The scenario's solver name belongs to the scenario's backend.
+    same_backend = engine.name == sc.solver.backend
+    solver_name = engine.check_solver(
+        solver or (sc.solver.name if same_backend else None) or engine.default_solver)
+    limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
+    return engine, solver_name, limit
 
 
 def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> Result:
