@@ -179,8 +179,9 @@ class SolverSettings(_Section):
     )
     name: str | None = Field(
         None, description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
-        "other solver PuLP finds installed); highs → simplex | ipm | pdlp. Default: the "
-        "backend's first (glop, cbc, simplex)."
+        "other solver PuLP finds installed); highs → auto | simplex | ipm | pdlp (auto: "
+        "simplex for small LPs, interior point for large ones). Default: the backend's "
+        "first (glop, cbc, auto)."
     )
     time_limit_s: float = Field(
         60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."

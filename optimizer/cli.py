@@ -304,6 +304,54 @@ def synth(
     typer.echo(f"wrote {folder} ({counties} counties)")
 
 
+@app.command()
+@reports_errors
+def bench(
+    counties: Annotated[list[str] | None, typer.Option(
+        "--counties", metavar="N[:CITIES]",
+        help="Synthetic size to time (repeatable): 2850, 2850:31, national or township. "
+        "Default: 300.")] = None,
+    dataset: Annotated[list[Path] | None, typer.Option(
+        "--dataset", help="Also time this dataset folder as it is (repeatable).")] = None,
+    backend: Annotated[list[str] | None, typer.Option(
+        "--backend", metavar="BACKEND[:SOLVER]",
+        help="Backend and solver to time (repeatable), e.g. ortools:glop, highs:ipm, pulp. "
+        "Default: the scenario's.")] = None,
+    scope: Annotated[str, typer.Option(
+        help="Linkage scope of the synthetic datasets: city | region | county | none.")]
+    = "city",
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 20240601,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", help="Seconds each solver may run (default: the scenario's).")]
+    = None,
+    timeout: Annotated[float, typer.Option(
+        help="Seconds a whole run may take before it is stopped.")] = 900.0,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the figures as JSON on stdout, nothing else.")] = False,
+) -> None:
+    """Time every stage of a solve (read … write) and its peak memory, per size and solver."""
+    from optimizer.bench import format_table, run_benchmarks, size_spec
+
+    if scope not in ("region", "city", "county", "none"):
+        raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")
+    try:
+        sizes = [size_spec(s) for s in counties or ([] if dataset else ["300"])]
+    except ValueError:
+        raise UsageError(f"--counties expects N, N:CITIES, national or township; "
+                         f"got {counties}") from None
+    solvers = [(b.partition(":")[0], b.partition(":")[2] or None) for b in backend or []]
+    progress = None if as_json else (lambda r: typer.echo(
+        f"  {r['dataset']}: {r.get('backend')}/{r.get('solver')} {r['status']} "
+        f"in {r.get('process_seconds', 0):.2f} s", err=True))
+    results = run_benchmarks(sizes, solvers or [(None, None)], datasets=dataset or [],
+                             scope=scope, seed=seed, time_limit_s=time_limit,
+                             timeout_s=timeout, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    typer.echo(format_table(results))
+
+
 def main() -> None:
     """Console-script entry point (``landquota``)."""
     app()

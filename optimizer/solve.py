@@ -14,7 +14,6 @@ from models.scenario import Scenario
 from optimizer.backends import Backend, Solution, Stopwatch, get_backend
 from optimizer.build import Formulation, build
 from optimizer.dataset import Dataset
-from optimizer.diagnose import attach_diagnosis
 from optimizer.explain import annotate
 from optimizer.results import (
     Result,
@@ -58,7 +57,7 @@ def solve(
     for stage, seconds in solution.timings.items():
         watch.timings[f"solver_{stage}"] = seconds
     with watch("extract"):
-        result = assemble(formulation, solution, engine.name, solver_name)
+        result = assemble(formulation, solution, engine.name, solution.solver or solver_name)
     result.summary.timings = watch.timings
     return result
 
@@ -85,6 +84,8 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     )
     result = Result(summary=summary, formulation=f, solution=solution)
     if solution.status is Status.INFEASIBLE:
+        from optimizer.diagnose import attach_diagnosis  # HiGHS, scipy.sparse.csgraph: on need
+
         attach_diagnosis(result)
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result

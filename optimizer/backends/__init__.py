@@ -1,25 +1,47 @@
-"""Solver backends behind one interface; pick one by name."""
+"""Solver backends behind one interface; pick one by name.
+
+A backend's module (and with it OR-Tools, PuLP or highspy) is imported only
+when that backend is asked for, so a solve pays only for the solver it uses.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+
 from optimizer.backends.base import Backend, Capabilities, Solution, Stopwatch
-from optimizer.backends.highs_backend import HighsBackend
-from optimizer.backends.ortools_backend import OrtoolsBackend
-from optimizer.backends.pulp_backend import PulpBackend
 from optimizer.problems import UsageError
 
-BACKENDS: dict[str, type[Backend]] = {
-    b.name: b for b in (OrtoolsBackend, PulpBackend, HighsBackend)
+#: Backend name → (module, class), imported on first use.
+_CLASSES: dict[str, tuple[str, str]] = {
+    "ortools": ("optimizer.backends.ortools_backend", "OrtoolsBackend"),
+    "pulp": ("optimizer.backends.pulp_backend", "PulpBackend"),
+    "highs": ("optimizer.backends.highs_backend", "HighsBackend"),
 }
+
+
+class _Registry(Mapping[str, type[Backend]]):
+    """name → backend class, importing each backend's module when it is looked up."""
+
+    def __getitem__(self, name: str) -> type[Backend]:
+        module, cls = _CLASSES[name]
+        return getattr(importlib.import_module(module), cls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+BACKENDS: Mapping[str, type[Backend]] = _Registry()
 
 
 def get_backend(name: str) -> Backend:
     """The backend called ``name`` (ortools | pulp | highs)."""
-    try:
-        return BACKENDS[name]()
-    except KeyError:
-        raise UsageError(
-            f"unknown backend {name!r} (choose: {', '.join(BACKENDS)})") from None
+    if name not in _CLASSES:
+        raise UsageError(f"unknown backend {name!r} (choose: {', '.join(_CLASSES)})")
+    return BACKENDS[name]()
 
 
 __all__ = ["BACKENDS", "Backend", "Capabilities", "Solution", "Stopwatch", "get_backend"]

@@ -41,6 +41,7 @@ class Solution:
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
     ranging: dict[str, np.ndarray] | None = None  # row_lo, row_hi, col_lo, col_hi (optional)
+    solver: str | None = None  # the solver that ran, when the backend chose it ("auto")
 
 
 class Backend(ABC):

@@ -67,22 +67,33 @@ def _silenced_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-class HighsBackend(Backend):
-    """HiGHS dual simplex (default), interior point (``ipm``) or ``pdlp``, via highspy.
+#: ``auto`` runs interior point (with crossover to a vertex) from this many columns up,
+#: dual simplex below: measured in docs/performance.md (simplex is as fast up to the
+#: national scale, ~23,000 columns, and 4× slower at the township scale, ~330,000).
+AUTO_IPM_COLUMNS = 60_000
 
-    Row prices are dZ/d(rhs) for a maximisation, as HiGHS reports them; simplex
-    also gives right-hand-side ranging.
+
+class HighsBackend(Backend):
+    """HiGHS dual simplex, interior point (``ipm``) or ``pdlp``, via highspy.
+
+    ``auto`` (the default) is simplex for small and mid-size LPs and interior
+    point for large ones (``AUTO_IPM_COLUMNS``). Row prices are dZ/d(rhs) for a
+    maximisation, as HiGHS reports them; simplex also gives right-hand-side ranging.
     """
 
     name = "highs"
-    default_solver = "simplex"
+    default_solver = "auto"
     solvers = {
+        "auto": Capabilities(**_FULL),
         "simplex": Capabilities(**_FULL),
         "ipm": Capabilities(duals=True, iis=True),
         "pdlp": Capabilities(duals=True, iis=True),
     }
 
     def solve(self, lp: LinearProgram, solver: str, time_limit_s: float | None) -> Solution:
+        chosen = None
+        if solver == "auto":
+            solver = chosen = "ipm" if lp.shape[1] >= AUTO_IPM_COLUMNS else "simplex"
         caps = self.capabilities(solver)
         watch = Stopwatch()
         with watch("load"):
@@ -90,7 +101,7 @@ class HighsBackend(Backend):
         with watch("solve"):
             h.run()
         status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-        solution = Solution(status, timings=watch.timings,
+        solution = Solution(status, timings=watch.timings, solver=chosen,
                             message=h.modelStatusToString(h.getModelStatus()))
         if status is Status.OPTIMAL:
             with watch("read"):
