@@ -142,7 +142,7 @@ def solve(
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.report import render_solve
     from optimizer.solve import solve as run_solve
-    from optimizer.write import summary_dict, write_run
+    from optimizer.write import summary_json, write_run
 
     overrides = parse_set(set_)
     if name is not None:
@@ -159,7 +159,7 @@ def solve(
         code = EXIT_OK
         write_run(result, folder)
     if as_json:
-        typer.echo(json.dumps(summary_dict(result), ensure_ascii=False, indent=2))
+        typer.echo(summary_json(result))
     else:
         console = _console()
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties

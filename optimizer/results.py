@@ -177,9 +177,16 @@ def binding_labels(f: Formulation, x: np.ndarray) -> list[str]:
                                 ("supplement_potential", "supplement_potential", "supplement")):
         potential = c[column].to_numpy(float)
         flags[family] = (potential > 0) & (x[f.lp.cols[var]] >= potential - _tolerance(potential))
-    names = np.array(flags.columns, dtype=object)
-    matrix = flags.to_numpy()
-    return [";".join(names[row]) for row in matrix]
+    return _join_flags(flags)
+
+
+def _join_flags(flags: pd.DataFrame) -> list[str]:
+    """Per row, the names of the true columns joined by ``;``, one string op per column."""
+    labels = np.full(len(flags), "", dtype=object)
+    for name in flags.columns:
+        on = flags[name].to_numpy(dtype=bool)
+        labels[on] = np.where(labels[on] == "", name, labels[on] + ";" + name)
+    return labels.tolist()
 
 
 def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:

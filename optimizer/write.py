@@ -47,6 +47,51 @@ def summary_dict(result: Result) -> dict:
     return _json_safe(result.summary.model_dump(mode="json"))
 
 
+def summary_json(result: Result) -> str:
+    """summary.json as text (see ``to_json``)."""
+    return to_json(result.summary.model_dump(mode="json"))
+
+
+#: Lists longer than this are written one compact item per line (see ``to_json``).
+LONG_LIST = 20
+
+
+def to_json(value, level: int = 0) -> str:
+    """JSON text laid out like ``json.dumps(indent=2)``, fast for large lists; NaN → null.
+
+    Long lists (county prices, warnings: tens of thousands of items at national
+    scale) are written one item per line with the C encoder, which
+    ``json.dumps(indent=…)`` cannot use; everything else is indented by 2 as usual.
+    """
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict) and value:
+        body = ",\n".join(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: "
+                          f"{to_json(v, level + 1)}" for k, v in value.items())
+        return "{\n" + body + "\n" + pad + "}"
+    if isinstance(value, list) and value:
+        if len(value) > LONG_LIST:
+            items = (_compact(v) for v in value)
+        else:
+            items = (to_json(v, level + 1) for v in value)
+        return "[\n" + ",\n".join(inner + item for item in items) + "\n" + pad + "]"
+    return _compact(value)
+
+
+def _compact(value) -> str:
+    """One value on one line; the walk that replaces NaN only where the encoder refuses."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "),
+                          default=_json_default)
+    except ValueError:
+        return json.dumps(_json_safe(value), ensure_ascii=False, separators=(", ", ": "))
+
+
+def _json_default(value):
+    if isinstance(value, np.integer | np.bool_ | np.floating):
+        return value.item()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
 def write_run(result: Result, out_dir: str | Path) -> Path:
     """Write every file into a temporary sibling folder, then swap it into place."""
     out_dir = Path(out_dir)
@@ -55,9 +100,7 @@ def write_run(result: Result, out_dir: str | Path) -> Path:
     try:
         for name, table in run_tables(result).items():
             _write_csv(table, staging / name)
-        (staging / "summary.json").write_text(
-            json.dumps(summary_dict(result), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8")
+        (staging / "summary.json").write_text(summary_json(result) + "\n", encoding="utf-8")
         _swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
