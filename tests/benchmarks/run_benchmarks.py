@@ -46,13 +46,12 @@ def machine() -> dict:
                   if line.startswith("Model name")), platform.processor())
     with open("/proc/meminfo") as fh:
         mem_kb = int(fh.readline().split()[1])
-    import highspy
-    import ortools
-    import pulp
+    from importlib.metadata import version
+
     return {"date": time.strftime("%Y-%m-%d"), "cpu": model,
             "cores": os.cpu_count(), "memory_gb": round(mem_kb / 2**20),
-            "python": platform.python_version(), "highspy": highspy.Highs().version(),
-            "ortools": ortools.__version__, "pulp": pulp.__version__}
+            "python": platform.python_version(),
+            **{name: version(name) for name in ("highspy", "ortools", "pulp", "pandas")}}
 
 
 def main() -> None:
