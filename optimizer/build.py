@@ -91,10 +91,11 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     """The LP of MODEL.md §3 for this dataset and scenario."""
     params = county_parameters(ds)
     c = ds.counties
+    # Every county keeps its down-arc, even one whose limits allow no new land: the
+    # infeasibility diagnosis relaxes those limits on this same network.
     network = build_network(
         c, ds.scenario, ds.transfer_costs, form=linkage_form,
-        can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0),
-        can_use=params["upper"].to_numpy() > 0)
+        can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0))
     b = LPBuilder()
     ids = params["county_id"].to_numpy(dtype=object)
     v = define_variables(b, ds, params, network)

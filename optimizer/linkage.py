@@ -23,7 +23,7 @@ with the same optimum:
   dropping self-use allows, gains nothing when its hub already connects the
   same counties at no higher cost; in the pairwise form, where allowed pairs
   need not be transitive, the self-use arcs and split rows stay.) Only counties
-  that can reclaim get an up-arc, only counties that can take land a down-arc.
+  that can reclaim get an up-arc.
   ``county_flows`` turns the arc flows back into self-use, quota and pairs.
 
 Nodes are numbered: source of county p = p, use of county p = n + p, then hubs,
