@@ -25,7 +25,8 @@ MB. Before a stage the kernel's high-water mark is reset to the current RSS
 after it, so each figure is the true peak of that stage, C allocations of
 the solvers included (tracemalloc would miss them and slow everything down).
 Where the reset is not available the figures are the running peak
-(``ru_maxrss``) and ``memory_method`` says so.
+(``ru_maxrss``) and ``memory_method`` says so. ``read`` and ``validate`` are one
+call of the loader, so the peak given for ``validate`` covers both.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ STAGES = ("import", "read", "validate", "build", "solver_load", "solver_solve", 
           "extract", "write")
 #: Sizes with a name: counties and cities (provinces for national data).
 PRESETS: dict[str, tuple[int, int]] = {"national": (2850, 31), "township": (40000, 300)}
-#: The cities of a size when none are given: the preset's, else about ten counties each.
+#: Seed of the synthetic datasets (docs/performance.md uses it).
 SEED = 20240601
 
 
@@ -229,6 +230,7 @@ def size_spec(text: str) -> tuple[int, int | None]:
 
 
 def default_cities(counties: int) -> int | None:
+    """The cities of a preset size (2,850 → 31, 40,000 → 300); None: the generator's."""
     for n, p in PRESETS.values():
         if n == counties:
             return p

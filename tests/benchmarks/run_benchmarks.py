@@ -6,8 +6,10 @@ Not collected by pytest (pyproject ignores tests/benchmarks); CI times only the 
     python tests/benchmarks/run_benchmarks.py                 # everything (about 30 minutes)
     python tests/benchmarks/run_benchmarks.py --only reference,300,national
     python tests/benchmarks/run_benchmarks.py --out /tmp/bench.json
+    python tests/benchmarks/run_benchmarks.py --markdown /tmp/bench.json   # docs tables
 
-Prints the table of ``landquota bench`` per size and writes every figure as JSON.
+Prints the table of ``landquota bench`` per size and writes every figure as JSON;
+``--markdown`` turns such a JSON file into the tables of docs/performance.md.
 """
 
 from __future__ import annotations
@@ -54,12 +56,40 @@ def machine() -> dict:
             **{name: version(name) for name in ("highspy", "ortools", "pulp", "pandas")}}
 
 
+STAGE_HEADS = ("import", "read", "validate", "build", "solver load", "solve", "solver read",
+               "extract", "write")
+
+
+def markdown(path: str) -> str:
+    """The per-size tables of docs/performance.md from a results file."""
+    from optimizer.bench import STAGES
+
+    out, case = [], None
+    for r in json.loads(Path(path).read_text())["runs"]:
+        if r["case"] != case:
+            case = r["case"]
+            out += ["", f"**{case}** ({r['counties']:,} counties, {r['cities']} cities, scope "
+                        f"{r['scope']}): LP {r['rows']:,} rows × {r['cols']:,} columns, "
+                        f"{r['nnz']:,} non-zeros", "",
+                    "| backend/solver | " + " | ".join(STAGE_HEADS) + " | process | peak MB |",
+                    "|---|" + "--:|" * (len(STAGES) + 2)]
+        cells = " | ".join(f"{r['seconds'][s]:.2f}" for s in STAGES)
+        out.append(f"| {r['backend']}/{r['solver']} | {cells} | **{r['process_seconds']:.2f}** "
+                   f"| {r['peak_mb_max']:.0f} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated names of MATRIX entries")
     parser.add_argument("--out", default="benchmark-results.json")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--markdown", metavar="RESULTS_JSON",
+                        help="print the docs tables of a results file, run nothing")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(args.markdown))
+        return
     names = args.only.split(",") if args.only else list(MATRIX)
     figures: list[dict] = []
     for name in names:
