@@ -30,6 +30,9 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
 #: Counties listed in the terminal before the table is cut (all are in allocation.csv).
 TERMINAL_COUNTIES = 60
+#: From this many counties ``solve`` suggests the highs backend over OR-Tools' GLOP
+#: (measured in docs/performance.md: 8.5 s against 2.8 s at 10,000 counties).
+LARGE_FOR_GLOP = 5_000
 
 app = typer.Typer(
     name="landquota",
@@ -148,6 +151,11 @@ def solve(
     if name is not None:
         overrides["scenario.name"] = name
     ds = load_dataset(dataset, overrides)
+    if (len(ds.counties) > LARGE_FOR_GLOP and (backend or ds.scenario.solver.backend) == "ortools"
+            and (solver or ds.scenario.solver.name or "glop") == "glop"):
+        typer.echo(f"landquota: note: {len(ds.counties):,} counties take GLOP minutes; "
+                   "--backend highs (interior point) is several times faster "
+                   "(docs/performance.md).", err=True)
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
     folder = out if out is not None else Path("outputs") / result.summary.scenario.name
     if result.counties.empty:
