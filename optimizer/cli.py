@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from optimizer.backends import LARGE_FOR_GLOP
 from optimizer.check import summarize_dataset
 from optimizer.load import load_dataset
 from optimizer.problems import DataError, UsageError
@@ -30,9 +31,6 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
 #: Counties listed in the terminal before the table is cut (all are in allocation.csv).
 TERMINAL_COUNTIES = 60
-#: From this many counties ``solve`` suggests the highs backend over OR-Tools' GLOP
-#: (measured in docs/performance.md: 8.5 s against 2.8 s at 10,000 counties).
-LARGE_FOR_GLOP = 5_000
 
 app = typer.Typer(
     name="landquota",

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
+from optimizer.backends import LARGE_FOR_GLOP
 from optimizer.problems import UsageError
 
 #: County kinds: urban district, basin county, mountain county.
@@ -258,6 +259,14 @@ def _groups(rng: np.random.Generator, counties: pd.DataFrame, city: np.ndarray, 
     return groups, members
 
 
+def _solver_section(n_counties: int) -> str:
+    """Large datasets name the HiGHS backend: GLOP, the default, takes minutes there."""
+    if n_counties <= LARGE_FOR_GLOP:
+        return ""
+    return ("\n[solver]\nbackend = \"highs\"  # interior point above 40,000 columns; "
+            "GLOP takes minutes at this size\n")
+
+
 def _scenario_toml(counties: pd.DataFrame, scope: str, name: str) -> str:
     """A scarce pool (POOL_SHARE of the counties' room), the plan's bands, region floor."""
     c = counties
@@ -300,4 +309,5 @@ occupation_rate = {DEFAULT_RATES["occupation_rate"]}
 urban_share = {DEFAULT_RATES["urban_share"]}
 resettle_ratio = {DEFAULT_RATES["resettle_ratio"]}
 reclaim_to_farmland = {DEFAULT_RATES["reclaim_to_farmland"]}
+{_solver_section(len(c))}
 """

@@ -88,3 +88,13 @@ def test_cli_synth(tmp_path):
     bad = CliRunner().invoke(app, ["synth", str(tmp_path / "e"), "--counties", "3",
                                    "--cities", "5"])
     assert bad.exit_code == 2
+
+
+def test_large_datasets_name_the_highs_backend():
+    """Above LARGE_FOR_GLOP counties the scenario asks for HiGHS (GLOP takes minutes)."""
+    from optimizer.backends import LARGE_FOR_GLOP
+
+    small = tomllib.loads(synthesize(300, 5, seed=1).scenario_toml)
+    large = tomllib.loads(synthesize(LARGE_FOR_GLOP + 1, 40, seed=1).scenario_toml)
+    assert "solver" not in small  # the default backend, as MODEL.md sets it
+    assert large["solver"]["backend"] == "highs"
