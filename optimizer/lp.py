@@ -80,20 +80,11 @@ class LPBuilder:
         key: np.ndarray | list | str = "",
     ) -> np.ndarray:
         """Add one variable per id; returns their column positions."""
-        ids = np.asarray(ids, dtype=object)
-        n = len(ids)
-        block = pd.DataFrame({
-            "family": family,
-            "id": ids,
-            "key": np.broadcast_to(np.asarray(key, dtype=object), n),
-            "lb": np.broadcast_to(np.asarray(lb, dtype=float), n),
-            "ub": np.broadcast_to(np.asarray(ub, dtype=float), n),
-            "obj": np.broadcast_to(np.asarray(obj, dtype=float), n),
-        })
-        positions = np.arange(self.n_cols, self.n_cols + n)
+        block = _block(family, ids, key=(key, object), lb=(lb, float), ub=(ub, float),
+                       obj=(obj, float))
+        positions = _positions(self._cols, family, self.n_cols, len(block))
         self._var_blocks.append(block)
-        self._cols[family] = np.concatenate([self._cols.get(family, positions[:0]), positions])
-        self.n_cols += n
+        self.n_cols += len(block)
         return positions
 
     def add_constraints(
@@ -107,23 +98,15 @@ class LPBuilder:
         ub: np.ndarray | float = INF,
     ) -> np.ndarray:
         """Add one row per id; ``row`` indexes into ``ids`` (0-based within this block)."""
-        ids = np.asarray(ids, dtype=object)
-        n = len(ids)
-        block = pd.DataFrame({
-            "family": family,
-            "id": ids,
-            "lb": np.broadcast_to(np.asarray(lb, dtype=float), n),
-            "ub": np.broadcast_to(np.asarray(ub, dtype=float), n),
-        })
-        positions = np.arange(self.n_rows, self.n_rows + n)
+        block = _block(family, ids, lb=(lb, float), ub=(ub, float))
+        positions = _positions(self._rows, family, self.n_rows, len(block))
         self._row_blocks.append(block)
         self._entries.append((
             np.asarray(row, dtype=np.int64) + self.n_rows,
             np.asarray(col, dtype=np.int64),
             np.broadcast_to(np.asarray(coef, dtype=float), len(row)),
         ))
-        self._rows[family] = np.concatenate([self._rows.get(family, positions[:0]), positions])
-        self.n_rows += n
+        self.n_rows += len(block)
         return positions
 
     def build(self, maximize: bool = True) -> LinearProgram:
@@ -141,6 +124,22 @@ class LPBuilder:
         matrix.eliminate_zeros()
         return LinearProgram(variables, constraints, matrix, dict(self._cols), dict(self._rows),
                              maximize)
+
+
+def _block(family: str, ids, **columns: tuple) -> pd.DataFrame:
+    """A table of one family: an id per item, each column broadcast to that length."""
+    ids = np.asarray(ids, dtype=object)
+    data = {"family": family, "id": ids}
+    for name, (value, dtype) in columns.items():
+        data[name] = np.broadcast_to(np.asarray(value, dtype=dtype), len(ids))
+    return pd.DataFrame(data)
+
+
+def _positions(index: dict[str, np.ndarray], family: str, start: int, n: int) -> np.ndarray:
+    """Positions start..start+n, recorded under ``family`` (a family may come in parts)."""
+    positions = np.arange(start, start + n)
+    index[family] = np.concatenate([index.get(family, positions[:0]), positions])
+    return positions
 
 
 def _numbers(table: pd.DataFrame, column: str) -> np.ndarray:
