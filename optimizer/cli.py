@@ -26,6 +26,7 @@ from optimizer.check import summarize_dataset
 from optimizer.load import load_dataset
 from optimizer.problems import DataError, UsageError
 from optimizer.report_check import render_check
+from optimizer.terminal import terminal_console
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
@@ -117,7 +118,7 @@ def check(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        render_check(summary)
+        render_check(summary, terminal_console())
 
 
 @app.command()
@@ -167,7 +168,7 @@ def solve(
     if as_json:
         typer.echo(summary_json(result))
     else:
-        console = _console()
+        console = terminal_console()
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
         render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
         if not result.diagnosis.empty:
@@ -177,16 +178,6 @@ def solve(
         if code == EXIT_OK or not result.diagnosis.empty:
             console.print(f"run folder: {folder}")
     raise typer.Exit(code)
-
-
-def _console():
-    """A rich console: colour on terminals (NO_COLOR respected), 100 columns when piped."""
-    from rich.console import Console
-
-    console = Console()
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(width=100)
-    return console
 
 
 RunArg = Annotated[Path, typer.Argument(
@@ -234,7 +225,7 @@ def explain(
     if as_json:
         typer.echo(json.dumps(_json_safe(data), ensure_ascii=False, indent=2))
     else:
-        console = _console()
+        console = terminal_console()
         if code != EXIT_OK:
             console.print(headline_panel(result))
             render_diagnosis(result, console)
@@ -282,7 +273,7 @@ def compare(
     if as_json:
         typer.echo(json.dumps(_json_safe(comparison.to_dict()), ensure_ascii=False, indent=2))
         return
-    render_compare(comparison, _console(), all_counties=all_counties)
+    render_compare(comparison, terminal_console(), all_counties=all_counties)
 
 
 @app.command()

@@ -7,7 +7,6 @@ they can be searched with grep like the error lines.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from rich import box
@@ -16,9 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.check import TOTAL_KEYS
-
-#: Width of the report when piped to a file (a terminal's own width is used otherwise).
-PIPED_WIDTH = 100
+from optimizer.terminal import terminal_console
 
 #: Labels of the totals, with their units, in the order shown.
 TOTAL_LABELS: dict[str, str] = {
@@ -69,9 +66,7 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
 def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
     """Print the check summary: totals, counties by city and zone, per-capita, groups, warnings."""
     if console is None:
-        console = Console(highlight=False)
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            console = Console(highlight=False, width=PIPED_WIDTH)
+        console = terminal_console()
     ds, counties = summary["dataset"], summary["counties"]
     source = f" ({ds['source']})" if ds.get("source") else ""
     console.print(Text(f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "

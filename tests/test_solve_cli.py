@@ -191,3 +191,19 @@ def test_same_inputs_same_files(tmp_path):
         write_run(solve(ds), tmp_path / name)
     for name in CONTRACT:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_reader_stopping_early_is_not_an_error(tmp_path):
+    """`landquota solve … | head -1`: the run is written; a closed pipe is exit 0, not 1."""
+    out = tmp_path / "r"
+    proc = subprocess.run(
+        f"{sys.executable} -m optimizer.cli solve {REFERENCE} --out {out} | head -1",
+        shell=True, capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "100"})
+    assert proc.stdout.startswith("landquota shanxi-central-2035")
+    status = subprocess.run(
+        f"{sys.executable} -m optimizer.cli solve {REFERENCE} --out {out} | head -1 >/dev/null;"
+        " echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True,
+        text=True, check=False)
+    assert status.stdout.strip() == "0"
+    assert (out / "allocation.csv").exists()

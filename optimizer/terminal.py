@@ -1,0 +1,32 @@
+"""The one rich console every command prints through."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+
+#: Width of reports when the output is piped or redirected (no terminal to ask).
+PIPED_WIDTH = 100
+
+
+class PlannerConsole(Console):
+    """A console whose reader may stop early (``landquota solve … | head``).
+
+    Rich exits with status 1 on a broken pipe; here that would read as "invalid
+    data", while the run folder is already written, so the command ends with 0.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0)
+
+
+def terminal_console() -> Console:
+    """Colour on terminals (NO_COLOR respected by rich), 100 columns when piped."""
+    console = PlannerConsole(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = PlannerConsole(highlight=False, width=PIPED_WIDTH)
+    return console
