@@ -14,14 +14,14 @@ PIPED_WIDTH = 100
 class PlannerConsole(Console):
     """A console whose reader may stop early (``landquota solve … | head``).
 
-    Rich exits with status 1 on a broken pipe; here that would read as "invalid
-    data", while the run folder is already written, so the command ends with 0.
+    Rich exits with status 1 on a broken pipe, which would read as "invalid data".
+    Here the rest of the report goes nowhere and the command ends with its own
+    exit code (0 for a written run, 4 for an infeasible scenario, …).
     """
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(0)
 
 
 def terminal_console() -> Console:

@@ -193,17 +193,22 @@ def test_same_inputs_same_files(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def test_reader_stopping_early_is_not_an_error(tmp_path):
-    """`landquota solve … | head -1`: the run is written; a closed pipe is exit 0, not 1."""
-    out = tmp_path / "r"
-    proc = subprocess.run(
-        f"{sys.executable} -m optimizer.cli solve {REFERENCE} --out {out} | head -1",
-        shell=True, capture_output=True, text=True, check=False,
-        env={**os.environ, "COLUMNS": "100"})
-    assert proc.stdout.startswith("landquota shanxi-central-2035")
-    status = subprocess.run(
-        f"{sys.executable} -m optimizer.cli solve {REFERENCE} --out {out} | head -1 >/dev/null;"
-        " echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True,
-        text=True, check=False)
-    assert status.stdout.strip() == "0"
-    assert (out / "allocation.csv").exists()
+def test_reader_stopping_early_keeps_the_exit_code(tmp_path):
+    """`landquota solve … | head -1`: a closed pipe neither fails a good run (rich's
+    default would exit 1, "invalid data") nor hides an infeasible one (exit 4)."""
+
+    def piped(*args: str) -> tuple[str, str]:
+        command = (f"{sys.executable} -m optimizer.cli solve {REFERENCE} {' '.join(args)} "
+                   "| head -1; echo status=${PIPESTATUS[0]}")
+        proc = subprocess.run(command, shell=True, executable="/bin/bash", text=True,
+                              capture_output=True, check=False,
+                              env={**os.environ, "COLUMNS": "100"})
+        first, *_, last = proc.stdout.splitlines()
+        return first, last
+
+    first, status = piped("--out", str(tmp_path / "ok"))
+    assert first.startswith("landquota shanxi-central-2035") and status == "status=0"
+    assert (tmp_path / "ok" / "allocation.csv").exists()
+    first, status = piped("--out", str(tmp_path / "no"), "--set", "quota.total=500",
+                          "--set", "linkage.scope=none")
+    assert "INFEASIBLE" in first and status == "status=4"
