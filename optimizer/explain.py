@@ -237,8 +237,12 @@ def _tol(value: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- sentences
 
-def explain(result: Result) -> dict:
-    """Prices in words (with ranges), the marginal tier, and what limits the counties."""
+def explain(result: Result, with_counties: bool = True) -> dict:
+    """Prices in words (with ranges), the marginal tier, and what limits the counties.
+
+    ``with_counties=False`` leaves out the per-county lines (summary.json keeps them in
+    allocation.csv instead), which is most of the work at national scale.
+    """
     counties = with_limits(result)
     sc = result.summary.scenario
     marginal = counties[counties["marginal"]].assign(
@@ -254,29 +258,28 @@ def explain(result: Result) -> dict:
     context = _Context(result, counties, tier_rows)
     prices = [context.price(row) for row in _price_rows(result.marginals)]
     limits = counties["limited_by"].value_counts()
-    county_rows = [
-        {"county_id": r.county_id, "name": r.name, "allocation": float(r.allocation),
-         "demand": float(r.demand), "limited_by": r.limited_by, "tier": int(r.next_tier),
-         "text": context.county_text(r)}
-        for r in counties.itertuples(index=False)
-    ]
-    return {
+    data = {
         "prices_available": not result.marginals.empty,
         "ranging_available": bool(_has_ranges(result.marginals)),
         "prices": prices,
         "marginal_tier": tier_rows,
         "limits": {str(k): int(v) for k, v in limits.items()},
         "limit_meaning": {k: LIMIT_TEXT[k] for k in limits.index if k in LIMIT_TEXT},
-        "counties": county_rows,
         "tiers": {"shares": list(sc.tiers.shares), "values": list(sc.tiers.values)},
     }
+    if with_counties:
+        data["counties"] = [
+            {"county_id": r.county_id, "name": r.name, "allocation": float(r.allocation),
+             "demand": float(r.demand), "limited_by": r.limited_by, "tier": int(r.next_tier),
+             "text": context.county_text(r)}
+            for r in counties.itertuples(index=False)
+        ]
+    return data
 
 
 def summary_explain(result: Result) -> dict:
     """The explain content kept in summary.json (per-county lines live in allocation.csv)."""
-    data = explain(result)
-    data.pop("counties")
-    return data
+    return explain(result, with_counties=False)
 
 
 def with_limits(result: Result) -> pd.DataFrame:
