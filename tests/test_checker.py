@@ -1,0 +1,53 @@
+"""The independent checker can fail: each broken number is caught by the right rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from checker import violations
+
+from optimizer import load_dataset, solve
+
+REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+
+
+@pytest.fixture(scope="module")
+def solved():
+    ds = load_dataset(REFERENCE)
+    return ds, solve(ds)
+
+
+def _broken(result, column: str, county: str, delta: float):
+    counties = result.counties.copy()
+    counties.loc[counties["county_id"] == county, column] += delta
+    return replace(result, counties=counties)
+
+
+def test_a_clean_solution_passes(solved):
+    ds, result = solved
+    assert violations(ds, result) == []
+
+
+@pytest.mark.parametrize(("column", "delta", "rule"), [
+    ("quota", 10.0, "split"),
+    ("allocation", 10.0, "split"),
+    ("reclaimed", -50.0, "surplus"),
+    ("linkage_in", 5.0, "linkage_in"),
+    ("cultivated_2035", 1.0, "cultivated_2035"),
+])
+def test_each_broken_number_is_named(solved, column, delta, rule):
+    ds, result = solved
+    county = result.counties.sort_values("linkage_out", ascending=False)["county_id"].iloc[0]
+    found = violations(ds, _broken(result, column, county, delta))
+    assert any(v.startswith(rule) for v in found), found
+
+
+def test_pool_and_objective_are_rechecked(solved):
+    ds, result = solved
+    tighter = ds.with_scenario(ds.scenario.with_overrides({"quota.total": 50_000}))
+    assert any(v.startswith("quota_pool") for v in violations(tighter, result))
+    off = replace(result, summary=result.summary.model_copy(
+        update={"objective": result.objective + 1.0}))
+    assert any(v.startswith("objective") for v in violations(ds, off))
