@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+#: Where problems name a dotted scenario key, not a table column.
+SETTINGS_FILES = ("scenario.toml", "--set")
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -32,7 +35,7 @@ class Problem:
         if self.row is not None:
             where += f" row {self.row}"
         if self.column is not None:
-            where += f", column {self.column}"
+            where += f", {'key' if self.file in SETTINGS_FILES else 'column'} {self.column}"
         if self.value is not None:
             where += f" = {self.value!r}"
         return f"{where}: {self.message}"

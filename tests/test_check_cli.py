@@ -156,8 +156,8 @@ BAD_INPUTS = [
     ("no scenario.toml", "scenario.toml", None, "scenario.toml: the file is missing"),
     ("invalid TOML", "scenario.toml", "[quota\n", "scenario.toml: is not valid TOML"),
     ("unknown scenario key", "scenario.toml", "[quota]\ntotal = 1\nmax = 2\n",
-     "scenario.toml, column quota.max = 2: unknown key"),
-    ("missing quota", "scenario.toml", "", "scenario.toml, column quota.total: is required"),
+     "scenario.toml, key quota.max = 2: unknown key"),
+    ("missing quota", "scenario.toml", "", "scenario.toml, key quota.total: is required"),
 ]
 
 
@@ -222,7 +222,7 @@ def test_usage_errors_exit_2(dataset_dir: Path, args: list[str], words: str) -> 
 def test_unknown_set_key_is_a_data_error(dataset_dir: Path) -> None:
     result = runner.invoke(app, ["check", str(dataset_dir), "--set", "quota.totl=5"])
     assert_clean_failure(result, 1)
-    assert "--set, column quota.totl = '5': unknown scenario key (did you mean quota.total?)" \
+    assert "--set, key quota.totl = '5': unknown scenario key (did you mean quota.total?)" \
         in result.stderr
 
 
