@@ -130,3 +130,23 @@ def test_random_datasets_hub_equals_pairwise(ds):
         assert hubs.objective == pytest.approx(pairwise.objective, rel=1e-9, abs=1e-9)
         assert not violations(ds, hubs)
         assert not violations(ds, pairwise)
+
+
+@pytest.mark.parametrize("same_city_cost", [0.0, 0.005, 0.02])
+def test_hubs_equal_pairwise_when_indicators_cross_cities(same_city_cost):
+    """Demand in 甲市, surplus only in 乙市 and 丙市: indicators must cross cities, so the
+    hub → region arcs and their cost (cross − same) decide Z in the hub form."""
+    rows = [county("A1", city="甲市", demand=400), county("A2", city="甲市", demand=300),
+            county("B1", city="乙市", zone="ecological", demand=0, reclaim_potential=300),
+            county("C1", city="丙市", zone="ecological", demand=0, reclaim_potential=200),
+            county("C2", city="丙市", zone="agricultural", demand=50, reclaim_potential=100)]
+    ds = dataset(rows, quota=100, linkage={"same_city_cost": same_city_cost,
+                                           "cross_city_cost": 0.03})
+    hubs = solve(ds, backend="highs")
+    pairwise = solve(ds, backend="highs", linkage_form="pairwise")
+    assert hubs.objective == pytest.approx(pairwise.objective, rel=1e-9)
+    cross = hubs.flows[hubs.flows["from_city"] != hubs.flows["to_city"]]
+    assert cross["amount"].sum() > 100  # most indicators travel to 甲市
+    assert (cross["cost"] == 0.03).all()
+    assert_feasible(ds, hubs)
+    assert_feasible(ds, pairwise)
