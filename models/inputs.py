@@ -25,51 +25,64 @@ class County(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    county_id: str = Field(..., min_length=1,
-                           description="Stable id, text (the 6-digit adcode for Chinese data).")
+    county_id: str = Field(
+        ..., min_length=1, description="Stable id, text (the 6-digit adcode for Chinese data)."
+    )
     name: str = Field(..., min_length=1, description="County name, e.g. 小店区.")
     city: str = Field(..., min_length=1, description="Prefecture-level city, e.g. 太原市.")
-    zone: Zone = Field(..., description="Main-function zone: urban (城市化地区), agricultural "
-                       "(农产品主产区) or ecological (重点生态功能区).")
+    zone: Zone = Field(
+        ...,
+        description="Main-function zone: urban (城市化地区), agricultural "
+        "(农产品主产区) or ecological (重点生态功能区).",
+    )
     pop_2020: float = Field(..., **_Area, description="Resident population 2020, persons.")
     urban_pop_2020: float = Field(..., **_Area, description="Urban population 2020, persons.")
-    urban_pop_2035: float = Field(..., **_Area,
-                                  description="Projected urban population 2035, persons.")
+    urban_pop_2035: float = Field(
+        ..., **_Area, description="Projected urban population 2035, persons."
+    )
     gdp_2020: float = Field(..., **_Area, description="GDP 2020, 亿元.")
     gdp_2035: float = Field(..., **_Area, description="Projected GDP 2035, 亿元 at 2020 prices.")
-    construction_land_2020: float = Field(..., **_Area,
-                                          description="All construction land (建设用地), ha.")
-    urban_land_2020: float = Field(..., **_Area,
-                                   description="Urban construction land (城镇建设用地), ha.")
-    rural_settlement_2020: float = Field(..., **_Area,
-                                         description="Rural settlement land (村庄建设用地), ha.")
+    construction_land_2020: float = Field(
+        ..., **_Area, description="All construction land (建设用地), ha."
+    )
+    urban_land_2020: float = Field(
+        ..., **_Area, description="Urban construction land (城镇建设用地), ha."
+    )
+    rural_settlement_2020: float = Field(
+        ..., **_Area, description="Rural settlement land (村庄建设用地), ha."
+    )
     cultivated_2020: float = Field(..., **_Area, description="Cultivated land (耕地), ha.")
-    farmland_floor: float = Field(..., **_Area,
-                                  description="Cultivated land to keep by 2035 (耕地保有量), ha.")
-    basic_farmland: float = Field(..., **_Area,
-                                  description="Permanent basic farmland (永久基本农田), ha.")
-    dev_boundary: float = Field(..., **_Area,
-                                description="Area inside the urban development boundary "
-                                "(城镇开发边界), ha.")
-    demand: float = Field(..., **_Area,
-                          description="New construction land asked for 2021-2035, ha.")
-    min_allocation: float = Field(0.0, **_Area,
-                                  description="Guaranteed minimum allocation, ha.")
-    reclaim_potential: float = Field(..., **_Area,
-                                     description="Reclaimable rural settlement land "
-                                     "(增减挂钩拆旧潜力), ha.")
-    supplement_potential: float = Field(..., **_Area,
-                                        description="Reserve land that can become cultivated "
-                                        "(耕地后备资源), ha.")
-    occupation_rate: float | None = Field(None, **_Fraction,
-                                          description="α, fraction; empty = scenario default.")
-    urban_share: float | None = Field(None, **_Fraction,
-                                      description="σ, fraction; empty = scenario default.")
-    resettle_ratio: float | None = Field(None, **_Fraction,
-                                         description="ρ, fraction; empty = scenario default.")
-    reclaim_to_farmland: float | None = Field(None, **_Fraction,
-                                              description="κ, fraction; empty = scenario "
-                                              "default.")
+    farmland_floor: float = Field(
+        ..., **_Area, description="Cultivated land to keep by 2035 (耕地保有量), ha."
+    )
+    basic_farmland: float = Field(
+        ..., **_Area, description="Permanent basic farmland (永久基本农田), ha."
+    )
+    dev_boundary: float = Field(
+        ..., **_Area, description="Area inside the urban development boundary (城镇开发边界), ha."
+    )
+    demand: float = Field(
+        ..., **_Area, description="New construction land asked for 2021-2035, ha."
+    )
+    min_allocation: float = Field(0.0, **_Area, description="Guaranteed minimum allocation, ha.")
+    reclaim_potential: float = Field(
+        ..., **_Area, description="Reclaimable rural settlement land (增减挂钩拆旧潜力), ha."
+    )
+    supplement_potential: float = Field(
+        ..., **_Area, description="Reserve land that can become cultivated (耕地后备资源), ha."
+    )
+    occupation_rate: float | None = Field(
+        None, **_Fraction, description="α, fraction; empty = scenario default."
+    )
+    urban_share: float | None = Field(
+        None, **_Fraction, description="σ, fraction; empty = scenario default."
+    )
+    resettle_ratio: float | None = Field(
+        None, **_Fraction, description="ρ, fraction; empty = scenario default."
+    )
+    reclaim_to_farmland: float | None = Field(
+        None, **_Fraction, description="κ, fraction; empty = scenario default."
+    )
 
 
 class Group(BaseModel):
@@ -80,15 +93,23 @@ class Group(BaseModel):
     group_id: str = Field(..., min_length=1, description="Stable id of the group, text.")
     name: str = Field(..., min_length=1, description="Group name, e.g. 太原都市区.")
     kind: str = Field("", description="Free label, e.g. core | engine | town_group.")
-    weight: float = Field(1.0, gt=0, allow_inf_nan=False,
-                          description="Priority weight; a county takes the largest weight of "
-                          "its groups, times its zone weight.")
-    min_share: float | None = Field(None, **_Fraction,
-                                    description="Members together get at least this share of "
-                                    "all new land; empty = none.")
-    max_share: float | None = Field(None, **_Fraction,
-                                    description="Members together get at most this share of "
-                                    "all new land; empty = none.")
+    weight: float = Field(
+        1.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Priority weight; a county takes the largest weight of "
+        "its groups, times its zone weight.",
+    )
+    min_share: float | None = Field(
+        None,
+        **_Fraction,
+        description="Members together get at least this share of all new land; empty = none.",
+    )
+    max_share: float | None = Field(
+        None,
+        **_Fraction,
+        description="Members together get at most this share of all new land; empty = none.",
+    )
 
 
 class GroupMember(BaseModel):
@@ -107,8 +128,9 @@ class TransferCost(BaseModel):
 
     from_id: str = Field(..., min_length=1)
     to_id: str = Field(..., min_length=1)
-    cost: float = Field(..., ge=0, allow_inf_nan=False,
-                        description="c_ij, objective units per ha moved.")
+    cost: float = Field(
+        ..., ge=0, allow_inf_nan=False, description="c_ij, objective units per ha moved."
+    )
 
 
 #: Column order of each table, as in MODEL.md §2.
@@ -117,5 +139,8 @@ GROUP_COLUMNS: tuple[str, ...] = tuple(Group.model_fields)
 MEMBER_COLUMNS: tuple[str, ...] = tuple(GroupMember.model_fields)
 TRANSFER_COLUMNS: tuple[str, ...] = tuple(TransferCost.model_fields)
 RATE_COLUMNS: tuple[str, ...] = (
-    "occupation_rate", "urban_share", "resettle_ratio", "reclaim_to_farmland"
+    "occupation_rate",
+    "urban_share",
+    "resettle_ratio",
+    "reclaim_to_farmland",
 )

@@ -40,16 +40,28 @@ class Summary(BaseModel):
     backend: str
     solver: str
     scenario: Scenario = Field(..., description="The effective scenario, all keys.")
-    timings: dict[str, float] = Field(default_factory=dict,
-                                      description="Seconds per stage.")
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
     lp: LPSize
     warnings: list[str] = Field(default_factory=list)
-    headline: dict[str, Any] = Field(default_factory=dict,
-                                     description="Totals: quota used, linkage volume, …")
-    equity: dict[str, Any] = Field(default_factory=dict, description=(
-        "Gini coefficients (allocation per resident, demand satisfaction) and zone shares."))
-    explain: dict[str, Any] = Field(default_factory=dict, description=(
-        "Prices in words with their ranges, the marginal tier, what limits the counties."))
-    diagnosis: list[dict[str, Any]] = Field(default_factory=list, description=(
-        "When infeasible: the smallest changes that make the scenario feasible, and the "
-        "conflicting constraints (IIS)."))
+    headline: dict[str, Any] = Field(
+        default_factory=dict, description="Totals: quota used, linkage volume, …"
+    )
+    equity: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Gini coefficients (allocation per resident, demand satisfaction) and zone shares."
+        ),
+    )
+    explain: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Prices in words with their ranges, the marginal tier, what limits the counties."
+        ),
+    )
+    diagnosis: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description=(
+            "When infeasible: the smallest changes that make the scenario feasible, and the "
+            "conflicting constraints (IIS)."
+        ),
+    )

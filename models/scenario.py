@@ -26,14 +26,17 @@ class _Section(BaseModel):
 
 class ScenarioInfo(_Section):
     name: str | None = Field(
-        None, description="Name of the scenario; runs land in outputs/<name>/. "
-        "Default: the dataset folder's name."
+        None,
+        description="Name of the scenario; runs land in outputs/<name>/. "
+        "Default: the dataset folder's name.",
     )
 
 
 class QuotaSettings(_Section):
     total: float = Field(
-        ..., ge=0, allow_inf_nan=False,
+        ...,
+        ge=0,
+        allow_inf_nan=False,
         description="Q, ha: the pool of new construction-land quota (新增建设用地指标) "
         "for 2021-2035 that the region may hand out.",
     )
@@ -41,7 +44,9 @@ class QuotaSettings(_Section):
 
 class IntensitySettings(_Section):
     reduction: float = Field(
-        0.40, ge=0, le=1,
+        0.40,
+        ge=0,
+        le=1,
         description="τ, fraction: construction land per unit of GDP (单位GDP建设用地使用面积) "
         "must fall by at least this share from 2020 to 2035.",
     )
@@ -49,17 +54,23 @@ class IntensitySettings(_Section):
 
 class PerCapitaSettings(_Section):
     floor_m2: float = Field(
-        85, ge=0, allow_inf_nan=False,
+        85,
+        ge=0,
+        allow_inf_nan=False,
         description="m²/person: soft lower band of per-capita urban land; counties below it "
         "may add land to make up the shortfall (each ha short costs shortfall_penalty).",
     )
     cap_m2: float = Field(
-        150, gt=0, allow_inf_nan=False,
+        150,
+        gt=0,
+        allow_inf_nan=False,
         description="m²/person: hard upper band of per-capita urban land in 2035; new urban "
         "land may not push a county above it.",
     )
     shortfall_penalty: float = Field(
-        2.0, ge=0, allow_inf_nan=False,
+        2.0,
+        ge=0,
+        allow_inf_nan=False,
         description="P_u, objective units per ha of urban land missing below the floor.",
     )
 
@@ -72,7 +83,9 @@ class PerCapitaSettings(_Section):
 
 class FarmlandSettings(_Section):
     region_floor: float | None = Field(
-        None, ge=0, allow_inf_nan=False,
+        None,
+        ge=0,
+        allow_inf_nan=False,
         description="ha: cultivated land the whole region keeps in 2035 (耕地保有量); "
         "omit for no region floor.",
     )
@@ -91,30 +104,41 @@ class LinkageSettings(_Section):
         "reclaimed them, or none at all.",
     )
     same_city_cost: float = Field(
-        0.005, ge=0, allow_inf_nan=False,
+        0.005,
+        ge=0,
+        allow_inf_nan=False,
         description="c_ij, objective units per ha moved between two counties of one city.",
     )
     cross_city_cost: float = Field(
-        0.02, ge=0, allow_inf_nan=False,
+        0.02,
+        ge=0,
+        allow_inf_nan=False,
         description="c_ij, objective units per ha moved between counties of different cities.",
     )
     reclaim_cost: float = Field(
-        0.02, ge=0, allow_inf_nan=False,
+        0.02,
+        ge=0,
+        allow_inf_nan=False,
         description="c_r, objective units per ha of rural settlement land reclaimed (拆旧复垦).",
     )
     supplement_cost: float = Field(
-        0.01, ge=0, allow_inf_nan=False,
+        0.01,
+        ge=0,
+        allow_inf_nan=False,
         description="c_s, objective units per ha of reserve land brought into cultivation.",
     )
 
 
 class ZoneWeights(_Section):
-    urban: float = Field(1.0, ge=0, allow_inf_nan=False,
-                         description="Weight of 城市化地区 counties.")
-    agricultural: float = Field(0.7, ge=0, allow_inf_nan=False,
-                                description="Weight of 农产品主产区 counties.")
-    ecological: float = Field(0.4, ge=0, allow_inf_nan=False,
-                              description="Weight of 重点生态功能区 counties.")
+    urban: float = Field(
+        1.0, ge=0, allow_inf_nan=False, description="Weight of 城市化地区 counties."
+    )
+    agricultural: float = Field(
+        0.7, ge=0, allow_inf_nan=False, description="Weight of 农产品主产区 counties."
+    )
+    ecological: float = Field(
+        0.4, ge=0, allow_inf_nan=False, description="Weight of 重点生态功能区 counties."
+    )
 
 
 class WeightSettings(_Section):
@@ -156,14 +180,18 @@ class TierSettings(_Section):
 
 class DefaultRates(_Section):
     occupation_rate: float = Field(
-        0.45, ge=0, le=1,
+        0.45,
+        ge=0,
+        le=1,
         description="α: share of new construction land that occupies cultivated land.",
     )
     urban_share: float = Field(
         0.7, ge=0, le=1, description="σ: share of new construction land that becomes urban land."
     )
     resettle_ratio: float = Field(
-        0.3, ge=0, le=1,
+        0.3,
+        ge=0,
+        le=1,
         description="ρ: share of reclaimed rural land re-used for resettlement (安置), "
         "so not available as a surplus indicator.",
     )
@@ -174,14 +202,16 @@ class DefaultRates(_Section):
 
 class SolverSettings(_Section):
     backend: BackendName = Field(
-        "ortools", description="Modelling layer: ortools (OR-Tools model_builder), pulp, or "
-        "highs (HiGHS's own API: prices with ranging, and conflict sets when infeasible)."
+        "ortools",
+        description="Modelling layer: ortools (OR-Tools model_builder), pulp, or "
+        "highs (HiGHS's own API: prices with ranging, and conflict sets when infeasible).",
     )
     name: str | None = Field(
-        None, description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
+        None,
+        description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
         "other solver PuLP finds installed); highs → auto | simplex | ipm | pdlp (auto: "
         "simplex for small LPs, interior point for large ones). Default: the backend's "
-        "first (glop, cbc, auto)."
+        "first (glop, cbc, auto).",
     )
     time_limit_s: float = Field(
         60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."

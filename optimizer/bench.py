@@ -43,8 +43,17 @@ from pathlib import Path
 from typing import Any
 
 #: Stages in pipeline order, as reported.
-STAGES = ("import", "read", "validate", "build", "solver_load", "solver_solve", "solver_read",
-          "extract", "write")
+STAGES = (
+    "import",
+    "read",
+    "validate",
+    "build",
+    "solver_load",
+    "solver_solve",
+    "solver_read",
+    "extract",
+    "write",
+)
 #: Sizes with a name: counties and cities (provinces for national data).
 PRESETS: dict[str, tuple[int, int]] = {"national": (2850, 31), "township": (40000, 300)}
 #: Seed of the synthetic datasets (docs/performance.md uses it).
@@ -111,9 +120,15 @@ class StageMeter:
 # --------------------------------------------------------------------------- one run
 
 
-def measure(folder: str | Path, out_dir: str | Path, backend: str | None = None,
-            solver: str | None = None, overrides: dict[str, Any] | None = None,
-            time_limit_s: float | None = None, import_start: float | None = None) -> dict:
+def measure(
+    folder: str | Path,
+    out_dir: str | Path,
+    backend: str | None = None,
+    solver: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    time_limit_s: float | None = None,
+    import_start: float | None = None,
+) -> dict:
     """Solve ``folder`` stage by stage in this process; returns the figures as a dict.
 
     Call it in a fresh process (``run_child``) for honest import times and peaks;
@@ -161,8 +176,7 @@ def measure(folder: str | Path, out_dir: str | Path, backend: str | None = None,
     solution = engine.solve(formulation.lp, solver_name, limit)
     solver_peak = _peak_mb()
     for stage, seconds in solution.timings.items():
-        meter.record(f"solver_{stage}", seconds + (setup if stage == "load" else 0.0),
-                     solver_peak)
+        meter.record(f"solver_{stage}", seconds + (setup if stage == "load" else 0.0), solver_peak)
     solver_name = solution.solver or solver_name
     with meter("extract"):
         result = assemble(formulation, solution, engine.name, solver_name)
@@ -171,13 +185,20 @@ def measure(folder: str | Path, out_dir: str | Path, backend: str | None = None,
             write_run(result, out_dir)
     rows, cols = formulation.lp.shape
     return {
-        "counties": len(ds.counties), "cities": int(ds.counties["city"].nunique()),
-        "scope": ds.scenario.linkage.scope, "backend": engine.name, "solver": solver_name,
-        "status": result.status.value, "objective": result.objective,
-        "rows": rows, "cols": cols, "nnz": formulation.lp.nnz,
+        "counties": len(ds.counties),
+        "cities": int(ds.counties["city"].nunique()),
+        "scope": ds.scenario.linkage.scope,
+        "backend": engine.name,
+        "solver": solver_name,
+        "status": result.status.value,
+        "objective": result.objective,
+        "rows": rows,
+        "cols": cols,
+        "nnz": formulation.lp.nnz,
         "seconds": {s: meter.seconds[s] for s in STAGES if s in meter.seconds},
         "peak_mb": {s: meter.peak_mb[s] for s in STAGES if s in meter.peak_mb},
-        "total_seconds": sum(meter.seconds.values()), "peak_mb_max": max(meter.peak_mb.values()),
+        "total_seconds": sum(meter.seconds.values()),
+        "peak_mb_max": max(meter.peak_mb.values()),
         "memory_method": meter.method,
     }
 
@@ -190,29 +211,52 @@ def _child_main(import_start: float) -> None:
 
 
 #: What the child process runs: the clock starts before the first project import.
-CHILD_CODE = ("import time; t0 = time.perf_counter(); "
-              "import optimizer.bench as b; b._child_main(t0)")
+CHILD_CODE = "import time; t0 = time.perf_counter(); import optimizer.bench as b; b._child_main(t0)"
 
 
-def run_child(folder: str | Path, backend: str | None = None, solver: str | None = None,
-              overrides: dict[str, Any] | None = None, time_limit_s: float | None = None,
-              timeout_s: float = 900.0) -> dict:
+def run_child(
+    folder: str | Path,
+    backend: str | None = None,
+    solver: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    time_limit_s: float | None = None,
+    timeout_s: float = 900.0,
+) -> dict:
     """``measure`` in a fresh Python process; adds ``process`` (its whole wall time)."""
     with tempfile.TemporaryDirectory(prefix="landquota-bench-") as tmp:
-        args = {"folder": str(folder), "out_dir": str(Path(tmp) / "run"), "backend": backend,
-                "solver": solver, "overrides": overrides, "time_limit_s": time_limit_s}
+        args = {
+            "folder": str(folder),
+            "out_dir": str(Path(tmp) / "run"),
+            "backend": backend,
+            "solver": solver,
+            "overrides": overrides,
+            "time_limit_s": time_limit_s,
+        }
         start = time.perf_counter()
         try:
-            proc = subprocess.run([sys.executable, "-c", CHILD_CODE, json.dumps(args)],
-                                  capture_output=True, text=True, timeout=timeout_s,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            proc = subprocess.run(
+                [sys.executable, "-c", CHILD_CODE, json.dumps(args)],
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         except subprocess.TimeoutExpired:
-            return {"status": "timeout", "backend": backend, "solver": solver,
-                    "process_seconds": time.perf_counter() - start}
+            return {
+                "status": "timeout",
+                "backend": backend,
+                "solver": solver,
+                "process_seconds": time.perf_counter() - start,
+            }
         elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        return {"status": "error", "backend": backend, "solver": solver,
-                "process_seconds": elapsed, "message": proc.stderr.strip()[-2000:]}
+        return {
+            "status": "error",
+            "backend": backend,
+            "solver": solver,
+            "process_seconds": elapsed,
+            "message": proc.stderr.strip()[-2000:],
+        }
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
     figures["process_seconds"] = elapsed
     return figures
@@ -260,7 +304,8 @@ def run_benchmarks(
     with tempfile.TemporaryDirectory(prefix="landquota-bench-data-") as tmp:
         base = Path(workdir) if workdir is not None else Path(tmp)
         jobs: list[tuple[Path, dict[str, Any] | None, str]] = [
-            (Path(d), None, Path(d).name) for d in datasets]
+            (Path(d), None, Path(d).name) for d in datasets
+        ]
         for counties, cities in sizes:
             cities = cities or default_cities(counties)
             folder = base / f"synth-{counties}-{cities or 'auto'}-seed{seed}"
@@ -283,26 +328,44 @@ def run_benchmarks(
 
 def format_table(results: list[dict]) -> str:
     """Plain-text table: per run a line of seconds and a line of peak MB per stage, LP size."""
-    short = {"import": "import", "read": "read", "validate": "valid", "build": "build",
-             "solver_load": "load", "solver_solve": "solve", "solver_read": "sread",
-             "extract": "extr", "write": "write"}
-    head = (f"{'dataset':<14} {'backend/solver':<15} {'status':<9} {'':<2} "
-            + " ".join(f"{short[s]:>6}" for s in STAGES)
-            + f" {'total':>6} {'process':>7} {'rows':>7} {'cols':>8} {'nnz':>8}")
+    short = {
+        "import": "import",
+        "read": "read",
+        "validate": "valid",
+        "build": "build",
+        "solver_load": "load",
+        "solver_solve": "solve",
+        "solver_read": "sread",
+        "extract": "extr",
+        "write": "write",
+    }
+    head = (
+        f"{'dataset':<14} {'backend/solver':<15} {'status':<9} {'':<2} "
+        + " ".join(f"{short[s]:>6}" for s in STAGES)
+        + f" {'total':>6} {'process':>7} {'rows':>7} {'cols':>8} {'nnz':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         engine = f"{r.get('backend') or ''}/{r.get('solver') or ''}"
         label = f"{r.get('dataset', ''):<14} {engine:<15} {r.get('status', ''):<9}"
         secs, mb = r.get("seconds", {}), r.get("peak_mb", {})
         total, process = _cell(r.get("total_seconds"), 2), _cell(r.get("process_seconds"), 2)
-        lines.append(f"{label} {'s':<2} " + " ".join(_cell(secs.get(s), 2) for s in STAGES)
-                     + f" {total} {process:>7}"
-                     + f" {r.get('rows', ''):>7} {r.get('cols', ''):>8} {r.get('nnz', ''):>8}")
+        lines.append(
+            f"{label} {'s':<2} "
+            + " ".join(_cell(secs.get(s), 2) for s in STAGES)
+            + f" {total} {process:>7}"
+            + f" {r.get('rows', ''):>7} {r.get('cols', ''):>8} {r.get('nnz', ''):>8}"
+        )
         if mb:
-            lines.append(f"{'':<40} {'MB':<2} " + " ".join(_cell(mb.get(s), 0) for s in STAGES)
-                         + f" {_cell(r.get('peak_mb_max'), 0)}")
-    lines.append("s: seconds per stage (total: the stages; process: the whole fresh process, "
-                 "interpreter start to files written)")
+            lines.append(
+                f"{'':<40} {'MB':<2} "
+                + " ".join(_cell(mb.get(s), 0) for s in STAGES)
+                + f" {_cell(r.get('peak_mb_max'), 0)}"
+            )
+    lines.append(
+        "s: seconds per stage (total: the stages; process: the whole fresh process, "
+        "interpreter start to files written)"
+    )
     lines.append("MB: peak resident memory during each stage (total: the highest)")
     return "\n".join(lines)
 

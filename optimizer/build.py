@@ -25,11 +25,19 @@ M2_PER_HA = 10_000.0
 
 #: Families that only bound A_i, in the order reports list them.
 BOUND_FAMILIES: tuple[str, ...] = (
-    "demand", "min_allocation", "per_capita_cap", "dev_boundary", "basic_farmland"
+    "demand",
+    "min_allocation",
+    "per_capita_cap",
+    "dev_boundary",
+    "basic_farmland",
 )
 #: Short symbols of the county rates (MODEL.md §3).
-RATE_SYMBOLS = {"occupation_rate": "alpha", "urban_share": "sigma",
-                "resettle_ratio": "rho", "reclaim_to_farmland": "kappa"}
+RATE_SYMBOLS = {
+    "occupation_rate": "alpha",
+    "urban_share": "sigma",
+    "resettle_ratio": "rho",
+    "reclaim_to_farmland": "kappa",
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,8 @@ def county_parameters(ds: Dataset) -> pd.DataFrame:
     p["floor_need"] = sc.per_capita.floor_m2 * urban_pop_35 / M2_PER_HA - u0
     p["dev_room"] = np.maximum(0.0, c["dev_boundary"].to_numpy(float) - u0)
     p["basic_room"] = np.maximum(
-        0.0, c["cultivated_2020"].to_numpy(float) - c["basic_farmland"].to_numpy(float))
+        0.0, c["cultivated_2020"].to_numpy(float) - c["basic_farmland"].to_numpy(float)
+    )
     limits = {
         "demand": c["demand"].to_numpy(float),
         "per_capita_cap": _divide(p["cap_room"], p["sigma"]),
@@ -94,8 +103,12 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     # Every county keeps its down-arc, even one whose limits allow no new land: the
     # infeasibility diagnosis relaxes those limits on this same network.
     network = build_network(
-        c, ds.scenario, ds.transfer_costs, form=linkage_form,
-        can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0))
+        c,
+        ds.scenario,
+        ds.transfer_costs,
+        form=linkage_form,
+        can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0),
+    )
     b = LPBuilder()
     ids = params["county_id"].to_numpy(dtype=object)
     v = define_variables(b, ds, params, network)
@@ -113,8 +126,9 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     return Formulation(b.build(maximize=True), params, network, ds)
 
 
-def define_variables(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
-                     network: LinkageNetwork) -> dict[str, np.ndarray]:
+def define_variables(
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, network: LinkageNetwork
+) -> dict[str, np.ndarray]:
     """All decision variables; returns their column positions by family."""
     c, sc = ds.counties, ds.scenario
     ids = p["county_id"].to_numpy(dtype=object)
@@ -127,23 +141,36 @@ def define_variables(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
         "allocation": b.add_variables("allocation", ids, p["lower"], p["upper"]),
         # tier k of county i sits at column tier[i * K + k]
         "tier": b.add_variables(
-            "tier", np.repeat(ids, k), 0.0, np.outer(demand, shares).ravel(),
-            np.outer(p["weight"], values).ravel(), key=np.tile(np.arange(1, k + 1), n)),
-        "reclaim": b.add_variables("reclaim", ids, 0.0, c["reclaim_potential"],
-                                   -sc.linkage.reclaim_cost),
-        "supplement": b.add_variables("supplement", ids, 0.0, c["supplement_potential"],
-                                      -sc.linkage.supplement_cost),
+            "tier",
+            np.repeat(ids, k),
+            0.0,
+            np.outer(demand, shares).ravel(),
+            np.outer(p["weight"], values).ravel(),
+            key=np.tile(np.arange(1, k + 1), n),
+        ),
+        "reclaim": b.add_variables(
+            "reclaim", ids, 0.0, c["reclaim_potential"], -sc.linkage.reclaim_cost
+        ),
+        "supplement": b.add_variables(
+            "supplement", ids, 0.0, c["supplement_potential"], -sc.linkage.supplement_cost
+        ),
     }
     if network.pool < 0:  # the hub form has the pool as a node instead
         v["quota"] = b.add_variables("quota", ids)
     short = np.flatnonzero(p["floor_need"].to_numpy() > 0)
     v["shortfall_pos"] = short
-    v["shortfall"] = b.add_variables("shortfall", ids[short], 0.0, INF,
-                                     -sc.per_capita.shortfall_penalty)
+    v["shortfall"] = b.add_variables(
+        "shortfall", ids[short], 0.0, INF, -sc.per_capita.shortfall_penalty
+    )
     arcs = network.arcs
     v["linkage"] = b.add_variables(
-        "linkage", network.labels[arcs["tail"].to_numpy()], 0.0, INF,
-        -arcs["cost"].to_numpy(), key=network.labels[arcs["head"].to_numpy()])
+        "linkage",
+        network.labels[arcs["tail"].to_numpy()],
+        0.0,
+        INF,
+        -arcs["cost"].to_numpy(),
+        key=network.labels[arcs["head"].to_numpy()],
+    )
     if _groups_with_shares(ds).any():
         v["total"] = b.add_variables("total", ["all"])
     return v
@@ -159,8 +186,9 @@ def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: dict) -> None:
     b.add_constraints("tiers", ids, rows, cols, coef, 0.0, 0.0)
 
 
-def define_split_constraints(b: LPBuilder, ids: np.ndarray, v: dict,
-                             network: LinkageNetwork) -> None:
+def define_split_constraints(
+    b: LPBuilder, ids: np.ndarray, v: dict, network: LinkageNetwork
+) -> None:
     """split[i]: A_i − q_i − b_i = 0, b_i = linkage indicators used by county i.
 
     The hub form has no split rows: its ``surplus`` rows hold the whole balance.
@@ -177,19 +205,22 @@ def define_split_constraints(b: LPBuilder, ids: np.ndarray, v: dict,
     b.add_constraints("split", ids, rows, cols, coef, 0.0, 0.0)
 
 
-def define_quota_pool_constraint(b: LPBuilder, ds: Dataset, v: dict,
-                                 network: LinkageNetwork) -> None:
+def define_quota_pool_constraint(
+    b: LPBuilder, ds: Dataset, v: dict, network: LinkageNetwork
+) -> None:
     """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q)."""
     if network.pool >= 0:
         cols = v["linkage"][np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
     else:
         cols = v["quota"]
-    b.add_constraints("quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0,
-                      ub=ds.scenario.quota.total)
+    b.add_constraints(
+        "quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0, ub=ds.scenario.quota.total
+    )
 
 
-def define_surplus_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict,
-                               network: LinkageNetwork) -> None:
+def define_surplus_constraints(
+    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict, network: LinkageNetwork
+) -> None:
     """surplus[i]: Σ_j x_ij − (1 − ρ_i) r_i ≤ 0: indicators come from net reclamation.
 
     Hub form: A_i + up_i − down_i − (1 − ρ_i) r_i ≤ 0, the county's whole balance:
@@ -210,24 +241,26 @@ def define_surplus_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v
         rows += [pos, head[into_use] - n]
         cols += [v["allocation"], v["linkage"][into_use]]
         coef += [np.ones(n), -np.ones(len(into_use))]
-    b.add_constraints("surplus", ids, np.concatenate(rows), np.concatenate(cols),
-                      np.concatenate(coef), ub=0.0)
+    b.add_constraints(
+        "surplus", ids, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), ub=0.0
+    )
 
 
-def define_per_capita_floor_constraints(b: LPBuilder, ids: np.ndarray, p: pd.DataFrame,
-                                        v: dict) -> None:
+def define_per_capita_floor_constraints(
+    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict
+) -> None:
     """per_capita_floor[i] (soft): σ_i A_i + u_i ≥ floor·UP35_i/10⁴ − U0_i, where that is > 0."""
     short = v["shortfall_pos"]
     m = len(short)
     rows = np.concatenate([np.arange(m), np.arange(m)])
     cols = np.concatenate([v["allocation"][short], v["shortfall"]])
     coef = np.concatenate([p["sigma"].to_numpy()[short], np.ones(m)])
-    b.add_constraints("per_capita_floor", ids[short], rows, cols, coef,
-                      lb=p["floor_need"].to_numpy()[short])
+    b.add_constraints(
+        "per_capita_floor", ids[short], rows, cols, coef, lb=p["floor_need"].to_numpy()[short]
+    )
 
 
-def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
-                                      v: dict) -> None:
+def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
     """farmland_floor[i]: −α_i A_i + κ_i r_i + s_i ≥ floor_i − F0_i (rows that can bind)."""
     c = ds.counties
     need = c["farmland_floor"].to_numpy(float) - c["cultivated_2020"].to_numpy(float)
@@ -235,35 +268,60 @@ def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame
     worst = -alpha * np.minimum(p["upper"].to_numpy(), c["demand"].to_numpy(float))
     keep = np.flatnonzero(worst < need)
     _county_sum_rows(
-        b, "farmland_floor", p["county_id"].to_numpy(dtype=object)[keep], keep,
-        np.arange(len(keep)), v, alpha=-alpha, kappa=p["kappa"].to_numpy(), supplement=1.0,
-        lb=need[keep])
+        b,
+        "farmland_floor",
+        p["county_id"].to_numpy(dtype=object)[keep],
+        keep,
+        np.arange(len(keep)),
+        v,
+        alpha=-alpha,
+        kappa=p["kappa"].to_numpy(),
+        supplement=1.0,
+        lb=need[keep],
+    )
 
 
-def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
-                                      v: dict) -> None:
+def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
     """farmland_region: Σ_i F_i ≥ region_floor, i.e. Σ(−αA + κr + s) ≥ floor − Σ F0."""
     floor = ds.scenario.farmland.region_floor
     if floor is None:
         return
     n = len(p)
     rhs = floor - ds.counties["cultivated_2020"].sum()
-    _county_sum_rows(b, "farmland_region", ["region"], np.arange(n),
-                     np.zeros(n, dtype=np.int64), v,
-                     alpha=-p["alpha"].to_numpy(), kappa=p["kappa"].to_numpy(),
-                     supplement=1.0, lb=rhs)
+    _county_sum_rows(
+        b,
+        "farmland_region",
+        ["region"],
+        np.arange(n),
+        np.zeros(n, dtype=np.int64),
+        v,
+        alpha=-p["alpha"].to_numpy(),
+        kappa=p["kappa"].to_numpy(),
+        supplement=1.0,
+        lb=rhs,
+    )
 
 
-def define_farmland_balance_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame,
-                                        v: dict) -> None:
+def define_farmland_balance_constraints(
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict
+) -> None:
     """farmland_balance[unit] (占补平衡): Σ α_i A_i − Σ (κ_i r_i + s_i) ≤ 0 per scope unit."""
     scope = ds.scenario.farmland.balance_scope
     if scope == "none":
         return
     units, unit_ids = _scope_units(ds, scope)
-    _county_sum_rows(b, "farmland_balance", unit_ids, np.arange(len(p)), units, v,
-                     alpha=p["alpha"].to_numpy(), kappa=-p["kappa"].to_numpy(),
-                     supplement=-1.0, ub=0.0)
+    _county_sum_rows(
+        b,
+        "farmland_balance",
+        unit_ids,
+        np.arange(len(p)),
+        units,
+        v,
+        alpha=p["alpha"].to_numpy(),
+        kappa=-p["kappa"].to_numpy(),
+        supplement=-1.0,
+        ub=0.0,
+    )
 
 
 def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
@@ -276,8 +334,9 @@ def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: d
     rows = np.zeros(2 * n, dtype=np.int64)
     cols = np.concatenate([v["allocation"], v["reclaim"]])
     coef = np.concatenate([np.ones(n), -(1.0 - p["rho"].to_numpy())])
-    b.add_constraints("intensity", ["region"], rows, cols, coef,
-                      ub=limit - c["construction_land_2020"].sum())
+    b.add_constraints(
+        "intensity", ["region"], rows, cols, coef, ub=limit - c["construction_land_2020"].sum()
+    )
 
 
 def intensity_limit(ds: Dataset) -> float | None:
@@ -296,19 +355,29 @@ def define_group_constraints(b: LPBuilder, ds: Dataset, v: dict) -> None:
         return
     n = len(v["allocation"])
     total = v["total"][0]
-    b.add_constraints("total_allocation", ["all"], np.zeros(n + 1),
-                      np.append(v["allocation"], total), np.append(np.ones(n), -1.0), 0.0, 0.0)
+    b.add_constraints(
+        "total_allocation",
+        ["all"],
+        np.zeros(n + 1),
+        np.append(v["allocation"], total),
+        np.append(np.ones(n), -1.0),
+        0.0,
+        0.0,
+    )
     county_pos = pd.Series(np.arange(n), index=ds.counties["county_id"].to_numpy())
-    for family, column, bound in (("group_min", "min_share", "lb"),
-                                  ("group_max", "max_share", "ub")):
+    for family, column, bound in (
+        ("group_min", "min_share", "lb"),
+        ("group_max", "max_share", "ub"),
+    ):
         groups = ds.groups[ds.groups[column].notna()].reset_index(drop=True)
         if groups.empty:
             continue
         members = ds.members.merge(groups[["group_id"]].reset_index(), on="group_id")
         g = len(groups)
         rows = np.concatenate([members["index"].to_numpy(), np.arange(g)])
-        cols = np.concatenate([v["allocation"][county_pos[members["county_id"]].to_numpy()],
-                               np.full(g, total)])
+        cols = np.concatenate(
+            [v["allocation"][county_pos[members["county_id"]].to_numpy()], np.full(g, total)]
+        )
         coef = np.concatenate([np.ones(len(members)), -groups[column].to_numpy(float)])
         b.add_constraints(family, groups["group_id"], rows, cols, coef, **{bound: 0.0})
 
@@ -342,9 +411,20 @@ def _scope_units(ds: Dataset, scope: str) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def _county_sum_rows(b: LPBuilder, family: str, row_ids, pos: np.ndarray, rows: np.ndarray,
-                     v: dict, *, alpha: np.ndarray, kappa: np.ndarray, supplement: float,
-                     lb: np.ndarray | float = -INF, ub: np.ndarray | float = INF) -> None:
+def _county_sum_rows(
+    b: LPBuilder,
+    family: str,
+    row_ids,
+    pos: np.ndarray,
+    rows: np.ndarray,
+    v: dict,
+    *,
+    alpha: np.ndarray,
+    kappa: np.ndarray,
+    supplement: float,
+    lb: np.ndarray | float = -INF,
+    ub: np.ndarray | float = INF,
+) -> None:
     """Rows summing alpha·A_i + kappa·r_i + supplement·s_i over counties ``pos``.
 
     County ``pos[m]`` enters row ``rows[m]``; ``alpha`` and ``kappa`` are per county
@@ -352,6 +432,11 @@ def _county_sum_rows(b: LPBuilder, family: str, row_ids, pos: np.ndarray, rows: 
     """
     alpha, kappa = np.asarray(alpha)[pos], np.asarray(kappa)[pos]
     b.add_constraints(
-        family, row_ids, np.concatenate([rows, rows, rows]),
+        family,
+        row_ids,
+        np.concatenate([rows, rows, rows]),
         np.concatenate([v["allocation"][pos], v["reclaim"][pos], v["supplement"][pos]]),
-        np.concatenate([alpha, kappa, np.full(len(pos), supplement)]), lb, ub)
+        np.concatenate([alpha, kappa, np.full(len(pos), supplement)]),
+        lb,
+        ub,
+    )

@@ -36,8 +36,14 @@ TOTAL_KEYS: dict[str, str] = {
 
 #: Top-level keys of the summary (documented in docs/inputs.md).
 SUMMARY_KEYS: tuple[str, ...] = (
-    "dataset", "counties", "totals", "quota", "per_capita_urban_land_2020", "groups",
-    "transfer_costs", "warnings",
+    "dataset",
+    "counties",
+    "totals",
+    "quota",
+    "per_capita_urban_land_2020",
+    "groups",
+    "transfer_costs",
+    "warnings",
 )
 
 
@@ -59,8 +65,12 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
 
     by_city = (
         c.groupby("city", sort=True)
-        .agg(counties=("county_id", "size"), pop_2020_persons=("pop_2020", "sum"),
-             urban_land_2020_ha=("urban_land_2020", "sum"), demand_ha=("demand", "sum"))
+        .agg(
+            counties=("county_id", "size"),
+            pop_2020_persons=("pop_2020", "sum"),
+            urban_land_2020_ha=("urban_land_2020", "sum"),
+            demand_ha=("demand", "sum"),
+        )
         .reset_index()
     )
     zone_counts = c["zone"].value_counts()
@@ -74,7 +84,8 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
     urban_pop = c["urban_pop_2020"].sum()
     per_capita = {
         "region_m2_per_person": _num(c["urban_land_2020"].sum() * 1e4 / urban_pop)
-        if urban_pop > 0 else None,
+        if urban_pop > 0
+        else None,
         "min_m2_per_person": _num(known.min()) if len(known) else None,
         "median_m2_per_person": _num(known.median()) if len(known) else None,
         "max_m2_per_person": _num(known.max()) if len(known) else None,
@@ -88,9 +99,12 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
     sizes = ds.members.groupby("group_id").size()
     groups = [
         {
-            "group_id": g.group_id, "name": g.name, "kind": g.kind,
+            "group_id": g.group_id,
+            "name": g.name,
+            "kind": g.kind,
             "members": int(sizes.get(g.group_id, 0)),
-            "weight": _num(g.weight), "min_share": _num(g.min_share),
+            "weight": _num(g.weight),
+            "min_share": _num(g.min_share),
             "max_share": _num(g.max_share),
         }
         for g in ds.groups.itertuples(index=False)
@@ -124,8 +138,6 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
         },
         "per_capita_urban_land_2020": per_capita,
         "groups": groups,
-        "transfer_costs": None if ds.transfer_costs is None
-        else {"pairs": len(ds.transfer_costs)},
+        "transfer_costs": None if ds.transfer_costs is None else {"pairs": len(ds.transfer_costs)},
         "warnings": [w.to_dict() for w in ds.warnings],
     }
-

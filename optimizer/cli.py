@@ -44,12 +44,21 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Options shared by commands that read a dataset.
-DatasetArg = Annotated[Path, typer.Argument(
-    help="Dataset folder: counties.csv, groups.csv, group_members.csv, scenario.toml.",
-    show_default=False)]
-SetOption = Annotated[list[str] | None, typer.Option(
-    "--set", metavar="KEY=VALUE",
-    help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).")]
+DatasetArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Dataset folder: counties.csv, groups.csv, group_members.csv, scenario.toml.",
+        show_default=False,
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).",
+    ),
+]
 
 
 @app.callback()
@@ -68,8 +77,10 @@ def handle_errors() -> Iterator[None]:
         for problem in err.problems:
             typer.echo(str(problem), err=True)
         n = len(err.problems)
-        typer.echo(f"landquota: {n} problem{'s' if n != 1 else ''} in the input; "
-                   "nothing was done.", err=True)
+        typer.echo(
+            f"landquota: {n} problem{'s' if n != 1 else ''} in the input; nothing was done.",
+            err=True,
+        )
         raise typer.Exit(EXIT_DATA) from None
     except UsageError as err:
         typer.echo(f"landquota: error: {err}", err=True)
@@ -77,18 +88,23 @@ def handle_errors() -> Iterator[None]:
     except Exception as err:
         if os.environ.get("LANDQUOTA_DEBUG"):
             raise
-        typer.echo(f"landquota: internal error: {type(err).__name__}: {err}\n"
-                   "This is a bug; run again with LANDQUOTA_DEBUG=1 to see the traceback "
-                   "and please report it.", err=True)
+        typer.echo(
+            f"landquota: internal error: {type(err).__name__}: {err}\n"
+            "This is a bug; run again with LANDQUOTA_DEBUG=1 to see the traceback "
+            "and please report it.",
+            err=True,
+        )
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
 def reports_errors(func: F) -> F:
     """Decorator form of :func:`handle_errors` for command functions."""
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with handle_errors():
             return func(*args, **kwargs)
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -98,8 +114,7 @@ def parse_set(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--set expects KEY=VALUE, e.g. --set quota.total=50000; "
-                             f"got {item!r}")
+            raise UsageError(f"--set expects KEY=VALUE, e.g. --set quota.total=50000; got {item!r}")
         out[key.strip()] = value.strip()
     return out
 
@@ -108,8 +123,9 @@ def parse_set(items: list[str] | None) -> dict[str, str]:
 @reports_errors
 def check(
     dataset: DatasetArg,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the summary as JSON on stdout, nothing else.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout, nothing else.")
+    ] = False,
     set_: SetOption = None,
 ) -> None:
     """Validate a dataset and summarise it; exit 1 listing every problem if it is not usable."""
@@ -125,21 +141,32 @@ def check(
 @reports_errors
 def solve(
     dataset: DatasetArg,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Run folder to write (default: outputs/<scenario name>/).")] = None,
-    backend: Annotated[str | None, typer.Option(
-        help="ortools | pulp | highs (default: scenario.toml [solver] backend).")] = None,
-    solver: Annotated[str | None, typer.Option(
-        help="Solver of the backend, e.g. glop, pdlp, highs, cbc, simplex, ipm.")] = None,
-    time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", help="Seconds the solver may run (default: scenario.toml).")] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print summary.json on stdout and nothing else.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Run folder to write (default: outputs/<scenario name>/)."),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="ortools | pulp | highs (default: scenario.toml [solver] backend)."),
+    ] = None,
+    solver: Annotated[
+        str | None,
+        typer.Option(help="Solver of the backend, e.g. glop, pdlp, highs, cbc, simplex, ipm."),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="Seconds the solver may run (default: scenario.toml)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print summary.json on stdout and nothing else.")
+    ] = False,
     set_: SetOption = None,
-    name: Annotated[str | None, typer.Option(
-        help="Scenario name for this run (names the default run folder).")] = None,
-    all_counties: Annotated[bool, typer.Option(
-        "--all", help="List every county in the terminal, however many.")] = False,
+    name: Annotated[
+        str | None, typer.Option(help="Scenario name for this run (names the default run folder).")
+    ] = None,
+    all_counties: Annotated[
+        bool, typer.Option("--all", help="List every county in the terminal, however many.")
+    ] = False,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.report import render_solve
@@ -150,16 +177,25 @@ def solve(
     if name is not None:
         overrides["scenario.name"] = name
     ds = load_dataset(dataset, overrides)
-    if (len(ds.counties) > LARGE_FOR_GLOP and (backend or ds.scenario.solver.backend) == "ortools"
-            and (solver or ds.scenario.solver.name or "glop") == "glop"):
-        typer.echo(f"landquota: note: {len(ds.counties):,} counties take GLOP minutes; "
-                   "--backend highs (interior point) is several times faster "
-                   "(docs/performance.md).", err=True)
+    if (
+        len(ds.counties) > LARGE_FOR_GLOP
+        and (backend or ds.scenario.solver.backend) == "ortools"
+        and (solver or ds.scenario.solver.name or "glop") == "glop"
+    ):
+        typer.echo(
+            f"landquota: note: {len(ds.counties):,} counties take GLOP minutes; "
+            "--backend highs (interior point) is several times faster "
+            "(docs/performance.md).",
+            err=True,
+        )
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
     folder = out if out is not None else Path("outputs") / result.summary.scenario.name
     if result.counties.empty:
-        code = EXIT_NO_SOLUTION if result.status.value in ("infeasible", "unbounded") \
+        code = (
+            EXIT_NO_SOLUTION
+            if result.status.value in ("infeasible", "unbounded")
             else EXIT_NOT_SOLVED
+        )
         if not result.diagnosis.empty:  # summary.json (status, diagnosis) + diagnosis.csv
             write_run(result, folder)
     else:
@@ -180,13 +216,21 @@ def solve(
     raise typer.Exit(code)
 
 
-RunArg = Annotated[Path, typer.Argument(
-    help="A run folder (written by `landquota solve`) or a dataset folder (solved first).",
-    show_default=False)]
+RunArg = Annotated[
+    Path,
+    typer.Argument(
+        help="A run folder (written by `landquota solve`) or a dataset folder (solved first).",
+        show_default=False,
+    ),
+]
 AllOption = Annotated[bool, typer.Option("--all", help="List every county, however many.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout, nothing else.")]
-SolverOption = Annotated[str | None, typer.Option(
-    help="For a dataset folder: solver of the backend (default: the backend's first).")]
+SolverOption = Annotated[
+    str | None,
+    typer.Option(
+        help="For a dataset folder: solver of the backend (default: the backend's first)."
+    ),
+]
 
 
 def _status_code(result) -> int:
@@ -204,9 +248,13 @@ def explain(
     as_json: JsonOption = False,
     all_counties: AllOption = False,
     set_: SetOption = None,
-    backend: Annotated[str | None, typer.Option(
-        help="For a dataset folder: backend to solve with (default: highs, whose simplex "
-             "gives prices and their ranges).")] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="For a dataset folder: backend to solve with (default: highs, whose simplex "
+            "gives prices and their ranges)."
+        ),
+    ] = None,
     solver: SolverOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
@@ -220,8 +268,11 @@ def explain(
         backend = backend or "highs"
     result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
     code = _status_code(result)
-    data = explain_data(result) if code == EXIT_OK else {
-        "status": result.status.value, "diagnosis": result.summary.diagnosis}
+    data = (
+        explain_data(result)
+        if code == EXIT_OK
+        else {"status": result.status.value, "diagnosis": result.summary.diagnosis}
+    )
     if as_json:
         typer.echo(json.dumps(_json_safe(data), ensure_ascii=False, indent=2))
     else:
@@ -231,8 +282,7 @@ def explain(
             render_diagnosis(result, console)
         else:
             many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
-            render_explain(data, result, console,
-                           max_counties=TERMINAL_COUNTIES if many else None)
+            render_explain(data, result, console, max_counties=TERMINAL_COUNTIES if many else None)
     raise typer.Exit(code)
 
 
@@ -243,14 +293,22 @@ def compare(
     b: RunArg,
     all_counties: AllOption = False,
     as_json: JsonOption = False,
-    set_a: Annotated[list[str] | None, typer.Option(
-        "--set-a", metavar="KEY=VALUE", help="Scenario override for A (a dataset folder).")]
-    = None,
-    set_b: Annotated[list[str] | None, typer.Option(
-        "--set-b", metavar="KEY=VALUE", help="Scenario override for B (a dataset folder).")]
-    = None,
-    backend: Annotated[str | None, typer.Option(
-        help="For dataset folders: backend (default: each scenario's own).")] = None,
+    set_a: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-a", metavar="KEY=VALUE", help="Scenario override for A (a dataset folder)."
+        ),
+    ] = None,
+    set_b: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-b", metavar="KEY=VALUE", help="Scenario override for B (a dataset folder)."
+        ),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
+    ] = None,
     solver: SolverOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
@@ -264,8 +322,11 @@ def compare(
         result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
         code = _status_code(result)
         if code != EXIT_OK:
-            typer.echo(f"landquota: {label} ({path}) has no solution ({result.status.value}): "
-                       f"nothing to compare; `landquota explain {path}` shows why.", err=True)
+            typer.echo(
+                f"landquota: {label} ({path}) has no solution ({result.status.value}): "
+                f"nothing to compare; `landquota explain {path}` shows why.",
+                err=True,
+            )
             raise typer.Exit(code)
         results.append(result)
     labels = [f"{p} ({r.summary.scenario.name})" for p, r in zip((a, b), results, strict=True)]
@@ -279,18 +340,23 @@ def compare(
 @app.command()
 @reports_errors
 def synth(
-    out_dir: Annotated[Path, typer.Argument(help="Dataset folder to write.",
-                                            show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(help="Dataset folder to write.", show_default=False)],
     counties: Annotated[int, typer.Option(help="Number of county-level units.")] = 300,
-    cities: Annotated[int | None, typer.Option(
-        help="Number of cities (provinces for national data); default: counties / 10.")]
-    = None,
-    groups: Annotated[int | None, typer.Option(
-        help="Number of (overlapping) priority groups; default: cities, 3 to 20.")] = None,
+    cities: Annotated[
+        int | None,
+        typer.Option(
+            help="Number of cities (provinces for national data); default: counties / 10."
+        ),
+    ] = None,
+    groups: Annotated[
+        int | None,
+        typer.Option(help="Number of (overlapping) priority groups; default: cities, 3 to 20."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 0,
-    scope: Annotated[str, typer.Option(
-        help="Linkage scope written to scenario.toml: region | city | county | none.")]
-    = "region",
+    scope: Annotated[
+        str,
+        typer.Option(help="Linkage scope written to scenario.toml: region | city | county | none."),
+    ] = "region",
 ) -> None:
     """Write a synthetic dataset in the MODEL.md format (for benchmarks and trials)."""
     from optimizer.synth import write_synthetic
@@ -304,27 +370,45 @@ def synth(
 @app.command()
 @reports_errors
 def bench(
-    counties: Annotated[list[str] | None, typer.Option(
-        "--counties", metavar="N[:CITIES]",
-        help="Synthetic size to time (repeatable): 2850, 2850:31, national or township. "
-        "Default: 300.")] = None,
-    dataset: Annotated[list[Path] | None, typer.Option(
-        "--dataset", help="Also time this dataset folder as it is (repeatable).")] = None,
-    backend: Annotated[list[str] | None, typer.Option(
-        "--backend", metavar="BACKEND[:SOLVER]",
-        help="Backend and solver to time (repeatable), e.g. ortools:glop, highs:ipm, pulp. "
-        "Default: the scenario's.")] = None,
-    scope: Annotated[str, typer.Option(
-        help="Linkage scope of the synthetic datasets: city | region | county | none.")]
-    = "city",
+    counties: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counties",
+            metavar="N[:CITIES]",
+            help="Synthetic size to time (repeatable): 2850, 2850:31, national or township. "
+            "Default: 300.",
+        ),
+    ] = None,
+    dataset: Annotated[
+        list[Path] | None,
+        typer.Option("--dataset", help="Also time this dataset folder as it is (repeatable)."),
+    ] = None,
+    backend: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--backend",
+            metavar="BACKEND[:SOLVER]",
+            help="Backend and solver to time (repeatable), e.g. ortools:glop, highs:ipm, pulp. "
+            "Default: the scenario's.",
+        ),
+    ] = None,
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="Linkage scope of the synthetic datasets: city | region | county | none."
+        ),
+    ] = "city",
     seed: Annotated[int, typer.Option(help="Seed of the synthetic datasets.")] = 20240601,
-    time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", help="Seconds each solver may run (default: the scenario's).")]
-    = None,
-    timeout: Annotated[float, typer.Option(
-        help="Seconds a whole run may take before it is stopped.")] = 900.0,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the figures as JSON on stdout, nothing else.")] = False,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="Seconds each solver may run (default: the scenario's)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a whole run may take before it is stopped.")
+    ] = 900.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as JSON on stdout, nothing else.")
+    ] = False,
 ) -> None:
     """Time every stage of a solve (read … write) and its peak memory, per size and solver."""
     from optimizer.bench import format_table, run_benchmarks, size_spec
@@ -334,15 +418,31 @@ def bench(
     try:
         sizes = [size_spec(s) for s in counties or ([] if dataset else ["300"])]
     except ValueError:
-        raise UsageError(f"--counties expects N, N:CITIES, national or township; "
-                         f"got {counties}") from None
+        raise UsageError(
+            f"--counties expects N, N:CITIES, national or township; got {counties}"
+        ) from None
     solvers = [(b.partition(":")[0], b.partition(":")[2] or None) for b in backend or []]
-    progress = None if as_json else (lambda r: typer.echo(
-        f"  {r['dataset']}: {r.get('backend')}/{r.get('solver')} {r['status']} "
-        f"in {r.get('process_seconds', 0):.2f} s", err=True))
-    results = run_benchmarks(sizes, solvers or [(None, None)], datasets=dataset or [],
-                             scope=scope, seed=seed, time_limit_s=time_limit,
-                             timeout_s=timeout, progress=progress)
+    progress = (
+        None
+        if as_json
+        else (
+            lambda r: typer.echo(
+                f"  {r['dataset']}: {r.get('backend')}/{r.get('solver')} {r['status']} "
+                f"in {r.get('process_seconds', 0):.2f} s",
+                err=True,
+            )
+        )
+    )
+    results = run_benchmarks(
+        sizes,
+        solvers or [(None, None)],
+        datasets=dataset or [],
+        scope=scope,
+        seed=seed,
+        time_limit_s=time_limit,
+        timeout_s=timeout,
+        progress=progress,
+    )
     if as_json:
         typer.echo(json.dumps(results, indent=2))
         return

@@ -21,8 +21,15 @@ from optimizer.problems import UsageError
 from optimizer.results import REGION_FAMILIES, Result
 
 #: Binding families compared per county: those that bound the county's own new land.
-COUNTY_FAMILIES = ("demand", "min_allocation", "per_capita_cap", "dev_boundary",
-                   "basic_farmland", "farmland_floor", "per_capita_floor")
+COUNTY_FAMILIES = (
+    "demand",
+    "min_allocation",
+    "per_capita_cap",
+    "dev_boundary",
+    "basic_farmland",
+    "farmland_floor",
+    "per_capita_floor",
+)
 #: Differences smaller than this (relative to max(1, |A|)) are no difference.
 SAME_TOL = 1e-9
 #: Headline rows: (label, unit, where the number lives in the summary).
@@ -59,36 +66,56 @@ class Comparison:
     @property
     def identical(self) -> bool:
         """No number differs, no county or group is on one side only, no binding changed."""
-        tables = (self.headline, self.targets, self.groups, self.counties, self.marginals,
-                  self.equity)
+        tables = (
+            self.headline,
+            self.targets,
+            self.groups,
+            self.counties,
+            self.marginals,
+            self.equity,
+        )
         if any((~t["same"]).any() for t in tables if not t.empty):
             return False
-        return not (self.counties["present"] != "both").any() and not (
-            self.groups["present"] != "both").any() and not self.counties[
-            "binding_changed"].any()
+        return (
+            not (self.counties["present"] != "both").any()
+            and not (self.groups["present"] != "both").any()
+            and not self.counties["binding_changed"].any()
+        )
 
     def to_dict(self) -> dict:
         """JSON-ready: every table as a list of records (NaN and ±inf → null)."""
-        tables = {"headline": self.headline, "targets": self.targets, "groups": self.groups,
-                  "counties": self.counties, "marginals": self.marginals,
-                  "equity": self.equity}
-        return {"a": self.a_label, "b": self.b_label, "identical": self.identical,
-                **{name: _records(t.drop(columns="same")) for name, t in tables.items()}}
+        tables = {
+            "headline": self.headline,
+            "targets": self.targets,
+            "groups": self.groups,
+            "counties": self.counties,
+            "marginals": self.marginals,
+            "equity": self.equity,
+        }
+        return {
+            "a": self.a_label,
+            "b": self.b_label,
+            "identical": self.identical,
+            **{name: _records(t.drop(columns="same")) for name, t in tables.items()},
+        }
 
 
 def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Comparison:
     """B − A for every table two optimal runs share."""
     for label, result in ((a_label, a), (b_label, b)):
         if result.status is not Status.OPTIMAL:
-            raise UsageError(f"{label} has no solution ({result.status.value}): nothing to "
-                             "compare; `landquota explain` shows its diagnosis")
+            raise UsageError(
+                f"{label} has no solution ({result.status.value}): nothing to "
+                "compare; `landquota explain` shows its diagnosis"
+            )
     return Comparison(
-        a_label, b_label,
+        a_label,
+        b_label,
         headline=headline_delta(a, b),
-        targets=_side_by_side(a.targets, b.targets, ["target"], "value",
-                              extra=("limit", "met")),
-        groups=_side_by_side(a.groups, b.groups, ["group_id"], "allocation",
-                             extra=("name", "share"), presence=True),
+        targets=_side_by_side(a.targets, b.targets, ["target"], "value", extra=("limit", "met")),
+        groups=_side_by_side(
+            a.groups, b.groups, ["group_id"], "allocation", extra=("name", "share"), presence=True
+        ),
         counties=county_delta(a, b),
         marginals=_marginal_delta(a, b),
         equity=equity_delta(a, b),
@@ -111,13 +138,23 @@ def _headline_value(result: Result, key: str) -> float:
 
 def equity_delta(a: Result, b: Result) -> pd.DataFrame:
     """The two Gini coefficients and each zone's share of the pool, A vs B."""
-    rows = [{"metric": label, "a": _float(a.summary.equity.get(key)),
-             "b": _float(b.summary.equity.get(key))} for label, key in EQUITY]
-    zones = sorted(set(a.summary.equity.get("zones", {})) | set(b.summary.equity.get("zones",
-                                                                                       {})))
+    rows = [
+        {
+            "metric": label,
+            "a": _float(a.summary.equity.get(key)),
+            "b": _float(b.summary.equity.get(key)),
+        }
+        for label, key in EQUITY
+    ]
+    zones = sorted(set(a.summary.equity.get("zones", {})) | set(b.summary.equity.get("zones", {})))
     for zone in zones:
-        rows.append({"metric": f"share of the pool: {zone}",
-                     "a": _zone_share(a, zone), "b": _zone_share(b, zone)})
+        rows.append(
+            {
+                "metric": f"share of the pool: {zone}",
+                "a": _zone_share(a, zone),
+                "b": _zone_share(b, zone),
+            }
+        )
     return _with_delta(pd.DataFrame(rows, columns=["metric", "a", "b"]))
 
 
@@ -131,12 +168,19 @@ def county_delta(a: Result, b: Result) -> pd.DataFrame:
     left, right = a.counties.reindex(columns=keep), b.counties.reindex(columns=keep)
     for side in (left, right):  # reclaim/reserve potentials are not limits on a county's land
         side["binding"] = side["binding"].fillna("").astype(str).map(_allocation_limits)
-    table = _side_by_side(left, right, ["county_id"], "allocation",
-                          extra=("name", "city", "binding", "limited_by"), presence=True)
+    table = _side_by_side(
+        left,
+        right,
+        ["county_id"],
+        "allocation",
+        extra=("name", "city", "binding", "limited_by"),
+        presence=True,
+    )
     for side in ("a", "b"):
         table[f"binding_{side}"] = table[f"binding_{side}"].fillna("").astype(str)
     table["binding_changed"] = (table["present"] == "both") & (
-        _family_sets(table["binding_a"]) != _family_sets(table["binding_b"]))
+        _family_sets(table["binding_a"]) != _family_sets(table["binding_b"])
+    )
     for side in ("a", "b"):  # what stops the county (explain.county_limits), when recorded
         table[f"limited_by_{side}"] = table[f"limited_by_{side}"].fillna("").astype(str)
     table["order"] = table["delta"].abs().fillna(np.inf)
@@ -156,34 +200,55 @@ def _family_sets(binding: pd.Series) -> pd.Series:
 def _marginal_delta(a: Result, b: Result) -> pd.DataFrame:
     columns = ["family", "id", "name", "value"]
     if a.marginals.empty and b.marginals.empty:
-        return pd.DataFrame(columns=["family", "id", "name", "a", "b", "delta", "delta_pct",
-                                     "same"])
-    table = _side_by_side(a.marginals.reindex(columns=columns),
-                          b.marginals.reindex(columns=columns), ["family", "id"], "value",
-                          extra=("name",), presence=True)
+        return pd.DataFrame(
+            columns=["family", "id", "name", "a", "b", "delta", "delta_pct", "same"]
+        )
+    table = _side_by_side(
+        a.marginals.reindex(columns=columns),
+        b.marginals.reindex(columns=columns),
+        ["family", "id"],
+        "value",
+        extra=("name",),
+        presence=True,
+    )
     # a county or group constraint is priced only while it binds: absent means a price of 0
     table[["a", "b"]] = table[["a", "b"]].fillna(0.0)
     table = _with_delta(table)
     table["region"] = table["family"].isin(REGION_FAMILIES)
     table["order"] = table["delta"].abs().fillna(np.inf)
-    table = table.sort_values(["region", "order", "family", "id"],
-                              ascending=[False, False, True, True], kind="stable")
+    table = table.sort_values(
+        ["region", "order", "family", "id"], ascending=[False, False, True, True], kind="stable"
+    )
     return table.drop(columns=["region", "order"]).reset_index(drop=True)
 
 
-def _side_by_side(a: pd.DataFrame, b: pd.DataFrame, keys: list[str], value: str,
-                  extra: tuple[str, ...] = (), presence: bool = False) -> pd.DataFrame:
+def _side_by_side(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    extra: tuple[str, ...] = (),
+    presence: bool = False,
+) -> pd.DataFrame:
     """Outer join on ``keys``: ``a``, ``b`` (the value), extras as ``<col>_a``/``<col>_b``."""
     cols = [*keys, value, *extra]
     left = a.reindex(columns=cols).rename(columns={value: "a"})
     right = b.reindex(columns=cols).rename(columns={value: "b"})
     table = left.merge(right, on=keys, how="outer", suffixes=("_a", "_b"), indicator=presence)
     if presence:
-        table["present"] = table.pop("_merge").map(
-            {"both": "both", "left_only": "A only", "right_only": "B only"}).astype(str)
+        table["present"] = (
+            table.pop("_merge")
+            .map({"both": "both", "left_only": "A only", "right_only": "B only"})
+            .astype(str)
+        )
     if "name_a" in table.columns:  # one name column, from whichever side has it
-        table.insert(len(keys), "name", table["name_a"].where(
-            table["name_a"].notna() & (table["name_a"] != ""), table["name_b"]))
+        table.insert(
+            len(keys),
+            "name",
+            table["name_a"].where(
+                table["name_a"].notna() & (table["name_a"] != ""), table["name_b"]
+            ),
+        )
         table = table.drop(columns=["name_a", "name_b"])
     return _with_delta(table)
 

@@ -43,6 +43,9 @@ class Dataset:
         """
         from optimizer.validate import county_warnings, dataset_warnings
 
-        warnings = [*self.table_warnings, *county_warnings(self.counties, scenario),
-                    *dataset_warnings(self.counties, self.groups, self.members, scenario)]
+        warnings = [
+            *self.table_warnings,
+            *county_warnings(self.counties, scenario),
+            *dataset_warnings(self.counties, self.groups, self.members, scenario),
+        ]
         return replace(self, scenario=scenario, warnings=warnings)

@@ -59,41 +59,78 @@ SLACK_TOL = 1e-6
 IIS_TIME_LIMIT_S = 10.0
 #: Penalty per ha of slack: 1, times a small preference that breaks ties.
 PREFERENCE = {
-    "quota_pool": 1.000, "intensity": 1.001, "farmland_region": 1.002, "group_min": 1.003,
-    "group_max": 1.003, "min_allocation": 1.004, "farmland_floor": 1.005,
-    "per_capita_cap": 1.006, "dev_boundary": 1.007, "basic_farmland": 1.008,
-    "farmland_balance": 1.009, "demand": 1.010,
+    "quota_pool": 1.000,
+    "intensity": 1.001,
+    "farmland_region": 1.002,
+    "group_min": 1.003,
+    "group_max": 1.003,
+    "min_allocation": 1.004,
+    "farmland_floor": 1.005,
+    "per_capita_cap": 1.006,
+    "dev_boundary": 1.007,
+    "basic_farmland": 1.008,
+    "farmland_balance": 1.009,
+    "demand": 1.010,
 }
 #: Row families that give in the elastic LP: +1 slack on ≥ rows, −1 on ≤ rows.
-ELASTIC_ROWS = ("quota_pool", "intensity", "farmland_region", "farmland_balance",
-                "farmland_floor", "group_min", "group_max")
+ELASTIC_ROWS = (
+    "quota_pool",
+    "intensity",
+    "farmland_region",
+    "farmland_balance",
+    "farmland_floor",
+    "group_min",
+    "group_max",
+)
 #: Upper-bound families of allocation[i] (their limits are params columns limit_<family>).
 UPPER_FAMILIES = ("per_capita_cap", "dev_boundary", "basic_farmland")
 #: Where a planner changes each family.
 SETTING = {
-    "quota_pool": "quota.total", "intensity": "intensity.reduction",
-    "farmland_region": "farmland.region_floor", "farmland_balance": "farmland.balance_scope",
-    "farmland_floor": "counties.csv farmland_floor", "group_min": "groups.csv min_share",
-    "group_max": "groups.csv max_share", "min_allocation": "counties.csv min_allocation",
-    "per_capita_cap": "per_capita.cap_m2", "dev_boundary": "counties.csv dev_boundary",
-    "basic_farmland": "counties.csv basic_farmland", "demand": "counties.csv demand",
+    "quota_pool": "quota.total",
+    "intensity": "intensity.reduction",
+    "farmland_region": "farmland.region_floor",
+    "farmland_balance": "farmland.balance_scope",
+    "farmland_floor": "counties.csv farmland_floor",
+    "group_min": "groups.csv min_share",
+    "group_max": "groups.csv max_share",
+    "min_allocation": "counties.csv min_allocation",
+    "per_capita_cap": "per_capita.cap_m2",
+    "dev_boundary": "counties.csv dev_boundary",
+    "basic_farmland": "counties.csv basic_farmland",
+    "demand": "counties.csv demand",
     "reclaim_potential": "counties.csv reclaim_potential",
     "supplement_potential": "counties.csv supplement_potential",
 }
 #: Planner words for each family (the constraint, not the change).
 WORDS = {
-    "quota_pool": "the quota pool", "intensity": "the intensity target",
-    "farmland_region": "the region's farmland floor", "farmland_balance": "占补平衡",
-    "farmland_floor": "the farmland floor", "group_min": "the minimum share",
-    "group_max": "the maximum share", "min_allocation": "the guaranteed minimum",
-    "per_capita_cap": "the per-capita cap", "per_capita_floor": "the per-capita floor",
+    "quota_pool": "the quota pool",
+    "intensity": "the intensity target",
+    "farmland_region": "the region's farmland floor",
+    "farmland_balance": "占补平衡",
+    "farmland_floor": "the farmland floor",
+    "group_min": "the minimum share",
+    "group_max": "the maximum share",
+    "min_allocation": "the guaranteed minimum",
+    "per_capita_cap": "the per-capita cap",
+    "per_capita_floor": "the per-capita floor",
     "dev_boundary": "the development boundary",
-    "basic_farmland": "permanent basic farmland", "demand": "the demand",
+    "basic_farmland": "permanent basic farmland",
+    "demand": "the demand",
     "reclaim_potential": "the reclaimable rural settlement land",
     "supplement_potential": "the reserve land for cultivation",
 }
-COLUMNS = ["kind", "family", "id", "name", "current", "change", "proposed", "unit", "setting",
-           "message"]
+COLUMNS = [
+    "kind",
+    "family",
+    "id",
+    "name",
+    "current",
+    "change",
+    "proposed",
+    "unit",
+    "setting",
+    "message",
+]
 
 
 @dataclass(frozen=True)
@@ -104,8 +141,9 @@ class Elastic:
     slacks: pd.DataFrame  # family, id, col (slack column), row (row it relaxes), sign
 
 
-def diagnose(f: Formulation, *, iis: bool = True,
-             time_limit_s: float | None = None) -> pd.DataFrame:
+def diagnose(
+    f: Formulation, *, iis: bool = True, time_limit_s: float | None = None
+) -> pd.DataFrame:
     """The changes that make an infeasible scenario feasible, and its conflict set."""
     changes = elastic_changes(f, time_limit_s)
     conflict = conflict_set(f, time_limit_s) if iis else pd.DataFrame(columns=COLUMNS)
@@ -127,20 +165,31 @@ def causes(f: Formulation) -> pd.DataFrame:
         ("intensity", "region", words.intensity_cause()),
         ("farmland_region", "region", words.region_floor_cause()),
     ]
-    upper = np.minimum.reduce([p[f"limit_{g}"].to_numpy(float)
-                               for g in ("demand", *UPPER_FAMILIES)])
+    upper = np.minimum.reduce(
+        [p[f"limit_{g}"].to_numpy(float) for g in ("demand", *UPPER_FAMILIES)]
+    )
     over = p.index[p["lower"].to_numpy(float) > upper + SLACK_TOL]
     rows += [("min_allocation", i, words.bound_cause(i)) for i in over]
     short = c.index[(c["farmland_floor"] > words.best_farmland() + SLACK_TOL).to_numpy()]
     rows += [("farmland_floor", i, words.county_floor_cause(i)) for i in short]
     rows.append(("group_min", "all", words.group_cause()))
-    out = [{"kind": "cause", "family": family, "id": id_, "name": words.name(id_),
-            "setting": SETTING.get(family, ""), "message": text[:1].upper() + text[1:] + "."}
-           for family, id_, text in rows if text]
+    out = [
+        {
+            "kind": "cause",
+            "family": family,
+            "id": id_,
+            "name": words.name(id_),
+            "setting": SETTING.get(family, ""),
+            "message": text[:1].upper() + text[1:] + ".",
+        }
+        for family, id_, text in rows
+        if text
+    ]
     return pd.DataFrame(out, columns=COLUMNS)
 
 
 # --------------------------------------------------------------------------- elastic LP
+
 
 def elastic_program(f: Formulation) -> Elastic:
     """The LP of ``f`` with zero objective and a penalised slack on every planner constraint."""
@@ -162,9 +211,16 @@ def elastic_program(f: Formulation) -> Elastic:
     next_row = n_rows
     for family, pos, rhs, side in blocks:
         rows = np.arange(next_row, next_row + len(pos))
-        extra_rows.append(pd.DataFrame({
-            "family": family, "id": ids[pos],
-            "lb": rhs[pos] if side == "lb" else -INF, "ub": rhs[pos] if side == "ub" else INF}))
+        extra_rows.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "id": ids[pos],
+                    "lb": rhs[pos] if side == "lb" else -INF,
+                    "ub": rhs[pos] if side == "ub" else INF,
+                }
+            )
+        )
         entries.append((rows, alloc[pos], np.ones(len(pos))))
         next_row += len(pos)
     floors = _missing_farmland_floors(f, next_row)
@@ -173,8 +229,9 @@ def elastic_program(f: Formulation) -> Elastic:
         extra_rows.append(table)
         entries.extend(floor_entries)
         next_row += len(table)
-    constraints = pd.concat([lp.constraints.astype({"family": str}), *extra_rows],
-                            ignore_index=True)
+    constraints = pd.concat(
+        [lp.constraints.astype({"family": str}), *extra_rows], ignore_index=True
+    )
     # One slack column per elastic row, plus "above demand" in each tiers row.
     fam = constraints["family"].to_numpy()
     elastic = np.isin(fam, [*ELASTIC_ROWS, "min_allocation", *UPPER_FAMILIES])
@@ -189,9 +246,22 @@ def elastic_program(f: Formulation) -> Elastic:
     slack_ids = constraints["id"].to_numpy()[slack_rows]
     slack_cols = np.arange(n_cols, n_cols + len(slack_rows))
     penalty = pd.Series(slack_family).map(PREFERENCE).to_numpy(float)
-    variables = pd.concat([variables.astype({"family": str}), pd.DataFrame({
-        "family": "slack:" + pd.Series(slack_family, dtype=object), "id": slack_ids,
-        "key": "", "lb": 0.0, "ub": INF, "obj": -penalty})], ignore_index=True)
+    variables = pd.concat(
+        [
+            variables.astype({"family": str}),
+            pd.DataFrame(
+                {
+                    "family": "slack:" + pd.Series(slack_family, dtype=object),
+                    "id": slack_ids,
+                    "key": "",
+                    "lb": 0.0,
+                    "ub": INF,
+                    "obj": -penalty,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     entries.append((slack_rows, slack_cols, sign))
     coo = lp.matrix.tocoo()
     r = np.concatenate([coo.row, *(e[0] for e in entries)])
@@ -201,8 +271,15 @@ def elastic_program(f: Formulation) -> Elastic:
     rows = {str(k): np.flatnonzero(fam == k) for k in pd.unique(fam)}
     cols = {**lp.cols, "slack": slack_cols}
     program = LinearProgram(variables, constraints, matrix, cols, rows, maximize=True)
-    slacks = pd.DataFrame({"family": slack_family, "id": slack_ids, "col": slack_cols,
-                           "row": slack_rows, "sign": sign})
+    slacks = pd.DataFrame(
+        {
+            "family": slack_family,
+            "id": slack_ids,
+            "col": slack_cols,
+            "row": slack_rows,
+            "sign": sign,
+        }
+    )
     return Elastic(program, slacks)
 
 
@@ -219,11 +296,14 @@ def _missing_farmland_floors(f: Formulation, first_row: int):
     p, lp = f.params, f.lp
     rows = np.arange(first_row, first_row + len(pos))
     need = (c["farmland_floor"] - c["cultivated_2020"]).to_numpy(float)[pos]
-    table = pd.DataFrame({"family": "farmland_floor", "id": c["county_id"].to_numpy()[pos],
-                          "lb": need, "ub": INF})
-    entries = [(rows, lp.cols["allocation"][pos], -p["alpha"].to_numpy()[pos]),
-               (rows, lp.cols["reclaim"][pos], p["kappa"].to_numpy()[pos]),
-               (rows, lp.cols["supplement"][pos], np.ones(len(pos)))]
+    table = pd.DataFrame(
+        {"family": "farmland_floor", "id": c["county_id"].to_numpy()[pos], "lb": need, "ub": INF}
+    )
+    entries = [
+        (rows, lp.cols["allocation"][pos], -p["alpha"].to_numpy()[pos]),
+        (rows, lp.cols["reclaim"][pos], p["kappa"].to_numpy()[pos]),
+        (rows, lp.cols["supplement"][pos], np.ones(len(pos))),
+    ]
     return table, entries
 
 
@@ -233,11 +313,19 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
     h = load_highs(el.lp, time_limit_s)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return pd.DataFrame([{
-            "kind": "change", "family": "", "id": "", "name": "",
-            "message": "the elastic re-solve found no answer either "
-                       f"({h.modelStatusToString(h.getModelStatus())}); no diagnosis"}],
-            columns=COLUMNS)
+        return pd.DataFrame(
+            [
+                {
+                    "kind": "change",
+                    "family": "",
+                    "id": "",
+                    "name": "",
+                    "message": "the elastic re-solve found no answer either "
+                    f"({h.modelStatusToString(h.getModelStatus())}); no diagnosis",
+                }
+            ],
+            columns=COLUMNS,
+        )
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
     duals = np.asarray(sol.row_dual, dtype=float)
@@ -246,8 +334,10 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
     words = _Words(f, x, el)
     partners, component = _partners(el, duals, found)
     texts = {c: words.partner_text(group) for c, group in partners.groupby("component")}
-    out = [words.change(row, texts.get(component[row.row], ""))
-           for row in found.itertuples(index=False)]
+    out = [
+        words.change(row, texts.get(component[row.row], ""))
+        for row in found.itertuples(index=False)
+    ]
     return pd.DataFrame(out, columns=COLUMNS)
 
 
@@ -257,8 +347,9 @@ def _rhs_scale(el: Elastic, s: pd.DataFrame) -> np.ndarray:
     return np.abs(np.where(np.isfinite(ub), ub, np.where(np.isfinite(lb), lb, 0.0)))
 
 
-def _partners(el: Elastic, duals: np.ndarray,
-              found: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+def _partners(
+    el: Elastic, duals: np.ndarray, found: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
     """Elastic rows that are not violated but priced (relaxing them would also help), and
     the conflict each violated row belongs to.
 
@@ -275,10 +366,14 @@ def _partners(el: Elastic, duals: np.ndarray,
     _, labels = connected_components(graph, directed=False)
     component = pd.Series(labels[:r], index=rows)
     price = np.abs(duals[s["row"].to_numpy()])
-    keep = ((price > 1e-9) & ~s["row"].isin(found["row"]).to_numpy()
-            & (s["family"] != "demand").to_numpy())
-    partners = s[keep].assign(price=price[keep],
-                              component=component.reindex(s.loc[keep, "row"]).to_numpy())
+    keep = (
+        (price > 1e-9)
+        & ~s["row"].isin(found["row"]).to_numpy()
+        & (s["family"] != "demand").to_numpy()
+    )
+    partners = s[keep].assign(
+        price=price[keep], component=component.reindex(s.loc[keep, "row"]).to_numpy()
+    )
     return partners, component
 
 
@@ -291,9 +386,11 @@ class _Words:
         c = ds.counties.reset_index(drop=True)
         self.c = c.set_index("county_id", drop=False)
         self.p = f.params.set_index("county_id", drop=False)
-        self.names = {**dict(zip(c["county_id"], c["name"], strict=True)),
-                      **dict(zip(ds.groups["group_id"], ds.groups["name"], strict=True)),
-                      "region": "the region"}
+        self.names = {
+            **dict(zip(c["county_id"], c["name"], strict=True)),
+            **dict(zip(ds.groups["group_id"], ds.groups["name"], strict=True)),
+            "region": "the region",
+        }
         self.groups = ds.groups.set_index("group_id")
         alloc = x[f.lp.cols["allocation"]] if x is not None else None
         self.total = float(alloc.sum()) if alloc is not None else float("nan")
@@ -305,13 +402,22 @@ class _Words:
     def best_farmland(self) -> pd.Series:
         """Per county: the most cultivated land it can keep in 2035 (ha)."""
         c, p = self.c, self.p
-        return (c["cultivated_2020"] - p["alpha"] * p["lower"] + p["kappa"]
-                * c["reclaim_potential"] + c["supplement_potential"])
+        return (
+            c["cultivated_2020"]
+            - p["alpha"] * p["lower"]
+            + p["kappa"] * c["reclaim_potential"]
+            + c["supplement_potential"]
+        )
 
     def least_construction(self) -> float:
         """The least construction land the region can have in 2035 (ha)."""
-        return float((self.c["construction_land_2020"] + self.p["lower"]
-                      - (1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+        return float(
+            (
+                self.c["construction_land_2020"]
+                + self.p["lower"]
+                - (1 - self.p["rho"]) * self.c["reclaim_potential"]
+            ).sum()
+        )
 
     def linkage_supply(self) -> float:
         """Every linkage indicator the region could produce (ha); 0 when linkage is off."""
@@ -323,42 +429,52 @@ class _Words:
         q, lower, supply = self.sc.quota.total, float(self.p["lower"].sum()), self.linkage_supply()
         if lower <= q + supply + SLACK_TOL:
             return None
-        return (f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
-                f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
-                f"(Σ min_allocation {lower:,.0f} ha)")
+        return (
+            f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
+            f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
+            f"(Σ min_allocation {lower:,.0f} ha)"
+        )
 
     def intensity_cause(self) -> str | None:
         limit = intensity_limit(self.f.dataset)
         least = self.least_construction()
         if limit is None or least <= limit + SLACK_TOL:
             return None
-        return (f"the {self.sc.intensity.reduction:.0%} intensity target cannot be reached even "
-                f"with every hectare of rural settlement land reclaimed: construction land 2035 "
-                f"stays at least {least:,.0f} ha against {limit:,.0f} ha allowed")
+        return (
+            f"the {self.sc.intensity.reduction:.0%} intensity target cannot be reached even "
+            f"with every hectare of rural settlement land reclaimed: construction land 2035 "
+            f"stays at least {least:,.0f} ha against {limit:,.0f} ha allowed"
+        )
 
     def region_floor_cause(self) -> str | None:
         floor = self.sc.farmland.region_floor
         best = float(self.best_farmland().sum())
         if floor is None or floor <= best + SLACK_TOL:
             return None
-        return (f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
-                f"{best:,.0f} ha can stay cultivated")
+        return (
+            f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
+            f"{best:,.0f} ha can stay cultivated"
+        )
 
     def county_floor_cause(self, id_) -> str | None:
         floor, best = float(self.c.loc[id_, "farmland_floor"]), float(self.best_farmland()[id_])
         if floor <= best + SLACK_TOL:
             return None
-        return (f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
-                f"even building only its minimum, reclaiming every reclaimable hectare and "
-                f"cultivating all reserve land it keeps at most {best:,.1f} ha")
+        return (
+            f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
+            f"even building only its minimum, reclaiming every reclaimable hectare and "
+            f"cultivating all reserve land it keeps at most {best:,.1f} ha"
+        )
 
     def bound_cause(self, id_) -> str | None:
         lower = float(self.p.loc[id_, "lower"])
         family, limit = self._tightest_upper(id_)
         if family is None or lower <= limit + SLACK_TOL:
             return None
-        return (f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
-                f"{WORDS[family]} (room {limit:,.1f} ha of new land)")
+        return (
+            f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
+            f"{WORDS[family]} (room {limit:,.1f} ha of new land)"
+        )
 
     def group_cause(self) -> str | None:
         """Minimum shares of disjoint groups above 1 while some new land is guaranteed."""
@@ -368,8 +484,10 @@ class _Words:
         disjoint = not members["county_id"].duplicated().any()
         if g.sum() <= 1 + SLACK_TOL or not disjoint or self.p["lower"].sum() <= 0:
             return None
-        return (f"the minimum shares of the groups sum to {g.sum():.2f}, more than all new "
-                "land, while some new land is guaranteed (min_allocation)")
+        return (
+            f"the minimum shares of the groups sum to {g.sum():.2f}, more than all new "
+            "land, while some new land is guaranteed (min_allocation)"
+        )
 
     # --- one change --------------------------------------------------------------------
     def change(self, row, partners: str) -> dict:
@@ -379,25 +497,37 @@ class _Words:
         current, proposed, unit, text = handler(id_, e)
         if partners:
             text += "; " + partners
-        return {"kind": "change", "family": family, "id": id_, "name": self.name(id_),
-                "current": current, "change": proposed - current, "proposed": proposed,
-                "unit": unit, "setting": SETTING[family], "message": text}
+        return {
+            "kind": "change",
+            "family": family,
+            "id": id_,
+            "name": self.name(id_),
+            "current": current,
+            "change": proposed - current,
+            "proposed": proposed,
+            "unit": unit,
+            "setting": SETTING[family],
+            "message": text,
+        }
 
     def partner_text(self, others: pd.DataFrame, limit: int = 4) -> str:
         """'in conflict with the guaranteed minimum of 县X, 县Y and 2 more'."""
         parts = []
         for fam, group in others.groupby("family", sort=False):
             names = [self.name(i) for i in group["id"]]
-            shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more"
-                                                if len(names) > limit else "")
+            shown = ", ".join(names[:limit]) + (
+                f" and {len(names) - limit} more" if len(names) > limit else ""
+            )
             where = "" if list(group["id"]) == ["region"] else f" of {shown}"
             parts.append(f"{WORDS.get(fam, fam)}{where}")
         return "in conflict with " + "; ".join(parts)
 
     def _quota_pool(self, id_, e: float):
         q = self.sc.quota.total
-        reason = self.pool_cause() or f"the quota pool ({q:,.0f} ha) is too small for the " \
-            "other constraints"
+        reason = (
+            self.pool_cause()
+            or f"the quota pool ({q:,.0f} ha) is too small for the other constraints"
+        )
         return q, q + e, "ha", f"{reason}: raise quota.total by {e:,.1f} ha (to {q + e:,.1f})"
 
     def _min_allocation(self, id_, e: float):
@@ -410,8 +540,12 @@ class _Words:
         else:
             reason = f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) cannot be met"
             extra = ""
-        return lower, lower - e, "ha", (f"{reason}: lower min_allocation by {e:,.1f} ha "
-                                        f"(to {lower - e:,.1f}){extra}")
+        return (
+            lower,
+            lower - e,
+            "ha",
+            (f"{reason}: lower min_allocation by {e:,.1f} ha (to {lower - e:,.1f}){extra}"),
+        )
 
     def _upper(self, family: str, id_, e: float):
         """per_capita_cap / dev_boundary / basic_farmland must let A_i grow by e ha."""
@@ -420,12 +554,16 @@ class _Words:
         lower = float(p["lower"])
         current, proposed, unit, how = self._upper_setting(id_, family, limit + e)
         if lower > limit + SLACK_TOL:
-            reason = (f"{WORDS[family]} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
-                      f"new land, below its guaranteed minimum ({lower:,.1f} ha)")
+            reason = (
+                f"{WORDS[family]} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
+                f"new land, below its guaranteed minimum ({lower:,.1f} ha)"
+            )
             extra = f" or lower min_allocation by {lower - limit:,.1f} ha"
         else:
-            reason = (f"{WORDS[family]} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
-                      "is too tight for the other constraints")
+            reason = (
+                f"{WORDS[family]} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
+                "is too tight for the other constraints"
+            )
             extra = ""
         return current, proposed, unit, f"{reason}: {how}{extra}"
 
@@ -446,17 +584,29 @@ class _Words:
             people = float(c["urban_pop_2035"])
             cap = self.sc.per_capita.cap_m2
             need = (u0 + p["sigma"] * new_limit) * M2_PER_HA / people if people > 0 else INF
-            return cap, need, "m²/person", (f"raise cap_m2 to {need:,.1f} m²/person for it "
-                                            f"(now {cap:g})")
+            return (
+                cap,
+                need,
+                "m²/person",
+                (f"raise cap_m2 to {need:,.1f} m²/person for it (now {cap:g})"),
+            )
         if family == "dev_boundary":
             now = float(c["dev_boundary"])
             need = u0 + p["sigma"] * new_limit
-            return now, need, "ha", (f"enlarge its development boundary by {need - now:,.1f} ha "
-                                     f"(to {need:,.1f})")
+            return (
+                now,
+                need,
+                "ha",
+                (f"enlarge its development boundary by {need - now:,.1f} ha (to {need:,.1f})"),
+            )
         now = float(c["basic_farmland"])
         need = float(c["cultivated_2020"]) - p["alpha"] * new_limit
-        return now, need, "ha", (f"lower its basic farmland by {now - need:,.1f} ha "
-                                 f"(to {need:,.1f})")
+        return (
+            now,
+            need,
+            "ha",
+            (f"lower its basic farmland by {now - need:,.1f} ha (to {need:,.1f})"),
+        )
 
     def _raise_upper(self, id_, family: str, e: float) -> str:
         return self._upper_setting(id_, family, float(self.p.loc[id_, f"limit_{family}"]) + e)[3]
@@ -469,41 +619,71 @@ class _Words:
 
     def _demand(self, id_, e: float):
         d = float(self.c.loc[id_, "demand"])
-        return d, d + e, "ha", (f"the other constraints need {self.name(id_)} to build more than "
-                                f"its demand ({d:,.1f} ha): raise demand by {e:,.1f} ha")
+        return (
+            d,
+            d + e,
+            "ha",
+            (
+                f"the other constraints need {self.name(id_)} to build more than "
+                f"its demand ({d:,.1f} ha): raise demand by {e:,.1f} ha"
+            ),
+        )
 
     def _farmland_floor(self, id_, e: float):
         floor = float(self.c.loc[id_, "farmland_floor"])
         reason = self.county_floor_cause(id_) or (
             f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept together "
-            "with the other constraints")
+            "with the other constraints"
+        )
         return floor, floor - e, "ha", f"{reason}: lower farmland_floor by {e:,.1f} ha"
 
     def _farmland_region(self, id_, e: float):
         floor = float(self.sc.farmland.region_floor or 0.0)
         reason = self.region_floor_cause() or (
             f"the region's farmland floor ({floor:,.0f} ha) cannot be kept together with the "
-            "other constraints")
-        return floor, floor - e, "ha", (f"{reason}: lower farmland.region_floor by {e:,.1f} ha "
-                                        f"({e * 15 / 1e4:,.2f}万亩)")
+            "other constraints"
+        )
+        return (
+            floor,
+            floor - e,
+            "ha",
+            (f"{reason}: lower farmland.region_floor by {e:,.1f} ha ({e * 15 / 1e4:,.2f}万亩)"),
+        )
 
     def _farmland_balance(self, id_, e: float):
         where = "the region" if id_ == "region" else self.name(id_)
-        return 0.0, e, "ha", (f"占补平衡 in {where}: {e:,.1f} ha of cultivated land taken by "
-                              "the guaranteed new land cannot be made up by reclamation and "
-                              "reserve land: widen farmland.balance_scope or lower the minima")
+        return (
+            0.0,
+            e,
+            "ha",
+            (
+                f"占补平衡 in {where}: {e:,.1f} ha of cultivated land taken by "
+                "the guaranteed new land cannot be made up by reclamation and "
+                "reserve land: widen farmland.balance_scope or lower the minima"
+            ),
+        )
 
     def _intensity(self, id_, e: float):
         tau = self.sc.intensity.reduction
         limit = intensity_limit(self.f.dataset) or 0.0
-        base = limit / (1 - tau) if tau < 1 else float(
-            (self.c["construction_land_2020"].sum() / self.c["gdp_2020"].sum())
-            * self.c["gdp_2035"].sum())
+        base = (
+            limit / (1 - tau)
+            if tau < 1
+            else float(
+                (self.c["construction_land_2020"].sum() / self.c["gdp_2020"].sum())
+                * self.c["gdp_2035"].sum()
+            )
+        )
         d = e / base if base > 0 else float("nan")
         reason = self.intensity_cause() or (
-            f"the {tau:.0%} intensity target cannot be met together with the other constraints")
-        return tau, tau - d, "share", (f"{reason}: lower intensity.reduction by {d:.4f} "
-                                       f"(to {tau - d:.4f})")
+            f"the {tau:.0%} intensity target cannot be met together with the other constraints"
+        )
+        return (
+            tau,
+            tau - d,
+            "share",
+            (f"{reason}: lower intensity.reduction by {d:.4f} (to {tau - d:.4f})"),
+        )
 
     def _group_share(self, family: str, id_, e: float):
         column = "min_share" if family == "group_min" else "max_share"
@@ -512,11 +692,20 @@ class _Words:
         proposed = share - d if family == "group_min" else share + d
         verb = "lower" if family == "group_min" else "raise"
         mins = self.groups["min_share"].dropna()
-        extra = (f" (the minimum shares of the groups sum to {mins.sum():.2f})"
-                 if family == "group_min" and self.group_cause() else "")
-        return share, proposed, "share", (
-            f"{column} of group {self.name(id_)} ({share:.2f}) cannot hold{extra}: {verb} "
-            f"{column} by {d:.4f} (to {proposed:.4f})")
+        extra = (
+            f" (the minimum shares of the groups sum to {mins.sum():.2f})"
+            if family == "group_min" and self.group_cause()
+            else ""
+        )
+        return (
+            share,
+            proposed,
+            "share",
+            (
+                f"{column} of group {self.name(id_)} ({share:.2f}) cannot hold{extra}: {verb} "
+                f"{column} by {d:.4f} (to {proposed:.4f})"
+            ),
+        )
 
     def _group_min(self, id_, e: float):
         return self._group_share("group_min", id_, e)
@@ -529,17 +718,27 @@ class _Words:
         current, unit = self._current(family, id_)
         where = "" if id_ == "region" else f" of {self.name(id_)}"
         shown = "" if current is None else f" ({_shown(current, unit)})"
-        return {"kind": "conflict", "family": family, "id": id_, "name": self.name(id_),
-                "current": current, "change": np.nan, "proposed": np.nan, "unit": unit,
-                "setting": SETTING.get(family, family),
-                "message": f"{WORDS.get(family, family)}{where}{shown}"}
+        return {
+            "kind": "conflict",
+            "family": family,
+            "id": id_,
+            "name": self.name(id_),
+            "current": current,
+            "change": np.nan,
+            "proposed": np.nan,
+            "unit": unit,
+            "setting": SETTING.get(family, family),
+            "message": f"{WORDS.get(family, family)}{where}{shown}",
+        }
 
     def _current(self, family: str, id_) -> tuple[float | None, str]:
         sc = self.sc
-        region = {"quota_pool": (sc.quota.total, "ha"),
-                  "intensity": (sc.intensity.reduction, "reduction"),
-                  "farmland_region": (sc.farmland.region_floor, "ha"),
-                  "farmland_balance": (None, "")}
+        region = {
+            "quota_pool": (sc.quota.total, "ha"),
+            "intensity": (sc.intensity.reduction, "reduction"),
+            "farmland_region": (sc.farmland.region_floor, "ha"),
+            "farmland_balance": (None, ""),
+        }
         if family in region:
             return region[family]
         if family in ("group_min", "group_max"):
@@ -565,10 +764,14 @@ def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFr
     lp = f.lp
     h = load_highs(lp, time_limit_s)
     # start from the elastic LP's infeasible subset, then reduce it to an irreducible one
-    h.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
-                     | int(highspy.IisStrategy.kIisStrategyIrreducible))
-    h.setOptionValue("iis_time_limit", float(min(time_limit_s or IIS_TIME_LIMIT_S,
-                                                 IIS_TIME_LIMIT_S)))
+    h.setOptionValue(
+        "iis_strategy",
+        int(highspy.IisStrategy.kIisStrategyFromLp)
+        | int(highspy.IisStrategy.kIisStrategyIrreducible),
+    )
+    h.setOptionValue(
+        "iis_time_limit", float(min(time_limit_s or IIS_TIME_LIMIT_S, IIS_TIME_LIMIT_S))
+    )
     h.run()
     status, iis = h.getIis()
     if status == highspy.HighsStatus.kError or not iis.valid_:
@@ -580,8 +783,9 @@ def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFr
     fam = lp.constraints["family"].astype(str).to_numpy()[rows]
     ids = lp.constraints["id"].to_numpy()[rows]
     members += [(a, b) for a, b in zip(fam, ids, strict=True) if a not in DEFINITIONS]
-    members += _bound_members(f, np.asarray(iis.col_index_, dtype=np.int64),
-                              np.asarray(iis.col_bound_, dtype=np.int64))
+    members += _bound_members(
+        f, np.asarray(iis.col_index_, dtype=np.int64), np.asarray(iis.col_bound_, dtype=np.int64)
+    )
     words = _Words(f)
     seen, out = set(), []
     for family, id_ in members:
@@ -625,7 +829,8 @@ def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
     result.diagnosis = table
     result.summary.diagnosis = [
         {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-        for r in table.to_dict("records")]
+        for r in table.to_dict("records")
+    ]
 
 
 def _shown(value: float, unit: str) -> str:

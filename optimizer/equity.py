@@ -43,8 +43,9 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 def zone_shares(counties: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Per zone: ha and share of the quota pool used (q) and of all new land (A)."""
-    by_zone = counties.groupby("zone")[["quota", "allocation"]].sum().reindex(
-        list(ZONES)).fillna(0.0)
+    by_zone = (
+        counties.groupby("zone")[["quota", "allocation"]].sum().reindex(list(ZONES)).fillna(0.0)
+    )
     totals = by_zone.sum()
     out = {}
     for zone, row in by_zone.iterrows():
@@ -71,11 +72,12 @@ def equity_indicators(counties: pd.DataFrame, population: np.ndarray) -> dict:
     return {
         "gini_allocation_per_resident": gini(per_resident, pop),
         "gini_satisfaction": gini(satisfaction, demand),
-        "allocation_per_resident_m2": float(alloc.sum() * 1e4 / pop.sum()) if pop.sum() else
-        float("nan"),
+        "allocation_per_resident_m2": float(alloc.sum() * 1e4 / pop.sum())
+        if pop.sum()
+        else float("nan"),
         "zones": zone_shares(counties),
         "method": "Lorenz-curve Gini: per resident weighted by pop_2020, "
-                  "satisfaction weighted by demand",
+        "satisfaction weighted by demand",
     }
 
 

@@ -27,18 +27,32 @@ from optimizer.build import Formulation
 from optimizer.results import BIND_TOL, REGION_FAMILIES, Result, row_sides
 
 #: Families that stop a county's allocation, in the order a county is labelled.
-COUNTY_LIMITS = ("demand", "per_capita_cap", "dev_boundary", "basic_farmland",
-                 "farmland_floor", "min_allocation")
+COUNTY_LIMITS = (
+    "demand",
+    "per_capita_cap",
+    "dev_boundary",
+    "basic_farmland",
+    "farmland_floor",
+    "min_allocation",
+)
 #: Region targets that stop counties not held by their own limit, in order.
-REGION_LIMITS = (("quota_pool", "pool"), ("intensity", "intensity"),
-                 ("farmland_region", "farmland_region"), ("farmland_balance", "farmland_balance"))
+REGION_LIMITS = (
+    ("quota_pool", "pool"),
+    ("intensity", "intensity"),
+    ("farmland_region", "farmland_region"),
+    ("farmland_balance", "farmland_balance"),
+)
 #: A tier counts as full / empty within this share of its size.
 FILL_TOL = 1e-6
 #: Targets read back from a run folder carry 6 decimals: compare them this loosely.
 READ_TOL = 10 * BIND_TOL
 #: Bound families of allocation[i]: their limit is this rate × the bound on A_i.
-BOUND_RATE = {"per_capita_cap": "sigma", "dev_boundary": "sigma", "basic_farmland": "alpha",
-              "min_allocation": None}
+BOUND_RATE = {
+    "per_capita_cap": "sigma",
+    "dev_boundary": "sigma",
+    "basic_farmland": "alpha",
+    "min_allocation": None,
+}
 #: What a price's limit is: (noun, unit) of ``limit``, ``range_lo`` and ``range_hi``.
 LIMIT_MEANING = {
     "quota_pool": ("quota pool", "ha"),
@@ -58,16 +72,17 @@ LIMIT_MEANING = {
 
 # --------------------------------------------------------------------------- counties
 
-def county_limits(counties: pd.DataFrame, scenario: Scenario,
-                  targets: pd.DataFrame) -> pd.DataFrame:
+
+def county_limits(
+    counties: pd.DataFrame, scenario: Scenario, targets: pd.DataFrame
+) -> pd.DataFrame:
     """Per county: limited_by, next_tier (0: all full), next_tier_fill, next_value, marginal."""
     n = len(counties)
     shares = np.asarray(scenario.tiers.shares, dtype=float)
     values = np.asarray(scenario.tiers.values, dtype=float)
     k = len(shares)
     demand = counties["demand"].to_numpy(float)
-    tiers = counties[[f"tier_{j + 1}" for j in range(k)]].to_numpy(float) if n else \
-        np.zeros((0, k))
+    tiers = counties[[f"tier_{j + 1}" for j in range(k)]].to_numpy(float) if n else np.zeros((0, k))
     size = np.outer(demand, shares)
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(size > 0, tiers / np.where(size > 0, size, 1.0), 1.0)
@@ -83,10 +98,11 @@ def county_limits(counties: pd.DataFrame, scenario: Scenario,
     # Land up to the per-capita floor is worth the shortfall penalty, land beyond it only
     # w·φ: a county can stop exactly at the floor, in the middle of a tier.
     floor = scenario.per_capita.floor_m2
-    at_floor = ((np.abs(counties["per_capita_2035"].to_numpy(float) - floor)
-                 <= READ_TOL * max(1.0, floor))
-                & (counties["shortfall"].to_numpy(float) <= READ_TOL)
-                & (counties["allocation"].to_numpy(float) > 0))
+    at_floor = (
+        (np.abs(counties["per_capita_2035"].to_numpy(float) - floor) <= READ_TOL * max(1.0, floor))
+        & (counties["shortfall"].to_numpy(float) <= READ_TOL)
+        & (counties["allocation"].to_numpy(float) > 0)
+    )
     region = binding_region_targets(targets)
     fallback = next((label for family, label in REGION_LIMITS if family in region), "cost")
     conditions = [demand <= 0, *(flags[f] for f in COUNTY_LIMITS), at_floor]
@@ -98,10 +114,16 @@ def county_limits(counties: pd.DataFrame, scenario: Scenario,
     margin_values = next_value[partial]
     tied = free & np.isin(np.round(next_value, 9), np.round(margin_values, 9))
     marginal = partial | tied
-    return pd.DataFrame({
-        "limited_by": limited_by, "next_tier": np.where(has_next, open_tier + 1, 0),
-        "next_tier_fill": tier_fill, "next_value": next_value, "marginal": marginal,
-    }, index=counties.index)
+    return pd.DataFrame(
+        {
+            "limited_by": limited_by,
+            "next_tier": np.where(has_next, open_tier + 1, 0),
+            "next_tier_fill": tier_fill,
+            "next_value": next_value,
+            "marginal": marginal,
+        },
+        index=counties.index,
+    )
 
 
 def binding_region_targets(targets: pd.DataFrame) -> set[str]:
@@ -110,9 +132,12 @@ def binding_region_targets(targets: pd.DataFrame) -> set[str]:
         return set()
     t = targets.set_index("target")
     out = set()
-    for family, name in (("quota_pool", "quota_pool"), ("intensity", "intensity_reduction"),
-                         ("farmland_region", "farmland_region"),
-                         ("farmland_balance", "farmland_balance")):
+    for family, name in (
+        ("quota_pool", "quota_pool"),
+        ("intensity", "intensity_reduction"),
+        ("farmland_region", "farmland_region"),
+        ("farmland_balance", "farmland_balance"),
+    ):
         if name not in t.index:
             continue
         value = float(t.loc[name, "value"])
@@ -123,6 +148,7 @@ def binding_region_targets(targets: pd.DataFrame) -> set[str]:
 
 
 # --------------------------------------------------------------------------- ranging
+
 
 def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> pd.DataFrame:
     """``marginals`` with limit, range_lo, range_hi: the price holds for limits in the range.
@@ -138,16 +164,22 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
         return out
     lp, x = f.lp, solution.x
     ranging = solution.ranging or {}
-    row_pos = pd.Series(np.arange(lp.shape[0]), index=pd.MultiIndex.from_arrays(
-        [lp.constraints["family"].astype(str).to_numpy(), lp.constraints["id"].to_numpy()]))
+    row_pos = pd.Series(
+        np.arange(lp.shape[0]),
+        index=pd.MultiIndex.from_arrays(
+            [lp.constraints["family"].astype(str).to_numpy(), lp.constraints["id"].to_numpy()]
+        ),
+    )
     is_row = out["family"].isin(lp.rows.keys()).to_numpy()
     if is_row.any():
-        keys = pd.MultiIndex.from_arrays([out.loc[is_row, "family"].to_numpy(),
-                                          out.loc[is_row, "id"].to_numpy()])
+        keys = pd.MultiIndex.from_arrays(
+            [out.loc[is_row, "family"].to_numpy(), out.loc[is_row, "id"].to_numpy()]
+        )
         pos = row_pos.reindex(keys).to_numpy()
         limit, lo, hi = _row_ranges(f, x, pos.astype(np.int64), ranging)
-        offset = _row_offsets(f, out.loc[is_row, "family"].to_numpy(),
-                              out.loc[is_row, "id"].to_numpy())
+        offset = _row_offsets(
+            f, out.loc[is_row, "family"].to_numpy(), out.loc[is_row, "id"].to_numpy()
+        )
         out.loc[is_row, "limit"] = limit + offset
         out.loc[is_row, "range_lo"] = lo + offset
         out.loc[is_row, "range_hi"] = hi + offset
@@ -160,8 +192,9 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
     return out
 
 
-def _row_ranges(f: Formulation, x: np.ndarray, pos: np.ndarray,
-                ranging: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _row_ranges(
+    f: Formulation, x: np.ndarray, pos: np.ndarray, ranging: dict
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Active limit of each row (row units) and its range."""
     lp = f.lp
     at_ub, at_lb = row_sides(f, x)
@@ -195,8 +228,9 @@ def _row_offsets(f: Formulation, families: np.ndarray, ids: np.ndarray) -> np.nd
     return offset
 
 
-def _bound_ranges(f: Formulation, rows: pd.DataFrame,
-                  ranging: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _bound_ranges(
+    f: Formulation, rows: pd.DataFrame, ranging: dict
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Limits of the bound families (family units) and their ranges from column ranging."""
     p = f.params.set_index("county_id")
     ids = rows["id"].to_numpy()
@@ -208,8 +242,9 @@ def _bound_ranges(f: Formulation, rows: pd.DataFrame,
         if column is not None:
             sel = fam == family
             rate[sel] = p[column].reindex(ids[sel]).to_numpy(float)
-    upper_limits = p[[f"limit_{g}" for g in ("demand", "per_capita_cap", "dev_boundary",
-                                              "basic_farmland")]].reindex(ids)
+    upper_limits = p[
+        [f"limit_{g}" for g in ("demand", "per_capita_cap", "dev_boundary", "basic_farmland")]
+    ].reindex(ids)
     is_min = fam == "min_allocation"
     own = np.where(is_min, p["lower"].reindex(ids).to_numpy(float), np.nan)
     for family in ("per_capita_cap", "dev_boundary", "basic_farmland"):
@@ -225,7 +260,8 @@ def _bound_ranges(f: Formulation, rows: pd.DataFrame,
     others = upper_limits.to_numpy(float)
     with np.errstate(invalid="ignore"):
         next_upper = np.where(others > own[:, None] + _tol(own)[:, None], others, np.inf).min(
-            axis=1)
+            axis=1
+        )
     hi = np.where(is_min, np.minimum(hi, np.nanmin(others, axis=1)), np.minimum(hi, next_upper))
     lo = np.where(is_min, lo, np.maximum(lo, p["lower"].reindex(ids).to_numpy(float)))
     return limit, rate * lo, rate * hi
@@ -237,6 +273,7 @@ def _tol(value: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- sentences
 
+
 def explain(result: Result, with_counties: bool = True) -> dict:
     """Prices in words (with ranges), the marginal tier, and what limits the counties.
 
@@ -246,13 +283,20 @@ def explain(result: Result, with_counties: bool = True) -> dict:
     counties = with_limits(result)
     sc = result.summary.scenario
     marginal = counties[counties["marginal"]].assign(
-        partial=lambda t: (t["next_tier_fill"] > FILL_TOL)
-        & (t["next_tier_fill"] < 1 - FILL_TOL))
-    marginal = marginal.sort_values(["partial", "quota", "county_id"],
-                                    ascending=[False, False, True], kind="stable")
+        partial=lambda t: (t["next_tier_fill"] > FILL_TOL) & (t["next_tier_fill"] < 1 - FILL_TOL)
+    )
+    marginal = marginal.sort_values(
+        ["partial", "quota", "county_id"], ascending=[False, False, True], kind="stable"
+    )
     tier_rows = [
-        {"county_id": r.county_id, "name": r.name, "tier": int(r.next_tier),
-         "value": float(r.next_value), "fill": float(r.next_tier_fill), "quota": float(r.quota)}
+        {
+            "county_id": r.county_id,
+            "name": r.name,
+            "tier": int(r.next_tier),
+            "value": float(r.next_value),
+            "fill": float(r.next_tier_fill),
+            "quota": float(r.quota),
+        }
         for r in marginal.itertuples(index=False)
     ]
     context = _Context(result, counties, tier_rows)
@@ -269,9 +313,15 @@ def explain(result: Result, with_counties: bool = True) -> dict:
     }
     if with_counties:
         data["counties"] = [
-            {"county_id": r.county_id, "name": r.name, "allocation": float(r.allocation),
-             "demand": float(r.demand), "limited_by": r.limited_by, "tier": int(r.next_tier),
-             "text": context.county_text(r)}
+            {
+                "county_id": r.county_id,
+                "name": r.name,
+                "allocation": float(r.allocation),
+                "demand": float(r.demand),
+                "limited_by": r.limited_by,
+                "tier": int(r.next_tier),
+                "text": context.county_text(r),
+            }
             for r in counties.itertuples(index=False)
         ]
     return data
@@ -313,17 +363,17 @@ LIMIT_TEXT = {
 #: Sentences of the county and group prices that need nothing but the name and the price.
 PRICE_SENTENCES = {
     "farmland_floor": "{name} keeps exactly its farmland floor: one ha less in the floor "
-                      "raises Z by {value}.",
+    "raises Z by {value}.",
     "per_capita_cap": "{name} reaches the per-capita cap ({cap} m²/person): one more ha of "
-                      "urban-land room raises Z by {value}.",
+    "urban-land room raises Z by {value}.",
     "dev_boundary": "{name} fills its development boundary: one more ha inside it raises Z "
-                    "by {value}.",
+    "by {value}.",
     "basic_farmland": "{name} would next build on permanent basic farmland: one more ha of "
-                      "cultivated land outside it raises Z by {value}.",
+    "cultivated land outside it raises Z by {value}.",
     "group_min": "Group {name} sits at its minimum share: each ha it may fall short raises Z "
-                 "by {value}.",
+    "by {value}.",
     "group_max": "Group {name} sits at its maximum share: each ha more it may take raises Z "
-                 "by {value}.",
+    "by {value}.",
 }
 
 
@@ -376,9 +426,14 @@ class _Context:
         lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
         range_text = self._range(family, row, lo, hi)
         return {
-            "family": family, "id": row["id"], "name": row["name"], "value": value,
+            "family": family,
+            "id": row["id"],
+            "name": row["name"],
+            "value": value,
             "unit": row.get("unit", "per ha"),
-            "limit": _float(row.get("limit")), "range_lo": _float(lo), "range_hi": _float(hi),
+            "limit": _float(row.get("limit")),
+            "range_lo": _float(lo),
+            "range_hi": _float(hi),
             "range_of": " ".join(LIMIT_MEANING.get(family, ("", ""))).strip(),
             "text": text + (f" {range_text}" if range_text else ""),
         }
@@ -388,11 +443,14 @@ class _Context:
         q = self.sc.quota.total
         if value <= 0:
             used = self._target("quota_pool", "value")
-            return (f"The quota pool is not used up ({_ha(used)} of {_ha(q)} ha): "
-                    "one more hectare in it adds nothing.")
+            return (
+                f"The quota pool is not used up ({_ha(used)} of {_ha(q)} ha): "
+                "one more hectare in it adds nothing."
+            )
         where = self.receivers()
-        return (f"One more hectare in the quota pool raises Z by {_num(value)}"
-                + (f": it would go to {where}." if where else "."))
+        return f"One more hectare in the quota pool raises Z by {_num(value)}" + (
+            f": it would go to {where}." if where else "."
+        )
 
     def receivers(self, limit: int = 4) -> str:
         """'小店区 (tier 2), …': the partly filled tiers of the margin, pool-funded first."""
@@ -406,11 +464,15 @@ class _Context:
         tau = self.sc.intensity.reduction
         achieved = self._target("intensity_reduction", "value")
         if value <= 0:
-            return (f"The {tau:.0%} intensity target does not bind ({achieved:.1%} achieved): "
-                    f"it could be tightened to {achieved:.1%} at no cost.")
+            return (
+                f"The {tau:.0%} intensity target does not bind ({achieved:.1%} achieved): "
+                f"it could be tightened to {achieved:.1%} at no cost."
+            )
         per_point = value * self._intensity_base() / 100
-        return (f"The {tau:.0%} intensity target binds: each point of reduction costs "
-                f"{_num(per_point)} in Z ({_num(value)} per ha of construction land).")
+        return (
+            f"The {tau:.0%} intensity target binds: each point of reduction costs "
+            f"{_num(per_point)} in Z ({_num(value)} per ha of construction land)."
+        )
 
     def _intensity_base(self) -> float:
         """L0: construction land (ha) that 2035 GDP would use at the 2020 intensity."""
@@ -425,43 +487,65 @@ class _Context:
         floor = self.sc.farmland.region_floor
         kept = self._target("farmland_region", "value")
         if value <= 0:
-            return (f"The region's farmland floor ({_ha(floor)} ha) does not bind: "
-                    f"{_ha(kept)} ha stay cultivated in 2035.")
-        return (f"The region's farmland floor ({_ha(floor)} ha, {floor * 15 / 1e4:,.1f}万亩) "
-                f"binds: each ha less of it raises Z by {_num(value)}; each 1,000 ha more costs "
-                f"{_num(1000 * value)}.")
+            return (
+                f"The region's farmland floor ({_ha(floor)} ha) does not bind: "
+                f"{_ha(kept)} ha stay cultivated in 2035."
+            )
+        return (
+            f"The region's farmland floor ({_ha(floor)} ha, {floor * 15 / 1e4:,.1f}万亩) "
+            f"binds: each ha less of it raises Z by {_num(value)}; each 1,000 ha more costs "
+            f"{_num(1000 * value)}."
+        )
 
     def _farmland_balance(self, row: dict, value: float) -> str:
         where = "" if row["id"] == "region" else f" in {row['name']}"
         if value <= 0:
             return f"占补平衡{where} does not bind: more cultivated land is made up than occupied."
-        return (f"占补平衡{where} binds: every ha of cultivated land taken by new construction "
-                f"must be made up, at {_num(value)} of Z per ha (reclamation or reserve land).")
+        return (
+            f"占补平衡{where} binds: every ha of cultivated land taken by new construction "
+            f"must be made up, at {_num(value)} of Z per ha (reclamation or reserve land)."
+        )
 
     # county and group constraints ------------------------------------------------------
     def _per_capita_floor(self, row: dict, value: float) -> str:
         floor = self.sc.per_capita.floor_m2
-        short = row["id"] in self.counties.index and float(
-            self.counties.loc[row["id"], "shortfall"]) > READ_TOL
-        where = f"stays below {floor:g} m²/person" if short else f"stops exactly at {floor:g} " \
-            "m²/person"
-        return (f"{row['name']} {where}: each ha of urban land less needed raises Z by "
-                f"{_num(value)}" + (" (the shortfall penalty)." if short else "."))
+        short = (
+            row["id"] in self.counties.index
+            and float(self.counties.loc[row["id"], "shortfall"]) > READ_TOL
+        )
+        where = (
+            f"stays below {floor:g} m²/person" if short else f"stops exactly at {floor:g} m²/person"
+        )
+        return (
+            f"{row['name']} {where}: each ha of urban land less needed raises Z by "
+            f"{_num(value)}" + (" (the shortfall penalty)." if short else ".")
+        )
 
     def _min_allocation(self, row: dict, value: float) -> str:
         c = self.counties.loc[row["id"]] if row["id"] in self.counties.index else None
-        worth = "" if c is None or pd.isna(c["next_value"]) else (
-            f": its next hectare is worth {_num(float(c['next_value']))}")
-        pool = "" if math.isnan(self.pool_price) or self.pool_price <= 0 else (
-            f" against a pool price of {_num(self.pool_price)}")
-        return (f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
-                f"of the minimum raises Z by {_num(value)}.")
+        worth = (
+            ""
+            if c is None or pd.isna(c["next_value"])
+            else (f": its next hectare is worth {_num(float(c['next_value']))}")
+        )
+        pool = (
+            ""
+            if math.isnan(self.pool_price) or self.pool_price <= 0
+            else (f" against a pool price of {_num(self.pool_price)}")
+        )
+        return (
+            f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
+            f"of the minimum raises Z by {_num(value)}."
+        )
 
     def _generic(self, row: dict, value: float) -> str:
         template = PRICE_SENTENCES.get(row["family"], "{relaxation} raises Z by {value}.")
-        return template.format(name=row["name"], value=_num(value),
-                               cap=f"{self.sc.per_capita.cap_m2:g}",
-                               relaxation=row.get("relaxation", row["family"]))
+        return template.format(
+            name=row["name"],
+            value=_num(value),
+            cap=f"{self.sc.per_capita.cap_m2:g}",
+            relaxation=row.get("relaxation", row["family"]),
+        )
 
     # ranges ----------------------------------------------------------------------------
     def _range(self, family: str, row: dict, lo: float, hi: float) -> str:
@@ -473,8 +557,10 @@ class _Context:
                 return ""
             tau_hi = 1 - lo / base if np.isfinite(lo) else math.inf
             tau_lo = 1 - hi / base if np.isfinite(hi) else -math.inf
-            return (f"The price holds for a reduction target between "
-                    f"{_share(max(tau_lo, 0.0))} and {_share(min(tau_hi, 1.0))}.")
+            return (
+                f"The price holds for a reduction target between "
+                f"{_share(max(tau_lo, 0.0))} and {_share(min(tau_hi, 1.0))}."
+            )
         noun, unit = LIMIT_MEANING.get(family, ("limit", ""))
         if np.isinf(lo) and np.isinf(hi):
             return ""
@@ -493,16 +579,24 @@ class _Context:
     def county_text(self, r) -> str:
         base = LIMIT_TEXT.get(r.limited_by, r.limited_by)
         if r.limited_by in ("per_capita_cap", "per_capita_floor") and pd.notna(
-                getattr(r, "per_capita_2035", np.nan)):
+            getattr(r, "per_capita_2035", np.nan)
+        ):
             base += f" ({r.per_capita_2035:.0f} m²/person in 2035)"
-        if r.limited_by in ("pool", "intensity", "farmland_region", "farmland_balance", "cost",
-                            "min_allocation") and pd.notna(r.next_value):
+        if r.limited_by in (
+            "pool",
+            "intensity",
+            "farmland_region",
+            "farmland_balance",
+            "cost",
+            "min_allocation",
+        ) and pd.notna(r.next_value):
             base += f"; next hectare: tier {int(r.next_tier)}, worth {_num(float(r.next_value))}"
             if r.limited_by == "pool" and not math.isnan(self.pool_price):
                 base += f" (pool price {_num(self.pool_price)})"
         if r.marginal:
-            base += (f"; in the marginal tier ({r.next_tier_fill:.0%} of tier "
-                     f"{int(r.next_tier)} filled)")
+            base += (
+                f"; in the marginal tier ({r.next_tier_fill:.0%} of tier {int(r.next_tier)} filled)"
+            )
         return base
 
 

@@ -98,9 +98,13 @@ def build_network(
     if form == "pairwise" or not hubs_apply(scenario, transfer_costs):
         return _pairwise(counties, scenario, self_arcs, base_labels)
     n_all = np.ones(n, dtype=bool)
-    return _hubs(counties, scenario, base_labels,
-                 n_all if can_export is None else np.asarray(can_export, dtype=bool),
-                 n_all if can_use is None else np.asarray(can_use, dtype=bool))
+    return _hubs(
+        counties,
+        scenario,
+        base_labels,
+        n_all if can_export is None else np.asarray(can_export, dtype=bool),
+        n_all if can_use is None else np.asarray(can_use, dtype=bool),
+    )
 
 
 def _pairwise(counties: pd.DataFrame, scenario: Scenario, self_arcs, labels) -> LinkageNetwork:
@@ -118,8 +122,13 @@ def _pairwise(counties: pd.DataFrame, scenario: Scenario, self_arcs, labels) -> 
     return LinkageNetwork(_arcs(*_join(self_arcs, (tail, n + head, cost))), labels, n, "pairwise")
 
 
-def _hubs(counties: pd.DataFrame, scenario: Scenario, labels: np.ndarray,
-          can_export: np.ndarray, can_use: np.ndarray) -> LinkageNetwork:
+def _hubs(
+    counties: pd.DataFrame,
+    scenario: Scenario,
+    labels: np.ndarray,
+    can_export: np.ndarray,
+    can_use: np.ndarray,
+) -> LinkageNetwork:
     n = len(counties)
     link = scenario.linkage
     city, cities = pd.factorize(counties["city"], sort=True)
@@ -135,8 +144,13 @@ def _hubs(counties: pd.DataFrame, scenario: Scenario, labels: np.ndarray,
     if link.scope == "region" and n_city > 1:
         region = next_node
         next_node += 1
-        parts.append((city_hubs, np.full(n_city, region),
-                      np.full(n_city, link.cross_city_cost - link.same_city_cost)))
+        parts.append(
+            (
+                city_hubs,
+                np.full(n_city, region),
+                np.full(n_city, link.cross_city_cost - link.same_city_cost),
+            )
+        )
         parts.append((np.full(n_city, region), city_hubs, np.zeros(n_city)))
         hub_labels.append("hub:region")
     pool = next_node
@@ -150,24 +164,34 @@ def _join(*parts: tuple[np.ndarray, np.ndarray, np.ndarray]):
 
 
 def _arcs(tail, head, cost) -> pd.DataFrame:
-    return pd.DataFrame({
-        "tail": np.asarray(tail, dtype=np.int64),
-        "head": np.asarray(head, dtype=np.int64),
-        "cost": np.asarray(cost, dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "tail": np.asarray(tail, dtype=np.int64),
+            "head": np.asarray(head, dtype=np.int64),
+            "cost": np.asarray(cost, dtype=float),
+        }
+    )
 
 
 def county_to_county_flows(network: LinkageNetwork, flow: np.ndarray) -> pd.DataFrame:
     """Pair flows (from_pos, to_pos, amount) of a pairwise network (self-use included)."""
     arcs = network.arcs
-    return pd.DataFrame({"from_pos": arcs["tail"].to_numpy(),
-                         "to_pos": arcs["head"].to_numpy() - network.n_counties,
-                         "amount": flow})
+    return pd.DataFrame(
+        {
+            "from_pos": arcs["tail"].to_numpy(),
+            "to_pos": arcs["head"].to_numpy() - network.n_counties,
+            "amount": flow,
+        }
+    )
 
 
-def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarray,
-                 surplus: np.ndarray, quota: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, pd.DataFrame]:
+def county_flows(
+    network: LinkageNetwork,
+    flow: np.ndarray,
+    allocation: np.ndarray,
+    surplus: np.ndarray,
+    quota: np.ndarray | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Quota per county and linkage pairs (from_pos, to_pos, amount), self-use included.
 
     ``flow`` is the solution on the network's arcs, ``allocation`` A_i and
@@ -190,8 +214,9 @@ def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarr
     external = np.clip(allocation - own, 0.0, None)
     first = 2 * n
     n_hubs = len(network.hub_nodes)
-    region = first + n_hubs - 1 if n_hubs and network.labels[first + n_hubs - 1] == \
-        "hub:region" else -1
+    region = (
+        first + n_hubs - 1 if n_hubs and network.labels[first + n_hubs - 1] == "hub:region" else -1
+    )
     users, user_hub = head[down] - n, tail[down] - first
     order = np.lexsort((users, user_hub))
     users, user_hub = users[order], user_hub[order]
@@ -205,8 +230,11 @@ def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarr
     # too when it costs nothing; it is read as quota, not as indicators.
     out_of, into = np.zeros(n_hubs), np.zeros(n_hubs)
     if region >= 0:
-        moved = min(float((sent - local).sum()), float((wanted - local).sum()),
-                    float(flow[head == region].sum()))
+        moved = min(
+            float((sent - local).sum()),
+            float((wanted - local).sum()),
+            float(flow[head == region].sum()),
+        )
         out_of, into = _take_in_order(sent - local, moved), _take_in_order(wanted - local, moved)
     linked = np.clip((local + into)[user_hub] - _cumsum_within(need, user_hub), 0.0, need)
     linkage_in = np.zeros(n)
@@ -214,13 +242,20 @@ def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarr
     quota = external - linkage_in
     # Pairs: self-use, then hub by hub, then across cities through the region hub.
     hubs = np.arange(n_hubs) + first
-    inflow = pd.concat([pd.DataFrame({"hub": head[up], "who": tail[up], "amount": flow[up]}),
-                        pd.DataFrame({"hub": hubs, "who": -1, "amount": into})],
-                       ignore_index=True)
-    outflow = pd.concat([pd.DataFrame({"hub": user_hub + first, "who": users,
-                                       "amount": linked}),
-                         pd.DataFrame({"hub": hubs, "who": -1, "amount": out_of})],
-                        ignore_index=True)
+    inflow = pd.concat(
+        [
+            pd.DataFrame({"hub": head[up], "who": tail[up], "amount": flow[up]}),
+            pd.DataFrame({"hub": hubs, "who": -1, "amount": into}),
+        ],
+        ignore_index=True,
+    )
+    outflow = pd.concat(
+        [
+            pd.DataFrame({"hub": user_hub + first, "who": users, "amount": linked}),
+            pd.DataFrame({"hub": hubs, "who": -1, "amount": out_of}),
+        ],
+        ignore_index=True,
+    )
     pos = np.arange(n)
     pieces = [pd.DataFrame({"from_pos": pos, "to_pos": pos, "amount": own})]
     matched = _north_west_corner(inflow, outflow)
@@ -228,11 +263,20 @@ def county_flows(network: LinkageNetwork, flow: np.ndarray, allocation: np.ndarr
     if region >= 0:
         exported_pairs = matched[(matched["from_pos"] >= 0) & (matched["to_pos"] < 0)]
         imported_pairs = matched[(matched["from_pos"] < 0) & (matched["to_pos"] >= 0)]
-        pieces.append(_north_west_corner(
-            pd.DataFrame({"hub": 0, "who": exported_pairs["from_pos"],
-                          "amount": exported_pairs["amount"]}),
-            pd.DataFrame({"hub": 0, "who": imported_pairs["to_pos"],
-                          "amount": imported_pairs["amount"]})))
+        pieces.append(
+            _north_west_corner(
+                pd.DataFrame(
+                    {
+                        "hub": 0,
+                        "who": exported_pairs["from_pos"],
+                        "amount": exported_pairs["amount"],
+                    }
+                ),
+                pd.DataFrame(
+                    {"hub": 0, "who": imported_pairs["to_pos"], "amount": imported_pairs["amount"]}
+                ),
+            )
+        )
     pairs = pd.concat(pieces, ignore_index=True)
     pairs = pairs.groupby(["from_pos", "to_pos"], as_index=False, sort=True)["amount"].sum()
     return quota, pairs
@@ -246,8 +290,11 @@ def _take_in_order(amounts: np.ndarray, total: float) -> np.ndarray:
 def _cumsum_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Sum of the earlier values of the same group (groups sorted), per element."""
     total = np.cumsum(values) - values
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else \
-        np.zeros(0, dtype=np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        if len(groups)
+        else np.zeros(0, dtype=np.int64)
+    )
     offset = np.repeat(total[starts], np.diff(np.r_[starts, len(groups)]))
     return total - offset
 
@@ -269,16 +316,19 @@ def _north_west_corner(supply: pd.DataFrame, use: pd.DataFrame) -> pd.DataFrame:
     cuts = cuts[cuts <= total]
     if len(cuts) < 2:
         return pd.DataFrame({"from_pos": [], "to_pos": [], "amount": []}).astype(
-            {"from_pos": np.int64, "to_pos": np.int64})
+            {"from_pos": np.int64, "to_pos": np.int64}
+        )
     mid = (cuts[:-1] + cuts[1:]) / 2
     amount = np.diff(cuts)
     si = np.minimum(np.searchsorted(s_end, mid), len(s_end) - 1)
     ui = np.minimum(np.searchsorted(u_end, mid), len(u_end) - 1)
-    pieces = pd.DataFrame({
-        "from_pos": supply["who"].to_numpy()[si].astype(np.int64),
-        "to_pos": use["who"].to_numpy()[ui].astype(np.int64),
-        "amount": amount,
-    })
+    pieces = pd.DataFrame(
+        {
+            "from_pos": supply["who"].to_numpy()[si].astype(np.int64),
+            "to_pos": use["who"].to_numpy()[ui].astype(np.int64),
+            "amount": amount,
+        }
+    )
     return pieces[(pieces["from_pos"] != PAD) & (pieces["to_pos"] != PAD)]
 
 
@@ -288,12 +338,18 @@ PAD = -2
 
 def _pad_to_balance(supply: pd.DataFrame, use: pd.DataFrame):
     """Even out each hub's in and out totals (round-off) with a padding piece."""
-    gap = (supply.groupby("hub")["amount"].sum()
-           .sub(use.groupby("hub")["amount"].sum(), fill_value=0.0))
+    gap = (
+        supply.groupby("hub")["amount"]
+        .sum()
+        .sub(use.groupby("hub")["amount"].sum(), fill_value=0.0)
+    )
     short_use = gap[gap > 0]
     short_supply = -gap[gap < 0]
     pad_use = pd.DataFrame({"hub": short_use.index, "who": PAD, "amount": short_use.values})
-    pad_supply = pd.DataFrame({"hub": short_supply.index, "who": PAD,
-                               "amount": short_supply.values})
-    return (pd.concat([supply, pad_supply], ignore_index=True),
-            pd.concat([use, pad_use], ignore_index=True))
+    pad_supply = pd.DataFrame(
+        {"hub": short_supply.index, "who": PAD, "amount": short_supply.values}
+    )
+    return (
+        pd.concat([supply, pad_supply], ignore_index=True),
+        pd.concat([use, pad_use], ignore_index=True),
+    )

@@ -116,13 +116,20 @@ WRONG_UNITS: dict[str, frozenset[str]] = {
 _COLUMN_UNITS: dict[str, str] = {
     **{c: "persons" for c in ("pop_2020", "urban_pop_2020", "urban_pop_2035")},
     **{c: "亿元" for c in ("gdp_2020", "gdp_2035")},
-    **{c.name: "ha" for c in v.COUNTIES.columns
-       if c.kind == "number" and c.name not in ("pop_2020", "urban_pop_2020", "urban_pop_2035",
-                                                "gdp_2020", "gdp_2035")},
+    **{
+        c.name: "ha"
+        for c in v.COUNTIES.columns
+        if c.kind == "number"
+        and c.name not in ("pop_2020", "urban_pop_2020", "urban_pop_2035", "gdp_2020", "gdp_2035")
+    },
 }
 
-REQUIRED_FILES: tuple[str, ...] = ("counties.csv", "groups.csv", "group_members.csv",
-                                   "scenario.toml")
+REQUIRED_FILES: tuple[str, ...] = (
+    "counties.csv",
+    "groups.csv",
+    "group_members.csv",
+    "scenario.toml",
+)
 OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
 _FILE_ORDER = (*REQUIRED_FILES[:3], *OPTIONAL_FILES, "scenario.toml", "--set")
 
@@ -187,8 +194,12 @@ def dataset_from_tables(
     """
     problems: list[Problem] = []
     raws: dict[str, Raw | None] = {}
-    given = {v.COUNTIES.file: counties, v.GROUPS.file: groups, v.MEMBERS.file: members,
-             v.TRANSFER_COSTS.file: transfer_costs}
+    given = {
+        v.COUNTIES.file: counties,
+        v.GROUPS.file: groups,
+        v.MEMBERS.file: members,
+        v.TRANSFER_COSTS.file: transfer_costs,
+    }
     for spec in v.SPECS:
         table = given[spec.file]
         if table is None and spec is v.TRANSFER_COSTS:
@@ -255,12 +266,15 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
         return None, [problem]
     assert text is not None
     if not text.strip():
-        return None, [Problem(spec.file, "the file is empty: it needs a header row ("
-                              + ", ".join(spec.names) + ")")]
+        return None, [
+            Problem(
+                spec.file,
+                "the file is empty: it needs a header row (" + ", ".join(spec.names) + ")",
+            )
+        ]
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]
-    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") \
-        else ","
+    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as err:
@@ -269,17 +283,24 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     width = max(map(len, rows))
     if len(set(map(len, rows))) > 1:
         data = [r + [""] * (width - len(r)) for r in data]
-    cells = pd.DataFrame(data, columns=range(width), dtype="str") if data else \
-        pd.DataFrame(columns=range(width), dtype="str")
+    cells = (
+        pd.DataFrame(data, columns=range(width), dtype="str")
+        if data
+        else pd.DataFrame(columns=range(width), dtype="str")
+    )
     cells.index = pd.RangeIndex(2, 2 + len(data))
     nfkc = not unicodedata.is_normalized("NFKC", text)
-    raw, problems = table_from_cells(header, cells.iloc[:, :len(header)], spec, nfkc=nfkc)
+    raw, problems = table_from_cells(header, cells.iloc[:, : len(header)], spec, nfkc=nfkc)
     if raw is not None and width > len(header):
-        extra = cells.iloc[:, len(header):].ne("").any(axis=1)
+        extra = cells.iloc[:, len(header) :].ne("").any(axis=1)
         problems += v.problems_at(
-            spec.file, cells.index[extra], None, [None] * int(extra.sum()),
+            spec.file,
+            cells.index[extra],
+            None,
+            [None] * int(extra.sum()),
             f"the row has more cells than the header ({len(header)} columns): "
-            "a value may contain an unquoted comma")
+            "a value may contain an unquoted comma",
+        )
     return raw, problems
 
 
@@ -308,22 +329,39 @@ def table_from_cells(
                 unknown.append((pos, written))
             continue
         if column in chosen:
-            problems.append(Problem(
-                spec.file, f"two columns mean {column}: {headers[column]!r} and {written!r}; "
-                "keep one", row=1, column=written))
+            problems.append(
+                Problem(
+                    spec.file,
+                    f"two columns mean {column}: {headers[column]!r} and {written!r}; keep one",
+                    row=1,
+                    column=written,
+                )
+            )
             continue
         wrong = WRONG_UNITS.get(_COLUMN_UNITS.get(column, ""), frozenset())
         if header_unit(written) in wrong:
-            problems.append(Problem(
-                spec.file, f"the unit {header_unit(written)} is not accepted: {column} is in "
-                f"{_COLUMN_UNITS[column]}; convert the values and the header",
-                row=1, column=written, value=written))
+            problems.append(
+                Problem(
+                    spec.file,
+                    f"the unit {header_unit(written)} is not accepted: {column} is in "
+                    f"{_COLUMN_UNITS[column]}; convert the values and the header",
+                    row=1,
+                    column=written,
+                    value=written,
+                )
+            )
         chosen[column] = pos
         headers[column] = written.strip()
     if header and not chosen:
-        return None, [Problem(
-            spec.file, "no known column name in row 1: the first row must be the header row ("
-            + ", ".join(spec.names) + "; or the Chinese names in docs/inputs.md)", row=1)]
+        return None, [
+            Problem(
+                spec.file,
+                "no known column name in row 1: the first row must be the header row ("
+                + ", ".join(spec.names)
+                + "; or the Chinese names in docs/inputs.md)",
+                row=1,
+            )
+        ]
     guesses: dict[str, str] = {}
     for pos, written in unknown:
         close = difflib.get_close_matches(header_key(written), list(lookup), n=1, cutoff=0.75)
@@ -332,19 +370,31 @@ def table_from_cells(
             guesses[lookup[close[0]]] = written
             hint = f" (did you mean {lookup[close[0]]}?)"
         shown = written if written.strip() else f"column {pos + 1} (no header)"
-        problems.append(Problem(
-            spec.file, f"unknown column, ignored{hint}", row=1, column=shown,
-            severity=Severity.WARNING))
+        problems.append(
+            Problem(
+                spec.file,
+                f"unknown column, ignored{hint}",
+                row=1,
+                column=shown,
+                severity=Severity.WARNING,
+            )
+        )
     for col in spec.columns:
         if col.required and col.name not in chosen:
-            names = ", ".join([col.name, *(a for a, c in HEADER_ALIASES[spec.file].items()
-                                           if c == col.name)])
+            names = ", ".join(
+                [col.name, *(a for a, c in HEADER_ALIASES[spec.file].items() if c == col.name)]
+            )
             hint = f"; is {guesses[col.name]!r} meant to be it?" if col.name in guesses else ""
-            problems.append(Problem(
-                spec.file, f"missing required column {col.name} (accepted headers: {names})"
-                + hint, column=col.name))
-    raw = v.clean_cells(cells.iloc[:, list(chosen.values())].set_axis(list(chosen), axis=1),
-                        nfkc=nfkc)
+            problems.append(
+                Problem(
+                    spec.file,
+                    f"missing required column {col.name} (accepted headers: {names})" + hint,
+                    column=col.name,
+                )
+            )
+    raw = v.clean_cells(
+        cells.iloc[:, list(chosen.values())].set_axis(list(chosen), axis=1), nfkc=nfkc
+    )
     if "zone" in raw.columns:
         raw["zone"] = _zone_names(raw["zone"])
     if len(raw.columns):
@@ -365,13 +415,17 @@ def read_scenario(
     try:
         data = tomllib.loads(text or "")
     except tomllib.TOMLDecodeError as err:
-        return None, [Problem("scenario.toml", f"is not valid TOML: {err}"),
-                      *_check_overrides(overrides or {})]
+        return None, [
+            Problem("scenario.toml", f"is not valid TOML: {err}"),
+            *_check_overrides(overrides or {}),
+        ]
     return scenario_from_data(data, overrides or {}, default_name)
 
 
 def scenario_from_data(
-    data: dict[str, Any], overrides: Mapping[str, Any], default_name: str | None,
+    data: dict[str, Any],
+    overrides: Mapping[str, Any],
+    default_name: str | None,
     file: str = "scenario.toml",
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate scenario data after applying dotted overrides; errors name the file or --set."""
@@ -427,7 +481,9 @@ def _scenario_fields() -> dict[str, FieldInfo]:
 
 
 def _assemble(
-    raws: Mapping[str, Raw | None], scenario: Scenario | None, problems: list[Problem],
+    raws: Mapping[str, Raw | None],
+    scenario: Scenario | None,
+    problems: list[Problem],
     source: Path | None,
 ) -> Dataset:
     """Type and check every table, cross-check them, raise or build the Dataset."""
@@ -457,12 +513,16 @@ def _assemble(
             members,
             county_ids if county_ids is not None else members["county_id"],
             groups["group_id"] if groups is not None else members["group_id"],
-            headers_of[v.MEMBERS.file])
+            headers_of[v.MEMBERS.file],
+        )
     if transfers is not None:
         problems += v.check_transfer_costs(
-            transfers, county_ids if county_ids is not None else
-            pd.concat([transfers["from_id"], transfers["to_id"]]),
-            headers_of[v.TRANSFER_COSTS.file])
+            transfers,
+            county_ids
+            if county_ids is not None
+            else pd.concat([transfers["from_id"], transfers["to_id"]]),
+            headers_of[v.TRANSFER_COSTS.file],
+        )
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(_sorted(errors))
@@ -476,8 +536,9 @@ def _assemble(
         groups=_sorted_table(groups, ["group_id"]),
         members=_sorted_table(members, ["group_id", "county_id"]),
         scenario=scenario,
-        transfer_costs=None if transfers is None else _sorted_table(transfers,
-                                                                   ["from_id", "to_id"]),
+        transfer_costs=None
+        if transfers is None
+        else _sorted_table(transfers, ["from_id", "to_id"]),
         warnings=_sorted(warnings),
         source=source,
         table_warnings=table_warnings,
@@ -490,9 +551,11 @@ def _sorted_table(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     """File by file in dataset order, then by row (whole-file problems first)."""
+
     def key(p: Problem) -> tuple[int, int]:
         order = _FILE_ORDER.index(p.file) if p.file in _FILE_ORDER else len(_FILE_ORDER)
         return order, p.row or 0
+
     return sorted(problems, key=key)
 
 
@@ -503,8 +566,11 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
         return None, Problem(label, f"cannot be read: {err.strerror or err}")
     decoded = decode(data)
     if decoded is None:
-        return None, Problem(label, "is not a text file (it holds binary data); if it is an "
-                             "Excel workbook, save it as CSV UTF-8 (逗号分隔) first")
+        return None, Problem(
+            label,
+            "is not a text file (it holds binary data); if it is an "
+            "Excel workbook, save it as CSV UTF-8 (逗号分隔) first",
+        )
     return decoded[0], None
 
 
@@ -512,10 +578,15 @@ def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
     stem = name.rsplit(".", 1)[0]
     near = sorted(p.name for k, p in present.items() if k.startswith(stem + ".") and k != name)
     hint = f"; found {', '.join(near)}: save it as {name}" if near else ""
-    what = "may have no data rows but must exist" if name in ("groups.csv",
-                                                              "group_members.csv") else ""
-    return Problem(name, "the file is missing from the dataset folder"
-                   + (f" (it {what})" if what else "") + hint)
+    what = (
+        "may have no data rows but must exist"
+        if name in ("groups.csv", "group_members.csv")
+        else ""
+    )
+    return Problem(
+        name,
+        "the file is missing from the dataset folder" + (f" (it {what})" if what else "") + hint,
+    )
 
 
 def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
@@ -582,16 +653,18 @@ def _shown(value: Any) -> Any:
     return None if value is None or isinstance(value, dict) else value
 
 
-def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any],
-                      file: str) -> Problem:
+def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file: str) -> Problem:
     loc = [str(p) for p in err["loc"]]
     key = ".".join(loc)
     overridden = any(o == key or o.startswith(key + ".") for o in overrides)
     kind = err["type"]
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(key, list(scenario_keys()), n=1, cutoff=0.6)
-        msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else
-                               ": not a scenario setting (see docs/inputs.md)")
+        msg = "unknown key" + (
+            f" (did you mean {close[0]}?)"
+            if close
+            else ": not a scenario setting (see docs/inputs.md)"
+        )
     elif kind == "missing":
         if key not in scenario_keys():  # a whole section is missing: name its required key
             key = next((k for k in _required_keys() if k.startswith(key + ".")), key)

@@ -80,8 +80,9 @@ class LPBuilder:
         key: np.ndarray | list | str = "",
     ) -> np.ndarray:
         """Add one variable per id; returns their column positions."""
-        block = _block(family, ids, key=(key, object), lb=(lb, float), ub=(ub, float),
-                       obj=(obj, float))
+        block = _block(
+            family, ids, key=(key, object), lb=(lb, float), ub=(ub, float), obj=(obj, float)
+        )
         positions = _positions(self._cols, family, self.n_cols, len(block))
         self._var_blocks.append(block)
         self.n_cols += len(block)
@@ -101,11 +102,13 @@ class LPBuilder:
         block = _block(family, ids, lb=(lb, float), ub=(ub, float))
         positions = _positions(self._rows, family, self.n_rows, len(block))
         self._row_blocks.append(block)
-        self._entries.append((
-            np.asarray(row, dtype=np.int64) + self.n_rows,
-            np.asarray(col, dtype=np.int64),
-            np.broadcast_to(np.asarray(coef, dtype=float), len(row)),
-        ))
+        self._entries.append(
+            (
+                np.asarray(row, dtype=np.int64) + self.n_rows,
+                np.asarray(col, dtype=np.int64),
+                np.broadcast_to(np.asarray(coef, dtype=float), len(row)),
+            )
+        )
         self.n_rows += len(block)
         return positions
 
@@ -122,8 +125,9 @@ class LPBuilder:
         matrix = sp.csr_matrix((v, (r, c)), shape=(self.n_rows, self.n_cols))
         matrix.sum_duplicates()
         matrix.eliminate_zeros()
-        return LinearProgram(variables, constraints, matrix, dict(self._cols), dict(self._rows),
-                             maximize)
+        return LinearProgram(
+            variables, constraints, matrix, dict(self._cols), dict(self._rows), maximize
+        )
 
 
 def _block(family: str, ids, **columns: tuple) -> pd.DataFrame:

@@ -42,8 +42,14 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value if self.value is None else str(self.value)
-        return {"file": self.file, "row": self.row, "column": self.column, "value": value,
-                "message": self.message, "severity": str(self.severity)}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "message": self.message,
+            "severity": str(self.severity),
+        }
 
 
 class DataError(Exception):

@@ -21,8 +21,12 @@ from optimizer.results import Result
 TOP_FLOWS = 10
 #: Short forms of binding families for the narrow county table.
 BINDING_SHORT = {
-    "demand": "demand", "min_allocation": "min", "per_capita_cap": "cap",
-    "dev_boundary": "boundary", "basic_farmland": "basic", "farmland_floor": "farm",
+    "demand": "demand",
+    "min_allocation": "min",
+    "per_capita_cap": "cap",
+    "dev_boundary": "boundary",
+    "basic_farmland": "basic",
+    "farmland_floor": "farm",
     "per_capita_floor": "floor",
 }
 
@@ -58,8 +62,12 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
     if not result.flows.empty:
         console.print(flows_table(result))
     if result.summary.warnings:
-        console.print(Text(f"{len(result.summary.warnings)} data warnings "
-                           "(see `landquota check`):", style="yellow"))
+        console.print(
+            Text(
+                f"{len(result.summary.warnings)} data warnings (see `landquota check`):",
+                style="yellow",
+            )
+        )
         for w in result.summary.warnings[:5]:
             console.print(Text(f"  ! {w}", style="yellow"))
 
@@ -69,13 +77,20 @@ def equity_lines(equity: dict) -> list[Text]:
     if not equity:
         return []
     zones = equity.get("zones", {})
-    shares = " · ".join(f"{ZONE_SHORT.get(z, z)} {z} {pct(v['quota_share'])} of the pool, "
-                        f"{pct(v['allocation_share'])} of new land" for z, v in zones.items())
-    return [Text("Equity", style="bold"),
-            Text(f"Gini of new land per resident {_gini(equity['gini_allocation_per_resident'])}"
-                 f" (weighted by 2020 residents) · Gini of demand satisfaction "
-                 f"{_gini(equity['gini_satisfaction'])} (weighted by demand)"),
-            Text(shares)]
+    shares = " · ".join(
+        f"{ZONE_SHORT.get(z, z)} {z} {pct(v['quota_share'])} of the pool, "
+        f"{pct(v['allocation_share'])} of new land"
+        for z, v in zones.items()
+    )
+    return [
+        Text("Equity", style="bold"),
+        Text(
+            f"Gini of new land per resident {_gini(equity['gini_allocation_per_resident'])}"
+            f" (weighted by 2020 residents) · Gini of demand satisfaction "
+            f"{_gini(equity['gini_satisfaction'])} (weighted by demand)"
+        ),
+        Text(shares),
+    ]
 
 
 def _gini(value: float | None) -> str:
@@ -85,21 +100,32 @@ def _gini(value: float | None) -> str:
 def headline_panel(result: Result) -> Group:
     s = result.summary
     style = "bold green" if s.status is Status.OPTIMAL else "bold red"
-    title = Text.assemble(("landquota ", "bold"), (s.scenario.name, "bold cyan"), "  ",
-                          (s.status.value.upper(), style))
+    title = Text.assemble(
+        ("landquota ", "bold"),
+        (s.scenario.name, "bold cyan"),
+        "  ",
+        (s.status.value.upper(), style),
+    )
     lines = [title]
     if s.objective is not None:
-        lines.append(Text(f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
-                          f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
-                          f"{sum(s.timings.values()):.2f} s"))
+        lines.append(
+            Text(
+                f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
+                f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
+                f"{sum(s.timings.values()):.2f} s"
+            )
+        )
     h = s.headline
     if h:
-        lines.append(Text(
-            f"quota used {ha(h['quota_used_ha'])} of {ha(h['quota_pool_ha'])} ha · "
-            f"linkage {ha(h['linkage_used_ha'])} ha used, {ha(h['linkage_transferred_ha'])} ha "
-            f"moved · reclaimed {ha(h['reclaimed_ha'])} ha · new land "
-            f"{ha(h['allocation_ha'])} of {ha(h['demand_ha'])} ha asked "
-            f"({pct(h['allocation_ha'] / h['demand_ha'] if h['demand_ha'] else math.nan)})"))
+        lines.append(
+            Text(
+                f"quota used {ha(h['quota_used_ha'])} of {ha(h['quota_pool_ha'])} ha · "
+                f"linkage {ha(h['linkage_used_ha'])} ha used, {ha(h['linkage_transferred_ha'])} ha "
+                f"moved · reclaimed {ha(h['reclaimed_ha'])} ha · new land "
+                f"{ha(h['allocation_ha'])} of {ha(h['demand_ha'])} ha asked "
+                f"({pct(h['allocation_ha'] / h['demand_ha'] if h['demand_ha'] else math.nan)})"
+            )
+        )
     elif s.model_extra and s.model_extra.get("message"):
         lines.append(Text(f"solver says: {s.model_extra['message']}"))
     return Group(*lines, Text(""))
@@ -107,8 +133,13 @@ def headline_panel(result: Result) -> Group:
 
 def targets_table(result: Result) -> Table:
     t = Table(title="Plan targets", box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (("target", "left"), ("value", "right"), ("limit", "right"),
-                         ("met", "center"), ("meaning", "left")):
+    for col, justify in (
+        ("target", "left"),
+        ("value", "right"),
+        ("limit", "right"),
+        ("met", "center"),
+        ("meaning", "left"),
+    ):
         t.add_column(col, justify=justify, no_wrap=col != "meaning", overflow="fold")
     for row in result.targets.itertuples(index=False):
         fmt = _TARGET_FORMAT.get(row.target, ha)
@@ -121,42 +152,78 @@ def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-_TARGET_FORMAT = {"intensity_reduction": pct, "farmland_floor_counties": _count,
-                  "per_capita_cap_counties": _count}
+_TARGET_FORMAT = {
+    "intensity_reduction": pct,
+    "farmland_floor_counties": _count,
+    "per_capita_cap_counties": _count,
+}
 
 
 def groups_table(result: Result) -> Table:
     t = Table(title="Priority groups (ha)", box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (("group", "left"), ("weight", "right"), ("counties", "right"),
-                         ("new land", "right"), ("share", "right"), ("bound", "left")):
+    for col, justify in (
+        ("group", "left"),
+        ("weight", "right"),
+        ("counties", "right"),
+        ("new land", "right"),
+        ("share", "right"),
+        ("bound", "left"),
+    ):
         t.add_column(col, justify=justify)
     for row in result.groups.itertuples(index=False):
-        t.add_row(str(row.name), f"{row.weight:g}", str(row.members), ha(row.allocation),
-                  pct(row.share), row.bound or "")
+        t.add_row(
+            str(row.name),
+            f"{row.weight:g}",
+            str(row.members),
+            ha(row.allocation),
+            pct(row.share),
+            row.bound or "",
+        )
     return t
 
 
 def counties_table(result: Result, max_counties: int | None = None) -> Table:
-    c = result.counties.sort_values(["allocation", "county_id"], ascending=[False, True],
-                                    kind="stable")
+    c = result.counties.sort_values(
+        ["allocation", "county_id"], ascending=[False, True], kind="stable"
+    )
     shown = c if max_counties is None else c.head(max_counties)
-    title = ("Counties by new construction land, ha (z: zone 城/农/生; in/out: linkage "
-             "indicators; m²: urban land per person; farm: cultivated land, 千ha)")
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
-              padding=(0, 1, 0, 0))
-    columns = (("county", "left"), ("city", "left"), ("z", "left"), ("w", "right"),
-               ("demand", "right"), ("quota", "right"), ("in", "right"),
-               ("out", "right"), ("total", "right"), ("sat", "right"),
-               ("m² 20→35", "right"), ("farm 20→35", "right"))
+    title = (
+        "Counties by new construction land, ha (z: zone 城/农/生; in/out: linkage "
+        "indicators; m²: urban land per person; farm: cultivated land, 千ha)"
+    )
+    t = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, padding=(0, 1, 0, 0)
+    )
+    columns = (
+        ("county", "left"),
+        ("city", "left"),
+        ("z", "left"),
+        ("w", "right"),
+        ("demand", "right"),
+        ("quota", "right"),
+        ("in", "right"),
+        ("out", "right"),
+        ("total", "right"),
+        ("sat", "right"),
+        ("m² 20→35", "right"),
+        ("farm 20→35", "right"),
+    )
     for col, justify in columns:
         t.add_column(col, justify=justify, no_wrap=True)
     t.add_column("binding", overflow="fold", min_width=8)
     for r in shown.itertuples(index=False):
         t.add_row(
-            str(r.name), str(r.city).removesuffix("市"), ZONE_SHORT.get(r.zone, str(r.zone)),
+            str(r.name),
+            str(r.city).removesuffix("市"),
+            ZONE_SHORT.get(r.zone, str(r.zone)),
             f"{r.weight:.2f}",
-            ha(r.demand), ha(r.quota), ha(r.linkage_in), ha(r.linkage_out), ha(r.allocation),
-            pct(r.satisfaction), f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
+            ha(r.demand),
+            ha(r.quota),
+            ha(r.linkage_in),
+            ha(r.linkage_out),
+            ha(r.allocation),
+            pct(r.satisfaction),
+            f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
             _short_binding(r.binding),
         )
@@ -167,14 +234,20 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
 
 def flows_table(result: Result) -> Table:
     f = result.flows.head(TOP_FLOWS)
-    t = Table(title=f"Top linkage flows (ha; {len(result.flows)} in flows.csv)",
-              box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"),
-                         ("cost/ha", "right")):
+    t = Table(
+        title=f"Top linkage flows (ha; {len(result.flows)} in flows.csv)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"), ("cost/ha", "right")):
         t.add_column(col, justify=justify)
     for r in f.itertuples(index=False):
-        t.add_row(f"{r.from_name} ({r.from_city})", f"{r.to_name} ({r.to_city})", ha(r.amount),
-                  f"{r.cost:g}")
+        t.add_row(
+            f"{r.from_name} ({r.from_city})",
+            f"{r.to_name} ({r.to_city})",
+            ha(r.amount),
+            f"{r.cost:g}",
+        )
     return t
 
 

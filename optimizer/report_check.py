@@ -56,10 +56,15 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
     for header, justify in columns:
         name = header == "name"
         text = justify == "left"
-        table.add_column(header, justify=justify,  # type: ignore[arg-type]
-                         no_wrap=not text, overflow="fold" if text else "ellipsis",
-                         ratio=1 if name else None, min_width=14 if name else None,
-                         max_width=20 if header in ("group", "kind") else None)
+        table.add_column(
+            header,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=not text,
+            overflow="fold" if text else "ellipsis",
+            ratio=1 if name else None,
+            min_width=14 if name else None,
+            max_width=20 if header in ("group", "kind") else None,
+        )
     return table
 
 
@@ -69,8 +74,14 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
         console = terminal_console()
     ds, counties = summary["dataset"], summary["counties"]
     source = f" ({ds['source']})" if ds.get("source") else ""
-    console.print(Text(f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "
-                       f"in {counties['cities']} cities", style="bold"), soft_wrap=True)
+    console.print(
+        Text(
+            f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "
+            f"in {counties['cities']} cities",
+            style="bold",
+        ),
+        soft_wrap=True,
+    )
 
     totals = _table("Totals", ("quantity", "left"), ("value", "right"))
     for key, label in TOTAL_LABELS.items():
@@ -81,49 +92,85 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
     totals.add_row("Demand ÷ quota pool", "—" if ratio is None else f"{ratio:.2f}")
     console.print(totals)
 
-    cities = _table("Counties by city", ("city 市", "left"), ("counties", "right"),
-                    ("pop 2020 (persons)", "right"), ("urban land 2020 (ha)", "right"),
-                    ("demand (ha)", "right"))
+    cities = _table(
+        "Counties by city",
+        ("city 市", "left"),
+        ("counties", "right"),
+        ("pop 2020 (persons)", "right"),
+        ("urban land 2020 (ha)", "right"),
+        ("demand (ha)", "right"),
+    )
     for row in counties["by_city"]:
-        cities.add_row(row["city"], _n(row["counties"]), _n(row["pop_2020_persons"]),
-                       _n(row["urban_land_2020_ha"]), _n(row["demand_ha"]))
+        cities.add_row(
+            row["city"],
+            _n(row["counties"]),
+            _n(row["pop_2020_persons"]),
+            _n(row["urban_land_2020_ha"]),
+            _n(row["demand_ha"]),
+        )
     console.print(cities)
 
-    zones = _table("Counties by main-function zone", ("zone", "left"), ("主体功能区", "left"),
-                   ("counties", "right"))
+    zones = _table(
+        "Counties by main-function zone",
+        ("zone", "left"),
+        ("主体功能区", "left"),
+        ("counties", "right"),
+    )
     for row in counties["by_zone"]:
         zones.add_row(row["zone"], row["zone_zh"], _n(row["counties"]))
     console.print(zones)
 
     pc = summary["per_capita_urban_land_2020"]
-    per_capita = _table("Per-capita urban land 2020 (m²/person)", ("measure", "left"),
-                        ("value", "right"))
-    per_capita.add_row("region (Σ urban land ÷ Σ urban population)",
-                       _n(pc["region_m2_per_person"], 1))
+    per_capita = _table(
+        "Per-capita urban land 2020 (m²/person)", ("measure", "left"), ("value", "right")
+    )
+    per_capita.add_row(
+        "region (Σ urban land ÷ Σ urban population)", _n(pc["region_m2_per_person"], 1)
+    )
     for what in ("min", "median", "max"):
         per_capita.add_row(f"{what} over counties", _n(pc[f"{what}_m2_per_person"], 1))
-    per_capita.add_row(f"counties below the floor of {_n(pc['floor_m2_per_person'])}",
-                       _n(pc["counties_below_floor"]))
-    per_capita.add_row(f"counties above the cap of {_n(pc['cap_m2_per_person'])}",
-                       _n(pc["counties_above_cap"]))
+    per_capita.add_row(
+        f"counties below the floor of {_n(pc['floor_m2_per_person'])}",
+        _n(pc["counties_below_floor"]),
+    )
+    per_capita.add_row(
+        f"counties above the cap of {_n(pc['cap_m2_per_person'])}", _n(pc["counties_above_cap"])
+    )
     if pc["counties_without_urban_pop"]:
-        per_capita.add_row("counties without urban population",
-                           _n(pc["counties_without_urban_pop"]))
+        per_capita.add_row(
+            "counties without urban population", _n(pc["counties_without_urban_pop"])
+        )
     console.print(per_capita)
 
     if summary["groups"]:
-        groups = _table("Priority groups", ("group", "left"), ("name", "left"), ("kind", "left"),
-                        ("members", "right"), ("weight", "right"), ("share ≥", "right"),
-                        ("share ≤", "right"))
+        groups = _table(
+            "Priority groups",
+            ("group", "left"),
+            ("name", "left"),
+            ("kind", "left"),
+            ("members", "right"),
+            ("weight", "right"),
+            ("share ≥", "right"),
+            ("share ≤", "right"),
+        )
         for g in summary["groups"]:
-            groups.add_row(g["group_id"], g["name"], g["kind"], _n(g["members"]),
-                           _n(g["weight"], 2), _n(g["min_share"], 2), _n(g["max_share"], 2))
+            groups.add_row(
+                g["group_id"],
+                g["name"],
+                g["kind"],
+                _n(g["members"]),
+                _n(g["weight"], 2),
+                _n(g["min_share"], 2),
+                _n(g["max_share"], 2),
+            )
         console.print(groups)
     else:
         console.print("No priority groups.")
     if summary["transfer_costs"] is not None:
-        console.print(f"transfer_costs.csv: {summary['transfer_costs']['pairs']} allowed "
-                      "linkage pairs (they replace linkage.scope)")
+        console.print(
+            f"transfer_costs.csv: {summary['transfer_costs']['pairs']} allowed "
+            "linkage pairs (they replace linkage.scope)"
+        )
 
     warnings = summary["warnings"]
     if not warnings:

@@ -46,11 +46,22 @@ def _share_points(value: float) -> str:
 
 def render_compare(c: Comparison, console: Console, *, all_counties: bool = False) -> None:
     """Print the whole comparison."""
-    console.print(Text.assemble(("landquota compare  ", "bold"), ("A ", "bold"), c.a_label,
-                                ("  ↔  B ", "bold"), c.b_label))
+    console.print(
+        Text.assemble(
+            ("landquota compare  ", "bold"),
+            ("A ", "bold"),
+            c.a_label,
+            ("  ↔  B ", "bold"),
+            c.b_label,
+        )
+    )
     if c.identical:
-        console.print(Text("No differences: the two runs agree on every number and every "
-                           "binding constraint.", style="bold green"))
+        console.print(
+            Text(
+                "No differences: the two runs agree on every number and every binding constraint.",
+                style="bold green",
+            )
+        )
     console.print(Text("Δ = B − A; Δ% relative to A.", style="dim"))
     console.print(headline_table(c))
     if not c.targets.empty:
@@ -80,8 +91,7 @@ def headline_table(c: Comparison) -> Table:
         fmt = _fmt_for(r.unit)
         delta_fmt = _share_points if r.unit == "share" else fmt
         label = f"{r.metric}" + (f" ({r.unit})" if r.unit == "ha" else "")
-        t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt),
-                  _signed_pct(r.delta_pct))
+        t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), _signed_pct(r.delta_pct))
     return t
 
 
@@ -96,8 +106,15 @@ def targets_table(c: Comparison) -> Table:
     for r in c.targets.itertuples(index=False):
         fmt = _pct if r.target == "intensity_reduction" else ha
         delta_fmt = _share_points if r.target == "intensity_reduction" else ha
-        t.add_row(r.target, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), fmt(r.limit_a),
-                  fmt(r.limit_b), f"{_met(r.met_a)}→{_met(r.met_b)}")
+        t.add_row(
+            r.target,
+            fmt(r.a),
+            fmt(r.b),
+            signed(r.delta, delta_fmt),
+            fmt(r.limit_a),
+            fmt(r.limit_b),
+            f"{_met(r.met_a)}→{_met(r.met_b)}",
+        )
     return t
 
 
@@ -115,8 +132,14 @@ def groups_table(c: Comparison) -> Table:
         t.add_column(col, justify="left" if col == "group" else "right")
     for r in c.groups.itertuples(index=False):
         name = str(r.name) + ("" if r.present == "both" else f" ({r.present})")
-        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct),
-                  f"{_pct(r.share_a)}→{_pct(r.share_b)}")
+        t.add_row(
+            name,
+            ha(r.a),
+            ha(r.b),
+            signed(r.delta),
+            _signed_pct(r.delta_pct),
+            f"{_pct(r.share_a)}→{_pct(r.share_b)}",
+        )
     return t
 
 
@@ -126,13 +149,20 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
     both = rows[rows["present"] == "both"]
     shown = both if all_counties else both.head(TOP_COUNTIES)
     shown = pd.concat([shown, one_side])
-    title = ("Counties, new construction land, ha" + ("" if all_counties else
-             f" — the {min(TOP_COUNTIES, len(both))} largest |Δ| of {len(both)}")
-             + " (* binding constraint changed)")
+    title = (
+        "Counties, new construction land, ha"
+        + (
+            ""
+            if all_counties
+            else f" — the {min(TOP_COUNTIES, len(both))} largest |Δ| of {len(both)}"
+        )
+        + " (* binding constraint changed)"
+    )
     t = _table(title)
     for col in ("county", "A", "B", "Δ", "Δ%", "binding A → B"):
-        t.add_column(col, justify="left" if col in ("county", "binding A → B") else "right",
-                     overflow="fold")
+        t.add_column(
+            col, justify="left" if col in ("county", "binding A → B") else "right", overflow="fold"
+        )
     for r in shown.itertuples(index=False):
         mark = "*" if r.binding_changed else ""
         name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
@@ -146,8 +176,7 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
 
 def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
     m = c.marginals
-    region = m[m["family"].isin(("quota_pool", "intensity", "farmland_region",
-                                 "farmland_balance"))]
+    region = m[m["family"].isin(("quota_pool", "intensity", "farmland_region", "farmland_balance"))]
     rest = m.drop(region.index)
     changed = rest[~rest["same"] | (rest["present"] != "both")]
     shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])
@@ -170,8 +199,12 @@ def equity_table(c: Comparison) -> Table:
     for r in c.equity.itertuples(index=False):
         share = r.metric.startswith("share")
         fmt = _pct if share else (lambda v: "–" if math.isnan(v) else f"{v:.3f}")
-        t.add_row(r.metric, fmt(r.a), fmt(r.b), signed(r.delta, _share_points if share else
-                                                      (lambda v: f"{v:.3f}")))
+        t.add_row(
+            r.metric,
+            fmt(r.a),
+            fmt(r.b),
+            signed(r.delta, _share_points if share else (lambda v: f"{v:.3f}")),
+        )
     return t
 
 

@@ -21,24 +21,36 @@ CONFLICT_NAMES = 8
 CHANGES_PER_FAMILY = 10
 
 
-def render_explain(data: dict, result: Result, console: Console, *,
-                   max_counties: int | None = None) -> None:
+def render_explain(
+    data: dict, result: Result, console: Console, *, max_counties: int | None = None
+) -> None:
     """Print prices in words, the marginal tier, equity and what limits each county."""
     s = result.summary
-    console.print(Text.assemble(("landquota explain ", "bold"), (s.scenario.name, "bold cyan"),
-                                f"   Z = {s.objective:,.4f}   {s.backend}/{s.solver}"))
+    console.print(
+        Text.assemble(
+            ("landquota explain ", "bold"),
+            (s.scenario.name, "bold cyan"),
+            f"   Z = {s.objective:,.4f}   {s.backend}/{s.solver}",
+        )
+    )
     console.print()
     prices = data["prices"]
     if not data["prices_available"]:
-        console.print(Text(f"{s.backend}/{s.solver} gives no prices: explain the dataset "
-                           "folder (solved with HiGHS) or solve with --backend highs.",
-                           style="yellow"))
+        console.print(
+            Text(
+                f"{s.backend}/{s.solver} gives no prices: explain the dataset "
+                "folder (solved with HiGHS) or solve with --backend highs.",
+                style="yellow",
+            )
+        )
         console.print()
     else:
         _price_section(console, prices, data["ranging_available"], s)
     if data["marginal_tier"]:
-        names = ", ".join(f"{r['name']} (tier {r['tier']}, worth {r['value']:.4g}, "
-                          f"{r['fill']:.0%} filled)" for r in data["marginal_tier"])
+        names = ", ".join(
+            f"{r['name']} (tier {r['tier']}, worth {r['value']:.4g}, {r['fill']:.0%} filled)"
+            for r in data["marginal_tier"]
+        )
         console.print(Text.assemble(("Marginal tier: ", "bold"), names))
         console.print()
     for line in equity_lines(s.equity):
@@ -56,22 +68,34 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
     if local:
         console.print(local_prices_table(local, ranging))
     if not ranging:
-        console.print(Text(f"Ranges: {s.backend}/{s.solver} gives none (HiGHS simplex does: "
-                           "`landquota explain DATASET`).", style="dim"))
+        console.print(
+            Text(
+                f"Ranges: {s.backend}/{s.solver} gives none (HiGHS simplex does: "
+                "`landquota explain DATASET`).",
+                style="dim",
+            )
+        )
     console.print()
 
 
 def local_prices_table(prices: list[dict], ranging: bool) -> Table:
     """Binding county and group constraints: price, and the range of their limit."""
-    t = Table(title="Binding county and group constraints (the sentences are in --json)",
-              box=box.SIMPLE_HEAD, title_justify="left")
-    columns = ["constraint", "where", "Z per ha"] + (["limit", "price holds for"] if ranging
-                                                     else [])
+    t = Table(
+        title="Binding county and group constraints (the sentences are in --json)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    columns = ["constraint", "where", "Z per ha"] + (
+        ["limit", "price holds for"] if ranging else []
+    )
     for col in columns:
         t.add_column(col, justify="right" if col in ("Z per ha", "limit") else "left")
     for p in prices:
-        row = [WORDS.get(p["family"], p["family"]).removeprefix("the "), str(p["name"]),
-               f"{p['value']:.4g}"]
+        row = [
+            WORDS.get(p["family"], p["family"]).removeprefix("the "),
+            str(p["name"]),
+            f"{p['value']:.4g}",
+        ]
         if ranging:
             row += [ha(p["limit"]), _range(p)]
         t.add_row(*row)
@@ -91,13 +115,20 @@ def limits_table(data: dict, max_counties: int | None = None) -> Table:
     rows = pd.DataFrame(data["counties"])
     order = {k: i for i, k in enumerate(LIMIT_TEXT)}
     rows = rows.assign(order=rows["limited_by"].map(order).fillna(len(order))).sort_values(
-        ["order", "allocation", "county_id"], ascending=[True, False, True], kind="stable")
+        ["order", "allocation", "county_id"], ascending=[True, False, True], kind="stable"
+    )
     shown = rows if max_counties is None else rows.head(max_counties)
     counts = ", ".join(f"{k} {v}" for k, v in data["limits"].items())
-    t = Table(title=f"What limits each county ({counts})", box=box.SIMPLE_HEAD,
-              title_justify="left")
-    for col, justify in (("county", "left"), ("new land ha", "right"), ("demand", "right"),
-                         ("sat", "right"), ("why it stops", "left")):
+    t = Table(
+        title=f"What limits each county ({counts})", box=box.SIMPLE_HEAD, title_justify="left"
+    )
+    for col, justify in (
+        ("county", "left"),
+        ("new land ha", "right"),
+        ("demand", "right"),
+        ("sat", "right"),
+        ("why it stops", "left"),
+    ):
         t.add_column(col, justify=justify, overflow="fold", no_wrap=col != "why it stops")
     for r in shown.itertuples(index=False):
         sat = r.allocation / r.demand if r.demand else math.nan
@@ -121,8 +152,13 @@ def render_diagnosis(result: Result, console: Console) -> None:
         for r in found.itertuples(index=False):
             console.print(Text(f"• {r.message}"))
         console.print()
-    console.print(Text("Smallest changes that make it feasible (elastic re-solve, every "
-                       "slack counted in the hectares it frees):", style="bold"))
+    console.print(
+        Text(
+            "Smallest changes that make it feasible (elastic re-solve, every "
+            "slack counted in the hectares it frees):",
+            style="bold",
+        )
+    )
     shown = 0
     for family, group in changes.groupby("family", sort=False):
         largest = group.reindex(group["change"].abs().sort_values(ascending=False).index)
@@ -132,17 +168,25 @@ def render_diagnosis(result: Result, console: Console) -> None:
             console.print(Text(f"{shown}. {r.message}{setting}"))
         if len(group) > CHANGES_PER_FAMILY:
             rest = largest.iloc[CHANGES_PER_FAMILY:]
-            console.print(Text(f"   … and {WORDS.get(family, family)} of {len(rest)} more "
-                               f"(Σ change {rest['change'].sum():+,.1f} {rest['unit'].iloc[0]}; "
-                               "each in diagnosis.csv)"))
+            console.print(
+                Text(
+                    f"   … and {WORDS.get(family, family)} of {len(rest)} more "
+                    f"(Σ change {rest['change'].sum():+,.1f} {rest['unit'].iloc[0]}; "
+                    "each in diagnosis.csv)"
+                )
+            )
     if not conflict.empty:
         console.print()
         if (conflict["kind"] == "conflict").all():
-            head = ("These constraints cannot hold together (irreducible infeasible subset, "
-                    "HiGHS); relaxing any one of them removes this conflict:")
+            head = (
+                "These constraints cannot hold together (irreducible infeasible subset, "
+                "HiGHS); relaxing any one of them removes this conflict:"
+            )
         else:
-            head = ("These constraints cannot hold together (an infeasible subset; HiGHS ran "
-                    "out of time before reducing it to the fewest):")
+            head = (
+                "These constraints cannot hold together (an infeasible subset; HiGHS ran "
+                "out of time before reducing it to the fewest):"
+            )
         console.print(Text(head, style="bold"))
         for family, group in conflict.groupby("family", sort=False):
             if len(group) <= CONFLICT_NAMES:
@@ -150,5 +194,9 @@ def render_diagnosis(result: Result, console: Console) -> None:
                     console.print(Text(f"  - {r.message}"))
                 continue
             names = ", ".join(group["name"].astype(str).head(CONFLICT_NAMES))
-            console.print(Text(f"  - {WORDS.get(family, family)} of {names} "
-                               f"and {len(group) - CONFLICT_NAMES} more (diagnosis.csv)"))
+            console.print(
+                Text(
+                    f"  - {WORDS.get(family, family)} of {names} "
+                    f"and {len(group) - CONFLICT_NAMES} more (diagnosis.csv)"
+                )
+            )

@@ -25,8 +25,13 @@ FLOW_TOL = 1e-6
 #: Constraint families reported with a price whenever the solver gives prices.
 REGION_FAMILIES = ("quota_pool", "intensity", "farmland_region", "farmland_balance")
 #: Row families whose binding rows are listed in ``binding`` and priced.
-PRICED_ROW_FAMILIES = (*REGION_FAMILIES, "farmland_floor", "per_capita_floor",
-                       "group_min", "group_max")
+PRICED_ROW_FAMILIES = (
+    *REGION_FAMILIES,
+    "farmland_floor",
+    "per_capita_floor",
+    "group_min",
+    "group_max",
+)
 
 
 @dataclass
@@ -77,23 +82,38 @@ def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     u0 = c["urban_land_2020"].to_numpy(float)
     urban_2035 = u0 + p["sigma"].to_numpy() * alloc
     demand = c["demand"].to_numpy(float)
-    t = pd.DataFrame({
-        "county_id": c["county_id"], "name": c["name"], "city": c["city"], "zone": c["zone"],
-        "weight": p["weight"], "demand": demand,
-        "quota": quota, "linkage_in": linkage_in, "linkage_out": linkage_out,
-        "linkage_self": linkage_self, "allocation": alloc,
-        "satisfaction": np.divide(alloc, demand, out=np.full(n, np.nan), where=demand > 0),
-        "reclaimed": reclaimed, "supplemented": supplemented, "shortfall": shortfall,
-        "urban_land_2020": u0, "urban_land_2035": urban_2035,
-        "per_capita_2020": _per_capita(u0, c["urban_pop_2020"].to_numpy(float)),
-        "per_capita_2035": _per_capita(urban_2035, c["urban_pop_2035"].to_numpy(float)),
-        "cultivated_2020": c["cultivated_2020"].to_numpy(float),
-        "cultivated_2035": c["cultivated_2020"].to_numpy(float)
-        - p["alpha"].to_numpy() * alloc + p["kappa"].to_numpy() * reclaimed + supplemented,
-        "construction_land_2020": c["construction_land_2020"].to_numpy(float),
-        "construction_land_2035": c["construction_land_2020"].to_numpy(float) + alloc
-        - (1 - p["rho"].to_numpy()) * reclaimed,
-    })
+    t = pd.DataFrame(
+        {
+            "county_id": c["county_id"],
+            "name": c["name"],
+            "city": c["city"],
+            "zone": c["zone"],
+            "weight": p["weight"],
+            "demand": demand,
+            "quota": quota,
+            "linkage_in": linkage_in,
+            "linkage_out": linkage_out,
+            "linkage_self": linkage_self,
+            "allocation": alloc,
+            "satisfaction": np.divide(alloc, demand, out=np.full(n, np.nan), where=demand > 0),
+            "reclaimed": reclaimed,
+            "supplemented": supplemented,
+            "shortfall": shortfall,
+            "urban_land_2020": u0,
+            "urban_land_2035": urban_2035,
+            "per_capita_2020": _per_capita(u0, c["urban_pop_2020"].to_numpy(float)),
+            "per_capita_2035": _per_capita(urban_2035, c["urban_pop_2035"].to_numpy(float)),
+            "cultivated_2020": c["cultivated_2020"].to_numpy(float),
+            "cultivated_2035": c["cultivated_2020"].to_numpy(float)
+            - p["alpha"].to_numpy() * alloc
+            + p["kappa"].to_numpy() * reclaimed
+            + supplemented,
+            "construction_land_2020": c["construction_land_2020"].to_numpy(float),
+            "construction_land_2035": c["construction_land_2020"].to_numpy(float)
+            + alloc
+            - (1 - p["rho"].to_numpy()) * reclaimed,
+        }
+    )
     for k in range(tiers.shape[1]):
         t[f"tier_{k + 1}"] = tiers[:, k]
     t["binding"] = binding_labels(f, x)
@@ -101,8 +121,9 @@ def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
 
 
 def _per_capita(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
-    return np.divide(land_ha * M2_PER_HA, people, out=np.full(len(people), np.nan),
-                     where=people > 0)
+    return np.divide(
+        land_ha * M2_PER_HA, people, out=np.full(len(people), np.nan), where=people > 0
+    )
 
 
 def _shortfall_positions(f: Formulation) -> np.ndarray:
@@ -113,8 +134,13 @@ def linkage_use(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, pd.DataFrame
     """Quota per county, and linkage indicators per (from, to) county position (self-use too)."""
     cols = f.lp.cols
     surplus = (1.0 - f.params["rho"].to_numpy()) * x[cols["reclaim"]]
-    quota, pairs = county_flows(f.network, x[cols["linkage"]], x[cols["allocation"]], surplus,
-                                x[cols["quota"]] if "quota" in cols else None)
+    quota, pairs = county_flows(
+        f.network,
+        x[cols["linkage"]],
+        x[cols["allocation"]],
+        surplus,
+        x[cols["quota"]] if "quota" in cols else None,
+    )
     return quota, pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
 
 
@@ -166,15 +192,18 @@ def binding_labels(f: Formulation, x: np.ndarray) -> list[str]:
         positions = rows.get(family, np.zeros(0, dtype=np.int64))
         on = np.zeros(n, dtype=bool)
         county_pos = pd.Index(c["county_id"]).get_indexer(
-            f.lp.constraints["id"].to_numpy()[positions])
+            f.lp.constraints["id"].to_numpy()[positions]
+        )
         on[county_pos] = at_lb[positions] | at_ub[positions]
         flags[family] = on
     # A per-capita floor "binds" only when land is actually short of it.
     shortfall = np.zeros(n)
     shortfall[_shortfall_positions(f)] = x[f.lp.cols["shortfall"]]
     flags["per_capita_floor"] = shortfall > FLOW_TOL
-    for family, column, var in (("reclaim_potential", "reclaim_potential", "reclaim"),
-                                ("supplement_potential", "supplement_potential", "supplement")):
+    for family, column, var in (
+        ("reclaim_potential", "reclaim_potential", "reclaim"),
+        ("supplement_potential", "supplement_potential", "supplement"),
+    ):
         potential = c[column].to_numpy(float)
         flags[family] = (potential > 0) & (x[f.lp.cols[var]] >= potential - _tolerance(potential))
     return _join_flags(flags)
@@ -205,12 +234,20 @@ def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
         at_min = np.isfinite(min_share) & (share <= min_share + tol)
         at_max = np.isfinite(max_share) & (share >= max_share - tol)
     bound = np.where(at_min, "min_share", np.where(at_max, "max_share", ""))
-    return pd.DataFrame({
-        "group_id": g["group_id"], "name": g["name"], "kind": g["kind"], "weight": g["weight"],
-        "members": g["group_id"].map(totals["size"]).fillna(0).astype(int).to_numpy(),
-        "allocation": allocation, "share": share, "min_share": min_share,
-        "max_share": max_share, "bound": bound,
-    })
+    return pd.DataFrame(
+        {
+            "group_id": g["group_id"],
+            "name": g["name"],
+            "kind": g["kind"],
+            "weight": g["weight"],
+            "members": g["group_id"].map(totals["size"]).fillna(0).astype(int).to_numpy(),
+            "allocation": allocation,
+            "share": share,
+            "min_share": min_share,
+            "max_share": max_share,
+            "bound": bound,
+        }
+    )
 
 
 def flow_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
@@ -223,19 +260,28 @@ def flow_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     same_city = c["city"].to_numpy()[src] == c["city"].to_numpy()[dst]
     if f.dataset.transfer_costs is not None:
         costs = f.dataset.transfer_costs.set_index(["from_id", "to_id"])["cost"]
-        keys = pd.MultiIndex.from_arrays([c["county_id"].to_numpy()[src],
-                                          c["county_id"].to_numpy()[dst]])
+        keys = pd.MultiIndex.from_arrays(
+            [c["county_id"].to_numpy()[src], c["county_id"].to_numpy()[dst]]
+        )
         cost = costs.reindex(keys).to_numpy(float)
     else:
         cost = np.where(same_city, link.same_city_cost, link.cross_city_cost)
-    return pd.DataFrame({
-        "from_id": c["county_id"].to_numpy()[src], "to_id": c["county_id"].to_numpy()[dst],
-        "amount": pairs["amount"].to_numpy(),
-        "from_name": c["name"].to_numpy()[src], "to_name": c["name"].to_numpy()[dst],
-        "from_city": c["city"].to_numpy()[src], "to_city": c["city"].to_numpy()[dst],
-        "cost": cost,
-    }).sort_values(["amount", "from_id", "to_id"], ascending=[False, True, True],
-                   kind="stable").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "from_id": c["county_id"].to_numpy()[src],
+                "to_id": c["county_id"].to_numpy()[dst],
+                "amount": pairs["amount"].to_numpy(),
+                "from_name": c["name"].to_numpy()[src],
+                "to_name": c["name"].to_numpy()[dst],
+                "from_city": c["city"].to_numpy()[src],
+                "to_city": c["city"].to_numpy()[dst],
+                "cost": cost,
+            }
+        )
+        .sort_values(["amount", "from_id", "to_id"], ascending=[False, True, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
@@ -253,31 +299,79 @@ def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
         gdp35 = c["gdp_2035"].sum()
         achieved = 1 - (county["construction_land_2035"].sum() / gdp35) / base if gdp35 else 0
         tau = sc.intensity.reduction
-        rows.append(("intensity_reduction", achieved, tau, achieved >= tau - BIND_TOL,
-                     "fall of construction land per 亿元 GDP, 2020 → 2035 ≥ τ"))
+        rows.append(
+            (
+                "intensity_reduction",
+                achieved,
+                tau,
+                achieved >= tau - BIND_TOL,
+                "fall of construction land per 亿元 GDP, 2020 → 2035 ≥ τ",
+            )
+        )
     cultivated = float(county["cultivated_2035"].sum())
     floor = sc.farmland.region_floor
-    rows.append(("farmland_region", cultivated, np.nan if floor is None else floor,
-                 True if floor is None else cultivated >= floor - _tol(floor),
-                 "ha cultivated in 2035 ≥ region floor (耕地保有量)"))
+    rows.append(
+        (
+            "farmland_region",
+            cultivated,
+            np.nan if floor is None else floor,
+            True if floor is None else cultivated >= floor - _tol(floor),
+            "ha cultivated in 2035 ≥ region floor (耕地保有量)",
+        )
+    )
     county_floor = c["farmland_floor"].to_numpy(float)
     county_floor_ok = county["cultivated_2035"] >= county_floor - _tolerance(county_floor)
-    rows.append(("farmland_floor_counties", float(county_floor_ok.sum()), float(len(c)),
-                 bool(county_floor_ok.all()), "counties keeping their own farmland floor"))
+    rows.append(
+        (
+            "farmland_floor_counties",
+            float(county_floor_ok.sum()),
+            float(len(c)),
+            bool(county_floor_ok.all()),
+            "counties keeping their own farmland floor",
+        )
+    )
     balance = _balance_margin(f, county)
-    rows.append(("farmland_balance", balance, 0.0, balance >= -BIND_TOL * max(1.0, used),
-                 "ha made up − ha occupied (占补平衡), tightest scope unit"))
+    rows.append(
+        (
+            "farmland_balance",
+            balance,
+            0.0,
+            balance >= -BIND_TOL * max(1.0, used),
+            "ha made up − ha occupied (占补平衡), tightest scope unit",
+        )
+    )
     sigma_a = p["sigma"].to_numpy() * county["allocation"].to_numpy()
     over = sigma_a > p["cap_room"].to_numpy() + _tolerance(p["cap_room"].to_numpy())
-    rows.append(("per_capita_cap_counties", float(over.sum()), 0.0, not over.any(),
-                 f"counties whose new urban land passes {sc.per_capita.cap_m2:g} m²/person"))
+    rows.append(
+        (
+            "per_capita_cap_counties",
+            float(over.sum()),
+            0.0,
+            not over.any(),
+            f"counties whose new urban land passes {sc.per_capita.cap_m2:g} m²/person",
+        )
+    )
     shortfall = float(county["shortfall"].sum())
-    rows.append(("per_capita_floor_shortfall", shortfall, 0.0, shortfall <= FLOW_TOL,
-                 f"ha of urban land short of {sc.per_capita.floor_m2:g} m²/person (soft)"))
+    rows.append(
+        (
+            "per_capita_floor_shortfall",
+            shortfall,
+            0.0,
+            shortfall <= FLOW_TOL,
+            f"ha of urban land short of {sc.per_capita.floor_m2:g} m²/person (soft)",
+        )
+    )
     urban = float(county["urban_land_2035"].sum())
     boundary = float(c["dev_boundary"].sum())
-    rows.append(("dev_boundary", urban, boundary, urban <= boundary + _tol(boundary),
-                 "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)"))
+    rows.append(
+        (
+            "dev_boundary",
+            urban,
+            boundary,
+            urban <= boundary + _tol(boundary),
+            "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)",
+        )
+    )
     return pd.DataFrame(rows, columns=["target", "value", "limit", "met", "meaning"])
 
 
@@ -317,15 +411,21 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
         if pos is None or len(pos) == 0:
             continue
         dual = solution.row_duals[pos]
-        keep = np.ones(len(pos), bool) if family in REGION_FAMILIES else (
-            at_ub[pos] | at_lb[pos])
+        keep = np.ones(len(pos), bool) if family in REGION_FAMILIES else (at_ub[pos] | at_lb[pos])
         value = np.where(at_lb[pos] & ~at_ub[pos], -dual, dual)
         ids = lp.constraints["id"].to_numpy()[pos]
-        frames.append(pd.DataFrame({
-            "family": family, "id": ids[keep],
-            "name": pd.Series(ids[keep]).map(names).fillna(pd.Series(ids[keep])).to_numpy(),
-            "value": value[keep], "unit": "per ha", "relaxation": _RELAXATION[family],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "id": ids[keep],
+                    "name": pd.Series(ids[keep]).map(names).fillna(pd.Series(ids[keep])).to_numpy(),
+                    "value": value[keep],
+                    "unit": "per ha",
+                    "relaxation": _RELAXATION[family],
+                }
+            )
+        )
     frames.append(_bound_marginals(f, solution, names))
     table = pd.concat([fr for fr in frames if not fr.empty], ignore_index=True)
     table["value"] = table["value"].where(table["value"].abs() > 1e-12, 0.0)
@@ -362,11 +462,18 @@ def _bound_marginals(f: Formulation, solution: Solution, names: dict) -> pd.Data
         "min_allocation": -reduced,
     }
     frames = [
-        pd.DataFrame({"family": family, "id": ids[flags[family]],
-                      "name": [names.get(i, i) for i in ids[flags[family]]],
-                      "value": value[flags[family].to_numpy()], "unit": "per ha",
-                      "relaxation": _RELAXATION[family]})
-        for family, value in per_rhs.items() if flags[family].any()
+        pd.DataFrame(
+            {
+                "family": family,
+                "id": ids[flags[family]],
+                "name": [names.get(i, i) for i in ids[flags[family]]],
+                "value": value[flags[family].to_numpy()],
+                "unit": "per ha",
+                "relaxation": _RELAXATION[family],
+            }
+        )
+        for family, value in per_rhs.items()
+        if flags[family].any()
     ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

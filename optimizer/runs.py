@@ -19,12 +19,32 @@ from optimizer.problems import UsageError
 from optimizer.results import Result
 
 #: Result attribute → file of the run folder.
-RUN_FILES = {"counties": "allocation.csv", "groups": "groups.csv", "flows": "flows.csv",
-             "targets": "targets.csv", "marginals": "marginals.csv",
-             "diagnosis": "diagnosis.csv"}
+RUN_FILES = {
+    "counties": "allocation.csv",
+    "groups": "groups.csv",
+    "flows": "flows.csv",
+    "targets": "targets.csv",
+    "marginals": "marginals.csv",
+    "diagnosis": "diagnosis.csv",
+}
 #: Columns that hold ids or words (never numbers, never NaN).
-TEXT_COLUMNS = ("county_id", "group_id", "from_id", "to_id", "id", "name", "binding", "bound",
-                "limited_by", "kind", "family", "setting", "message", "unit", "relaxation")
+TEXT_COLUMNS = (
+    "county_id",
+    "group_id",
+    "from_id",
+    "to_id",
+    "id",
+    "name",
+    "binding",
+    "bound",
+    "limited_by",
+    "kind",
+    "family",
+    "setting",
+    "message",
+    "unit",
+    "relaxation",
+)
 
 
 def is_run_folder(path: Path) -> bool:
@@ -56,8 +76,13 @@ def _read_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     try:
-        table = pd.read_csv(path, encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS},
-                            keep_default_na=False, na_values=[""])
+        table = pd.read_csv(
+            path,
+            encoding="utf-8-sig",
+            dtype={c: str for c in TEXT_COLUMNS},
+            keep_default_na=False,
+            na_values=[""],
+        )
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
         raise UsageError(f"{path}: not a readable CSV table ({err})") from None
     for column in TEXT_COLUMNS:
@@ -66,8 +91,13 @@ def _read_table(path: Path) -> pd.DataFrame:
     return table
 
 
-def load_result(path: str | Path, *, overrides: dict[str, Any] | None = None,
-                backend: str | None = None, solver: str | None = None) -> Result:
+def load_result(
+    path: str | Path,
+    *,
+    overrides: dict[str, Any] | None = None,
+    backend: str | None = None,
+    solver: str | None = None,
+) -> Result:
     """A run folder read back, or a dataset folder solved now (nothing is written)."""
     from optimizer.load import load_dataset
     from optimizer.solve import solve
@@ -77,10 +107,14 @@ def load_result(path: str | Path, *, overrides: dict[str, Any] | None = None,
         raise UsageError(f"not found: {path} (give a run folder or a dataset folder)")
     if is_run_folder(path):
         if overrides or backend or solver:
-            raise UsageError(f"{path} is a run folder: --set, --backend and --solver apply to "
-                             "dataset folders only")
+            raise UsageError(
+                f"{path} is a run folder: --set, --backend and --solver apply to "
+                "dataset folders only"
+            )
         return read_run(path)
     if not (path / "scenario.toml").is_file() and not (path / "counties.csv").is_file():
-        raise UsageError(f"{path} is neither a run folder (summary.json) nor a dataset folder "
-                         "(counties.csv, scenario.toml)")
+        raise UsageError(
+            f"{path} is neither a run folder (summary.json) nor a dataset folder "
+            "(counties.csv, scenario.toml)"
+        )
     return solve(load_dataset(path, overrides), backend=backend, solver=solver)

@@ -62,14 +62,19 @@ def solve(
     return result
 
 
-def choose_solver(sc: Scenario, backend: str | None = None, solver: str | None = None,
-                  time_limit_s: float | None = None) -> tuple[Backend, str, float]:
+def choose_solver(
+    sc: Scenario,
+    backend: str | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> tuple[Backend, str, float]:
     """The backend, solver name and time limit of a solve: arguments over the scenario."""
     engine = get_backend(backend or sc.solver.backend)
     # The scenario's solver name belongs to the scenario's backend.
     same_backend = engine.name == sc.solver.backend
     solver_name = engine.check_solver(
-        solver or (sc.solver.name if same_backend else None) or engine.default_solver)
+        solver or (sc.solver.name if same_backend else None) or engine.default_solver
+    )
     limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
     return engine, solver_name, limit
 
@@ -78,9 +83,15 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     """Turn a solver's answer into the Result tables (empty tables when not optimal)."""
     ds = f.dataset
     summary = Summary(
-        status=solution.status, objective=solution.objective, backend=backend, solver=solver,
-        scenario=ds.scenario, lp=lp_size(f), warnings=[str(w) for w in ds.warnings],
-        message=solution.message, duals=solution.row_duals is not None,
+        status=solution.status,
+        objective=solution.objective,
+        backend=backend,
+        solver=solver,
+        scenario=ds.scenario,
+        lp=lp_size(f),
+        warnings=[str(w) for w in ds.warnings],
+        message=solution.message,
+        duals=solution.row_duals is not None,
     )
     result = Result(summary=summary, formulation=f, solution=solution)
     if solution.status is Status.INFEASIBLE:

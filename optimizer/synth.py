@@ -47,11 +47,17 @@ NATIONAL_POPULATION = 1.0e9  # median × count stays below this (the mean is ~1.
 #: Share of the counties' room for new land that the quota pool covers (scarce pool).
 POOL_SHARE = 0.55
 #: Default scenario policy values written to scenario.toml (MODEL.md defaults).
-DEFAULT_RATES = {"occupation_rate": 0.45, "urban_share": 0.7, "resettle_ratio": 0.3,
-                 "reclaim_to_farmland": 0.8}
+DEFAULT_RATES = {
+    "occupation_rate": 0.45,
+    "urban_share": 0.7,
+    "resettle_ratio": 0.3,
+    "reclaim_to_farmland": 0.8,
+}
 
-_SYLLABLES = list("安平阳城山河清源宁和泰兴昌德华丰永定新东西南北中临长文武高云丹"
-                  "江湖林桥石岭川原宝金银玉龙凤鹤松柏梅兰桂汾晋太黄沁涧古灵寿")
+_SYLLABLES = list(
+    "安平阳城山河清源宁和泰兴昌德华丰永定新东西南北中临长文武高云丹"
+    "江湖林桥石岭川原宝金银玉龙凤鹤松柏梅兰桂汾晋太黄沁涧古灵寿"
+)
 _COUNTY_SUFFIX = {"urban": "区", "basin": "县", "mountain": "县"}
 
 
@@ -72,34 +78,52 @@ def default_groups(n_cities: int) -> int:
     return min(20, max(3, n_cities))
 
 
-def synthesize(n_counties: int, n_cities: int | None = None, n_groups: int | None = None,
-               seed: int = 0, scope: str = "region", name: str | None = None
-               ) -> SyntheticDataset:
+def synthesize(
+    n_counties: int,
+    n_cities: int | None = None,
+    n_groups: int | None = None,
+    seed: int = 0,
+    scope: str = "region",
+    name: str | None = None,
+) -> SyntheticDataset:
     """A valid, feasible dataset of ``n_counties`` units in ``n_cities`` cities."""
     n = int(n_counties)
     p = default_cities(n) if n_cities is None else int(n_cities)
     g = default_groups(p) if n_groups is None else int(n_groups)
     if n < 1 or not 1 <= p <= n or g < 0:
-        raise UsageError(f"need counties ≥ 1, 1 ≤ cities ≤ counties and groups ≥ 0 "
-                         f"(got {n}, {p}, {g})")
+        raise UsageError(
+            f"need counties ≥ 1, 1 ≤ cities ≤ counties and groups ≥ 0 (got {n}, {p}, {g})"
+        )
     rng = np.random.default_rng(seed)
     city = _city_of_each_county(rng, n, p)
     counties = _counties(rng, city, p)
     groups, members = _groups(rng, counties, city, p, g)
     scenario = _scenario_toml(counties, scope, name or f"synthetic-{n}-seed{seed}")
-    return SyntheticDataset(counties.reindex(columns=list(COUNTY_COLUMNS)),
-                            groups.reindex(columns=list(GROUP_COLUMNS)),
-                            members.reindex(columns=list(MEMBER_COLUMNS)), scenario)
+    return SyntheticDataset(
+        counties.reindex(columns=list(COUNTY_COLUMNS)),
+        groups.reindex(columns=list(GROUP_COLUMNS)),
+        members.reindex(columns=list(MEMBER_COLUMNS)),
+        scenario,
+    )
 
 
-def write_synthetic(out_dir: str | Path, n_counties: int, n_cities: int | None = None,
-                    n_groups: int | None = None, seed: int = 0, scope: str = "region") -> Path:
+def write_synthetic(
+    out_dir: str | Path,
+    n_counties: int,
+    n_cities: int | None = None,
+    n_groups: int | None = None,
+    seed: int = 0,
+    scope: str = "region",
+) -> Path:
     """Write the dataset folder ``out_dir`` (created; existing files replaced)."""
     out = Path(out_dir)
     data = synthesize(n_counties, n_cities, n_groups, seed, scope)
     out.mkdir(parents=True, exist_ok=True)
-    for file, table in (("counties.csv", data.counties), ("groups.csv", data.groups),
-                        ("group_members.csv", data.members)):
+    for file, table in (
+        ("counties.csv", data.counties),
+        ("groups.csv", data.groups),
+        ("group_members.csv", data.members),
+    ):
         table.to_csv(out / file, index=False, encoding="utf-8-sig", lineterminator="\n")
     (out / "scenario.toml").write_text(data.scenario_toml, encoding="utf-8")
     return out
@@ -120,8 +144,9 @@ def _ids(city: np.ndarray, p: int) -> np.ndarray:
     within = np.arange(len(city)) - np.searchsorted(city, city)
     wc = max(2, len(str(p)))
     wk = max(4, len(str(int(within.max()) + 1)))
-    return np.char.add(np.char.zfill((city + 1).astype(str), wc),
-                       np.char.zfill((within + 1).astype(str), wk)).astype(object)
+    return np.char.add(
+        np.char.zfill((city + 1).astype(str), wc), np.char.zfill((within + 1).astype(str), wk)
+    ).astype(object)
 
 
 def _names(rng: np.random.Generator, count: int, suffix: np.ndarray) -> np.ndarray:
@@ -164,45 +189,90 @@ def _counties(rng: np.random.Generator, city: np.ndarray, p: int) -> pd.DataFram
     growth = np.maximum(urban_pop_35 - urban_pop, 0) * u(90, 160) / 1e4
     demand = np.round(growth + construction * u(0.03, 0.10) + 1.0, 1)
     reclaim = np.round(rural_land * pick(u(0.0, 0.02), u(0.03, 0.12), u(0.08, 0.25)), 1)
-    supplement = np.round(np.where(rng.random(n) < 0.2, 0.0,
-                                   cultivated * pick(u(0, 0.005), u(0, 0.02), u(0, 0.04))), 1)
+    supplement = np.round(
+        np.where(rng.random(n) < 0.2, 0.0, cultivated * pick(u(0, 0.005), u(0, 0.02), u(0, 0.04))),
+        1,
+    )
 
     # Rates: most counties take the scenario default (empty cells).
-    occupation = np.where(urban, np.round(u(0.05, 0.3), 2),
-                          np.where(rng.random(n) < 0.3, np.round(u(0.3, 0.65), 2), np.nan))
+    occupation = np.where(
+        urban,
+        np.round(u(0.05, 0.3), 2),
+        np.where(rng.random(n) < 0.3, np.round(u(0.3, 0.65), 2), np.nan),
+    )
     urban_share = np.where(rng.random(n) < 0.1, np.round(u(0.5, 0.9), 2), np.nan)
     resettle = np.where(mountain & (rng.random(n) < 0.3), np.round(u(0.3, 0.5), 2), np.nan)
     to_farmland = np.where(rng.random(n) < 0.1, np.round(u(0.6, 0.95), 2), np.nan)
 
-    upper = _allocation_upper(demand, urban_pop_35, urban_land, dev_boundary, cultivated,
-                              basic_farmland, farmland_floor, reclaim, supplement,
-                              occupation, urban_share, to_farmland)
+    upper = _allocation_upper(
+        demand,
+        urban_pop_35,
+        urban_land,
+        dev_boundary,
+        cultivated,
+        basic_farmland,
+        farmland_floor,
+        reclaim,
+        supplement,
+        occupation,
+        urban_share,
+        to_farmland,
+    )
     guaranteed = np.where(rng.random(n) < 0.6, demand * u(0.02, 0.08), 0.0)
     min_allocation = np.floor(np.minimum(guaranteed, 0.5 * upper) * 10) / 10
 
     city_names = _names(rng, p, np.array(["市"], dtype=object))
-    zone = np.select([urban, basin], ["urban", np.where(rng.random(n) < 0.8, "agricultural",
-                                                       "urban")],
-                     np.where(rng.random(n) < 0.85, "ecological", "agricultural"))
-    return pd.DataFrame({
-        "county_id": _ids(city, p),
-        "name": _names(rng, n, np.array([_COUNTY_SUFFIX[k] for k in KINDS], dtype=object)[kind]),
-        "city": city_names[city], "zone": zone,
-        "pop_2020": pop.astype(np.int64), "urban_pop_2020": urban_pop.astype(np.int64),
-        "urban_pop_2035": urban_pop_35.astype(np.int64), "gdp_2020": gdp, "gdp_2035": gdp_35,
-        "construction_land_2020": construction, "urban_land_2020": urban_land,
-        "rural_settlement_2020": rural_land, "cultivated_2020": cultivated,
-        "farmland_floor": farmland_floor, "basic_farmland": basic_farmland,
-        "dev_boundary": dev_boundary, "demand": demand, "min_allocation": min_allocation,
-        "reclaim_potential": reclaim, "supplement_potential": supplement,
-        "occupation_rate": occupation, "urban_share": urban_share,
-        "resettle_ratio": resettle, "reclaim_to_farmland": to_farmland,
-    })
+    zone = np.select(
+        [urban, basin],
+        ["urban", np.where(rng.random(n) < 0.8, "agricultural", "urban")],
+        np.where(rng.random(n) < 0.85, "ecological", "agricultural"),
+    )
+    return pd.DataFrame(
+        {
+            "county_id": _ids(city, p),
+            "name": _names(
+                rng, n, np.array([_COUNTY_SUFFIX[k] for k in KINDS], dtype=object)[kind]
+            ),
+            "city": city_names[city],
+            "zone": zone,
+            "pop_2020": pop.astype(np.int64),
+            "urban_pop_2020": urban_pop.astype(np.int64),
+            "urban_pop_2035": urban_pop_35.astype(np.int64),
+            "gdp_2020": gdp,
+            "gdp_2035": gdp_35,
+            "construction_land_2020": construction,
+            "urban_land_2020": urban_land,
+            "rural_settlement_2020": rural_land,
+            "cultivated_2020": cultivated,
+            "farmland_floor": farmland_floor,
+            "basic_farmland": basic_farmland,
+            "dev_boundary": dev_boundary,
+            "demand": demand,
+            "min_allocation": min_allocation,
+            "reclaim_potential": reclaim,
+            "supplement_potential": supplement,
+            "occupation_rate": occupation,
+            "urban_share": urban_share,
+            "resettle_ratio": resettle,
+            "reclaim_to_farmland": to_farmland,
+        }
+    )
 
 
-def _allocation_upper(demand, urban_pop_35, urban_land, dev_boundary, cultivated,
-                      basic_farmland, farmland_floor, reclaim, supplement, occupation,
-                      urban_share, to_farmland) -> np.ndarray:
+def _allocation_upper(
+    demand,
+    urban_pop_35,
+    urban_land,
+    dev_boundary,
+    cultivated,
+    basic_farmland,
+    farmland_floor,
+    reclaim,
+    supplement,
+    occupation,
+    urban_share,
+    to_farmland,
+) -> np.ndarray:
     """The most new land a county can take on its own (the bounds of allocation[i])."""
     alpha = np.where(np.isnan(occupation), DEFAULT_RATES["occupation_rate"], occupation)
     sigma = np.where(np.isnan(urban_share), DEFAULT_RATES["urban_share"], urban_share)
@@ -216,14 +286,20 @@ def _allocation_upper(demand, urban_pop_35, urban_land, dev_boundary, cultivated
     return np.minimum.reduce([demand, *rooms])
 
 
-def _groups(rng: np.random.Generator, counties: pd.DataFrame, city: np.ndarray, p: int,
-            g: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _groups(
+    rng: np.random.Generator, counties: pd.DataFrame, city: np.ndarray, p: int, g: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Overlapping priority groups, each over one to three neighbouring cities."""
     if g == 0:
-        return (pd.DataFrame(columns=list(GROUP_COLUMNS)),
-                pd.DataFrame(columns=list(MEMBER_COLUMNS)))
-    kinds = np.where(np.arange(g) < max(1, g // 4), "core",
-                     np.where(np.arange(g) < max(2, g // 2), "engine", "town_group"))
+        return (
+            pd.DataFrame(columns=list(GROUP_COLUMNS)),
+            pd.DataFrame(columns=list(MEMBER_COLUMNS)),
+        )
+    kinds = np.where(
+        np.arange(g) < max(1, g // 4),
+        "core",
+        np.where(np.arange(g) < max(2, g // 2), "engine", "town_group"),
+    )
     first = rng.integers(0, p, g)
     span = np.minimum(rng.integers(1, 4, g), p)
     zone = counties["zone"].to_numpy()
@@ -231,14 +307,13 @@ def _groups(rng: np.random.Generator, counties: pd.DataFrame, city: np.ndarray, 
     # and zone; the overlap comes from neighbouring groups sharing cities.
     take = np.where(kinds == "core", 0.6, np.where(kinds == "engine", 0.45, 0.3))
     lo, hi = first, first + span
-    city_in = ((city[None, :] >= lo[:, None]) & (city[None, :] < hi[:, None]))
+    city_in = (city[None, :] >= lo[:, None]) & (city[None, :] < hi[:, None])
     zone_bonus = np.where(zone == "urban", 1.4, np.where(zone == "agricultural", 1.0, 0.6))
     joins = city_in & (rng.random(city_in.shape) < take[:, None] * zone_bonus[None, :])
     joins[np.arange(g), np.searchsorted(city, first)] = True  # no group is empty
     gi, ci = np.nonzero(joins)
     ids = np.array([f"G{k + 1:03d}" for k in range(g)], dtype=object)
-    members = pd.DataFrame({"group_id": ids[gi],
-                            "county_id": counties["county_id"].to_numpy()[ci]})
+    members = pd.DataFrame({"group_id": ids[gi], "county_id": counties["county_id"].to_numpy()[ci]})
     demand = counties["demand"].to_numpy()
     demand_share = np.bincount(gi, demand[ci], minlength=g) / demand.sum()
     min_share = np.full(g, np.nan)
@@ -247,15 +322,25 @@ def _groups(rng: np.random.Generator, counties: pd.DataFrame, city: np.ndarray, 
     min_share[0] = np.floor(demand_share[0] * 0.5 * 100) / 100 or np.nan
     if g > 2:
         max_share[-1] = min(1.0, max(0.05, np.ceil(demand_share[-1] * 1.5 * 100) / 100))
-    groups = pd.DataFrame({
-        "group_id": ids,
-        "name": _names(rng, g, np.array(["组群"], dtype=object)),
-        "kind": kinds,
-        "weight": np.round(np.where(kinds == "core", rng.uniform(1.3, 1.6, g),
-                                    np.where(kinds == "engine", rng.uniform(1.15, 1.35, g),
-                                             rng.uniform(1.05, 1.2, g))), 2),
-        "min_share": min_share, "max_share": max_share,
-    })
+    groups = pd.DataFrame(
+        {
+            "group_id": ids,
+            "name": _names(rng, g, np.array(["组群"], dtype=object)),
+            "kind": kinds,
+            "weight": np.round(
+                np.where(
+                    kinds == "core",
+                    rng.uniform(1.3, 1.6, g),
+                    np.where(
+                        kinds == "engine", rng.uniform(1.15, 1.35, g), rng.uniform(1.05, 1.2, g)
+                    ),
+                ),
+                2,
+            ),
+            "min_share": min_share,
+            "max_share": max_share,
+        }
+    )
     return groups, members
 
 
@@ -263,17 +348,34 @@ def _solver_section(n_counties: int) -> str:
     """Large datasets name the HiGHS backend: GLOP, the default, takes minutes there."""
     if n_counties <= LARGE_FOR_GLOP:
         return ""
-    return ("\n[solver]\nbackend = \"highs\"  # interior point above 40,000 columns; "
-            "GLOP takes minutes at this size\n")
+    return (
+        '\n[solver]\nbackend = "highs"  # interior point above 40,000 columns; '
+        "GLOP takes minutes at this size\n"
+    )
 
 
 def _scenario_toml(counties: pd.DataFrame, scope: str, name: str) -> str:
     """A scarce pool (POOL_SHARE of the counties' room), the plan's bands, region floor."""
     c = counties
-    upper = _allocation_upper(*(c[k].to_numpy(float) for k in (
-        "demand", "urban_pop_2035", "urban_land_2020", "dev_boundary", "cultivated_2020",
-        "basic_farmland", "farmland_floor", "reclaim_potential", "supplement_potential",
-        "occupation_rate", "urban_share", "reclaim_to_farmland")))
+    upper = _allocation_upper(
+        *(
+            c[k].to_numpy(float)
+            for k in (
+                "demand",
+                "urban_pop_2035",
+                "urban_land_2020",
+                "dev_boundary",
+                "cultivated_2020",
+                "basic_farmland",
+                "farmland_floor",
+                "reclaim_potential",
+                "supplement_potential",
+                "occupation_rate",
+                "urban_share",
+                "reclaim_to_farmland",
+            )
+        )
+    )
     total = max(round(POOL_SHARE * float(upper.sum()), -1), float(c["min_allocation"].sum()))
     floor = np.floor(float(c["farmland_floor"].sum()))
     return f"""\

@@ -70,9 +70,7 @@ class TableSpec:
         return next(c for c in self.columns if c.name == name)
 
 
-_NUMBER_COLUMNS = tuple(
-    c for c in COUNTY_COLUMNS if c not in ("county_id", "name", "city", "zone")
-)
+_NUMBER_COLUMNS = tuple(c for c in COUNTY_COLUMNS if c not in ("county_id", "name", "city", "zone"))
 
 COUNTIES = TableSpec(
     "counties.csv",
@@ -150,8 +148,14 @@ def problems_at(
     rows = list(rows)
     texts = [messages] * len(rows) if isinstance(messages, str) else list(messages)
     return [
-        Problem(file=file, message=m, row=int(r), column=column,
-                value=None if v is None else fmt(v), severity=severity)
+        Problem(
+            file=file,
+            message=m,
+            row=int(r),
+            column=column,
+            value=None if v is None else fmt(v),
+            severity=severity,
+        )
         for r, v, m in zip(rows, values, texts, strict=True)
     ]
 
@@ -165,8 +169,13 @@ def fmts(series: pd.Series) -> pd.Series:
 
 
 def _where(
-    file: str, df: pd.DataFrame, mask: pd.Series, column: str, headers: Mapping[str, str],
-    message: Message, severity: Severity = Severity.ERROR,
+    file: str,
+    df: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    headers: Mapping[str, str],
+    message: Message,
+    severity: Severity = Severity.ERROR,
 ) -> list[Problem]:
     """Problems for the rows of ``df`` where ``mask`` holds, at ``column``.
 
@@ -185,8 +194,23 @@ def _where(
 
 # --------------------------------------------------------------------------- cells
 
-_NAN_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity",
-                        "+infinity", "-infinity", "#num!", "#div/0!", "#value!", "#n/a"})
+_NAN_WORDS = frozenset(
+    {
+        "nan",
+        "+nan",
+        "-nan",
+        "inf",
+        "+inf",
+        "-inf",
+        "infinity",
+        "+infinity",
+        "-infinity",
+        "#num!",
+        "#div/0!",
+        "#value!",
+        "#n/a",
+    }
+)
 # A comma is accepted only as a thousands separator: 1,234 or 1,234,567.5 (never 1,5).
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 # What Excel writes for a long id it has turned into a number: the digits are gone.
@@ -219,8 +243,7 @@ def is_number_dtype(series: pd.Series) -> bool:
 def clean_cells(raw: pd.DataFrame, nfkc: bool = True) -> pd.DataFrame:
     """Every text column through :func:`clean_text` once; columns of numbers stay numbers."""
     return pd.DataFrame(
-        {c: raw[c] if is_number_dtype(raw[c]) else clean_text(raw[c], nfkc)
-         for c in raw.columns},
+        {c: raw[c] if is_number_dtype(raw[c]) else clean_text(raw[c], nfkc) for c in raw.columns},
         index=raw.index,
     )
 
@@ -257,9 +280,11 @@ def parse_numbers(
         values = values.mask(retry, again.reindex(values.index))
         unreadable = retry & values.isna()
         reason = reason.mask(unreadable, "is not a number")
-        reason = reason.mask(bad_comma.reindex(reason.index, fill_value=False),
-                             "is not a number: a comma is accepted only as a thousands "
-                             "separator, as in 1,234.5 (the decimal mark is a point)")
+        reason = reason.mask(
+            bad_comma.reindex(reason.index, fill_value=False),
+            "is not a number: a comma is accepted only as a thousands "
+            "separator, as in 1,234.5 (the decimal mark is a point)",
+        )
         nan_word = unreadable & text.str.lower().where(unreadable, "").isin(_NAN_WORDS)
         reason = reason.mask(nan_word, "must be a finite number")
     reason = reason.mask(np.isinf(values), "must be a finite number")
@@ -297,19 +322,28 @@ def coerce_table(
                 problems += problems_at(file, raw.index[bad], label, cells[bad], reason[bad])
                 values = values.mask(bad)
             if col.required and empty.any():
-                problems += problems_at(file, raw.index[empty], label, [""] * int(empty.sum()),
-                                        "is empty: a number is required")
+                problems += problems_at(
+                    file,
+                    raw.index[empty],
+                    label,
+                    [""] * int(empty.sum()),
+                    "is empty: a number is required",
+                )
             elif col.default is not None:
                 values = values.mask(empty, col.default)
             out[col.name] = values
         else:
-            text = clean_text(cells) if is_number_dtype(cells) else \
-                cells.astype("str").fillna("")
+            text = clean_text(cells) if is_number_dtype(cells) else cells.astype("str").fillna("")
             empty = text == ""
             if col.required and empty.any():
                 what = "an id" if col.kind == "id" else "a value"
-                problems += problems_at(file, raw.index[empty], label, [""] * int(empty.sum()),
-                                        f"is empty: every row needs {what}")
+                problems += problems_at(
+                    file,
+                    raw.index[empty],
+                    label,
+                    [""] * int(empty.sum()),
+                    f"is empty: every row needs {what}",
+                )
             elif col.default:
                 text = text.mask(empty, col.default)
             out[col.name] = text.astype("str")
@@ -320,14 +354,21 @@ def coerce_table(
 
 
 def check_ids(
-    df: pd.DataFrame, file: str, columns: tuple[str, ...], headers: Mapping[str, str],
+    df: pd.DataFrame,
+    file: str,
+    columns: tuple[str, ...],
+    headers: Mapping[str, str],
     duplicate: Severity | None = Severity.ERROR,
 ) -> list[Problem]:
     """Ids that Excel turned into numbers, and (when ``duplicate`` is set) repeated keys."""
     problems: list[Problem] = []
     for c in columns:
         problems += _where(
-            file, df, df[c].str.fullmatch(_SCIENTIFIC_ID), c, headers,
+            file,
+            df,
+            df[c].str.fullmatch(_SCIENTIFIC_ID),
+            c,
+            headers,
             "looks like a number in scientific notation, as Excel writes a long id stored "
             "as a number; the digits are lost: format the column as text and export again",
         )
@@ -354,25 +395,42 @@ def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) 
         elif col.kind == "number":
             problems += _where(spec.file, df, s < 0, col.name, headers, "must be ≥ 0")
         elif col.kind == "fraction":
-            problems += _where(spec.file, df, (s < 0) | (s > 1), col.name, headers,
-                               "must be a fraction between 0 and 1 (0.45 or 45%)")
+            problems += _where(
+                spec.file,
+                df,
+                (s < 0) | (s > 1),
+                col.name,
+                headers,
+                "must be a fraction between 0 and 1 (0.45 or 45%)",
+            )
         elif col.kind == "zone":
             allowed = ", ".join(f"{z} ({ZONE_NAMES_ZH[z]})" for z in ZONES)
-            problems += _where(spec.file, df, (s != "") & ~s.isin(ZONES), col.name, headers,
-                               f"is not a main-function zone: use one of {allowed}")
+            problems += _where(
+                spec.file,
+                df,
+                (s != "") & ~s.isin(ZONES),
+                col.name,
+                headers,
+                f"is not a main-function zone: use one of {allowed}",
+            )
     return problems
 
 
 def _at_most(
-    file: str, df: pd.DataFrame, left: str, right: str,
-    headers: Mapping[str, str], rule: str,
+    file: str,
+    df: pd.DataFrame,
+    left: str,
+    right: str,
+    headers: Mapping[str, str],
+    rule: str,
 ) -> list[Problem]:
     """Rows where column ``left`` exceeds column ``right``."""
     bad = df[left] > df[right] + AREA_TOLERANCE
     if not bad.any():
         return []
-    return _where(file, df, bad, left, headers,
-                  lambda m: f"{rule} ({right} = " + fmts(df.loc[m, right]) + ")")
+    return _where(
+        file, df, bad, left, headers, lambda m: f"{rule} ({right} = " + fmts(df.loc[m, right]) + ")"
+    )
 
 
 def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
@@ -382,31 +440,69 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
     over = parts > df["construction_land_2020"] + AREA_TOLERANCE
 
     def msgs(m: pd.Series) -> pd.Series:
-        return ("urban land + rural settlement land 2020 = " + fmts(parts[m])
-                + " ha must not exceed construction land 2020 (construction_land_2020 = "
-                + fmts(df.loc[m, "construction_land_2020"]) + ")")
+        return (
+            "urban land + rural settlement land 2020 = "
+            + fmts(parts[m])
+            + " ha must not exceed construction land 2020 (construction_land_2020 = "
+            + fmts(df.loc[m, "construction_land_2020"])
+            + ")"
+        )
 
     return [
-        *_at_most(f, df, "urban_pop_2020", "pop_2020", headers,
-                  "urban population 2020 must not exceed population 2020"),
+        *_at_most(
+            f,
+            df,
+            "urban_pop_2020",
+            "pop_2020",
+            headers,
+            "urban population 2020 must not exceed population 2020",
+        ),
         *_where(f, df, over, "urban_land_2020", headers, msgs),
-        *_at_most(f, df, "basic_farmland", "cultivated_2020", headers,
-                  "permanent basic farmland must not exceed cultivated land 2020"),
-        *_at_most(f, df, "min_allocation", "demand", headers,
-                  "the guaranteed minimum must not exceed the demand"),
-        *_at_most(f, df, "reclaim_potential", "rural_settlement_2020", headers,
-                  "reclaimable land must not exceed rural settlement land 2020"),
+        *_at_most(
+            f,
+            df,
+            "basic_farmland",
+            "cultivated_2020",
+            headers,
+            "permanent basic farmland must not exceed cultivated land 2020",
+        ),
+        *_at_most(
+            f,
+            df,
+            "min_allocation",
+            "demand",
+            headers,
+            "the guaranteed minimum must not exceed the demand",
+        ),
+        *_at_most(
+            f,
+            df,
+            "reclaim_potential",
+            "rural_settlement_2020",
+            headers,
+            "reclaimable land must not exceed rural settlement land 2020",
+        ),
     ]
 
 
 def check_groups(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
     """groups.csv: min_share ≤ max_share (weight > 0 and ranges are checked by check_ranges)."""
-    return _at_most(GROUPS.file, df, "min_share", "max_share", headers,
-                    "the minimum share must not exceed the maximum share")
+    return _at_most(
+        GROUPS.file,
+        df,
+        "min_share",
+        "max_share",
+        headers,
+        "the minimum share must not exceed the maximum share",
+    )
 
 
 def _unknown(
-    file: str, df: pd.DataFrame, column: str, known: Iterable[str], where: str,
+    file: str,
+    df: pd.DataFrame,
+    column: str,
+    known: Iterable[str],
+    where: str,
     headers: Mapping[str, str],
 ) -> list[Problem]:
     s = df[column]
@@ -415,7 +511,9 @@ def _unknown(
 
 
 def check_members(
-    df: pd.DataFrame, county_ids: Iterable[str], group_ids: Iterable[str],
+    df: pd.DataFrame,
+    county_ids: Iterable[str],
+    group_ids: Iterable[str],
     headers: Mapping[str, str],
 ) -> list[Problem]:
     """group_members.csv: both ids known; a membership listed twice is a warning."""
@@ -437,9 +535,15 @@ def check_transfer_costs(
     return [
         *_unknown(f, df, "from_id", known, COUNTIES.file, headers),
         *_unknown(f, df, "to_id", known, COUNTIES.file, headers),
-        *_where(f, df, same, "to_id", headers,
-                "a county cannot send linkage indicators to itself (from_id = to_id): "
-                "a county always uses its own indicators at no cost"),
+        *_where(
+            f,
+            df,
+            same,
+            "to_id",
+            headers,
+            "a county cannot send linkage indicators to itself (from_id = to_id): "
+            "a county always uses its own indicators at no cost",
+        ),
         *check_ids(df, f, ("from_id", "to_id"), headers, duplicate=Severity.ERROR),
     ]
 
@@ -480,50 +584,121 @@ def county_warnings(
     out: list[Problem] = []
     W = Severity.WARNING
 
-    out += _where(f, df, df["cultivated_2020"] < df["farmland_floor"] - AREA_TOLERANCE,
-                  "cultivated_2020", headers,
-                  lambda m: "cultivated land 2020 is already below the farmland floor "
-                  "(farmland_floor = " + fmts(df.loc[m, "farmland_floor"])
-                  + "): the county must gain cultivated land by 2035", W)
-    out += _where(f, df, u0 > df["dev_boundary"] + AREA_TOLERANCE, "urban_land_2020", headers,
-                  lambda m: "urban land 2020 is already above the urban development boundary "
-                  "(dev_boundary = " + fmts(df.loc[m, "dev_boundary"])
-                  + "): the county can get no new urban land", W)
+    out += _where(
+        f,
+        df,
+        df["cultivated_2020"] < df["farmland_floor"] - AREA_TOLERANCE,
+        "cultivated_2020",
+        headers,
+        lambda m: (
+            "cultivated land 2020 is already below the farmland floor "
+            "(farmland_floor = "
+            + fmts(df.loc[m, "farmland_floor"])
+            + "): the county must gain cultivated land by 2035"
+        ),
+        W,
+    )
+    out += _where(
+        f,
+        df,
+        u0 > df["dev_boundary"] + AREA_TOLERANCE,
+        "urban_land_2020",
+        headers,
+        lambda m: (
+            "urban land 2020 is already above the urban development boundary "
+            "(dev_boundary = "
+            + fmts(df.loc[m, "dev_boundary"])
+            + "): the county can get no new urban land"
+        ),
+        W,
+    )
     pc = per_capita_urban_land_2020(df)
     above = pc > cap
     no_pop = (df["urban_pop_2020"] == 0) & (u0 > 0)
-    out += _where(f, df, above | no_pop, "urban_land_2020", headers,
-                  lambda m: ("per-capita urban land 2020 is " + fmts(pc[m].round(1))
-                             + f" m²/person, above the cap of {fmt(float(cap))} m²/person")
-                  .where(~no_pop[m], "urban land but no urban population 2020: per-capita "
-                         "urban land is unbounded, above the cap"), W)
+    out += _where(
+        f,
+        df,
+        above | no_pop,
+        "urban_land_2020",
+        headers,
+        lambda m: (
+            "per-capita urban land 2020 is "
+            + fmts(pc[m].round(1))
+            + f" m²/person, above the cap of {fmt(float(cap))} m²/person"
+        ).where(
+            ~no_pop[m],
+            "urban land but no urban population 2020: per-capita "
+            "urban land is unbounded, above the cap",
+        ),
+        W,
+    )
 
     infeasible = "; the scenario will be infeasible"
     cap_room = (cap * df["urban_pop_2035"] / 1e4 - u0).clip(lower=0)
     dev_room = (df["dev_boundary"] - u0).clip(lower=0)
     bf_room = df["cultivated_2020"] - df["basic_farmland"]
     tests = [
-        (sigma * minimum > cap_room + AREA_TOLERANCE, cap_room, sigma,
-         "the per-capita cap (cap_m2 × urban_pop_2035 − urban_land_2020)"),
-        (sigma * minimum > dev_room + AREA_TOLERANCE, dev_room, sigma,
-         "the urban development boundary (dev_boundary − urban_land_2020)"),
-        (alpha * minimum > bf_room + AREA_TOLERANCE, bf_room, alpha,
-         "the cultivated land outside permanent basic farmland (cultivated_2020 − basic_farmland)"),
+        (
+            sigma * minimum > cap_room + AREA_TOLERANCE,
+            cap_room,
+            sigma,
+            "the per-capita cap (cap_m2 × urban_pop_2035 − urban_land_2020)",
+        ),
+        (
+            sigma * minimum > dev_room + AREA_TOLERANCE,
+            dev_room,
+            sigma,
+            "the urban development boundary (dev_boundary − urban_land_2020)",
+        ),
+        (
+            alpha * minimum > bf_room + AREA_TOLERANCE,
+            bf_room,
+            alpha,
+            "the cultivated land outside permanent basic farmland "
+            "(cultivated_2020 − basic_farmland)",
+        ),
     ]
     for mask, room, rate, what in tests:
-        out += _where(f, df, mask, "min_allocation", headers,
-                      lambda m, room=room, rate=rate, what=what:
-                      "the guaranteed minimum does not fit under " + what + ": at most "
-                      + fmts((room[m] / rate[m]).round(1)) + " ha of new land fits"
-                      + infeasible, W)
-    best_farmland = (df["cultivated_2020"] - alpha * minimum
-                     + kappa * df["reclaim_potential"] + df["supplement_potential"])
+        out += _where(
+            f,
+            df,
+            mask,
+            "min_allocation",
+            headers,
+            lambda m, room=room, rate=rate, what=what: (
+                "the guaranteed minimum does not fit under "
+                + what
+                + ": at most "
+                + fmts((room[m] / rate[m]).round(1))
+                + " ha of new land fits"
+                + infeasible
+            ),
+            W,
+        )
+    best_farmland = (
+        df["cultivated_2020"]
+        - alpha * minimum
+        + kappa * df["reclaim_potential"]
+        + df["supplement_potential"]
+    )
     short = best_farmland < df["farmland_floor"] - AREA_TOLERANCE
-    out += _where(f, df, short, "min_allocation", headers,
-                  lambda m: "with the guaranteed minimum, cultivated land 2035 is at most "
-                  + fmts(best_farmland[m].round(1)) + " ha even after all reclamation and "
-                  "reserve land, below the farmland floor (" + fmts(df.loc[m, "farmland_floor"])
-                  + ")" + infeasible, W)
+    out += _where(
+        f,
+        df,
+        short,
+        "min_allocation",
+        headers,
+        lambda m: (
+            "with the guaranteed minimum, cultivated land 2035 is at most "
+            + fmts(best_farmland[m].round(1))
+            + " ha even after all reclamation and "
+            "reserve land, below the farmland floor ("
+            + fmts(df.loc[m, "farmland_floor"])
+            + ")"
+            + infeasible
+        ),
+        W,
+    )
     return out
 
 
@@ -537,33 +712,56 @@ def dataset_warnings(
     lonely = groups.loc[~groups["group_id"].isin(member_count.index)]
     for row, g in lonely.iterrows():
         binding = g["min_share"] > 0
-        out.append(Problem(
-            GROUPS.file,
-            "group has no members in group_members.csv"
-            + ("; its min_share can only be met by allocating nothing: the scenario will "
-               "be infeasible" if binding else ""),
-            row=int(row), column="group_id", value=g["group_id"], severity=W))
+        out.append(
+            Problem(
+                GROUPS.file,
+                "group has no members in group_members.csv"
+                + (
+                    "; its min_share can only be met by allocating nothing: the scenario will "
+                    "be infeasible"
+                    if binding
+                    else ""
+                ),
+                row=int(row),
+                column="group_id",
+                value=g["group_id"],
+                severity=W,
+            )
+        )
     with_min = groups.loc[groups["min_share"] > 0, "group_id"]
     total_min = float(groups["min_share"].sum())
     if total_min > 1 + 1e-9:
         in_min = members.loc[members["group_id"].isin(with_min)]
         overlap = bool(in_min.duplicated("county_id").any())
-        out.append(Problem(
-            GROUPS.file,
-            f"the min_share values add up to {total_min:.4g} > 1: "
-            + ("the groups share members, so this can only be met through them; "
-               "check it is intended" if overlap else
-               "the groups have no member in common, so the scenario will be infeasible"),
-            column="min_share", value=fmt(total_min), severity=W))
+        out.append(
+            Problem(
+                GROUPS.file,
+                f"the min_share values add up to {total_min:.4g} > 1: "
+                + (
+                    "the groups share members, so this can only be met through them; "
+                    "check it is intended"
+                    if overlap
+                    else "the groups have no member in common, so the scenario will be infeasible"
+                ),
+                column="min_share",
+                value=fmt(total_min),
+                severity=W,
+            )
+        )
     rho = effective_rates(counties, scenario)["resettle_ratio"]
     minimum = float(counties["min_allocation"].sum())
     linkage = float((counties["reclaim_potential"] * (1 - rho)).sum())
     quota = float(scenario.quota.total)
     if minimum > quota + linkage + AREA_TOLERANCE:
-        out.append(Problem(
-            COUNTIES.file,
-            f"the guaranteed minimums add up to {minimum:,.1f} ha, more than the quota pool "
-            f"(quota.total = {quota:,.1f} ha) plus all linkage surplus indicators "
-            f"({linkage:,.1f} ha): the scenario will be infeasible",
-            column="min_allocation", value=fmt(minimum), severity=W))
+        out.append(
+            Problem(
+                COUNTIES.file,
+                f"the guaranteed minimums add up to {minimum:,.1f} ha, more than the quota pool "
+                f"(quota.total = {quota:,.1f} ha) plus all linkage surplus indicators "
+                f"({linkage:,.1f} ha): the scenario will be infeasible",
+                column="min_allocation",
+                value=fmt(minimum),
+                severity=W,
+            )
+        )
     return out

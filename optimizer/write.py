@@ -19,10 +19,26 @@ CSV_DECIMALS = 6
 
 #: Column order of allocation.csv: the MODEL.md §5 contract first, then extras.
 ALLOCATION_COLUMNS = (
-    "county_id", "name", "city", "zone", "weight", "demand", "quota", "linkage_in",
-    "linkage_out", "allocation", "satisfaction", "reclaimed", "supplemented", "shortfall",
-    "urban_land_2035", "per_capita_2020", "per_capita_2035", "cultivated_2035",
-    "construction_land_2035", "binding",
+    "county_id",
+    "name",
+    "city",
+    "zone",
+    "weight",
+    "demand",
+    "quota",
+    "linkage_in",
+    "linkage_out",
+    "allocation",
+    "satisfaction",
+    "reclaimed",
+    "supplemented",
+    "shortfall",
+    "urban_land_2035",
+    "per_capita_2020",
+    "per_capita_2035",
+    "cultivated_2035",
+    "construction_land_2035",
+    "binding",
 )
 GROUP_COLUMNS = ("group_id", "name", "allocation", "share")
 FLOW_COLUMNS = ("from_id", "to_id", "amount")
@@ -65,8 +81,10 @@ def to_json(value, level: int = 0) -> str:
     """
     pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(value, dict) and value:
-        body = ",\n".join(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: "
-                          f"{to_json(v, level + 1)}" for k, v in value.items())
+        body = ",\n".join(
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, level + 1)}"
+            for k, v in value.items()
+        )
         return "{\n" + body + "\n" + pad + "}"
     if isinstance(value, list) and value:
         if len(value) > LONG_LIST:
@@ -80,8 +98,13 @@ def to_json(value, level: int = 0) -> str:
 def _compact(value) -> str:
     """One value on one line; the walk that replaces NaN only where the encoder refuses."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "),
-                          default=_json_default)
+        return json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(", ", ": "),
+            default=_json_default,
+        )
     except ValueError:
         return json.dumps(_json_safe(value), ensure_ascii=False, separators=(", ", ": "))
 

@@ -19,8 +19,10 @@ def _le(name: str, lhs, rhs, ids, rtol: float) -> list[str]:
     slack = rtol * np.maximum(1.0, np.abs(rhs))
     bad = lhs > rhs + slack
     ids = np.broadcast_to(np.asarray(ids, dtype=object), lhs.shape)
-    return [f"{name}[{i}]: {a:.9g} > {b:.9g}" for i, a, b in zip(ids[bad], lhs[bad], rhs[bad],
-                                                                  strict=True)]
+    return [
+        f"{name}[{i}]: {a:.9g} > {b:.9g}"
+        for i, a, b in zip(ids[bad], lhs[bad], rhs[bad], strict=True)
+    ]
 
 
 def _eq(name: str, lhs, rhs, ids, rtol: float) -> list[str]:
@@ -38,14 +40,22 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     sigma = c["urban_share"].fillna(d.urban_share).to_numpy(float)
     rho = c["resettle_ratio"].fillna(d.resettle_ratio).to_numpy(float)
     kappa = c["reclaim_to_farmland"].fillna(d.reclaim_to_farmland).to_numpy(float)
-    A, q, r, s, u = (a[k].to_numpy(float) for k in
-                     ("allocation", "quota", "reclaimed", "supplemented", "shortfall"))
+    A, q, r, s, u = (
+        a[k].to_numpy(float)
+        for k in ("allocation", "quota", "reclaimed", "supplemented", "shortfall")
+    )
     b = a["linkage_in"].to_numpy(float)
     demand = c["demand"].to_numpy(float)
     out: list[str] = []
     # variable bounds
-    for name, v in (("quota", q), ("reclaimed", r), ("supplemented", s), ("shortfall", u),
-                    ("allocation", A), ("linkage_in", b)):
+    for name, v in (
+        ("quota", q),
+        ("reclaimed", r),
+        ("supplemented", s),
+        ("shortfall", u),
+        ("allocation", A),
+        ("linkage_in", b),
+    ):
         out += _le(f"{name}>=0", -v, 0.0, ids, rtol)
     out += _le("reclaim_potential", r, c["reclaim_potential"], ids, rtol)
     out += _le("supplement_potential", s, c["supplement_potential"], ids, rtol)
@@ -69,14 +79,22 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     city = dict(zip(c["county_id"], c["city"], strict=True))
     if ds.transfer_costs is not None:
         allowed = set(zip(ds.transfer_costs["from_id"], ds.transfer_costs["to_id"], strict=True))
-        out += [f"pair not in transfer_costs: {p}" for p in
-                zip(flows["from_id"], flows["to_id"], strict=True) if p not in allowed]
+        out += [
+            f"pair not in transfer_costs: {p}"
+            for p in zip(flows["from_id"], flows["to_id"], strict=True)
+            if p not in allowed
+        ]
     elif scope in ("county", "none"):
-        out += [f"flow under scope {scope}: {i}->{j}" for i, j in
-                zip(flows["from_id"], flows["to_id"], strict=True)]
+        out += [
+            f"flow under scope {scope}: {i}->{j}"
+            for i, j in zip(flows["from_id"], flows["to_id"], strict=True)
+        ]
     elif scope == "city":
-        out += [f"cross-city flow under scope city: {i}->{j}" for i, j in
-                zip(flows["from_id"], flows["to_id"], strict=True) if city[i] != city[j]]
+        out += [
+            f"cross-city flow under scope city: {i}->{j}"
+            for i, j in zip(flows["from_id"], flows["to_id"], strict=True)
+            if city[i] != city[j]
+        ]
     if scope == "none" and ds.transfer_costs is None:
         out += _le("no_linkage_self", self_use, 0.0, ids, rtol)
     # the constraints table of MODEL.md §3
@@ -87,8 +105,7 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     u0 = c["urban_land_2020"].to_numpy(float)
     up35 = c["urban_pop_2035"].to_numpy(float)
     pc = sc.per_capita
-    out += _le("per_capita_cap", sigma * A, np.maximum(0, pc.cap_m2 * up35 / 1e4 - u0), ids,
-               rtol)
+    out += _le("per_capita_cap", sigma * A, np.maximum(0, pc.cap_m2 * up35 / 1e4 - u0), ids, rtol)
     out += _le("per_capita_floor", pc.floor_m2 * up35 / 1e4 - u0, sigma * A + u, ids, rtol)
     out += _le("dev_boundary", sigma * A, np.maximum(0, c["dev_boundary"] - u0), ids, rtol)
     f0 = c["cultivated_2020"].to_numpy(float)
@@ -132,8 +149,11 @@ def priority_weights(ds) -> np.ndarray:
     """w_i = zone weight × max weight of the county's groups (1 when in none)."""
     c = ds.counties
     zw = ds.scenario.weights.zone
-    zone = c["zone"].map({"urban": zw.urban, "agricultural": zw.agricultural,
-                          "ecological": zw.ecological}).to_numpy(float)
+    zone = (
+        c["zone"]
+        .map({"urban": zw.urban, "agricultural": zw.agricultural, "ecological": zw.ecological})
+        .to_numpy(float)
+    )
     best = {}
     weights = dict(zip(ds.groups["group_id"], ds.groups["weight"], strict=True))
     for g, cid in zip(ds.members["group_id"], ds.members["county_id"], strict=True):
@@ -154,17 +174,29 @@ def objective(ds, a: pd.DataFrame, flows: pd.DataFrame, A, r, s, u) -> float:
         remaining = remaining - take
     link = sc.linkage
     if ds.transfer_costs is not None:
-        cost_of = {(i, j): v for i, j, v in ds.transfer_costs[["from_id", "to_id", "cost"]]
-                   .itertuples(index=False)}
-        costs = np.array([cost_of[(i, j)] for i, j in zip(flows["from_id"], flows["to_id"],
-                                                          strict=True)])
+        cost_of = {
+            (i, j): v
+            for i, j, v in ds.transfer_costs[["from_id", "to_id", "cost"]].itertuples(index=False)
+        }
+        costs = np.array(
+            [cost_of[(i, j)] for i, j in zip(flows["from_id"], flows["to_id"], strict=True)]
+        )
     else:
         city = dict(zip(ds.counties["county_id"], ds.counties["city"], strict=True))
-        costs = np.array([link.same_city_cost if city[i] == city[j] else link.cross_city_cost
-                          for i, j in zip(flows["from_id"], flows["to_id"], strict=True)])
+        costs = np.array(
+            [
+                link.same_city_cost if city[i] == city[j] else link.cross_city_cost
+                for i, j in zip(flows["from_id"], flows["to_id"], strict=True)
+            ]
+        )
     transfer = float((costs * flows["amount"].to_numpy(float)).sum()) if len(flows) else 0.0
-    return float((w * value).sum() - sc.per_capita.shortfall_penalty * u.sum()
-                 - link.reclaim_cost * r.sum() - link.supplement_cost * s.sum() - transfer)
+    return float(
+        (w * value).sum()
+        - sc.per_capita.shortfall_penalty * u.sum()
+        - link.reclaim_cost * r.sum()
+        - link.supplement_cost * s.sum()
+        - transfer
+    )
 
 
 def assert_feasible(ds, result, rtol: float = RTOL) -> None:

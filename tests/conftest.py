@@ -41,8 +41,12 @@ def dataset_dir(tmp_path: Path) -> Path:
     """A valid dataset folder ``tmp_path/tiny`` (counties, groups, members, scenario)."""
     folder = tmp_path / "tiny"
     folder.mkdir()
-    for name, text in [("counties.csv", COUNTIES_CSV), ("groups.csv", GROUPS_CSV),
-                       ("group_members.csv", MEMBERS_CSV), ("scenario.toml", SCENARIO_TOML)]:
+    for name, text in [
+        ("counties.csv", COUNTIES_CSV),
+        ("groups.csv", GROUPS_CSV),
+        ("group_members.csv", MEMBERS_CSV),
+        ("scenario.toml", SCENARIO_TOML),
+    ]:
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 

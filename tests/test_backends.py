@@ -33,17 +33,37 @@ def _lp(matrix, lb, ub, col_lb, col_ub, obj) -> LinearProgram:
     import pandas as pd
 
     n_rows, n_cols = np.shape(matrix)
-    variables = pd.DataFrame({"family": "v", "id": [f"x{j}" for j in range(n_cols)], "key": "",
-                              "lb": col_lb, "ub": col_ub, "obj": obj})
-    constraints = pd.DataFrame({"family": "r", "id": [f"r{i}" for i in range(n_rows)],
-                                "lb": lb, "ub": ub})
-    return LinearProgram(variables, constraints, sp.csr_matrix(np.asarray(matrix, float)),
-                         {"v": np.arange(n_cols)}, {"r": np.arange(n_rows)})
+    variables = pd.DataFrame(
+        {
+            "family": "v",
+            "id": [f"x{j}" for j in range(n_cols)],
+            "key": "",
+            "lb": col_lb,
+            "ub": col_ub,
+            "obj": obj,
+        }
+    )
+    constraints = pd.DataFrame(
+        {"family": "r", "id": [f"r{i}" for i in range(n_rows)], "lb": lb, "ub": ub}
+    )
+    return LinearProgram(
+        variables,
+        constraints,
+        sp.csr_matrix(np.asarray(matrix, float)),
+        {"v": np.arange(n_cols)},
+        {"r": np.arange(n_rows)},
+    )
 
 
 INF = np.inf
-FIRST = _lp([[1, 1], [1, 3], [1, 0], [1, 0]], [-INF, -INF, -1, -INF], [4, 7, INF, 3],
-            [0, 0], [INF, 10], [3, 2])
+FIRST = _lp(
+    [[1, 1], [1, 3], [1, 0], [1, 0]],
+    [-INF, -INF, -1, -INF],
+    [4, 7, INF, 3],
+    [0, 0],
+    [INF, 10],
+    [3, 2],
+)
 SECOND = _lp([[1, -1]], [-2], [INF], [0, 0], [3, 100], [1, 1])
 
 ALL = [(name, solver) for name, cls in BACKENDS.items() for solver in cls.solvers]
@@ -74,7 +94,8 @@ def test_ortools_highs_duals_are_wrong_so_we_hide_them():
     this, this test fails and the capability can be switched on."""
     model = mb.Model()
     model.helper.fill_model_from_sparse_data(
-        FIRST.col_lb, FIRST.col_ub, FIRST.objective, FIRST.row_lb, FIRST.row_ub, FIRST.matrix)
+        FIRST.col_lb, FIRST.col_ub, FIRST.objective, FIRST.row_lb, FIRST.row_ub, FIRST.matrix
+    )
     model.helper.set_maximize(True)
     helper = mbh.ModelSolverHelper("highs")
     helper.set_solver_specific_parameters("output_flag=false")

@@ -33,16 +33,22 @@ def _check(figures: dict, counties: int) -> None:
 
 
 def test_measure_in_process(smoke, tmp_path):
-    figures = measure(smoke, tmp_path / "run", backend="highs", solver="simplex",
-                      overrides={"linkage.scope": "city"})
+    figures = measure(
+        smoke,
+        tmp_path / "run",
+        backend="highs",
+        solver="simplex",
+        overrides={"linkage.scope": "city"},
+    )
     _check(figures, 300)
     assert figures["scope"] == "city"
     assert (tmp_path / "run" / "allocation.csv").exists()
 
 
 def test_fresh_process_per_run(smoke, tmp_path):
-    results = run_benchmarks([(300, 30)], [("highs", "simplex")], scope="region", seed=5,
-                             workdir=tmp_path)
+    results = run_benchmarks(
+        [(300, 30)], [("highs", "simplex")], scope="region", seed=5, workdir=tmp_path
+    )
     assert len(results) == 1
     r = results[0]
     _check(r, 300)
@@ -61,8 +67,9 @@ def test_sizes():
 
 
 def test_cli_json(smoke):
-    out = CliRunner().invoke(app, ["bench", "--dataset", str(smoke), "--backend", "highs:simplex",
-                                   "--json"])
+    out = CliRunner().invoke(
+        app, ["bench", "--dataset", str(smoke), "--backend", "highs:simplex", "--json"]
+    )
     assert out.exit_code == 0, out.output
     (figures,) = json.loads(out.stdout)
     _check(figures, 300)
@@ -80,7 +87,8 @@ def test_solve_suggests_highs_for_large_datasets(smoke, tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "LARGE_FOR_GLOP", 100)
     glop = CliRunner().invoke(app, ["solve", str(smoke), "--out", str(tmp_path / "a"), "--json"])
     assert glop.exit_code == 0 and "--backend highs" in glop.stderr
-    highs = CliRunner().invoke(app, ["solve", str(smoke), "--out", str(tmp_path / "b"), "--json",
-                                     "--backend", "highs"])
+    highs = CliRunner().invoke(
+        app, ["solve", str(smoke), "--out", str(tmp_path / "b"), "--json", "--backend", "highs"]
+    )
     assert highs.exit_code == 0 and "--backend highs" not in highs.stderr
     assert json.loads(highs.stdout)["solver"] == "simplex"  # auto, below AUTO_IPM_COLUMNS

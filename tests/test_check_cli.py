@@ -45,8 +45,16 @@ def test_valid_dataset_exits_0_with_tables(dataset_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Dataset tiny" in out and "valid, 3 counties in 2 cities" in out
-    for words in ("Totals", "Counties by city", "太原市", "晋中市", "城市化地区",
-                  "Per-capita urban land 2020 (m²/person)", "太原都市区", "No warnings."):
+    for words in (
+        "Totals",
+        "Counties by city",
+        "太原市",
+        "晋中市",
+        "城市化地区",
+        "Per-capita urban land 2020 (m²/person)",
+        "太原都市区",
+        "No warnings.",
+    ):
         assert words in out, words
     assert not ANSI.search(out)  # piped: plain text
     assert result.stderr == ""
@@ -60,8 +68,12 @@ def test_json_is_the_summary_and_nothing_else(dataset_dir: Path) -> None:
     assert summary["dataset"] == {"name": "tiny", "source": str(dataset_dir), "valid": True}
     assert summary["counties"]["count"] == 3
     assert summary["counties"]["by_city"][0] == {
-        "city": "太原市", "counties": 2, "pop_2020_persons": 1_350_000,
-        "urban_land_2020_ha": 11_500, "demand_ha": 4_500}
+        "city": "太原市",
+        "counties": 2,
+        "pop_2020_persons": 1_350_000,
+        "urban_land_2020_ha": 11_500,
+        "demand_ha": 4_500,
+    }
     assert [z["counties"] for z in summary["counties"]["by_zone"]] == [1, 1, 1]
     totals = summary["totals"]
     assert totals["pop_2020_persons"] == 1_450_000
@@ -69,17 +81,26 @@ def test_json_is_the_summary_and_nothing_else(dataset_dir: Path) -> None:
     assert totals["dev_boundary_ha"] == 19_800 and totals["urban_land_2020_ha"] == 12_000
     assert totals["dev_boundary_room_ha"] == 6000 + 1500 + 300
     assert all(re.search(r"_(ha|persons|100m_cny)$", key) for key in totals)
-    assert summary["quota"] == {"total_ha": 3000, "demand_ha": 4900,
-                                "demand_over_quota": pytest.approx(4900 / 3000)}
+    assert summary["quota"] == {
+        "total_ha": 3000,
+        "demand_ha": 4900,
+        "demand_over_quota": pytest.approx(4900 / 3000),
+    }
     pc = summary["per_capita_urban_land_2020"]
     assert pc["min_m2_per_person"] == pytest.approx(9000e4 / 950_000)
     assert pc["median_m2_per_person"] == pc["max_m2_per_person"] == 125
     assert pc["region_m2_per_person"] == pytest.approx(12_000e4 / 1_190_000)
     assert (pc["floor_m2_per_person"], pc["cap_m2_per_person"]) == (85, 150)
     assert (pc["counties_below_floor"], pc["counties_above_cap"]) == (0, 0)
-    assert summary["groups"][0] == {"group_id": "G1", "name": "太原都市区", "kind": "core",
-                                    "members": 2, "weight": 2, "min_share": 0.3,
-                                    "max_share": None}
+    assert summary["groups"][0] == {
+        "group_id": "G1",
+        "name": "太原都市区",
+        "kind": "core",
+        "members": 2,
+        "weight": 2,
+        "min_share": 0.3,
+        "max_share": None,
+    }
     assert summary["transfer_costs"] is None and summary["warnings"] == []
 
 
@@ -91,8 +112,10 @@ def test_warnings_are_shown_and_in_json(dataset_dir: Path, edit_cell) -> None:
     result = check(dataset_dir)
     assert result.exit_code == 0
     assert "1 warning(s):" in result.stdout
-    assert "counties.csv row 2, column urban_land_2020 = '16000': per-capita urban land " \
-           "2020 is 168.4 m²/person" in result.stdout
+    assert (
+        "counties.csv row 2, column urban_land_2020 = '16000': per-capita urban land "
+        "2020 is 168.4 m²/person" in result.stdout
+    )
     summary = json.loads(check(dataset_dir, "--json").stdout)
     (w,) = summary["warnings"]
     assert w["severity"] == "warning" and w["row"] == 2
@@ -100,8 +123,18 @@ def test_warnings_are_shown_and_in_json(dataset_dir: Path, edit_cell) -> None:
 
 
 def test_set_overrides_reach_the_summary(dataset_dir: Path) -> None:
-    result = runner.invoke(app, ["check", str(dataset_dir), "--json",
-                                 "--set", "quota.total=4900", "--set", "per_capita.cap_m2=120"])
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(dataset_dir),
+            "--json",
+            "--set",
+            "quota.total=4900",
+            "--set",
+            "per_capita.cap_m2=120",
+        ],
+    )
     summary = json.loads(result.stdout)
     assert summary["quota"]["total_ha"] == 4900
     assert summary["per_capita_urban_land_2020"]["counties_above_cap"] == 2
@@ -134,35 +167,76 @@ def _write(folder: Path, name: str, data: str | bytes) -> None:
 BAD_INPUTS = [
     # (what, file to write or delete, content (None = delete), words in stderr)
     ("empty file", "counties.csv", "", "counties.csv: the file is empty"),
-    ("header only", "counties.csv", COUNTIES_CSV.split("\n")[0] + "\n",
-     "counties.csv: has no data rows"),
-    ("missing column", "counties.csv", COUNTIES_CSV.replace(",demand,", ",", 1),
-     "missing required column demand"),
-    ("text in a number column", "counties.csv", COUNTIES_CSV.replace("900.5", "九百"),
-     "counties.csv row 2, column gdp_2020 = '九百': is not a number"),
-    ("duplicate id", "counties.csv", COUNTIES_CSV.replace("140121,清徐县", "140105,清徐县"),
-     "counties.csv row 3, column county_id = '140105': duplicate county_id (first in row 2)"),
-    ("unknown group member", "group_members.csv", "group_id,county_id\nG1,999999\n",
-     "group_members.csv row 2, column county_id = '999999': unknown county_id"),
-    ("negative area", "counties.csv", COUNTIES_CSV.replace(",15000,3000,", ",15000,-3000,"),
-     "counties.csv row 2, column demand = '-3000': must be ≥ 0"),
-    ("NaN", "counties.csv", COUNTIES_CSV.replace("900.5", "NaN"),
-     "column gdp_2020 = 'NaN': must be a finite number"),
-    ("inf", "counties.csv", COUNTIES_CSV.replace("900.5", "inf"),
-     "column gdp_2020 = 'inf': must be a finite number"),
-    ("binary file", "counties.csv", b"PK\x03\x04\x00\x00binary",
-     "counties.csv: is not a text file"),
+    (
+        "header only",
+        "counties.csv",
+        COUNTIES_CSV.split("\n")[0] + "\n",
+        "counties.csv: has no data rows",
+    ),
+    (
+        "missing column",
+        "counties.csv",
+        COUNTIES_CSV.replace(",demand,", ",", 1),
+        "missing required column demand",
+    ),
+    (
+        "text in a number column",
+        "counties.csv",
+        COUNTIES_CSV.replace("900.5", "九百"),
+        "counties.csv row 2, column gdp_2020 = '九百': is not a number",
+    ),
+    (
+        "duplicate id",
+        "counties.csv",
+        COUNTIES_CSV.replace("140121,清徐县", "140105,清徐县"),
+        "counties.csv row 3, column county_id = '140105': duplicate county_id (first in row 2)",
+    ),
+    (
+        "unknown group member",
+        "group_members.csv",
+        "group_id,county_id\nG1,999999\n",
+        "group_members.csv row 2, column county_id = '999999': unknown county_id",
+    ),
+    (
+        "negative area",
+        "counties.csv",
+        COUNTIES_CSV.replace(",15000,3000,", ",15000,-3000,"),
+        "counties.csv row 2, column demand = '-3000': must be ≥ 0",
+    ),
+    (
+        "NaN",
+        "counties.csv",
+        COUNTIES_CSV.replace("900.5", "NaN"),
+        "column gdp_2020 = 'NaN': must be a finite number",
+    ),
+    (
+        "inf",
+        "counties.csv",
+        COUNTIES_CSV.replace("900.5", "inf"),
+        "column gdp_2020 = 'inf': must be a finite number",
+    ),
+    (
+        "binary file",
+        "counties.csv",
+        b"PK\x03\x04\x00\x00binary",
+        "counties.csv: is not a text file",
+    ),
     ("missing required file", "groups.csv", None, "groups.csv: the file is missing"),
     ("no scenario.toml", "scenario.toml", None, "scenario.toml: the file is missing"),
     ("invalid TOML", "scenario.toml", "[quota\n", "scenario.toml: is not valid TOML"),
-    ("unknown scenario key", "scenario.toml", "[quota]\ntotal = 1\nmax = 2\n",
-     "scenario.toml, key quota.max = 2: unknown key"),
+    (
+        "unknown scenario key",
+        "scenario.toml",
+        "[quota]\ntotal = 1\nmax = 2\n",
+        "scenario.toml, key quota.max = 2: unknown key",
+    ),
     ("missing quota", "scenario.toml", "", "scenario.toml, key quota.total: is required"),
 ]
 
 
-@pytest.mark.parametrize(("what", "name", "content", "words"), BAD_INPUTS,
-                         ids=[b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("what", "name", "content", "words"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS]
+)
 def test_bad_input_exits_1_with_a_clean_message(
     dataset_dir: Path, what: str, name: str, content: str | bytes | None, words: str
 ) -> None:
@@ -203,17 +277,23 @@ def test_unknown_column_is_only_a_warning(dataset_dir: Path) -> None:
     assert "counties.csv row 1, column remarks: unknown column, ignored" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["check", "{missing}"], "dataset folder not found"),
-    (["check", "{file}"], "not a folder"),
-    (["check", "{folder}", "--set", "quota.total"], "--set expects KEY=VALUE"),
-    (["check", "{folder}", "--frobnicate"], "No such option"),
-    (["check"], "Missing argument"),
-    (["chek", "{folder}"], "No such command"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["check", "{missing}"], "dataset folder not found"),
+        (["check", "{file}"], "not a folder"),
+        (["check", "{folder}", "--set", "quota.total"], "--set expects KEY=VALUE"),
+        (["check", "{folder}", "--frobnicate"], "No such option"),
+        (["check"], "Missing argument"),
+        (["chek", "{folder}"], "No such command"),
+    ],
+)
 def test_usage_errors_exit_2(dataset_dir: Path, args: list[str], words: str) -> None:
-    paths = {"missing": dataset_dir / "nope", "file": dataset_dir / "counties.csv",
-             "folder": dataset_dir}
+    paths = {
+        "missing": dataset_dir / "nope",
+        "file": dataset_dir / "counties.csv",
+        "folder": dataset_dir,
+    }
     result = runner.invoke(app, [a.format(**paths) for a in args])
     assert_clean_failure(result, 2)
     assert words in result.output
@@ -222,8 +302,10 @@ def test_usage_errors_exit_2(dataset_dir: Path, args: list[str], words: str) -> 
 def test_unknown_set_key_is_a_data_error(dataset_dir: Path) -> None:
     result = runner.invoke(app, ["check", str(dataset_dir), "--set", "quota.totl=5"])
     assert_clean_failure(result, 1)
-    assert "--set, key quota.totl = '5': unknown scenario key (did you mean quota.total?)" \
+    assert (
+        "--set, key quota.totl = '5': unknown scenario key (did you mean quota.total?)"
         in result.stderr
+    )
 
 
 def test_internal_errors_exit_3_without_traceback(
@@ -245,8 +327,7 @@ def test_a_new_command_reuses_the_error_handling() -> None:
     @reports_errors
     def fail(kind: str) -> None:
         if kind == "data":
-            raise DataError([Problem("counties.csv", "is bad", row=3, column="demand",
-                                     value="-1")])
+            raise DataError([Problem("counties.csv", "is bad", row=3, column="demand", value="-1")])
         raise UsageError("no such backend: gurobi")
 
     @extra.command()
@@ -266,8 +347,9 @@ def test_a_new_command_reuses_the_error_handling() -> None:
 def test_console_script_exits_2_on_a_missing_folder(tmp_path: Path) -> None:
     script = shutil.which("landquota")
     assert script, "the landquota console script is not installed (pip install -e .)"
-    run = subprocess.run([script, "check", str(tmp_path / "nope")], capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [script, "check", str(tmp_path / "nope")], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 2
     assert "dataset folder not found" in run.stderr and "Traceback" not in run.stderr
 

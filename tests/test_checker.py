@@ -30,13 +30,16 @@ def test_a_clean_solution_passes(solved):
     assert violations(ds, result) == []
 
 
-@pytest.mark.parametrize(("column", "delta", "rule"), [
-    ("quota", 10.0, "split"),
-    ("allocation", 10.0, "split"),
-    ("reclaimed", -50.0, "surplus"),
-    ("linkage_in", 5.0, "linkage_in"),
-    ("cultivated_2035", 1.0, "cultivated_2035"),
-])
+@pytest.mark.parametrize(
+    ("column", "delta", "rule"),
+    [
+        ("quota", 10.0, "split"),
+        ("allocation", 10.0, "split"),
+        ("reclaimed", -50.0, "surplus"),
+        ("linkage_in", 5.0, "linkage_in"),
+        ("cultivated_2035", 1.0, "cultivated_2035"),
+    ],
+)
 def test_each_broken_number_is_named(solved, column, delta, rule):
     ds, result = solved
     county = result.counties.sort_values("linkage_out", ascending=False)["county_id"].iloc[0]
@@ -48,6 +51,7 @@ def test_pool_and_objective_are_rechecked(solved):
     ds, result = solved
     tighter = ds.with_scenario(ds.scenario.with_overrides({"quota.total": 50_000}))
     assert any(v.startswith("quota_pool") for v in violations(tighter, result))
-    off = replace(result, summary=result.summary.model_copy(
-        update={"objective": result.objective + 1.0}))
+    off = replace(
+        result, summary=result.summary.model_copy(update={"objective": result.objective + 1.0})
+    )
     assert any(v.startswith("objective") for v in violations(ds, off))

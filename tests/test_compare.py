@@ -27,12 +27,24 @@ def two_runs(tmp_path_factory):
     """The reference scenario and the same with 80 % of its quota pool, as run folders."""
     root = tmp_path_factory.mktemp("cmp")
     a, b = root / "ref", root / "low"
-    read_total = tomllib.loads((REFERENCE / "scenario.toml").read_text(encoding="utf-8"))[
-        "quota"]["total"]
+    read_total = tomllib.loads((REFERENCE / "scenario.toml").read_text(encoding="utf-8"))["quota"][
+        "total"
+    ]
     total = 0.8 * read_total
     assert runner.invoke(app, ["solve", str(REFERENCE), "--out", str(a)]).exit_code == 0
-    low = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(b), "--set",
-                              f"quota.total={total}", "--name", "low-quota"])
+    low = runner.invoke(
+        app,
+        [
+            "solve",
+            str(REFERENCE),
+            "--out",
+            str(b),
+            "--set",
+            f"quota.total={total}",
+            "--name",
+            "low-quota",
+        ],
+    )
     assert low.exit_code == 0, low.output
     return a, b, read_total, total
 
@@ -58,7 +70,8 @@ def test_headline_and_county_deltas_add_up(two_runs):
     assert h.loc["quota used", "delta_pct"] == pytest.approx(-0.2, abs=1e-9)
     # county deltas sum to the change of total new land, up to the CSV's 6 decimals
     assert c.counties["delta"].sum() == pytest.approx(
-        h.loc["new construction land", "delta"], abs=1e-4)
+        h.loc["new construction land", "delta"], abs=1e-4
+    )
     assert (c.counties["present"] == "both").all()
     assert c.counties["delta"].abs().is_monotonic_decreasing
     t = c.targets.set_index("target")
@@ -74,8 +87,14 @@ def test_terminal_report_reads_without_colour(two_runs):
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"−{q_a - q_b:,.0f}" in out  # quota used, with its sign
-    for title in ("Headline", "Plan targets, A vs B", "Priority groups", "Counties",
-                  "Marginal values", "Equity"):
+    for title in (
+        "Headline",
+        "Plan targets, A vs B",
+        "Priority groups",
+        "Counties",
+        "Marginal values",
+        "Equity",
+    ):
         assert title in out
     assert "15 largest |Δ| of 53" in out and "38 more counties (--all lists them)" in out
     changed = compare(read_run(a), read_run(b)).counties
@@ -119,16 +138,28 @@ def test_counties_in_only_one_run_are_listed_not_dropped():
     assert "县Y (A only)" in text and "县Z (B only)" in text
 
 
-def test_compare_solves_dataset_folders_and_refuses_runs_without_solution(tmp_path,
-                                                                            dataset_dir):
-    result = runner.invoke(app, ["compare", str(dataset_dir), str(dataset_dir),
-                                 "--set-b", "quota.total=2000", "--json"])
+def test_compare_solves_dataset_folders_and_refuses_runs_without_solution(tmp_path, dataset_dir):
+    result = runner.invoke(
+        app,
+        ["compare", str(dataset_dir), str(dataset_dir), "--set-b", "quota.total=2000", "--json"],
+    )
     assert result.exit_code == 0, result.output
     head = {r["metric"]: r for r in json.loads(result.stdout)["headline"]}
     assert head["quota used"]["b"] <= 2000 + 1e-6 < head["quota used"]["a"]
     out = tmp_path / "inf"
-    runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out),
-                        "--set", "quota.total=100", "--set", "linkage.scope=none"])
+    runner.invoke(
+        app,
+        [
+            "solve",
+            str(dataset_dir),
+            "--out",
+            str(out),
+            "--set",
+            "quota.total=100",
+            "--set",
+            "linkage.scope=none",
+        ],
+    )
     refused = runner.invoke(app, ["compare", str(out), str(dataset_dir)])
     assert refused.exit_code == 4
     assert "has no solution (infeasible)" in refused.output

@@ -43,8 +43,10 @@ def _two_counties():
     Q = 150: X tier 1 (50 @ 1), Y tier 1 (50 @ 0.7), X tier 2 (30 @ 0.6), then Y tier 2
     gets the last 20 ha @ 0.42: A_X = 80, A_Y = 70.
     """
-    return dataset([county("X", pop_2020=100_000),
-                    county("Y", zone="agricultural", pop_2020=300_000)], quota=150)
+    return dataset(
+        [county("X", pop_2020=100_000), county("Y", zone="agricultural", pop_2020=300_000)],
+        quota=150,
+    )
 
 
 def test_equity_in_the_summary_is_hand_computed():
@@ -64,14 +66,19 @@ def test_equity_in_the_summary_is_hand_computed():
     zones = eq["zones"]
     assert zones["urban"]["quota_share"] == pytest.approx(80 / 150, abs=1e-9)
     assert zones["agricultural"]["allocation_ha"] == pytest.approx(70.0, abs=1e-6)
-    assert zones["ecological"] == {"quota_ha": 0.0, "quota_share": 0.0, "allocation_ha": 0.0,
-                                   "allocation_share": 0.0}
+    assert zones["ecological"] == {
+        "quota_ha": 0.0,
+        "quota_share": 0.0,
+        "allocation_ha": 0.0,
+        "allocation_share": 0.0,
+    }
 
 
 def test_equity_in_summary_json_and_the_terminal_report(tmp_path, dataset_dir):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out)],
-                           env={"COLUMNS": "100"})
+    result = runner.invoke(
+        app, ["solve", str(dataset_dir), "--out", str(out)], env={"COLUMNS": "100"}
+    )
     assert result.exit_code == 0, result.output
     import json
 

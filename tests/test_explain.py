@@ -37,9 +37,12 @@ def weighted_pool():
     40 of its 50-ha tier 1. Pool price 1 (Y's tier 1). The price holds while Y's tier 1 is
     partly filled: Q from 80 (Y gets nothing) to 130 (Y's tier 1 full).
     """
-    ds = dataset([county("X"), county("Y")], quota=120,
-                 groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
-                 members=[dict(group_id="g", county_id="X")])
+    ds = dataset(
+        [county("X"), county("Y")],
+        quota=120,
+        groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
+        members=[dict(group_id="g", county_id="X")],
+    )
     r = solve(ds, backend="highs")
     assert_feasible(ds, r)
     return r
@@ -57,7 +60,8 @@ def test_pool_price_names_the_county_that_gets_the_next_hectare(weighted_pool):
 def test_pool_price_range_is_hand_computed(weighted_pool):
     pool = _price(explain(weighted_pool), "quota_pool")
     assert (pool["limit"], pool["range_lo"], pool["range_hi"]) == pytest.approx(
-        (120.0, 80.0, 130.0), abs=1e-6)
+        (120.0, 80.0, 130.0), abs=1e-6
+    )
     assert "between 80.0 and 130 ha" in pool["text"]
 
 
@@ -82,15 +86,19 @@ def test_bound_price_and_its_range_per_capita_cap():
     cap = _price(explain(r), "per_capita_cap", "X")
     assert cap["value"] == pytest.approx(1.0, abs=1e-9)
     assert (cap["limit"], cap["range_lo"], cap["range_hi"]) == pytest.approx(
-        (100.0, 0.0, 150.0), abs=1e-6)
+        (100.0, 0.0, 150.0), abs=1e-6
+    )
     assert r.counties.set_index("county_id").loc["X", "limited_by"] == "per_capita_cap"
     assert "pool is not used up (200 of 300 ha)" in _price(explain(r), "quota_pool")["text"]
 
 
 def test_without_ranging_the_price_is_there_and_the_range_is_not():
-    ds = dataset([county("X"), county("Y")], quota=120,
-                 groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
-                 members=[dict(group_id="g", county_id="X")])
+    ds = dataset(
+        [county("X"), county("Y")],
+        quota=120,
+        groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
+        members=[dict(group_id="g", county_id="X")],
+    )
     data = explain(solve(ds, backend="ortools", solver="glop"))
     pool = _price(data, "quota_pool")
     assert pool["value"] == pytest.approx(1.0, abs=1e-9)
@@ -99,6 +107,7 @@ def test_without_ranging_the_price_is_there_and_the_range_is_not():
 
 
 # ------------------------------------------------------------------ reference dataset
+
 
 @pytest.fixture(scope="module")
 def reference():
@@ -118,7 +127,8 @@ def test_pool_price_matches_a_finite_difference_re_solve(reference):
     bumped = solve(ds, backend="highs", overrides={"quota.total": q + step})
     assert_feasible(bumped.formulation.dataset, bumped)
     assert bumped.objective - r.objective == pytest.approx(
-        pool["value"] * step, rel=1e-6, abs=1e-6 * abs(r.objective))
+        pool["value"] * step, rel=1e-6, abs=1e-6 * abs(r.objective)
+    )
     # the hectare goes to a county of the marginal tier, as the sentence says
     before = r.counties.set_index("county_id")["allocation"]
     after = bumped.counties.set_index("county_id")["allocation"]
@@ -131,8 +141,13 @@ def test_pool_price_matches_a_finite_difference_re_solve(reference):
 def test_bound_price_matches_a_finite_difference_inside_its_range(reference):
     """The dearest per-capita cap with a range: give it δ ha more room in the LP itself."""
     _, r = reference
-    caps = [p for p in explain(r)["prices"] if p["family"] == "per_capita_cap"
-            and p["range_hi"] is not None and p["range_hi"] > p["limit"] + 1e-3]
+    caps = [
+        p
+        for p in explain(r)["prices"]
+        if p["family"] == "per_capita_cap"
+        and p["range_hi"] is not None
+        and p["range_hi"] > p["limit"] + 1e-3
+    ]
     assert caps
     cap = max(caps, key=lambda p: p["value"])
     delta = min(1.0, (cap["range_hi"] - cap["limit"]) / 2)
@@ -141,10 +156,10 @@ def test_bound_price_matches_a_finite_difference_inside_its_range(reference):
     col = f.lp.cols["allocation"][list(f.params["county_id"]).index(cap["id"])]
     variables = f.lp.variables.copy()
     variables.loc[col, "ub"] = variables.loc[col, "ub"] + delta / sigma
-    bumped = HighsBackend().solve(dataclasses.replace(f.lp, variables=variables), "simplex",
-                                  None)
+    bumped = HighsBackend().solve(dataclasses.replace(f.lp, variables=variables), "simplex", None)
     assert bumped.objective - r.objective == pytest.approx(
-        cap["value"] * delta, rel=1e-6, abs=1e-6 * abs(r.objective))
+        cap["value"] * delta, rel=1e-6, abs=1e-6 * abs(r.objective)
+    )
 
 
 def test_intensity_sentence_reads_in_points(reference):
@@ -161,7 +176,8 @@ def test_run_folder_explains_like_the_fresh_solve(reference, tmp_path):
     fresh, read = explain(r), explain(back)
     # CSVs keep 6 decimals: the sentences agree up to the rounding of their last digit
     assert [p["text"].split(" The price holds")[0] for p in read["prices"]] == [
-        p["text"].split(" The price holds")[0] for p in fresh["prices"]]
+        p["text"].split(" The price holds")[0] for p in fresh["prices"]
+    ]
     for a, b in zip(read["prices"], fresh["prices"], strict=True):
         for key in ("value", "limit", "range_lo", "range_hi"):
             assert (a[key] is None) == (b[key] is None)
@@ -169,7 +185,8 @@ def test_run_folder_explains_like_the_fresh_solve(reference, tmp_path):
                 assert a[key] == pytest.approx(b[key], abs=1e-5)
     assert read["limits"] == fresh["limits"]
     assert [m["county_id"] for m in read["marginal_tier"]] == [
-        m["county_id"] for m in fresh["marginal_tier"]]
+        m["county_id"] for m in fresh["marginal_tier"]
+    ]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
     assert summary["explain"]["prices"][0]["family"] == "quota_pool"
     assert summary["explain"]["limits"] == fresh["limits"]
@@ -205,10 +222,13 @@ def test_binding_intensity_target_costs_per_point():
     data = explain(r)
     intensity = _price(data, "intensity")
     assert intensity["value"] == pytest.approx(1.0, abs=1e-9)
-    assert "The 66% intensity target binds: each point of reduction costs 150 in Z " \
-           "(1 per ha of construction land)." in intensity["text"]
+    assert (
+        "The 66% intensity target binds: each point of reduction costs 150 in Z "
+        "(1 per ha of construction land)." in intensity["text"]
+    )
     assert (intensity["limit"], intensity["range_lo"], intensity["range_hi"]) == pytest.approx(
-        (5040.0, 5000.0, 5050.0), abs=1e-6)
+        (5040.0, 5000.0, 5050.0), abs=1e-6
+    )
     assert "reduction target between 66.3% and 66.7%" in intensity["text"]
     assert _price(data, "quota_pool")["value"] == pytest.approx(0.0, abs=1e-9)
     assert r.counties.loc[0, "limited_by"] == "intensity"

@@ -42,8 +42,9 @@ def test_hub_form_equals_pairwise(n, cities, seed, scope, linkage):
     assert_feasible(ds, hubs)
     # The tables read back from the hub form carry the whole objective.
     t = hubs.counties
-    z = objective(ds, t, hubs.flows, t["allocation"], t["reclaimed"], t["supplemented"],
-                  t["shortfall"])
+    z = objective(
+        ds, t, hubs.flows, t["allocation"], t["reclaimed"], t["supplemented"], t["shortfall"]
+    )
     assert z == pytest.approx(hubs.objective, rel=1e-7)
 
 

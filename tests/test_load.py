@@ -61,8 +61,7 @@ def test_loading_keeps_values_dtypes_and_ids(dataset_dir: Path) -> None:
     assert g["weight"].tolist() == [2.0, 1.0]  # empty weight → 1
     assert g["min_share"].iloc[0] == 0.3 and np.isnan(g["min_share"].iloc[1])
     assert g["kind"].tolist() == ["core", "town_group"]
-    assert ds.members.values.tolist() == [["G1", "140105"], ["G1", "140121"],
-                                          ["G2", "012345"]]
+    assert ds.members.values.tolist() == [["G1", "140105"], ["G1", "140121"], ["G2", "012345"]]
     assert ds.transfer_costs is None
     assert ds.warnings == []
     assert ds.scenario.name == "tiny" and ds.scenario.quota.total == 3000
@@ -70,7 +69,8 @@ def test_loading_keeps_values_dtypes_and_ids(dataset_dir: Path) -> None:
 
 def test_transfer_costs_are_loaded_sorted(dataset_dir: Path) -> None:
     (dataset_dir / "transfer_costs.csv").write_text(
-        "from_id,to_id,cost\n140121,012345,0.02\n140105,140121,1\n", encoding="utf-8")
+        "from_id,to_id,cost\n140121,012345,0.02\n140105,140121,1\n", encoding="utf-8"
+    )
     tc = load_dataset(dataset_dir).transfer_costs
     assert tc is not None
     assert tc.values.tolist() == [["140105", "140121", 1.0], ["140121", "012345", 0.02]]
@@ -81,8 +81,14 @@ def test_header_only_groups_and_members_are_allowed(dataset_dir: Path) -> None:
     (dataset_dir / "group_members.csv").write_text("group_id,county_id\n", encoding="utf-8")
     ds = load_dataset(dataset_dir)
     assert ds.groups.empty and ds.members.empty
-    assert list(ds.groups.columns) == ["group_id", "name", "kind", "weight", "min_share",
-                                       "max_share"]
+    assert list(ds.groups.columns) == [
+        "group_id",
+        "name",
+        "kind",
+        "weight",
+        "min_share",
+        "max_share",
+    ]
 
 
 # --------------------------------------------------------------------------- encodings
@@ -100,7 +106,9 @@ def test_encodings_and_chinese_headers_load_identically(
     (dataset_dir / "counties.csv").write_bytes(text.encode(encoding))
     (dataset_dir / "groups.csv").write_bytes(
         (chinese_headers(GROUPS_CSV, "groups.csv") if chinese else GROUPS_CSV).encode(encoding)
-        if encoding != "utf-16" else GROUPS_CSV.encode("utf-8"))
+        if encoding != "utf-16"
+        else GROUPS_CSV.encode("utf-8")
+    )
     again = load_dataset(dataset_dir)
     pd.testing.assert_frame_equal(again.counties, original.counties)
     pd.testing.assert_frame_equal(again.groups, original.groups)
@@ -131,11 +139,14 @@ def test_gb18030_only_characters(dataset_dir: Path) -> None:
     assert "𠀀县" in load_dataset(dataset_dir).counties["name"].tolist()
 
 
-@pytest.mark.parametrize("data", [
-    b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",  # an .xlsx saved as .csv
-    bytes(range(256)),
-    b"county_id,name\n\x81\xff\xfe\x80\n",  # neither UTF-8 nor GB18030
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",  # an .xlsx saved as .csv
+        bytes(range(256)),
+        b"county_id,name\n\x81\xff\xfe\x80\n",  # neither UTF-8 nor GB18030
+    ],
+)
 def test_binary_file_is_a_clear_error(dataset_dir: Path, data: bytes) -> None:
     (dataset_dir / "counties.csv").write_bytes(data)
     (p,) = [p for p in problems_of(dataset_dir) if p.file == "counties.csv"]
@@ -163,10 +174,15 @@ def test_header_spelling_units_and_full_width(dataset_dir: Path) -> None:
 
 def test_cells_full_width_thousands_zone_names_and_percent(dataset_dir: Path) -> None:
     original = load_dataset(dataset_dir)
-    text = (COUNTIES_CSV.replace("1000000,950000", '"1,000,000",９５００００')
-            .replace("urban,", "城市化地区,").replace(",ecological,", ",重点生态功能区,")
-            .replace(",agricultural,", ", Agricultural ,").replace(",0.6,", ",60%,")
-            .replace("140121,清徐县", " 140121 ,清徐县").replace("12000,9000", "12，000,9000"))
+    text = (
+        COUNTIES_CSV.replace("1000000,950000", '"1,000,000",９５００００')
+        .replace("urban,", "城市化地区,")
+        .replace(",ecological,", ",重点生态功能区,")
+        .replace(",agricultural,", ", Agricultural ,")
+        .replace(",0.6,", ",60%,")
+        .replace("140121,清徐县", " 140121 ,清徐县")
+        .replace("12000,9000", "12，000,9000")
+    )
     (dataset_dir / "counties.csv").write_text(text, encoding="utf-8")
     pd.testing.assert_frame_equal(load_dataset(dataset_dir).counties, original.counties)
 
@@ -184,7 +200,8 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_true(dataset_dir: Path) -> 
 def test_optional_columns_may_be_left_out(dataset_dir: Path) -> None:
     frame = pd.read_csv(dataset_dir / "counties.csv", dtype=str, keep_default_na=False)
     frame.drop(columns=["min_allocation", *RATE_COLUMNS]).to_csv(
-        dataset_dir / "counties.csv", index=False)
+        dataset_dir / "counties.csv", index=False
+    )
     ds = load_dataset(dataset_dir)
     assert (ds.counties["min_allocation"] == 0).all()
     assert ds.counties[list(RATE_COLUMNS)].isna().all().all()
@@ -193,13 +210,14 @@ def test_optional_columns_may_be_left_out(dataset_dir: Path) -> None:
 def test_unknown_column_is_a_warning(dataset_dir: Path) -> None:
     text = COUNTIES_CSV.replace("occupation_rate,", "备注,occupation_rate,", 1)
     lines = text.splitlines()
-    lines[1:] = [line.replace(",0.4,", ",x,0.4,") if i == 0 else
-                 _insert_cell(line, 20, "note") for i, line in enumerate(lines[1:])]
+    lines[1:] = [
+        line.replace(",0.4,", ",x,0.4,") if i == 0 else _insert_cell(line, 20, "note")
+        for i, line in enumerate(lines[1:])
+    ]
     (dataset_dir / "counties.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     ds = load_dataset(dataset_dir)
     (w,) = ds.warnings
-    assert (w.file, w.row, w.column, w.severity) == ("counties.csv", 1, "备注",
-                                                     Severity.WARNING)
+    assert (w.file, w.row, w.column, w.severity) == ("counties.csv", 1, "备注", Severity.WARNING)
     assert "unknown column, ignored" in w.message
 
 
@@ -221,8 +239,10 @@ def test_two_headers_for_one_column(dataset_dir: Path) -> None:
     text = COUNTIES_CSV.replace("county_id,name", "county_id,县级单元代码", 1)
     (dataset_dir / "counties.csv").write_text(text, encoding="utf-8")
     problems = problems_of(dataset_dir)
-    assert any(p.row == 1 and p.column == "县级单元代码" and "two columns mean county_id"
-               in p.message for p in problems)
+    assert any(
+        p.row == 1 and p.column == "县级单元代码" and "two columns mean county_id" in p.message
+        for p in problems
+    )
 
 
 def test_header_with_a_wrong_unit_is_refused(dataset_dir: Path) -> None:
@@ -234,8 +254,9 @@ def test_header_with_a_wrong_unit_is_refused(dataset_dir: Path) -> None:
 
 
 def test_header_row_not_in_row_one(dataset_dir: Path) -> None:
-    (dataset_dir / "counties.csv").write_text("山西中部城市群县级数据\n" + COUNTIES_CSV,
-                                              encoding="utf-8")
+    (dataset_dir / "counties.csv").write_text(
+        "山西中部城市群县级数据\n" + COUNTIES_CSV, encoding="utf-8"
+    )
     (p,) = problems_of(dataset_dir)
     assert p.row == 1 and "first row must be the header row" in p.message
 
@@ -252,8 +273,10 @@ def test_messages_show_the_header_as_written(dataset_dir: Path) -> None:
     text = chinese_headers(COUNTIES_CSV).replace("1000000,950000", "1000000,abc")
     (dataset_dir / "counties.csv").write_text(text, encoding="gbk")
     (p,) = problems_of(dataset_dir)
-    assert str(p) == "counties.csv row 2, column 城镇人口2020 (urban_pop_2020) = 'abc': " \
-                     "is not a number"
+    assert (
+        str(p) == "counties.csv row 2, column 城镇人口2020 (urban_pop_2020) = 'abc': "
+        "is not a number"
+    )
 
 
 def test_every_header_key_is_unambiguous() -> None:
@@ -267,8 +290,9 @@ def test_every_header_key_is_unambiguous() -> None:
 # --------------------------------------------------------------------------- files, folder
 
 
-@pytest.mark.parametrize("name", ["counties.csv", "groups.csv", "group_members.csv",
-                                  "scenario.toml"])
+@pytest.mark.parametrize(
+    "name", ["counties.csv", "groups.csv", "group_members.csv", "scenario.toml"]
+)
 def test_missing_required_file(dataset_dir: Path, name: str) -> None:
     (dataset_dir / name).unlink()
     problems = problems_of(dataset_dir)
@@ -286,11 +310,14 @@ def test_file_names_are_matched_without_case(dataset_dir: Path) -> None:
     assert len(load_dataset(dataset_dir).counties) == 3
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("", "the file is empty"),
-    ("  \n\n", "the file is empty"),
-    (COUNTIES_CSV.split("\n")[0] + "\n", "has no data rows"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "the file is empty"),
+        ("  \n\n", "the file is empty"),
+        (COUNTIES_CSV.split("\n")[0] + "\n", "has no data rows"),
+    ],
+)
 def test_empty_counties(dataset_dir: Path, text: str, words: str) -> None:
     (dataset_dir / "counties.csv").write_text(text, encoding="utf-8")
     problems = [p for p in problems_of(dataset_dir) if p.file == "counties.csv"]
@@ -307,19 +334,32 @@ def test_missing_folder_and_file_are_usage_errors(tmp_path: Path, dataset_dir: P
 # --------------------------------------------------------------------------- scenario
 
 
-@pytest.mark.parametrize(("toml", "column", "words"), [
-    ("[quota]\ntotal = -5\n", "quota.total", "greater than or equal to 0"),
-    ("[quota]\ntotal = 1\n[per_capita]\nfoor_m2 = 80\n", "per_capita.foor_m2",
-     "unknown key (did you mean per_capita.floor_m2?)"),
-    ("[quota]\ntotal = 1\n[solver]\nbackend = 'gurobi'\n", "solver.backend", "input should be"),
-    ("[quota]\ntotal = 1\n[per_capita]\nfloor_m2 = 160\n", "per_capita",
-     "floor_m2 (160.0) must not exceed cap_m2"),
-    ("[intensity]\nreduction = 0.4\n", "quota.total", "is required"),
-    ("[quota]\ntotal = 1\n[tiers]\nshares = [0.5, 0.4]\nvalues = [1, 0.5]\n", "tiers",
-     "shares must sum to 1"),
-])
-def test_scenario_errors_name_the_key(dataset_dir: Path, toml: str, column: str,
-                                      words: str) -> None:
+@pytest.mark.parametrize(
+    ("toml", "column", "words"),
+    [
+        ("[quota]\ntotal = -5\n", "quota.total", "greater than or equal to 0"),
+        (
+            "[quota]\ntotal = 1\n[per_capita]\nfoor_m2 = 80\n",
+            "per_capita.foor_m2",
+            "unknown key (did you mean per_capita.floor_m2?)",
+        ),
+        ("[quota]\ntotal = 1\n[solver]\nbackend = 'gurobi'\n", "solver.backend", "input should be"),
+        (
+            "[quota]\ntotal = 1\n[per_capita]\nfloor_m2 = 160\n",
+            "per_capita",
+            "floor_m2 (160.0) must not exceed cap_m2",
+        ),
+        ("[intensity]\nreduction = 0.4\n", "quota.total", "is required"),
+        (
+            "[quota]\ntotal = 1\n[tiers]\nshares = [0.5, 0.4]\nvalues = [1, 0.5]\n",
+            "tiers",
+            "shares must sum to 1",
+        ),
+    ],
+)
+def test_scenario_errors_name_the_key(
+    dataset_dir: Path, toml: str, column: str, words: str
+) -> None:
     (dataset_dir / "scenario.toml").write_text(toml, encoding="utf-8")
     (p,) = problems_of(dataset_dir)
     assert (p.file, p.column) == ("scenario.toml", column)
@@ -335,28 +375,41 @@ def test_invalid_toml(dataset_dir: Path) -> None:
 
 def test_scenario_name_from_file_wins_over_folder(dataset_dir: Path) -> None:
     (dataset_dir / "scenario.toml").write_text(
-        '[scenario]\nname = "plan-2035"\n[quota]\ntotal = 10\n', encoding="utf-8")
+        '[scenario]\nname = "plan-2035"\n[quota]\ntotal = 10\n', encoding="utf-8"
+    )
     assert load_dataset(dataset_dir).scenario.name == "plan-2035"
 
 
 def test_overrides_are_applied_before_validation(dataset_dir: Path) -> None:
-    ds = load_dataset(dataset_dir, {"quota.total": "4500", "tiers.shares": "[0.6, 0.4]",
-                                    "tiers.values": [1.0, 0.5], "solver.backend": "pulp",
-                                    "scenario.name": "2035", "farmland.region_floor": 1e5})
+    ds = load_dataset(
+        dataset_dir,
+        {
+            "quota.total": "4500",
+            "tiers.shares": "[0.6, 0.4]",
+            "tiers.values": [1.0, 0.5],
+            "solver.backend": "pulp",
+            "scenario.name": "2035",
+            "farmland.region_floor": 1e5,
+        },
+    )
     s = ds.scenario
     assert s.quota.total == 4500 and s.tiers.shares == [0.6, 0.4]
     assert s.solver.backend == "pulp" and s.name == "2035"
     assert s.farmland.region_floor == 1e5
 
 
-@pytest.mark.parametrize(("overrides", "column", "words"), [
-    ({"quota.totl": 5}, "quota.totl", "unknown scenario key (did you mean quota.total?)"),
-    ({"quota": 5}, "quota", "is a section, not a key"),
-    ({"quota.total": "lots"}, "quota.total", "valid number"),
-    ({"per_capita.cap_m2": "50"}, "per_capita", "must not exceed cap_m2"),
-])
-def test_override_errors_name_set(dataset_dir: Path, overrides: dict, column: str,
-                                  words: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "column", "words"),
+    [
+        ({"quota.totl": 5}, "quota.totl", "unknown scenario key (did you mean quota.total?)"),
+        ({"quota": 5}, "quota", "is a section, not a key"),
+        ({"quota.total": "lots"}, "quota.total", "valid number"),
+        ({"per_capita.cap_m2": "50"}, "per_capita", "must not exceed cap_m2"),
+    ],
+)
+def test_override_errors_name_set(
+    dataset_dir: Path, overrides: dict, column: str, words: str
+) -> None:
     (p,) = problems_of(dataset_dir, overrides)
     assert (p.file, p.column) == ("--set", column)
     assert words in p.message
@@ -365,8 +418,10 @@ def test_override_errors_name_set(dataset_dir: Path, overrides: dict, column: st
 def test_unknown_override_and_bad_file_are_both_reported(dataset_dir: Path) -> None:
     (dataset_dir / "scenario.toml").write_text("[quota]\ntotal = -1\n", encoding="utf-8")
     problems = problems_of(dataset_dir, {"quota.totl": 5})
-    assert {(p.file, p.column) for p in problems} == {("--set", "quota.totl"),
-                                                      ("scenario.toml", "quota.total")}
+    assert {(p.file, p.column) for p in problems} == {
+        ("--set", "quota.totl"),
+        ("scenario.toml", "quota.total"),
+    }
 
 
 # --------------------------------------------------------------------------- in memory
@@ -374,8 +429,7 @@ def test_unknown_override_and_bad_file_are_both_reported(dataset_dir: Path) -> N
 
 def test_tables_from_memory_match_the_files(dataset_dir: Path) -> None:
     ds = load_dataset(dataset_dir)
-    again = dataset_from_tables(ds.counties, ds.groups, ds.members,
-                                ds.scenario.model_dump())
+    again = dataset_from_tables(ds.counties, ds.groups, ds.members, ds.scenario.model_dump())
     pd.testing.assert_frame_equal(again.counties, ds.counties)
     pd.testing.assert_frame_equal(again.groups, ds.groups)
     pd.testing.assert_frame_equal(again.members, ds.members)
@@ -384,14 +438,20 @@ def test_tables_from_memory_match_the_files(dataset_dir: Path) -> None:
 
 def test_tables_from_models_and_dicts(dataset_dir: Path) -> None:
     ds = load_dataset(dataset_dir)
-    counties = [County(**{k: (None if isinstance(x, float) and math.isnan(x) else x)
-                          for k, x in row.items()})
-                for row in ds.counties.to_dict("records")]
+    counties = [
+        County(
+            **{k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in row.items()}
+        )
+        for row in ds.counties.to_dict("records")
+    ]
     groups = [Group(group_id="G1", name="太原都市区", kind="core", weight=2, min_share=0.3)]
-    members = [GroupMember(group_id="G1", county_id="140105"),
-               {"group_id": "G1", "county_id": "140121"}]
-    again = dataset_from_tables(counties, groups, members, Scenario.model_validate(
-        {"quota": {"total": 3000}}))
+    members = [
+        GroupMember(group_id="G1", county_id="140105"),
+        {"group_id": "G1", "county_id": "140121"},
+    ]
+    again = dataset_from_tables(
+        counties, groups, members, Scenario.model_validate({"quota": {"total": 3000}})
+    )
     pd.testing.assert_frame_equal(again.counties, ds.counties)
     assert again.groups["weight"].tolist() == [2.0]
     assert again.members["county_id"].tolist() == ["140105", "140121"]
@@ -408,8 +468,10 @@ def test_memory_errors_use_file_labels_and_positions(dataset_dir: Path) -> None:
         dataset_from_tables(counties, ds.groups, ds.members, {"quota": {"total": -1}})
     problems = info.value.problems
     assert [(p.file, p.row, p.column) for p in problems] == [
-        ("counties.csv", 4, "demand"), ("counties.csv", 4, "min_allocation"),
-        ("scenario.toml", None, "quota.total")]
+        ("counties.csv", 4, "demand"),
+        ("counties.csv", 4, "min_allocation"),
+        ("scenario.toml", None, "quota.total"),
+    ]
     assert str(problems[0]) == "counties.csv row 4, column demand = '-3': must be ≥ 0"
 
 
@@ -430,8 +492,9 @@ def test_docs_list_every_alias() -> None:
     doc = DOCS.read_text(encoding="utf-8")
     for file, aliases in HEADER_ALIASES.items():
         for alias, column in aliases.items():
-            assert re.search(rf"\|\s*`{re.escape(alias)}`\s*\|\s*`{column}`\s*\|", doc), \
+            assert re.search(rf"\|\s*`{re.escape(alias)}`\s*\|\s*`{column}`\s*\|", doc), (
                 f"docs/inputs.md is missing the {file} alias {alias} → {column}"
+            )
     for alias, zone in ZONE_ALIASES.items():
         assert f"`{alias}`" in doc and f"`{zone}`" in doc
     for column in COUNTY_COLUMNS:

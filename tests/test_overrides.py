@@ -15,9 +15,21 @@ runner = CliRunner()
 
 def test_overrides_reach_the_solve_and_the_run_folder(tmp_path, dataset_dir):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out),
-                                 "--set", "quota.total=2000", "--set",
-                                 "intensity.reduction=0.45", "--name", "low-quota"])
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            str(dataset_dir),
+            "--out",
+            str(out),
+            "--set",
+            "quota.total=2000",
+            "--set",
+            "intensity.reduction=0.45",
+            "--name",
+            "low-quota",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "low-quota" in result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -39,15 +51,22 @@ def test_name_picks_the_default_run_folder(tmp_path, dataset_dir, monkeypatch):
     assert (tmp_path / "outputs" / "variant-b" / "summary.json").is_file()
 
 
-@pytest.mark.parametrize(("item", "expected"), [
-    ("quota.totl=5", ["--set", "quota.totl", "unknown scenario key",
-                      "did you mean quota.total?"]),
-    ("quota.total=abc", ["--set", "quota.total", "'abc'", "valid number"]),
-    ("intensity.reduction=1.5", ["--set", "intensity.reduction", "1.5",
-                                 "less than or equal to 1"]),
-    ("quota=5", ["--set", "quota is a section, not a key", "quota.total"]),
-    ("linkage.scope=province", ["--set", "linkage.scope", "province"]),
-])
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            "quota.totl=5",
+            ["--set", "quota.totl", "unknown scenario key", "did you mean quota.total?"],
+        ),
+        ("quota.total=abc", ["--set", "quota.total", "'abc'", "valid number"]),
+        (
+            "intensity.reduction=1.5",
+            ["--set", "intensity.reduction", "1.5", "less than or equal to 1"],
+        ),
+        ("quota=5", ["--set", "quota is a section, not a key", "quota.total"]),
+        ("linkage.scope=province", ["--set", "linkage.scope", "province"]),
+    ],
+)
 def test_bad_overrides_exit_1_naming_the_key_and_value(tmp_path, dataset_dir, item, expected):
     out = tmp_path / "run"
     result = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out), "--set", item])
@@ -61,8 +80,9 @@ def test_bad_overrides_exit_1_naming_the_key_and_value(tmp_path, dataset_dir, it
 def test_bad_override_in_toml_and_on_the_command_line_read_alike(tmp_path, dataset_dir):
     """The same bad value in scenario.toml gives the same message, naming the file instead."""
     toml = dataset_dir / "scenario.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n[intensity]\nreduction = 1.5\n",
-                    encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + "\n[intensity]\nreduction = 1.5\n", encoding="utf-8"
+    )
     from_file = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(tmp_path / "a")])
     assert from_file.exit_code == 1
     assert "scenario.toml" in from_file.output

@@ -18,49 +18,158 @@ DATASET = Path(__file__).resolve().parents[1] / "inputs" / "shanxi-central"
 DTYPES = {"county_id": str, "group_id": str}
 
 COUNTY_COLUMNS = [
-    "county_id", "name", "city", "zone", "pop_2020", "urban_pop_2020", "urban_pop_2035",
-    "gdp_2020", "gdp_2035", "construction_land_2020", "urban_land_2020", "rural_settlement_2020",
-    "cultivated_2020", "farmland_floor", "basic_farmland", "dev_boundary", "demand",
-    "min_allocation", "reclaim_potential", "supplement_potential", "occupation_rate",
-    "urban_share", "resettle_ratio", "reclaim_to_farmland",
+    "county_id",
+    "name",
+    "city",
+    "zone",
+    "pop_2020",
+    "urban_pop_2020",
+    "urban_pop_2035",
+    "gdp_2020",
+    "gdp_2035",
+    "construction_land_2020",
+    "urban_land_2020",
+    "rural_settlement_2020",
+    "cultivated_2020",
+    "farmland_floor",
+    "basic_farmland",
+    "dev_boundary",
+    "demand",
+    "min_allocation",
+    "reclaim_potential",
+    "supplement_potential",
+    "occupation_rate",
+    "urban_share",
+    "resettle_ratio",
+    "reclaim_to_farmland",
 ]
 RATES = ["occupation_rate", "urban_share", "resettle_ratio", "reclaim_to_farmland"]
 HA_COLUMNS = [
-    "construction_land_2020", "urban_land_2020", "rural_settlement_2020", "cultivated_2020",
-    "farmland_floor", "basic_farmland", "dev_boundary", "demand", "min_allocation",
-    "reclaim_potential", "supplement_potential",
+    "construction_land_2020",
+    "urban_land_2020",
+    "rural_settlement_2020",
+    "cultivated_2020",
+    "farmland_floor",
+    "basic_farmland",
+    "dev_boundary",
+    "demand",
+    "min_allocation",
+    "reclaim_potential",
+    "supplement_potential",
 ]
 NUMERIC = ["pop_2020", "urban_pop_2020", "urban_pop_2035", "gdp_2020", "gdp_2035", *HA_COLUMNS]
 
 # The 53 county-level units of the shared list (adcode: name), GEO.
 ADCODES = {
-    "140105": "小店区", "140106": "迎泽区", "140107": "杏花岭区", "140108": "尖草坪区",
-    "140109": "万柏林区", "140110": "晋源区", "140121": "清徐县", "140122": "阳曲县",
-    "140123": "娄烦县", "140181": "古交市", "140302": "城区", "140303": "矿区", "140311": "郊区",
-    "140321": "平定县", "140322": "盂县", "140702": "榆次区", "140703": "太谷区",
-    "140721": "榆社县", "140722": "左权县", "140723": "和顺县", "140724": "昔阳县",
-    "140725": "寿阳县", "140727": "祁县", "140728": "平遥县", "140729": "灵石县",
-    "140781": "介休市", "140902": "忻府区", "140921": "定襄县", "140922": "五台县",
-    "140923": "代县", "140924": "繁峙县", "140925": "宁武县", "140926": "静乐县",
-    "140927": "神池县", "140928": "五寨县", "140929": "岢岚县", "140930": "河曲县",
-    "140931": "保德县", "140932": "偏关县", "140981": "原平市", "141102": "离石区",
-    "141121": "文水县", "141122": "交城县", "141123": "兴县", "141124": "临县", "141125": "柳林县",
-    "141126": "石楼县", "141127": "岚县", "141128": "方山县", "141129": "中阳县",
-    "141130": "交口县", "141181": "孝义市", "141182": "汾阳市",
+    "140105": "小店区",
+    "140106": "迎泽区",
+    "140107": "杏花岭区",
+    "140108": "尖草坪区",
+    "140109": "万柏林区",
+    "140110": "晋源区",
+    "140121": "清徐县",
+    "140122": "阳曲县",
+    "140123": "娄烦县",
+    "140181": "古交市",
+    "140302": "城区",
+    "140303": "矿区",
+    "140311": "郊区",
+    "140321": "平定县",
+    "140322": "盂县",
+    "140702": "榆次区",
+    "140703": "太谷区",
+    "140721": "榆社县",
+    "140722": "左权县",
+    "140723": "和顺县",
+    "140724": "昔阳县",
+    "140725": "寿阳县",
+    "140727": "祁县",
+    "140728": "平遥县",
+    "140729": "灵石县",
+    "140781": "介休市",
+    "140902": "忻府区",
+    "140921": "定襄县",
+    "140922": "五台县",
+    "140923": "代县",
+    "140924": "繁峙县",
+    "140925": "宁武县",
+    "140926": "静乐县",
+    "140927": "神池县",
+    "140928": "五寨县",
+    "140929": "岢岚县",
+    "140930": "河曲县",
+    "140931": "保德县",
+    "140932": "偏关县",
+    "140981": "原平市",
+    "141102": "离石区",
+    "141121": "文水县",
+    "141122": "交城县",
+    "141123": "兴县",
+    "141124": "临县",
+    "141125": "柳林县",
+    "141126": "石楼县",
+    "141127": "岚县",
+    "141128": "方山县",
+    "141129": "中阳县",
+    "141130": "交口县",
+    "141181": "孝义市",
+    "141182": "汾阳市",
 }
 
 # FACTS.md priority groups: members (阳泉 = 城区, 矿区, 郊区; 榆次 = 榆次区, …) and the plan's
 # 2035 urban population, persons.
 PLAN_GROUPS = {
-    "一核：太原都市区": (8_390_000, {
-        "小店区", "迎泽区", "杏花岭区", "尖草坪区", "万柏林区", "晋源区", "清徐县", "阳曲县",
-        "榆次区", "太谷区", "忻府区"}),
-    "北引擎：太忻一体化经济区": (5_230_000, {
-        "尖草坪区", "杏花岭区", "迎泽区", "万柏林区", "古交市", "阳曲县", "忻府区", "定襄县",
-        "原平市", "繁峙县", "代县", "五台县"}),
-    "南引擎：山西转型综改示范区": (5_440_000, {
-        "晋源区", "小店区", "清徐县", "榆次区", "太谷区", "祁县", "平遥县", "介休市", "寿阳县",
-        "文水县", "交城县", "孝义市", "汾阳市"}),
+    "一核：太原都市区": (
+        8_390_000,
+        {
+            "小店区",
+            "迎泽区",
+            "杏花岭区",
+            "尖草坪区",
+            "万柏林区",
+            "晋源区",
+            "清徐县",
+            "阳曲县",
+            "榆次区",
+            "太谷区",
+            "忻府区",
+        },
+    ),
+    "北引擎：太忻一体化经济区": (
+        5_230_000,
+        {
+            "尖草坪区",
+            "杏花岭区",
+            "迎泽区",
+            "万柏林区",
+            "古交市",
+            "阳曲县",
+            "忻府区",
+            "定襄县",
+            "原平市",
+            "繁峙县",
+            "代县",
+            "五台县",
+        },
+    ),
+    "南引擎：山西转型综改示范区": (
+        5_440_000,
+        {
+            "晋源区",
+            "小店区",
+            "清徐县",
+            "榆次区",
+            "太谷区",
+            "祁县",
+            "平遥县",
+            "介休市",
+            "寿阳县",
+            "文水县",
+            "交城县",
+            "孝义市",
+            "汾阳市",
+        },
+    ),
     "忻定原城镇组群": (1_020_000, {"忻府区", "定襄县", "原平市"}),
     "介孝汾城镇组群": (1_000_000, {"介休市", "孝义市", "汾阳市"}),
     "阳孟平城镇组群": (1_080_000, {"城区", "矿区", "郊区", "盂县", "平定县"}),
@@ -102,8 +211,7 @@ def rate(counties: pd.DataFrame, scenario: dict, column: str) -> pd.Series:
 
 def members_by_group(counties: pd.DataFrame, members: pd.DataFrame) -> dict[str, set[str]]:
     names = dict(zip(counties["county_id"], counties["name"], strict=True))
-    return {gid: {names[c] for c in sub["county_id"]}
-            for gid, sub in members.groupby("group_id")}
+    return {gid: {names[c] for c in sub["county_id"]} for gid, sub in members.groupby("group_id")}
 
 
 # ------------------------------------------------------------------ structure
@@ -164,11 +272,15 @@ def test_urban_population_2035_is_the_plan_total(counties: pd.DataFrame) -> None
 
 def test_zone_counts_are_the_plan_counts(counties: pd.DataFrame) -> None:
     assert counties["zone"].value_counts().to_dict() == {
-        "ecological": 24, "urban": 21, "agricultural": 8}
+        "ecological": 24,
+        "urban": 21,
+        "agricultural": 8,
+    }
 
 
-def test_group_memberships_are_exactly_the_plan(counties: pd.DataFrame,
-                                                members: pd.DataFrame) -> None:
+def test_group_memberships_are_exactly_the_plan(
+    counties: pd.DataFrame, members: pd.DataFrame
+) -> None:
     got = sorted(sorted(m) for m in members_by_group(counties, members).values())
     want = sorted(sorted(m) for _, m in PLAN_GROUPS.values())
     assert got == want
@@ -177,8 +289,9 @@ def test_group_memberships_are_exactly_the_plan(counties: pd.DataFrame,
 
 
 @pytest.mark.parametrize("label", list(PLAN_GROUPS))
-def test_group_urban_population_2035_matches_the_plan(label: str, counties: pd.DataFrame,
-                                                      members: pd.DataFrame) -> None:
+def test_group_urban_population_2035_matches_the_plan(
+    label: str, counties: pd.DataFrame, members: pd.DataFrame
+) -> None:
     target, names = PLAN_GROUPS[label]
     [gid] = [g for g, m in members_by_group(counties, members).items() if m == names]
     ids = members.loc[members["group_id"] == gid, "county_id"]
@@ -187,8 +300,7 @@ def test_group_urban_population_2035_matches_the_plan(label: str, counties: pd.D
 
 
 def test_groups_table(groups: pd.DataFrame, members: pd.DataFrame) -> None:
-    assert list(groups.columns) == ["group_id", "name", "kind", "weight", "min_share",
-                                    "max_share"]
+    assert list(groups.columns) == ["group_id", "name", "kind", "weight", "min_share", "max_share"]
     assert len(groups) == 7 and groups["group_id"].is_unique
     assert groups["group_id"].str.fullmatch(r"[A-Za-z0-9_]+").all()
     assert set(members["group_id"]) == set(groups["group_id"])
@@ -214,8 +326,7 @@ def test_every_row_passes_the_model_validation(counties: pd.DataFrame) -> None:
     rates = c[RATES].to_numpy()
     assert ((rates[~np.isnan(rates)] >= 0) & (rates[~np.isnan(rates)] <= 1)).all()
     assert (c["urban_pop_2020"] <= c["pop_2020"]).all()
-    assert (c["urban_land_2020"] + c["rural_settlement_2020"]
-            <= c["construction_land_2020"]).all()
+    assert (c["urban_land_2020"] + c["rural_settlement_2020"] <= c["construction_land_2020"]).all()
     assert (c["basic_farmland"] <= c["cultivated_2020"]).all()
     assert (c["min_allocation"] <= c["demand"]).all()
     assert (c["reclaim_potential"] <= c["rural_settlement_2020"]).all()
@@ -250,10 +361,10 @@ def test_basin_counties_hold_most_demand_and_cultivated_land(counties: pd.DataFr
 
 def test_mountain_counties_hold_most_reclaim_potential(counties: pd.DataFrame) -> None:
     eco = counties["zone"] == "ecological"
-    assert counties.loc[eco, "reclaim_potential"].sum() > 0.5 * counties[
-        "reclaim_potential"].sum()
+    assert counties.loc[eco, "reclaim_potential"].sum() > 0.5 * counties["reclaim_potential"].sum()
     share = counties["reclaim_potential"] / counties["rural_settlement_2020"].where(
-        counties["rural_settlement_2020"] > 0)
+        counties["rural_settlement_2020"] > 0
+    )
     assert share[eco].mean() > share[~eco].mean()
 
 
@@ -291,17 +402,25 @@ def test_guaranteed_minimum_fits_each_county(counties: pd.DataFrame, scenario: d
     kappa = rate(c, scenario, "reclaim_to_farmland")
     cap = scenario["per_capita"]["cap_m2"]
     urban_new = sigma * c["min_allocation"]
-    assert (urban_new <= (cap * c["urban_pop_2035"] / 1e4 - c["urban_land_2020"]).clip(0)
-            + 1e-6).all()
+    assert (
+        urban_new <= (cap * c["urban_pop_2035"] / 1e4 - c["urban_land_2020"]).clip(0) + 1e-6
+    ).all()
     assert (urban_new <= c["dev_boundary"] - c["urban_land_2020"] + 1e-6).all()
     lost = alpha * c["min_allocation"]
     assert (lost <= c["cultivated_2020"] - c["basic_farmland"] + 1e-6).all()
-    assert (lost <= c["cultivated_2020"] - c["farmland_floor"] + kappa * c["reclaim_potential"]
-            + c["supplement_potential"] + 1e-6).all()
+    assert (
+        lost
+        <= c["cultivated_2020"]
+        - c["farmland_floor"]
+        + kappa * c["reclaim_potential"]
+        + c["supplement_potential"]
+        + 1e-6
+    ).all()
 
 
-def test_intensity_target_leaves_room_for_the_whole_pool(counties: pd.DataFrame,
-                                                         scenario: dict) -> None:
+def test_intensity_target_leaves_room_for_the_whole_pool(
+    counties: pd.DataFrame, scenario: dict
+) -> None:
     c0 = counties["construction_land_2020"].sum()
     tau = scenario["intensity"]["reduction"]
     limit = (1 - tau) * c0 / counties["gdp_2020"].sum() * counties["gdp_2035"].sum()

@@ -43,9 +43,12 @@ def test_tiers_spread_the_pool_by_weight(backend, solver):
     A_X = 80, A_Y = 40, Z = 100 + 36 + 40 = 176. One more ha of pool goes to
     Y's tier 1: quota_pool price = 1.0.
     """
-    ds = dataset([county("X"), county("Y")], quota=120,
-                 groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
-                 members=[dict(group_id="g", county_id="X")])
+    ds = dataset(
+        [county("X"), county("Y")],
+        quota=120,
+        groups=[dict(group_id="g", name="核", kind="core", weight=2.0)],
+        members=[dict(group_id="g", county_id="X")],
+    )
     r = _solve(ds, backend, solver)
     assert r.objective == pytest.approx(176.0, abs=ABS)
     assert _alloc(r) == pytest.approx({"X": 80.0, "Y": 40.0}, abs=ABS)
@@ -85,8 +88,10 @@ def test_linkage_moves_surplus_to_demand(backend, solver, city_y, transfer_cost)
     Z = 50 + 18 + 6 − 0.02·71.428571 − c·50. One more ha of pool replaces one
     ha of linkage: quota_pool price = 0.02/0.7 + c.
     """
-    ds = dataset([county("X"), county("Y", city=city_y, zone="ecological", demand=0,
-                                      reclaim_potential=100)], quota=50)
+    ds = dataset(
+        [county("X"), county("Y", city=city_y, zone="ecological", demand=0, reclaim_potential=100)],
+        quota=50,
+    )
     r = _solve(ds, backend, solver)
     reclaimed = 50 / 0.7
     assert r.objective == pytest.approx(74 - 0.02 * reclaimed - transfer_cost * 50, abs=ABS)
@@ -96,8 +101,7 @@ def test_linkage_moves_surplus_to_demand(backend, solver, city_y, transfer_cost)
     assert r.flows[["from_id", "to_id"]].values.tolist() == [["Y", "X"]]
     assert r.flows["amount"].iloc[0] == pytest.approx(50.0, abs=ABS)
     assert r.flows["cost"].iloc[0] == pytest.approx(transfer_cost)
-    assert _price(r, "quota_pool", "region") == pytest.approx(0.02 / 0.7 + transfer_cost,
-                                                              abs=ABS)
+    assert _price(r, "quota_pool", "region") == pytest.approx(0.02 / 0.7 + transfer_cost, abs=ABS)
 
 
 @pytest.mark.parametrize(("backend", "solver"), PRICED)
@@ -133,8 +137,7 @@ def test_group_min_share_binds(backend, solver):
     """
     counties = [county("X"), county("Y", zone="ecological")]
     group = dict(group_id="G", name="组群", kind="town", weight=1.0, min_share=0.5)
-    ds = dataset(counties, quota=120, groups=[group],
-                 members=[dict(group_id="G", county_id="Y")])
+    ds = dataset(counties, quota=120, groups=[group], members=[dict(group_id="G", county_id="Y")])
     r = _solve(ds, backend, solver)
     assert r.objective == pytest.approx(78.4, abs=ABS)
     assert _alloc(r) == pytest.approx({"X": 60.0, "Y": 60.0}, abs=ABS)

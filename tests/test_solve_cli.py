@@ -22,24 +22,41 @@ runner = CliRunner()
 
 #: The MODEL.md §5 contract: these columns and keys must exist, under these names.
 CONTRACT = {
-    "allocation.csv": ["county_id", "name", "city", "zone", "weight", "demand", "quota",
-                       "linkage_in", "linkage_out", "allocation", "satisfaction", "reclaimed",
-                       "supplemented", "shortfall", "urban_land_2035", "per_capita_2020",
-                       "per_capita_2035", "cultivated_2035", "construction_land_2035",
-                       "binding"],
+    "allocation.csv": [
+        "county_id",
+        "name",
+        "city",
+        "zone",
+        "weight",
+        "demand",
+        "quota",
+        "linkage_in",
+        "linkage_out",
+        "allocation",
+        "satisfaction",
+        "reclaimed",
+        "supplemented",
+        "shortfall",
+        "urban_land_2035",
+        "per_capita_2020",
+        "per_capita_2035",
+        "cultivated_2035",
+        "construction_land_2035",
+        "binding",
+    ],
     "groups.csv": ["group_id", "name", "allocation", "share"],
     "flows.csv": ["from_id", "to_id", "amount"],
     "targets.csv": ["target", "value", "limit", "met"],
 }
-SUMMARY_KEYS = {"status", "objective", "backend", "solver", "scenario", "timings", "lp",
-                "warnings"}
+SUMMARY_KEYS = {"status", "objective", "backend", "solver", "scenario", "timings", "lp", "warnings"}
 
 
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "ref"
-    result = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(out)],
-                           env={"COLUMNS": "100"})
+    result = runner.invoke(
+        app, ["solve", str(REFERENCE), "--out", str(out)], env={"COLUMNS": "100"}
+    )
     return result, out
 
 
@@ -91,8 +108,7 @@ def test_report_shows_headline_targets_groups_counties(reference_run):
 
 
 def test_json_prints_only_the_summary(tmp_path):
-    result = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(tmp_path / "r"),
-                                 "--json"])
+    result = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(tmp_path / "r"), "--json"])
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert summary["status"] == "optimal" and set(summary) >= SUMMARY_KEYS
@@ -101,18 +117,44 @@ def test_json_prints_only_the_summary(tmp_path):
 def test_console_script_json_is_clean_stdout(tmp_path):
     """Through the real console script: no solver banner or log lines on stdout."""
     proc = subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "solve", str(REFERENCE), "--backend", "highs",
-         "--out", str(tmp_path / "r"), "--json"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "optimizer.cli",
+            "solve",
+            str(REFERENCE),
+            "--backend",
+            "highs",
+            "--out",
+            str(tmp_path / "r"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["backend"] == "highs"
 
 
-@pytest.mark.parametrize(("backend", "solver"), [("ortools", "pdlp"), ("pulp", "cbc"),
-                                                 ("highs", "ipm")])
+@pytest.mark.parametrize(
+    ("backend", "solver"), [("ortools", "pdlp"), ("pulp", "cbc"), ("highs", "ipm")]
+)
 def test_backend_and_solver_options(tmp_path, backend, solver):
-    result = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(tmp_path / "r"),
-                                 "--backend", backend, "--solver", solver, "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            str(REFERENCE),
+            "--out",
+            str(tmp_path / "r"),
+            "--backend",
+            backend,
+            "--solver",
+            solver,
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert (summary["backend"], summary["solver"]) == (backend, solver)
@@ -149,8 +191,10 @@ def test_time_limit_is_honoured():
 
 def test_time_limit_run_exits_5_and_writes_nothing(tmp_path):
     out = tmp_path / "r"
-    result = runner.invoke(app, ["solve", str(REFERENCE), "--out", str(out),
-                                 "--backend", "highs", "--time-limit", "1e-9"])
+    result = runner.invoke(
+        app,
+        ["solve", str(REFERENCE), "--out", str(out), "--backend", "highs", "--time-limit", "1e-9"],
+    )
     assert result.exit_code == 5
     assert "TIME_LIMIT" in result.output
     assert not out.exists()
@@ -158,8 +202,11 @@ def test_time_limit_run_exits_5_and_writes_nothing(tmp_path):
 
 def test_bad_data_exits_1_without_output(tmp_path, dataset_dir):
     (dataset_dir / "counties.csv").write_text(
-        (dataset_dir / "counties.csv").read_text(encoding="utf-8").replace(
-            "1000000,950000", "abc,950000"), encoding="utf-8")
+        (dataset_dir / "counties.csv")
+        .read_text(encoding="utf-8")
+        .replace("1000000,950000", "abc,950000"),
+        encoding="utf-8",
+    )
     out = tmp_path / "r"
     result = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out)])
     assert result.exit_code == 1
@@ -198,17 +245,26 @@ def test_reader_stopping_early_keeps_the_exit_code(tmp_path):
     default would exit 1, "invalid data") nor hides an infeasible one (exit 4)."""
 
     def piped(*args: str) -> tuple[str, str]:
-        command = (f"{sys.executable} -m optimizer.cli solve {REFERENCE} {' '.join(args)} "
-                   "| head -1; echo status=${PIPESTATUS[0]}")
-        proc = subprocess.run(command, shell=True, executable="/bin/bash", text=True,
-                              capture_output=True, check=False,
-                              env={**os.environ, "COLUMNS": "100"})
+        command = (
+            f"{sys.executable} -m optimizer.cli solve {REFERENCE} {' '.join(args)} "
+            "| head -1; echo status=${PIPESTATUS[0]}"
+        )
+        proc = subprocess.run(
+            command,
+            shell=True,
+            executable="/bin/bash",
+            text=True,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "100"},
+        )
         first, *_, last = proc.stdout.splitlines()
         return first, last
 
     first, status = piped("--out", str(tmp_path / "ok"))
     assert first.startswith("landquota shanxi-central-2035") and status == "status=0"
     assert (tmp_path / "ok" / "allocation.csv").exists()
-    first, status = piped("--out", str(tmp_path / "no"), "--set", "quota.total=500",
-                          "--set", "linkage.scope=none")
+    first, status = piped(
+        "--out", str(tmp_path / "no"), "--set", "quota.total=500", "--set", "linkage.scope=none"
+    )
     assert "INFEASIBLE" in first and status == "status=4"

@@ -67,7 +67,8 @@ def test_scarce_pool_is_a_real_choice(folder):
     satisfaction = t["satisfaction"].dropna()
     assert satisfaction.min() < 0.2 and satisfaction.max() > 0.99
     assert result.targets.set_index("target").loc["quota_pool", "value"] == pytest.approx(
-        load_dataset(folder).scenario.quota.total, rel=1e-6)
+        load_dataset(folder).scenario.quota.total, rel=1e-6
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -75,18 +76,33 @@ def test_scarce_pool_is_a_real_choice(folder):
 def test_feasible_for_any_seed(seed, scope):
     data = synthesize(80, 6, 4, seed=seed, scope=scope)
     assert f'scope = "{scope}"' in data.scenario_toml
-    ds = dataset_from_tables(data.counties, data.groups, data.members,
-                             tomllib.loads(data.scenario_toml))
+    ds = dataset_from_tables(
+        data.counties, data.groups, data.members, tomllib.loads(data.scenario_toml)
+    )
     assert solve(ds, backend="highs").status.value == "optimal"
 
 
 def test_cli_synth(tmp_path):
-    result = CliRunner().invoke(app, ["synth", str(tmp_path / "d"), "--counties", "40",
-                                      "--cities", "4", "--groups", "3", "--seed", "1"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "synth",
+            str(tmp_path / "d"),
+            "--counties",
+            "40",
+            "--cities",
+            "4",
+            "--groups",
+            "3",
+            "--seed",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert len(load_dataset(tmp_path / "d").counties) == 40
-    bad = CliRunner().invoke(app, ["synth", str(tmp_path / "e"), "--counties", "3",
-                                   "--cities", "5"])
+    bad = CliRunner().invoke(
+        app, ["synth", str(tmp_path / "e"), "--counties", "3", "--cities", "5"]
+    )
     assert bad.exit_code == 2
 
 

@@ -44,16 +44,41 @@ CELL_RULES = [
     ("counties.csv", 2, "occupation_rate", "1.4", "between 0 and 1"),
     ("counties.csv", 3, "urban_share", "-0.1", "between 0 and 1"),
     ("counties.csv", 4, "zone", "forest", "is not a main-function zone"),
-    ("counties.csv", 3, "urban_pop_2020", "400000",
-     "urban population 2020 must not exceed population 2020 (pop_2020 = 350000)"),
-    ("counties.csv", 2, "urban_land_2020", "10500",
-     "urban land + rural settlement land 2020 = 12500 ha must not exceed construction land"),
-    ("counties.csv", 4, "basic_farmland", "15001",
-     "permanent basic farmland must not exceed cultivated land 2020 (cultivated_2020 = 15000)"),
-    ("counties.csv", 3, "min_allocation", "1500.5",
-     "the guaranteed minimum must not exceed the demand (demand = 1500)"),
-    ("counties.csv", 4, "reclaim_potential", "2000.1",
-     "reclaimable land must not exceed rural settlement land 2020"),
+    (
+        "counties.csv",
+        3,
+        "urban_pop_2020",
+        "400000",
+        "urban population 2020 must not exceed population 2020 (pop_2020 = 350000)",
+    ),
+    (
+        "counties.csv",
+        2,
+        "urban_land_2020",
+        "10500",
+        "urban land + rural settlement land 2020 = 12500 ha must not exceed construction land",
+    ),
+    (
+        "counties.csv",
+        4,
+        "basic_farmland",
+        "15001",
+        "permanent basic farmland must not exceed cultivated land 2020 (cultivated_2020 = 15000)",
+    ),
+    (
+        "counties.csv",
+        3,
+        "min_allocation",
+        "1500.5",
+        "the guaranteed minimum must not exceed the demand (demand = 1500)",
+    ),
+    (
+        "counties.csv",
+        4,
+        "reclaim_potential",
+        "2000.1",
+        "reclaimable land must not exceed rural settlement land 2020",
+    ),
     ("groups.csv", 2, "weight", "0", "must be > 0"),
     ("groups.csv", 3, "weight", "-1", "must be > 0"),
     ("groups.csv", 2, "min_share", "1.5", "between 0 and 1"),
@@ -80,13 +105,16 @@ def test_each_rule_names_row_column_and_value(
 TRANSFERS = "from_id,to_id,cost\n140105,140121,0.01\n140121,012345,0.02\n"
 
 
-@pytest.mark.parametrize(("row", "column", "value", "rule"), [
-    (2, "to_id", "999999", "unknown to_id: not in counties.csv"),
-    (3, "from_id", "140000", "unknown from_id: not in counties.csv"),
-    (2, "cost", "-0.5", "must be ≥ 0"),
-    (3, "to_id", "140121", "cannot send linkage indicators to itself"),
-    (3, "cost", "cheap", "is not a number"),
-])
+@pytest.mark.parametrize(
+    ("row", "column", "value", "rule"),
+    [
+        (2, "to_id", "999999", "unknown to_id: not in counties.csv"),
+        (3, "from_id", "140000", "unknown from_id: not in counties.csv"),
+        (2, "cost", "-0.5", "must be ≥ 0"),
+        (3, "to_id", "140121", "cannot send linkage indicators to itself"),
+        (3, "cost", "cheap", "is not a number"),
+    ],
+)
 def test_transfer_cost_rules(
     dataset_dir: Path, edit_cell, row: int, column: str, value: str, rule: str
 ) -> None:
@@ -97,8 +125,9 @@ def test_transfer_cost_rules(
 
 
 def test_duplicate_transfer_pair_is_an_error(dataset_dir: Path) -> None:
-    (dataset_dir / "transfer_costs.csv").write_text(TRANSFERS + "140105,140121,0.03\n",
-                                                    encoding="utf-8")
+    (dataset_dir / "transfer_costs.csv").write_text(
+        TRANSFERS + "140105,140121,0.03\n", encoding="utf-8"
+    )
     problem = find(errors_of(dataset_dir), "transfer_costs.csv", 4, "to_id")
     assert "duplicate pair from_id, to_id (first in row 2)" in problem.message
 
@@ -110,9 +139,13 @@ def test_all_failures_of_a_file_are_listed_at_once(dataset_dir: Path, edit_cell)
     edit_cell(dataset_dir, "groups.csv", 2, "weight", "0")
     edit_cell(dataset_dir, "group_members.csv", 4, "county_id", "999")
     found = {(p.file, p.row, p.column) for p in errors_of(dataset_dir)}
-    assert {("counties.csv", 2, "gdp_2020"), ("counties.csv", 3, "demand"),
-            ("counties.csv", 4, "zone"), ("groups.csv", 2, "weight"),
-            ("group_members.csv", 4, "county_id")} <= found
+    assert {
+        ("counties.csv", 2, "gdp_2020"),
+        ("counties.csv", 3, "demand"),
+        ("counties.csv", 4, "zone"),
+        ("groups.csv", 2, "weight"),
+        ("group_members.csv", 4, "county_id"),
+    } <= found
 
 
 def test_problems_are_sorted_by_file_then_row(dataset_dir: Path, edit_cell) -> None:
@@ -120,7 +153,10 @@ def test_problems_are_sorted_by_file_then_row(dataset_dir: Path, edit_cell) -> N
     edit_cell(dataset_dir, "counties.csv", 4, "gdp_2020", "x")
     edit_cell(dataset_dir, "counties.csv", 2, "gdp_2035", "x")
     assert [(p.file, p.row) for p in errors_of(dataset_dir)] == [
-        ("counties.csv", 2), ("counties.csv", 4), ("group_members.csv", 2)]
+        ("counties.csv", 2),
+        ("counties.csv", 4),
+        ("group_members.csv", 2),
+    ]
 
 
 def test_a_bad_cell_is_reported_once_not_again_by_relation_rules(
@@ -137,8 +173,12 @@ def test_duplicate_membership_is_a_warning_and_counted_once(dataset_dir: Path) -
     ds = load_dataset(dataset_dir)
     assert len(ds.members) == 3
     (w,) = ds.warnings
-    assert (w.file, w.row, w.column, w.severity) == ("group_members.csv", 5, "county_id",
-                                                     Severity.WARNING)
+    assert (w.file, w.row, w.column, w.severity) == (
+        "group_members.csv",
+        5,
+        "county_id",
+        Severity.WARNING,
+    )
     assert "counted once" in w.message
 
 
@@ -146,8 +186,9 @@ def test_duplicate_membership_is_a_warning_and_counted_once(dataset_dir: Path) -
 
 
 def test_parse_numbers_accepts_planner_formats() -> None:
-    text = pd.Series(["1,234.5", "1,234", "12", "", "1e3", "1,5", "abc", "nan", "-inf", "45%"],
-                     dtype="str")
+    text = pd.Series(
+        ["1,234.5", "1,234", "12", "", "1e3", "1,5", "abc", "nan", "-inf", "45%"], dtype="str"
+    )
     values, reason, empty = v.parse_numbers(v.clean_text(text))
     assert values.iloc[:3].tolist() == [1234.5, 1234.0, 12.0]
     assert values.iloc[4] == 1000.0
@@ -160,8 +201,9 @@ def test_parse_numbers_accepts_planner_formats() -> None:
 
 
 def test_parse_numbers_fractions_take_percentages() -> None:
-    values, reason, _ = v.parse_numbers(pd.Series(["45%", "4.5 %", "0.3"], dtype="str"),
-                                        fraction=True)
+    values, reason, _ = v.parse_numbers(
+        pd.Series(["45%", "4.5 %", "0.3"], dtype="str"), fraction=True
+    )
     assert values.tolist() == pytest.approx([0.45, 0.045, 0.3])
     assert (reason == "").all()
 
@@ -193,18 +235,30 @@ def test_thousands_separators_round_trip(x: float) -> None:
 def _counties(**changes: list[float]) -> pd.DataFrame:
     """Two typed counties (as the loader returns them) with some columns replaced."""
     base = {
-        "county_id": ["A", "B"], "name": ["a", "b"], "city": ["c", "c"],
+        "county_id": ["A", "B"],
+        "name": ["a", "b"],
+        "city": ["c", "c"],
         "zone": ["urban", "ecological"],
-        "pop_2020": [100000.0, 50000.0], "urban_pop_2020": [80000.0, 20000.0],
-        "urban_pop_2035": [90000.0, 25000.0], "gdp_2020": [100.0, 20.0],
-        "gdp_2035": [200.0, 30.0], "construction_land_2020": [1500.0, 800.0],
-        "urban_land_2020": [900.0, 200.0], "rural_settlement_2020": [500.0, 500.0],
-        "cultivated_2020": [5000.0, 8000.0], "farmland_floor": [4000.0, 7000.0],
-        "basic_farmland": [3000.0, 6000.0], "dev_boundary": [1200.0, 300.0],
-        "demand": [400.0, 100.0], "min_allocation": [50.0, 0.0],
-        "reclaim_potential": [100.0, 300.0], "supplement_potential": [50.0, 50.0],
-        "occupation_rate": [np.nan, np.nan], "urban_share": [np.nan, np.nan],
-        "resettle_ratio": [np.nan, np.nan], "reclaim_to_farmland": [np.nan, np.nan],
+        "pop_2020": [100000.0, 50000.0],
+        "urban_pop_2020": [80000.0, 20000.0],
+        "urban_pop_2035": [90000.0, 25000.0],
+        "gdp_2020": [100.0, 20.0],
+        "gdp_2035": [200.0, 30.0],
+        "construction_land_2020": [1500.0, 800.0],
+        "urban_land_2020": [900.0, 200.0],
+        "rural_settlement_2020": [500.0, 500.0],
+        "cultivated_2020": [5000.0, 8000.0],
+        "farmland_floor": [4000.0, 7000.0],
+        "basic_farmland": [3000.0, 6000.0],
+        "dev_boundary": [1200.0, 300.0],
+        "demand": [400.0, 100.0],
+        "min_allocation": [50.0, 0.0],
+        "reclaim_potential": [100.0, 300.0],
+        "supplement_potential": [50.0, 50.0],
+        "occupation_rate": [np.nan, np.nan],
+        "urban_share": [np.nan, np.nan],
+        "resettle_ratio": [np.nan, np.nan],
+        "reclaim_to_farmland": [np.nan, np.nan],
     }
     base.update(changes)
     return pd.DataFrame(base, index=pd.Index([2, 3]))
@@ -217,30 +271,67 @@ def test_plain_counties_have_no_warnings() -> None:
     assert v.county_warnings(_counties(), SCENARIO) == []
 
 
-@pytest.mark.parametrize(("changes", "row", "column", "words"), [
-    ({"cultivated_2020": [3900.0, 8000.0], "basic_farmland": [3000.0, 6000.0]}, 2,
-     "cultivated_2020", "already below the farmland floor (farmland_floor = 4000)"),
-    ({"urban_land_2020": [900.0, 310.0]}, 3, "urban_land_2020",
-     "already above the urban development boundary (dev_boundary = 300)"),
-    ({"urban_land_2020": [1300.0, 200.0], "dev_boundary": [2000.0, 300.0],
-      "construction_land_2020": [2000.0, 800.0]}, 2, "urban_land_2020",
-     "per-capita urban land 2020 is 162.5 m²/person, above the cap of 150"),
-    ({"urban_pop_2020": [80000.0, 0.0]}, 3, "urban_land_2020", "no urban population"),
-    # cap room 150·90000/10⁴ − 900 = 450 ha of urban land: 450/0.7 = 642.9 ha of new land
-    ({"min_allocation": [700.0, 0.0], "demand": [800.0, 100.0],
-      "dev_boundary": [5000.0, 300.0]}, 2, "min_allocation",
-     "does not fit under the per-capita cap"),
-    # boundary room 1200 − 900 = 300 ha of urban land: 428.6 ha of new land
-    ({"min_allocation": [430.0, 0.0], "demand": [800.0, 100.0]}, 2, "min_allocation",
-     "does not fit under the urban development boundary (dev_boundary − urban_land_2020): "
-     "at most 428.6 ha"),
-    ({"basic_farmland": [4950.0, 6000.0], "min_allocation": [120.0, 0.0]}, 2,
-     "min_allocation", "cultivated land outside permanent basic farmland"),
-    # at best 5000 − 0.45·50 + 0.8·100 + 50 = 5107.5 ha of cultivated land in 2035
-    ({"farmland_floor": [5120.0, 7000.0]}, 2, "min_allocation",
-     "at most 5107.5 ha even after all reclamation and reserve land, below the farmland "
-     "floor (5120); the scenario will be infeasible"),
-])
+@pytest.mark.parametrize(
+    ("changes", "row", "column", "words"),
+    [
+        (
+            {"cultivated_2020": [3900.0, 8000.0], "basic_farmland": [3000.0, 6000.0]},
+            2,
+            "cultivated_2020",
+            "already below the farmland floor (farmland_floor = 4000)",
+        ),
+        (
+            {"urban_land_2020": [900.0, 310.0]},
+            3,
+            "urban_land_2020",
+            "already above the urban development boundary (dev_boundary = 300)",
+        ),
+        (
+            {
+                "urban_land_2020": [1300.0, 200.0],
+                "dev_boundary": [2000.0, 300.0],
+                "construction_land_2020": [2000.0, 800.0],
+            },
+            2,
+            "urban_land_2020",
+            "per-capita urban land 2020 is 162.5 m²/person, above the cap of 150",
+        ),
+        ({"urban_pop_2020": [80000.0, 0.0]}, 3, "urban_land_2020", "no urban population"),
+        # cap room 150·90000/10⁴ − 900 = 450 ha of urban land: 450/0.7 = 642.9 ha of new land
+        (
+            {
+                "min_allocation": [700.0, 0.0],
+                "demand": [800.0, 100.0],
+                "dev_boundary": [5000.0, 300.0],
+            },
+            2,
+            "min_allocation",
+            "does not fit under the per-capita cap",
+        ),
+        # boundary room 1200 − 900 = 300 ha of urban land: 428.6 ha of new land
+        (
+            {"min_allocation": [430.0, 0.0], "demand": [800.0, 100.0]},
+            2,
+            "min_allocation",
+            "does not fit under the urban development boundary (dev_boundary − urban_land_2020): "
+            "at most 428.6 ha",
+        ),
+        (
+            {"basic_farmland": [4950.0, 6000.0], "min_allocation": [120.0, 0.0]},
+            2,
+            "min_allocation",
+            "cultivated land outside permanent basic farmland",
+        ),
+        # at best 5000 − 0.45·50 + 0.8·100 + 50 = 5107.5 ha of cultivated land in 2035
+        (
+            {"farmland_floor": [5120.0, 7000.0]},
+            2,
+            "min_allocation",
+            "at most 5107.5 ha even after all reclamation and reserve land, below the farmland "
+            "floor (5120); the scenario will be infeasible",
+        ),
+    ],
+)
 def test_county_warnings(changes: dict, row: int, column: str, words: str) -> None:
     warnings = v.county_warnings(_counties(**changes), SCENARIO)
     hits = [w for w in warnings if (w.row, w.column) == (row, column) and words in w.message]
@@ -250,16 +341,30 @@ def test_county_warnings(changes: dict, row: int, column: str, words: str) -> No
 
 def test_county_rate_overrides_the_scenario_default_in_warnings() -> None:
     # min 430 ha fits under the boundary room of 300 ha only with σ ≤ 0.697
-    assert v.county_warnings(_counties(min_allocation=[430.0, 0.0], demand=[800.0, 100.0],
-                                       urban_share=[0.5, np.nan]), SCENARIO) == []
+    assert (
+        v.county_warnings(
+            _counties(
+                min_allocation=[430.0, 0.0], demand=[800.0, 100.0], urban_share=[0.5, np.nan]
+            ),
+            SCENARIO,
+        )
+        == []
+    )
 
 
 def _groups(min_shares: list[float]) -> pd.DataFrame:
     n = len(min_shares)
-    return pd.DataFrame({
-        "group_id": [f"G{i}" for i in range(n)], "name": ["g"] * n, "kind": [""] * n,
-        "weight": [1.0] * n, "min_share": min_shares, "max_share": [np.nan] * n,
-    }, index=pd.RangeIndex(2, 2 + n))
+    return pd.DataFrame(
+        {
+            "group_id": [f"G{i}" for i in range(n)],
+            "name": ["g"] * n,
+            "kind": [""] * n,
+            "weight": [1.0] * n,
+            "min_share": min_shares,
+            "max_share": [np.nan] * n,
+        },
+        index=pd.RangeIndex(2, 2 + n),
+    )
 
 
 def test_group_min_shares_above_one() -> None:
@@ -293,8 +398,9 @@ def test_rules_are_vectorised_over_many_rows() -> None:
     """A 40,000-row table is checked without per-row work when it is valid."""
     big = pd.concat([_counties()] * 20000, ignore_index=True)
     big.index = pd.RangeIndex(2, 2 + len(big))
-    big["county_id"] = pd.Series([f"{i:09d}" for i in range(len(big))], index=big.index,
-                                 dtype="str")
+    big["county_id"] = pd.Series(
+        [f"{i:09d}" for i in range(len(big))], index=big.index, dtype="str"
+    )
     assert v.check_ranges(big, v.COUNTIES, {}) == []
     assert v.check_counties(big, {}) == []
     assert v.check_ids(big, "counties.csv", ("county_id",), {}) == []

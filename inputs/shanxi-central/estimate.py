@@ -48,8 +48,7 @@ TARGETS = {
 
 #: APPROX: city population (persons) and GDP (亿元) 2020, public statistics, rounded.
 CITY_POP = {"太原市": 530e4, "晋中市": 338e4, "忻州市": 269e4, "吕梁市": 340e4, "阳泉市": 132e4}
-CITY_GDP = {"太原市": 4153.0, "晋中市": 1559.0, "忻州市": 1034.0, "吕梁市": 1464.0,
-            "阳泉市": 726.0}
+CITY_GDP = {"太原市": 4153.0, "晋中市": 1559.0, "忻州市": 1034.0, "吕梁市": 1464.0, "阳泉市": 726.0}
 
 #: Tolerances used when fitting urban_pop_2035 to the plan's group figures.
 GROUP_TOLERANCE = 0.02  # each group within ±2 % of the plan (the tests allow ±3 %)
@@ -78,24 +77,115 @@ class GroupSpec:
 
 
 GROUPS: tuple[GroupSpec, ...] = (
-    GroupSpec("G1_core", "一核：太原都市区", "core", 1.5, 0.35, 931e4, 839e4,
-              ("小店区", "迎泽区", "杏花岭区", "尖草坪区", "万柏林区", "晋源区", "清徐县",
-               "阳曲县", "榆次区", "太谷区", "忻府区")),
-    GroupSpec("G2_north", "北引擎：太忻一体化经济区", "engine", 1.3, None, 602e4, 523e4,
-              ("尖草坪区", "杏花岭区", "迎泽区", "万柏林区", "古交市", "阳曲县", "忻府区",
-               "定襄县", "原平市", "繁峙县", "代县", "五台县")),
-    GroupSpec("G3_south", "南引擎：山西转型综改示范区（含重点辐射区）", "engine", 1.3, None,
-              683e4, 544e4,
-              ("晋源区", "小店区", "清徐县", "榆次区", "太谷区", "祁县", "平遥县", "介休市",
-               "寿阳县", "文水县", "交城县", "孝义市", "汾阳市")),
-    GroupSpec("G4_xindingyuan", "忻定原城镇组群", "town_group", 1.15, None, 135e4, 102e4,
-              ("忻府区", "定襄县", "原平市")),
-    GroupSpec("G5_jiexiaofen", "介孝汾城镇组群", "town_group", 1.15, None, 133e4, 100e4,
-              ("介休市", "孝义市", "汾阳市")),
-    GroupSpec("G6_yangmengping", "阳孟平城镇组群", "town_group", 1.15, None, 130e4, 108e4,
-              ("城区", "矿区", "郊区", "盂县", "平定县")),
-    GroupSpec("G7_liliuzhongfang", "离柳中方城镇组群", "town_group", 1.15, None, 95e4, 70e4,
-              ("离石区", "柳林县", "中阳县", "方山县")),
+    GroupSpec(
+        "G1_core",
+        "一核：太原都市区",
+        "core",
+        1.5,
+        0.35,
+        931e4,
+        839e4,
+        (
+            "小店区",
+            "迎泽区",
+            "杏花岭区",
+            "尖草坪区",
+            "万柏林区",
+            "晋源区",
+            "清徐县",
+            "阳曲县",
+            "榆次区",
+            "太谷区",
+            "忻府区",
+        ),
+    ),
+    GroupSpec(
+        "G2_north",
+        "北引擎：太忻一体化经济区",
+        "engine",
+        1.3,
+        None,
+        602e4,
+        523e4,
+        (
+            "尖草坪区",
+            "杏花岭区",
+            "迎泽区",
+            "万柏林区",
+            "古交市",
+            "阳曲县",
+            "忻府区",
+            "定襄县",
+            "原平市",
+            "繁峙县",
+            "代县",
+            "五台县",
+        ),
+    ),
+    GroupSpec(
+        "G3_south",
+        "南引擎：山西转型综改示范区（含重点辐射区）",
+        "engine",
+        1.3,
+        None,
+        683e4,
+        544e4,
+        (
+            "晋源区",
+            "小店区",
+            "清徐县",
+            "榆次区",
+            "太谷区",
+            "祁县",
+            "平遥县",
+            "介休市",
+            "寿阳县",
+            "文水县",
+            "交城县",
+            "孝义市",
+            "汾阳市",
+        ),
+    ),
+    GroupSpec(
+        "G4_xindingyuan",
+        "忻定原城镇组群",
+        "town_group",
+        1.15,
+        None,
+        135e4,
+        102e4,
+        ("忻府区", "定襄县", "原平市"),
+    ),
+    GroupSpec(
+        "G5_jiexiaofen",
+        "介孝汾城镇组群",
+        "town_group",
+        1.15,
+        None,
+        133e4,
+        100e4,
+        ("介休市", "孝义市", "汾阳市"),
+    ),
+    GroupSpec(
+        "G6_yangmengping",
+        "阳孟平城镇组群",
+        "town_group",
+        1.15,
+        None,
+        130e4,
+        108e4,
+        ("城区", "矿区", "郊区", "盂县", "平定县"),
+    ),
+    GroupSpec(
+        "G7_liliuzhongfang",
+        "离柳中方城镇组群",
+        "town_group",
+        1.15,
+        None,
+        95e4,
+        70e4,
+        ("离石区", "柳林县", "中阳县", "方山县"),
+    ),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -126,26 +216,37 @@ class Kind:
 # kind        growth urb35  gdp  rural other basic reclaim supp  ask  bdy  slack   α    m²  flex
 _KIND_TABLE: dict[str, tuple] = {
     # Old built-up districts: no room, little farmland, little rural land.
-    "dense":    (1.12, 1.00, 2.25, 200, 0.10, 0.50, 0.03, 0.0, 1.6, 0.70, 1.2, 0.08, 90, 0.3),
+    "dense": (1.12, 1.00, 2.25, 200, 0.10, 0.50, 0.03, 0.0, 1.6, 0.70, 1.2, 0.08, 90, 0.3),
     # Growing urban districts with expansion areas (新区, 产业新城).
-    "growth":   (1.30, 0.97, 2.40, 220, 0.15, 0.55, 0.04, 0.2, 1.6, 1.30, 0.9, 0.30, 100, 1.0),
+    "growth": (1.30, 0.97, 2.40, 220, 0.15, 0.55, 0.04, 0.2, 1.6, 1.30, 0.9, 0.30, 100, 1.0),
     # County-like members of the 一核 with a farmland belt.
-    "fringe":   (1.30, 0.78, 2.30, 240, 0.30, 0.75, 0.05, 0.3, 1.6, 1.30, 1.0, None, 115, 1.0),
+    "fringe": (1.30, 0.78, 2.30, 240, 0.30, 0.75, 0.05, 0.3, 1.6, 1.30, 1.0, None, 115, 1.0),
     # Coal and industry towns: high per-capita land, lots of mining land.
     "resource": (1.00, 0.80, 1.85, 280, 0.80, 0.78, 0.07, 0.5, 1.5, 1.00, 1.0, None, 120, 1.0),
     # City seat in a river valley.
-    "seat":     (1.08, 0.80, 2.10, 250, 0.35, 0.80, 0.06, 0.5, 1.5, 1.10, 1.0, None, 115, 1.0),
+    "seat": (1.08, 0.80, 2.10, 250, 0.35, 0.80, 0.06, 0.5, 1.5, 1.10, 1.0, None, 115, 1.0),
     # Basin grain counties (农产品主产区): the floor is tight, occupation is high.
-    "agri":     (0.97, 0.62, 1.95, 260, 0.30, 0.88, 0.06, 0.5, 1.4, 1.10, 0.5, 0.60, 120, 1.0),
+    "agri": (0.97, 0.62, 1.95, 260, 0.30, 0.88, 0.06, 0.5, 1.4, 1.10, 0.5, 0.60, 120, 1.0),
     # 太行山 / 吕梁山 mountain counties: sparse villages, reserve land, little demand.
     "mountain": (0.90, 0.55, 1.80, 340, 0.40, 0.80, 0.13, 1.5, 1.3, 0.90, 1.2, None, 130, 1.0),
 }
 KINDS: dict[str, Kind] = {name: Kind(*row) for name, row in _KIND_TABLE.items()}
 
 #: Per-county exceptions to the kind's pop_growth (the plan concentrates growth in the 一核).
-POP_GROWTH = {"小店区": 1.35, "晋源区": 1.80, "尖草坪区": 1.30, "阳曲县": 1.80, "榆次区": 1.35,
-              "太谷区": 1.35, "忻府区": 1.25, "清徐县": 1.20, "离石区": 1.15, "古交市": 0.95,
-              "城区": 1.0, "矿区": 1.0}
+POP_GROWTH = {
+    "小店区": 1.35,
+    "晋源区": 1.80,
+    "尖草坪区": 1.30,
+    "阳曲县": 1.80,
+    "榆次区": 1.35,
+    "太谷区": 1.35,
+    "忻府区": 1.25,
+    "清徐县": 1.20,
+    "离石区": 1.15,
+    "古交市": 0.95,
+    "城区": 1.0,
+    "矿区": 1.0,
+}
 
 #: Districts with (almost) no cultivated land: their new land cannot occupy farmland (α = 0).
 NO_FARMLAND = ("城区", "矿区")
@@ -225,15 +326,45 @@ COUNTIES: tuple[tuple, ...] = (
     ("141181", "孝义市", "吕梁市", 934.2, "urban", "resource", 50.0, 480, 0.68, 155, 0.35),
     ("141182", "汾阳市", "吕梁市", 1173.1, "urban", "seat", 39.0, 180, 0.55, 128, 0.45),
 )
-COUNTY_FIELDS = ("county_id", "name", "city", "area_km2", "zone", "kind", "pop_w", "gdp_w",
-                 "urban_rate_2020", "urban_m2_2020", "cultivated_share")
+COUNTY_FIELDS = (
+    "county_id",
+    "name",
+    "city",
+    "area_km2",
+    "zone",
+    "kind",
+    "pop_w",
+    "gdp_w",
+    "urban_rate_2020",
+    "urban_m2_2020",
+    "cultivated_share",
+)
 
 OUTPUT_COLUMNS = (
-    "county_id", "name", "city", "zone", "pop_2020", "urban_pop_2020", "urban_pop_2035",
-    "gdp_2020", "gdp_2035", "construction_land_2020", "urban_land_2020", "rural_settlement_2020",
-    "cultivated_2020", "farmland_floor", "basic_farmland", "dev_boundary", "demand",
-    "min_allocation", "reclaim_potential", "supplement_potential", "occupation_rate",
-    "urban_share", "resettle_ratio", "reclaim_to_farmland",
+    "county_id",
+    "name",
+    "city",
+    "zone",
+    "pop_2020",
+    "urban_pop_2020",
+    "urban_pop_2035",
+    "gdp_2020",
+    "gdp_2035",
+    "construction_land_2020",
+    "urban_land_2020",
+    "rural_settlement_2020",
+    "cultivated_2020",
+    "farmland_floor",
+    "basic_farmland",
+    "dev_boundary",
+    "demand",
+    "min_allocation",
+    "reclaim_potential",
+    "supplement_potential",
+    "occupation_rate",
+    "urban_share",
+    "resettle_ratio",
+    "reclaim_to_farmland",
 )
 
 
@@ -245,8 +376,9 @@ def base_table() -> pd.DataFrame:
     return df
 
 
-def scale_within_city(df: pd.DataFrame, weights: str, city_totals: dict[str, float],
-                      total: float) -> pd.Series:
+def scale_within_city(
+    df: pd.DataFrame, weights: str, city_totals: dict[str, float], total: float
+) -> pd.Series:
     """Split city totals by county weights, then rescale so the agglomeration sums to total."""
     share = df[weights] / df.groupby("city")[weights].transform("sum")
     values = share * df["city"].map(city_totals)
@@ -255,7 +387,7 @@ def scale_within_city(df: pd.DataFrame, weights: str, city_totals: dict[str, flo
 
 def round_to_total(values: pd.Series, decimals: int, total: float) -> pd.Series:
     """Round to `decimals` so that the rounded values still sum to `total` (largest remainder)."""
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     raw = values.to_numpy() * scale
     out = np.floor(raw)
     short = round(float(total * scale - out.sum()))
@@ -284,16 +416,25 @@ def fit_urban_pop_2035(df: pd.DataFrame, natural: np.ndarray) -> np.ndarray:
     from scipy.optimize import minimize
 
     n = natural
-    rows = [(members_mask(df, g).astype(float), g.urban_pop_2035, GROUP_TOLERANCE)
-            for g in GROUPS]
+    rows = [(members_mask(df, g).astype(float), g.urban_pop_2035, GROUP_TOLERANCE) for g in GROUPS]
     rows.append((np.ones(len(df)), TARGETS["urban_pop_2035"], TOTAL_TOLERANCE))
     coefs = np.array([mask * n / target for mask, target, _ in rows])
     cons = []
     for coef, (_, _, tol) in zip(coefs, rows, strict=True):
-        cons.append({"type": "ineq", "fun": lambda y, c=coef, t=tol: c @ y - (1 - t),
-                     "jac": lambda y, c=coef: c})
-        cons.append({"type": "ineq", "fun": lambda y, c=coef, t=tol: (1 + t) - c @ y,
-                     "jac": lambda y, c=coef: -c})
+        cons.append(
+            {
+                "type": "ineq",
+                "fun": lambda y, c=coef, t=tol: c @ y - (1 - t),
+                "jac": lambda y, c=coef: c,
+            }
+        )
+        cons.append(
+            {
+                "type": "ineq",
+                "fun": lambda y, c=coef, t=tol: (1 + t) - c @ y,
+                "jac": lambda y, c=coef: -c,
+            }
+        )
     lower = np.maximum(0.8, df["urban_pop_2020"].to_numpy() / n)
     bounds = list(zip(lower, np.full(len(n), 1.3), strict=True))
     weight = n / n.sum() / df["fit_flex"].to_numpy()
@@ -304,8 +445,15 @@ def fit_urban_pop_2035(df: pd.DataFrame, natural: np.ndarray) -> np.ndarray:
     def gradient(y: np.ndarray) -> np.ndarray:
         return 2 * weight * (y - 1) + 2 * FIT_TARGET_PULL * coefs.T @ (coefs @ y - 1)
 
-    res = minimize(objective, np.ones(len(n)), jac=gradient, bounds=bounds, constraints=cons,
-                   method="SLSQP", options={"maxiter": 1000, "ftol": 1e-14})
+    res = minimize(
+        objective,
+        np.ones(len(n)),
+        jac=gradient,
+        bounds=bounds,
+        constraints=cons,
+        method="SLSQP",
+        options={"maxiter": 1000, "ftol": 1e-14},
+    )
     if not res.success:
         raise RuntimeError(f"urban_pop_2035 fit failed: {res.message}")
     return n * res.x
@@ -336,9 +484,11 @@ def build() -> tuple[pd.DataFrame, dict[str, float]]:
     # Population and GDP 2020: city totals (APPROX) split by county weights, then the
     # agglomeration total calibrated to the plan.
     df["pop_2020"] = round_to_total(
-        scale_within_city(df, "pop_w", CITY_POP, TARGETS["pop_2020"]), 0, TARGETS["pop_2020"])
+        scale_within_city(df, "pop_w", CITY_POP, TARGETS["pop_2020"]), 0, TARGETS["pop_2020"]
+    )
     df["gdp_2020"] = round_to_total(
-        scale_within_city(df, "gdp_w", CITY_GDP, TARGETS["gdp_2020"]), 1, TARGETS["gdp_2020"])
+        scale_within_city(df, "gdp_w", CITY_GDP, TARGETS["gdp_2020"]), 1, TARGETS["gdp_2020"]
+    )
     df["urban_pop_2020"] = (df["pop_2020"] * df["urban_rate_2020"]).round()
 
     # Urban population 2035: natural projection, then fitted to the plan's group figures.
@@ -358,8 +508,9 @@ def build() -> tuple[pd.DataFrame, dict[str, float]]:
     natural = (df["pop_2020"] * pop_growth * urban_rate).to_numpy()
     natural = np.maximum(natural, df["urban_pop_2020"].to_numpy())
     df["urban_pop_2035"] = np.round(fit_urban_pop_2035(df, natural))
-    diag["urban_pop_2035_fit_max_change"] = float(np.max(np.abs(df["urban_pop_2035"] / natural
-                                                                - 1)))
+    diag["urban_pop_2035_fit_max_change"] = float(
+        np.max(np.abs(df["urban_pop_2035"] / natural - 1))
+    )
 
     df["gdp_2035"] = df["gdp_2020"] * df["gdp_growth"]
 
@@ -387,9 +538,11 @@ def build() -> tuple[pd.DataFrame, dict[str, float]]:
     # Demand: new urban residents at the kind's m² per person, GDP growth, a renewal base;
     # times the ask; never more than MAX_DEMAND_SHARE of the land not yet built on.
     growth_urban = (df["urban_pop_2035"] - df["urban_pop_2020"]).clip(lower=0)
-    need = (growth_urban * df["new_urban_m2"] / 1e4
-            + (df["gdp_2035"] - df["gdp_2020"]) * HA_PER_GDP_GROWTH
-            + BASE_SHARE * df["construction_land_2020"])
+    need = (
+        growth_urban * df["new_urban_m2"] / 1e4
+        + (df["gdp_2035"] - df["gdp_2020"]) * HA_PER_GDP_GROWTH
+        + BASE_SHARE * df["construction_land_2020"]
+    )
     unbuilt = df["area_ha"] - df["construction_land_2020"]
     df["demand"] = np.minimum(need * df["ask"], MAX_DEMAND_SHARE * unbuilt)
     diag["counties_with_demand_cut_by_land"] = float((need * df["ask"] > df["demand"]).sum())
@@ -397,8 +550,10 @@ def build() -> tuple[pd.DataFrame, dict[str, float]]:
     # Reclaim and supplement potential.
     df["reclaim_potential"] = df["rural_settlement_2020"] * df["reclaim_share"]
     df["supplement_potential"] = spread_to_total(
-        (df["area_ha"] * df["supplement_weight"]).to_numpy(), TARGETS["supplement_potential"],
-        np.full(len(df), np.inf))
+        (df["area_ha"] * df["supplement_weight"]).to_numpy(),
+        TARGETS["supplement_potential"],
+        np.full(len(df), np.inf),
+    )
 
     # Cultivated land, farmland floor, basic farmland. The floor leaves each county
     # floor_slack·α·demand of farmland to occupy (at most 60 % of its cultivated land); the
@@ -422,18 +577,19 @@ def build() -> tuple[pd.DataFrame, dict[str, float]]:
     # plan total, never more than 95 % of the county's land.
     room_cap = (0.95 * df["area_ha"] - df["urban_land_2020"]).to_numpy()
     room_w = (df["boundary_factor"] * URBAN_SHARE * df["demand"]).to_numpy()
-    room = spread_to_total(room_w, TARGETS["dev_boundary"] - df["urban_land_2020"].sum(),
-                           room_cap)
+    room = spread_to_total(room_w, TARGETS["dev_boundary"] - df["urban_land_2020"].sum(), room_cap)
     df["dev_boundary"] = df["urban_land_2020"] + room
-    diag["boundary_room_over_sigma_demand"] = float(room.sum() / (room_w / df["boundary_factor"]
-                                                                  ).sum())
+    diag["boundary_room_over_sigma_demand"] = float(
+        room.sum() / (room_w / df["boundary_factor"]).sum()
+    )
 
     # Guaranteed minimum for agricultural and ecological counties, inside what the county can
     # take anyway (cap, boundary, farmland) so it never makes the scenario infeasible.
     capacity = county_capacity(df, alpha)
     eligible = df["zone"].isin(["agricultural", "ecological"])
     df["min_allocation"] = np.where(
-        eligible, np.minimum(MIN_ALLOCATION_SHARE * df["demand"], 0.8 * capacity), 0.0)
+        eligible, np.minimum(MIN_ALLOCATION_SHARE * df["demand"], 0.8 * capacity), 0.0
+    )
     return finish(df), diag
 
 
@@ -443,8 +599,12 @@ def county_capacity(df: pd.DataFrame, alpha: pd.Series) -> pd.Series:
     sigma = URBAN_SHARE
     cap_room = (150 * df["urban_pop_2035"] / 1e4 - df["urban_land_2020"]).clip(lower=0)
     bdy_room = (df["dev_boundary"] - df["urban_land_2020"]).clip(lower=0)
-    own = (df["cultivated_2020"] - df["farmland_floor"]
-           + DEFAULT_KAPPA * df["reclaim_potential"] + df["supplement_potential"])
+    own = (
+        df["cultivated_2020"]
+        - df["farmland_floor"]
+        + DEFAULT_KAPPA * df["reclaim_potential"]
+        + df["supplement_potential"]
+    )
     basic_room = df["cultivated_2020"] - df["basic_farmland"]
     limits = [df["demand"], cap_room / sigma, bdy_room / sigma]
     safe_alpha = alpha.where(alpha > 0)
@@ -457,9 +617,19 @@ def finish(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in ("pop_2020", "urban_pop_2020", "urban_pop_2035"):
         out[col] = out[col].round().astype("int64")
-    ha = ["construction_land_2020", "urban_land_2020", "rural_settlement_2020",
-          "cultivated_2020", "farmland_floor", "basic_farmland", "dev_boundary", "demand",
-          "min_allocation", "reclaim_potential", "supplement_potential"]
+    ha = [
+        "construction_land_2020",
+        "urban_land_2020",
+        "rural_settlement_2020",
+        "cultivated_2020",
+        "farmland_floor",
+        "basic_farmland",
+        "dev_boundary",
+        "demand",
+        "min_allocation",
+        "reclaim_potential",
+        "supplement_potential",
+    ]
     for col in [*ha, "gdp_2020", "gdp_2035"]:
         out[col] = out[col].round(1)
     # Rounding must not break the calibrated sums or the row rules: the floors are rounded up.
@@ -467,7 +637,8 @@ def finish(df: pd.DataFrame) -> pd.DataFrame:
     out["basic_farmland"] = np.ceil(df["basic_farmland"] * 10) / 10
     out["cultivated_2020"] = np.maximum(out["cultivated_2020"], out["farmland_floor"])
     out["construction_land_2020"] = np.maximum(
-        out["construction_land_2020"], out["urban_land_2020"] + out["rural_settlement_2020"])
+        out["construction_land_2020"], out["urban_land_2020"] + out["rural_settlement_2020"]
+    )
     out["min_allocation"] = np.floor(df["min_allocation"] * 10) / 10
     out["reclaim_potential"] = np.floor(df["reclaim_potential"] * 10) / 10
     # The boundary total is exact to 0.1 ha: put the rounding residue on the largest room.
@@ -480,10 +651,12 @@ def finish(df: pd.DataFrame) -> pd.DataFrame:
 def groups_tables(counties: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups = pd.DataFrame(
         [(g.group_id, g.name, g.kind, g.weight, g.min_share, None) for g in GROUPS],
-        columns=["group_id", "name", "kind", "weight", "min_share", "max_share"])
+        columns=["group_id", "name", "kind", "weight", "min_share", "max_share"],
+    )
     ids = dict(zip(counties["name"], counties["county_id"], strict=True))
-    members = pd.DataFrame([(g.group_id, ids[m]) for g in GROUPS for m in g.members],
-                           columns=["group_id", "county_id"])
+    members = pd.DataFrame(
+        [(g.group_id, ids[m]) for g in GROUPS for m in g.members], columns=["group_id", "county_id"]
+    )
     return groups, members.sort_values(["group_id", "county_id"]).reset_index(drop=True)
 
 
@@ -511,33 +684,50 @@ def calibration_report(counties: pd.DataFrame, diag: dict[str, float]) -> str:
 
     def line(label: str, target: float, achieved: float, unit: str) -> None:
         rel = achieved / target - 1 if target else float("nan")
-        lines.append(f"  {label:<34} {target:>14,.1f} → {achieved:>14,.1f} {unit:<8} "
-                     f"({rel:+.3%})")
+        lines.append(f"  {label:<34} {target:>14,.1f} → {achieved:>14,.1f} {unit:<8} ({rel:+.3%})")
 
     line("pop_2020", TARGETS["pop_2020"], c["pop_2020"].sum(), "persons")
     line("gdp_2020", TARGETS["gdp_2020"], c["gdp_2020"].sum(), "亿元")
     line("urban_pop_2035", TARGETS["urban_pop_2035"], c["urban_pop_2035"].sum(), "persons")
     for g in GROUPS:
         idx = [ids[m] for m in g.members]
-        line(f"urban_pop_2035 {g.group_id}", g.urban_pop_2035,
-             c.loc[idx, "urban_pop_2035"].sum(), "persons")
+        line(
+            f"urban_pop_2035 {g.group_id}",
+            g.urban_pop_2035,
+            c.loc[idx, "urban_pop_2035"].sum(),
+            "persons",
+        )
     line("dev_boundary", TARGETS["dev_boundary"], c["dev_boundary"].sum(), "ha")
     line("farmland_floor (plan ≥ 1,564,920)", 1_564_920, c["farmland_floor"].sum(), "ha")
     line("basic_farmland (plan ≥ 1,273,640)", 1_273_640, c["basic_farmland"].sum(), "ha")
-    line("construction_land_2020 (50 ha/亿)", TARGETS["construction_per_gdp"]
-         * TARGETS["gdp_2020"], c["construction_land_2020"].sum(), "ha")
+    line(
+        "construction_land_2020 (50 ha/亿)",
+        TARGETS["construction_per_gdp"] * TARGETS["gdp_2020"],
+        c["construction_land_2020"].sum(),
+        "ha",
+    )
     for city, pop in CITY_POP.items():
         m = c["city"] == city
         line(f"pop_2020 {city}", pop, c.loc[m, "pop_2020"].sum(), "persons")
         line(f"gdp_2020 {city}", CITY_GDP[city], c.loc[m, "gdp_2020"].sum(), "亿元")
     lines.append("other figures:")
     up20 = c["urban_pop_2020"].sum()
-    lines.append(f"  urbanisation 2020 {up20 / c['pop_2020'].sum():.1%}; "
-                 f"GDP 2035/2020 {c['gdp_2035'].sum() / c['gdp_2020'].sum():.2f}")
-    lines.append(f"  Σ urban_land_2020 {c['urban_land_2020'].sum():,.0f} ha "
-                 f"({c['urban_land_2020'].sum() * 1e4 / up20:.0f} m²/urban resident)")
-    for col in ("rural_settlement_2020", "cultivated_2020", "demand", "min_allocation",
-                "reclaim_potential", "supplement_potential"):
+    lines.append(
+        f"  urbanisation 2020 {up20 / c['pop_2020'].sum():.1%}; "
+        f"GDP 2035/2020 {c['gdp_2035'].sum() / c['gdp_2020'].sum():.2f}"
+    )
+    lines.append(
+        f"  Σ urban_land_2020 {c['urban_land_2020'].sum():,.0f} ha "
+        f"({c['urban_land_2020'].sum() * 1e4 / up20:.0f} m²/urban resident)"
+    )
+    for col in (
+        "rural_settlement_2020",
+        "cultivated_2020",
+        "demand",
+        "min_allocation",
+        "reclaim_potential",
+        "supplement_potential",
+    ):
         lines.append(f"  Σ {col} {c[col].sum():,.1f} ha")
     for key, value in diag.items():
         lines.append(f"  {key} {value:.4f}")
@@ -549,8 +739,9 @@ def calibration_report(counties: pd.DataFrame, diag: dict[str, float]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame,
-                scenario: dict) -> str:
+def solve_check(
+    counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame, scenario: dict
+) -> str:
     from scipy import sparse
     from scipy.optimize import linprog
 
@@ -586,10 +777,18 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
         pairs = [(i, i) for i in range(n)]
     else:
         pairs = []
-    pair_cost = np.array([0.0 if i == j else (link.get("same_city_cost", 0.005)
-                                               if city[i] == city[j]
-                                               else link.get("cross_city_cost", 0.02))
-                          for i, j in pairs])
+    pair_cost = np.array(
+        [
+            0.0
+            if i == j
+            else (
+                link.get("same_city_cost", 0.005)
+                if city[i] == city[j]
+                else link.get("cross_city_cost", 0.02)
+            )
+            for i, j in pairs
+        ]
+    )
     # Variable layout: a (n·K) | q | r | s | u | x (pairs)
     oa, oq, orr, os_, ou, ox = 0, n * kk, n * kk + n, n * kk + 2 * n, n * kk + 3 * n, n * kk + 4 * n
     nv = ox + len(pairs)
@@ -600,9 +799,9 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
     cost = np.zeros(nv)
     for i in range(n):
         cost[a_cols(i)] = -w[i] * phi
-    cost[orr:orr + n] = link.get("reclaim_cost", 0.02)
-    cost[os_:os_ + n] = link.get("supplement_cost", 0.01)
-    cost[ou:ou + n] = pen
+    cost[orr : orr + n] = link.get("reclaim_cost", 0.02)
+    cost[os_ : os_ + n] = link.get("supplement_cost", 0.01)
+    cost[ou : ou + n] = pen
     cost[ox:] = pair_cost
 
     demand = c["demand"].to_numpy()
@@ -637,15 +836,21 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
     for i in range(n):
         nm = c.at[i, "name"]
         ub(alloc(i, -1.0), -c.at[i, "min_allocation"], f"min_allocation[{nm}]")
-        ub({**{col: 1.0 for col in out_pairs[i]}, orr + i: -(1 - rho[i])}, 0.0,
-           f"surplus[{nm}]")
+        ub({**{col: 1.0 for col in out_pairs[i]}, orr + i: -(1 - rho[i])}, 0.0, f"surplus[{nm}]")
         ub(alloc(i, sigma[i]), max(0.0, cap_m2 * up35[i] / 1e4 - u0[i]), f"per_capita_cap[{nm}]")
-        ub({**alloc(i, -sigma[i]), ou + i: -1.0}, -(floor_m2 * up35[i] / 1e4 - u0[i]),
-           f"per_capita_floor[{nm}]")
+        ub(
+            {**alloc(i, -sigma[i]), ou + i: -1.0},
+            -(floor_m2 * up35[i] / 1e4 - u0[i]),
+            f"per_capita_floor[{nm}]",
+        )
         ub(alloc(i, sigma[i]), max(0.0, c.at[i, "dev_boundary"] - u0[i]), f"dev_boundary[{nm}]")
-        ub({**alloc(i, alpha[i]), orr + i: -kappa[i], os_ + i: -1.0},
-           f0[i] - c.at[i, "farmland_floor"], f"farmland_floor[{nm}]")
+        ub(
+            {**alloc(i, alpha[i]), orr + i: -kappa[i], os_ + i: -1.0},
+            f0[i] - c.at[i, "farmland_floor"],
+            f"farmland_floor[{nm}]",
+        )
         ub(alloc(i, alpha[i]), f0[i] - c.at[i, "basic_farmland"], f"basic_farmland[{nm}]")
+
     def farm(idx: np.ndarray) -> dict[int, float]:
         """α A − κ r − s summed over the counties idx (cultivated land lost, net)."""
         row: dict[int, float] = {}
@@ -660,8 +865,9 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
         ub(farm(np.arange(n)), f0.sum() - region_floor, "farmland_region")
     balance = sc.get("farmland", {}).get("balance_scope", "region")
     if balance != "none":
-        key = {"region": np.full(n, "region"), "city": city,
-               "county": c["county_id"].to_numpy()}[balance]
+        key = {"region": np.full(n, "region"), "city": city, "county": c["county_id"].to_numpy()}[
+            balance
+        ]
         for unit in pd.unique(key):
             ub(farm(np.flatnonzero(key == unit)), 0.0, f"farmland_balance[{unit}]")
     tau = sc.get("intensity", {}).get("reduction", 0.4)
@@ -673,8 +879,10 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
     index = {cid: i for i, cid in enumerate(c["county_id"])}
     for g in groups.itertuples():
         mem = [index[m] for m in members.loc[members["group_id"] == g.group_id, "county_id"]]
-        for share, sign, label in ((g.min_share, -1.0, "group_min"),
-                                   (g.max_share, 1.0, "group_max")):
+        for share, sign, label in (
+            (g.min_share, -1.0, "group_min"),
+            (g.max_share, 1.0, "group_max"),
+        ):
             if share is None or pd.isna(share):
                 continue
             row = {col: -sign * share for i in range(n) for col in a_cols(i)}
@@ -694,25 +902,39 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
     for r_, row in enumerate(ub_rows):
         for col, v in row.items():
             a_ub[r_, col] = v
-    res = linprog(cost, A_ub=a_ub.tocsr(), b_ub=np.array(ub_rhs), A_eq=eq.tocsr(),
-                  b_eq=np.zeros(n), bounds=bounds, method="highs")
+    res = linprog(
+        cost,
+        A_ub=a_ub.tocsr(),
+        b_ub=np.array(ub_rhs),
+        A_eq=eq.tocsr(),
+        b_eq=np.zeros(n),
+        bounds=bounds,
+        method="highs",
+    )
     if res.status != 0:
         return f"LP status {res.status}: {res.message}"
     x = res.x
     alloc_i = np.array([x[a_cols(i)].sum() for i in range(n)])
-    q = x[oq:oq + n]
-    r = x[orr:orr + n]
-    s = x[os_:os_ + n]
-    u = x[ou:ou + n]
+    q = x[oq : oq + n]
+    r = x[orr : orr + n]
+    s = x[os_ : os_ + n]
+    u = x[ou : ou + n]
     slack = np.array(ub_rhs) - a_ub.tocsr() @ x
     duals = res.ineqlin.marginals
-    binding = [(nm, -d) for nm, sl, d, rhs in zip(names, slack, duals, ub_rhs, strict=True)
-               if abs(sl) <= 1e-6 * max(1.0, abs(rhs)) and not nm.startswith("per_capita_floor")]
-    flows = [(c.at[i, "name"], c.at[j, "name"], x[ox + p]) for p, (i, j) in enumerate(pairs)
-             if i != j and x[ox + p] > 1e-6]
+    binding = [
+        (nm, -d)
+        for nm, sl, d, rhs in zip(names, slack, duals, ub_rhs, strict=True)
+        if abs(sl) <= 1e-6 * max(1.0, abs(rhs)) and not nm.startswith("per_capita_floor")
+    ]
+    flows = [
+        (c.at[i, "name"], c.at[j, "name"], x[ox + p])
+        for p, (i, j) in enumerate(pairs)
+        if i != j and x[ox + p] > 1e-6
+    ]
     eco = (c["zone"] == "ecological").to_numpy()
-    flow_from_eco = sum(x[ox + p] for p, (i, j) in enumerate(pairs)
-                        if i != j and eco[i] and not eco[j])
+    flow_from_eco = sum(
+        x[ox + p] for p, (i, j) in enumerate(pairs) if i != j and eco[i] and not eco[j]
+    )
     c35 = c0 + alloc_i.sum() - ((1 - rho) * r).sum()
     achieved = 1 - (c35 / c["gdp_2035"].sum()) / (c0 / c["gdp_2020"].sum())
     lines = [
@@ -731,8 +953,10 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
     ]
     for g in groups.itertuples():
         mem = [index[m] for m in members.loc[members["group_id"] == g.group_id, "county_id"]]
-        lines.append(f"  group {g.group_id:<18} {alloc_i[mem].sum():>10,.1f} ha "
-                     f"share {alloc_i[mem].sum() / alloc_i.sum():.1%}")
+        lines.append(
+            f"  group {g.group_id:<18} {alloc_i[mem].sum():>10,.1f} ha "
+            f"share {alloc_i[mem].sum() / alloc_i.sum():.1%}"
+        )
     lines.append("  binding constraints, by family (dual in objective units per ha of the limit):")
     families: dict[str, list[str]] = {}
     for nm, d in binding:
@@ -743,11 +967,12 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
         lines.append(f"    {family} ×{len(entries)}: {', '.join(shown)}")
     lines.append("  allocation by county (A / demand, binding):")
     for i in range(n):
-        tag = ";".join(nm.split("[")[0] for nm, _ in binding if nm.endswith(
-            f"[{c.at[i, 'name']}]"))
-        lines.append(f"    {c.at[i, 'name']:<6} {c.at[i, 'zone']:<12} w={w[i]:.2f} "
-                     f"A={alloc_i[i]:9.1f} / {demand[i]:9.1f} ({alloc_i[i] / demand[i]:6.1%}) "
-                     f"q={q[i]:8.1f} r={r[i]:7.1f} u={u[i]:6.1f} {tag}")
+        tag = ";".join(nm.split("[")[0] for nm, _ in binding if nm.endswith(f"[{c.at[i, 'name']}]"))
+        lines.append(
+            f"    {c.at[i, 'name']:<6} {c.at[i, 'zone']:<12} w={w[i]:.2f} "
+            f"A={alloc_i[i]:9.1f} / {demand[i]:9.1f} ({alloc_i[i] / demand[i]:6.1%}) "
+            f"q={q[i]:8.1f} r={r[i]:7.1f} u={u[i]:6.1f} {tag}"
+        )
     lines.append("  largest linkage flows:")
     for a, b, f in sorted(flows, key=lambda t: -t[2])[:10]:
         lines.append(f"    {a} → {b}: {f:,.1f} ha")
@@ -756,8 +981,11 @@ def solve_check(counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFr
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="solve the LP of MODEL.md §3 on the result and print a summary")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="solve the LP of MODEL.md §3 on the result and print a summary",
+    )
     parser.add_argument("--dry-run", action="store_true", help="do not write any file")
     args = parser.parse_args(argv)
 
@@ -767,8 +995,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         table.to_csv(HERE / "counties.csv", index=False, encoding="utf-8", lineterminator="\n")
         groups.to_csv(HERE / "groups.csv", index=False, encoding="utf-8", lineterminator="\n")
-        members.to_csv(HERE / "group_members.csv", index=False, encoding="utf-8",
-                       lineterminator="\n")
+        members.to_csv(
+            HERE / "group_members.csv", index=False, encoding="utf-8", lineterminator="\n"
+        )
         tag_geojson(HERE / "counties.geojson", counties)
     print(calibration_report(counties, diag))
     if args.check:

@@ -49,5 +49,12 @@ def get_backend(name: str) -> Backend:
     return BACKENDS[name]()
 
 
-__all__ = ["BACKENDS", "LARGE_FOR_GLOP", "Backend", "Capabilities", "Solution", "Stopwatch",
-           "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "LARGE_FOR_GLOP",
+    "Backend",
+    "Capabilities",
+    "Solution",
+    "Stopwatch",
+    "get_backend",
+]

@@ -25,8 +25,9 @@ _FULL = dict(duals=True, ranging=True, iis=True)
 PDLP_FEASIBILITY_TOLERANCE = 1e-8
 
 
-def load_highs(lp: LinearProgram, time_limit_s: float | None = None,
-               solver: str = "simplex") -> highspy.Highs:
+def load_highs(
+    lp: LinearProgram, time_limit_s: float | None = None, solver: str = "simplex"
+) -> highspy.Highs:
     """A quiet, deterministic Highs instance holding ``lp``."""
     csc = lp.matrix.tocsc()
     model = highspy.HighsLp()
@@ -102,8 +103,12 @@ class HighsBackend(Backend):
         with watch("solve"):
             h.run()
         status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-        solution = Solution(status, timings=watch.timings, solver=chosen,
-                            message=h.modelStatusToString(h.getModelStatus()))
+        solution = Solution(
+            status,
+            timings=watch.timings,
+            solver=chosen,
+            message=h.modelStatusToString(h.getModelStatus()),
+        )
         if status is Status.OPTIMAL:
             with watch("read"):
                 sol = h.getSolution()
@@ -120,8 +125,10 @@ def _ranging(h: highspy.Highs) -> dict[str, np.ndarray] | None:
     status, ranging = h.getRanging()
     if status != highspy.HighsStatus.kOk:
         return None
-    return {"row_lo": np.asarray(ranging.row_bound_dn.value_, dtype=float),
-            "row_hi": np.asarray(ranging.row_bound_up.value_, dtype=float),
-            # for a column at a bound: the range of that bound over which its price holds
-            "col_lo": np.asarray(ranging.col_bound_dn.value_, dtype=float),
-            "col_hi": np.asarray(ranging.col_bound_up.value_, dtype=float)}
+    return {
+        "row_lo": np.asarray(ranging.row_bound_dn.value_, dtype=float),
+        "row_hi": np.asarray(ranging.row_bound_up.value_, dtype=float),
+        # for a column at a bound: the range of that bound over which its price holds
+        "col_lo": np.asarray(ranging.col_bound_dn.value_, dtype=float),
+        "col_hi": np.asarray(ranging.col_bound_up.value_, dtype=float),
+    }

@@ -23,7 +23,7 @@ _STATUS = {
 _QUIET = {
     "highs": "output_flag=false",
     "pdlp": "termination_criteria { simple_optimality_criteria { "
-            "eps_optimal_relative: 1e-9 eps_optimal_absolute: 1e-9 } }",
+    "eps_optimal_relative: 1e-9 eps_optimal_absolute: 1e-9 } }",
 }
 
 
@@ -49,7 +49,8 @@ class OrtoolsBackend(Backend):
         with watch("load"):
             model = mb.Model()
             model.helper.fill_model_from_sparse_data(
-                lp.col_lb, lp.col_ub, lp.objective, lp.row_lb, lp.row_ub, lp.matrix)
+                lp.col_lb, lp.col_ub, lp.objective, lp.row_lb, lp.row_ub, lp.matrix
+            )
             model.helper.set_maximize(lp.maximize)
             helper = mbh.ModelSolverHelper(solver)
             helper.enable_output(False)

@@ -49,8 +49,7 @@ class PulpBackend(Backend):
         watch = Stopwatch()
         with watch("load"):
             problem, variables, constraints = to_pulp(lp)
-            engine = pulp.getSolver(_SOLVERS.get(solver, solver), msg=False,
-                                    timeLimit=time_limit_s)
+            engine = pulp.getSolver(_SOLVERS.get(solver, solver), msg=False, timeLimit=time_limit_s)
         with watch("solve"):
             try:
                 code = problem.solve(engine)
@@ -78,21 +77,26 @@ def to_pulp(lp: LinearProgram) -> tuple[pulp.LpProblem, list, list]:
     sense = pulp.LpMaximize if lp.maximize else pulp.LpMinimize
     problem = pulp.LpProblem("landquota", sense)
     variables = [
-        problem.add_variable(f"x{j}_{_safe(names[j])}", None if np.isinf(lb[j]) else lb[j],
-                             None if np.isinf(ub[j]) else ub[j])
+        problem.add_variable(
+            f"x{j}_{_safe(names[j])}",
+            None if np.isinf(lb[j]) else lb[j],
+            None if np.isinf(ub[j]) else ub[j],
+        )
         for j in range(len(names))
     ]
     obj = lp.objective
-    problem += pulp.LpAffineExpression(
-        [(variables[j], obj[j]) for j in np.flatnonzero(obj)])
+    problem += pulp.LpAffineExpression([(variables[j], obj[j]) for j in np.flatnonzero(obj)])
     csr = lp.matrix
     row_names = lp.constraint_names()
     constraints = []
     for i in range(lp.shape[0]):
         start, end = csr.indptr[i], csr.indptr[i + 1]
         expr = pulp.LpAffineExpression(
-            [(variables[j], a) for j, a in zip(csr.indices[start:end], csr.data[start:end],
-                                                 strict=True)])
+            [
+                (variables[j], a)
+                for j, a in zip(csr.indices[start:end], csr.data[start:end], strict=True)
+            ]
+        )
         lo, hi = lp.row_lb[i], lp.row_ub[i]
         if lo == hi:
             con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, rhs=hi)

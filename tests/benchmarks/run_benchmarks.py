@@ -28,8 +28,16 @@ sys.path.insert(0, str(ROOT))
 
 from optimizer.bench import format_table, run_benchmarks  # noqa: E402
 
-EVERY = ["ortools:glop", "ortools:pdlp", "ortools:highs", "highs:simplex", "highs:ipm",
-         "highs:pdlp", "pulp:cbc", "pulp:highs"]
+EVERY = [
+    "ortools:glop",
+    "ortools:pdlp",
+    "ortools:highs",
+    "highs:simplex",
+    "highs:ipm",
+    "highs:pdlp",
+    "pulp:cbc",
+    "pulp:highs",
+]
 SIMPLEX_AND_IPM = ["ortools:glop", "ortools:highs", "highs:simplex", "highs:ipm"]
 #: name → (dataset folder or (counties, cities)), linkage scope, solvers, solver time limit (s)
 MATRIX = {
@@ -44,20 +52,39 @@ MATRIX = {
 
 def machine() -> dict:
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines()
-                  if line.startswith("Model name")), platform.processor())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpu.splitlines()
+            if line.startswith("Model name")
+        ),
+        platform.processor(),
+    )
     with open("/proc/meminfo") as fh:
         mem_kb = int(fh.readline().split()[1])
     from importlib.metadata import version
 
-    return {"date": time.strftime("%Y-%m-%d"), "cpu": model,
-            "cores": os.cpu_count(), "memory_gb": round(mem_kb / 2**20),
-            "python": platform.python_version(),
-            **{name: version(name) for name in ("highspy", "ortools", "pulp", "pandas")}}
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 2**20),
+        "python": platform.python_version(),
+        **{name: version(name) for name in ("highspy", "ortools", "pulp", "pandas")},
+    }
 
 
-STAGE_HEADS = ("import", "read", "validate", "build", "solver load", "solve", "solver read",
-               "extract", "write")
+STAGE_HEADS = (
+    "import",
+    "read",
+    "validate",
+    "build",
+    "solver load",
+    "solve",
+    "solver read",
+    "extract",
+    "write",
+)
 
 
 def markdown(path: str) -> str:
@@ -68,14 +95,20 @@ def markdown(path: str) -> str:
     for r in json.loads(Path(path).read_text())["runs"]:
         if r["case"] != case:
             case = r["case"]
-            out += ["", f"**{case}** ({r['counties']:,} counties, {r['cities']} cities, scope "
-                        f"{r['scope']}): LP {r['rows']:,} rows × {r['cols']:,} columns, "
-                        f"{r['nnz']:,} non-zeros", "",
-                    "| backend/solver | " + " | ".join(STAGE_HEADS) + " | process | peak MB |",
-                    "|---|" + "--:|" * (len(STAGES) + 2)]
+            out += [
+                "",
+                f"**{case}** ({r['counties']:,} counties, {r['cities']} cities, scope "
+                f"{r['scope']}): LP {r['rows']:,} rows × {r['cols']:,} columns, "
+                f"{r['nnz']:,} non-zeros",
+                "",
+                "| backend/solver | " + " | ".join(STAGE_HEADS) + " | process | peak MB |",
+                "|---|" + "--:|" * (len(STAGES) + 2),
+            ]
         cells = " | ".join(f"{r['seconds'][s]:.2f}" for s in STAGES)
-        out.append(f"| {r['backend']}/{r['solver']} | {cells} | **{r['process_seconds']:.2f}** "
-                   f"| {r['peak_mb_max']:.0f} |")
+        out.append(
+            f"| {r['backend']}/{r['solver']} | {cells} | **{r['process_seconds']:.2f}** "
+            f"| {r['peak_mb_max']:.0f} |"
+        )
     return "\n".join(out)
 
 
@@ -84,8 +117,11 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated names of MATRIX entries")
     parser.add_argument("--out", default="benchmark-results.json")
     parser.add_argument("--timeout", type=float, default=900.0)
-    parser.add_argument("--markdown", metavar="RESULTS_JSON",
-                        help="print the docs tables of a results file, run nothing")
+    parser.add_argument(
+        "--markdown",
+        metavar="RESULTS_JSON",
+        help="print the docs tables of a results file, run nothing",
+    )
     args = parser.parse_args()
     if args.markdown:
         print(markdown(args.markdown))
@@ -97,12 +133,21 @@ def main() -> None:
         pairs = [(s.split(":")[0], s.split(":")[1]) for s in solvers]
         datasets = [source] if isinstance(source, Path) else []
         sizes = [] if isinstance(source, Path) else [source]
-        runs = run_benchmarks(sizes, pairs, datasets=datasets, scope=scope, time_limit_s=limit,
-                              timeout_s=args.timeout,
-                              progress=lambda r: print(f"  {r['dataset']} {r.get('backend')}/"
-                                                       f"{r.get('solver')}: {r['status']} "
-                                                       f"{r.get('process_seconds', 0):.1f} s",
-                                                       file=sys.stderr, flush=True))
+        runs = run_benchmarks(
+            sizes,
+            pairs,
+            datasets=datasets,
+            scope=scope,
+            time_limit_s=limit,
+            timeout_s=args.timeout,
+            progress=lambda r: print(
+                f"  {r['dataset']} {r.get('backend')}/"
+                f"{r.get('solver')}: {r['status']} "
+                f"{r.get('process_seconds', 0):.1f} s",
+                file=sys.stderr,
+                flush=True,
+            ),
+        )
         for r in runs:
             r["case"] = name
         figures += runs
