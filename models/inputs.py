@@ -3,7 +3,7 @@
 The engine itself works on pandas tables with these column names; these models
 are the documented contract and the way to hand the engine a few rows in code.
 Field-level checks here are the per-value rules; rules that relate columns
-(urban_pop ≤ pop, …) are checked by ``optimizer.validate`` so that file input
+(urban_pop ≤ pop, …) are checked by ``optimizer.data.rules`` so that file input
 and in-memory input get the same messages.
 """
 

@@ -1,11 +1,11 @@
 """landquota: land-quota allocation over counties as a linear program (MODEL.md)."""
 
-from optimizer.dataset import Dataset
-from optimizer.load import dataset_from_tables, load_dataset
-from optimizer.problems import DataError, Problem, UsageError
-from optimizer.results import Result
+from optimizer.analysis.tables import Result
+from optimizer.data.dataset import Dataset
+from optimizer.data.problems import DataError, Problem, UsageError
+from optimizer.data.read import dataset_from_tables, load_dataset
+from optimizer.runs.write import write_run
 from optimizer.solve import solve
-from optimizer.write import write_run
 
 __all__ = [
     "DataError",

@@ -1,6 +1,6 @@
 """Where the time and memory of a solve go, stage by stage, at any size.
 
-``run_benchmarks`` writes a synthetic dataset per size (``optimizer.synth``,
+``run_benchmarks`` writes a synthetic dataset per size (``optimizer.data.synth``,
 not timed) and solves it once per backend/solver, **each solve in a fresh
 Python process**, so that import time counts and memory peaks never carry
 over from one run to the next. The child process times these stages:
@@ -9,7 +9,7 @@ over from one run to the next. The child process times these stages:
 import    importing the pipeline (pandas, pydantic, the loader, the backend)
 read      decoding the files, CSV parsing, header mapping, scenario.toml
 validate  typing and checking every value, cross-checks, warnings
-build     the LP in sparse form (``optimizer.build``)
+build     the LP in sparse form (``optimizer.formulation.build``)
 solver_*  load into the solver, solve, read the answer back (the backend's own)
 extract   planner tables, binding constraints, prices, explain annotations
 write     the run folder (CSV files and summary.json, atomically)
@@ -138,10 +138,10 @@ def measure(
     meter = StageMeter()
     started = time.perf_counter()
     with meter("import"):
-        import optimizer.load as load
-        from optimizer.build import build
+        import optimizer.data.read as load
+        from optimizer.formulation.build import build
+        from optimizer.runs.write import write_run
         from optimizer.solve import assemble, choose_solver
-        from optimizer.write import write_run
     if import_start is not None:  # the imports before this function ran count too
         meter.seconds["import"] += started - import_start
         meter.peak_mb["import"] = max(meter.peak_mb["import"], before)
@@ -298,7 +298,7 @@ def run_benchmarks(
     ``scope`` overrides the linkage scope of the synthetic datasets (None: keep
     the generator's region scope); given ``datasets`` are solved as they are.
     """
-    from optimizer.synth import write_synthetic
+    from optimizer.data.synth import write_synthetic
 
     results = []
     with tempfile.TemporaryDirectory(prefix="landquota-bench-data-") as tmp:

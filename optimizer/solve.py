@@ -11,11 +11,8 @@ from typing import Any
 
 from models.results import Status, Summary
 from models.scenario import Scenario
-from optimizer.backends import Backend, Solution, Stopwatch, get_backend
-from optimizer.build import Formulation, build
-from optimizer.dataset import Dataset
-from optimizer.explain import annotate
-from optimizer.results import (
+from optimizer.analysis.explain import annotate
+from optimizer.analysis.tables import (
     Result,
     county_table,
     flow_table,
@@ -25,6 +22,9 @@ from optimizer.results import (
     marginal_table,
     target_table,
 )
+from optimizer.data.dataset import Dataset
+from optimizer.formulation.build import Formulation, build
+from optimizer.solvers import Backend, Solution, Stopwatch, get_backend
 
 
 def solve(
@@ -44,7 +44,7 @@ def solve(
     """
     watch = Stopwatch()
     if not isinstance(dataset, Dataset):
-        from optimizer.load import load_dataset
+        from optimizer.data.read import load_dataset
 
         with watch("read"):
             dataset = load_dataset(dataset)
@@ -95,7 +95,9 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     )
     result = Result(summary=summary, formulation=f, solution=solution)
     if solution.status is Status.INFEASIBLE:
-        from optimizer.diagnose import attach_diagnosis  # HiGHS, scipy.sparse.csgraph: on need
+        from optimizer.analysis.diagnose import (
+            attach_diagnosis,  # HiGHS, scipy.sparse.csgraph: on need
+        )
 
         attach_diagnosis(result)
     if solution.status is not Status.OPTIMAL or solution.x is None:

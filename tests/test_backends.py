@@ -24,9 +24,9 @@ from ortools.linear_solver.python import model_builder as mb
 from ortools.linear_solver.python import model_builder_helper as mbh
 
 from models.results import Status
-from optimizer.backends import BACKENDS, get_backend
-from optimizer.lp import LinearProgram
-from optimizer.problems import UsageError
+from optimizer.data.problems import UsageError
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers import BACKENDS, get_backend
 
 
 def _lp(matrix, lb, ub, col_lb, col_ub, obj) -> LinearProgram:

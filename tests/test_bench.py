@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from optimizer.bench import STAGES, format_table, measure, run_benchmarks, size_spec
-from optimizer.cli import app
-from optimizer.synth import write_synthetic
+from optimizer.cli.app import app
+from optimizer.data.synth import write_synthetic
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_cli_rejects_bad_size():
 
 
 def test_solve_suggests_highs_for_large_datasets(smoke, tmp_path, monkeypatch):
-    import optimizer.cli as cli
+    import optimizer.cli.app as cli
 
     monkeypatch.setattr(cli, "LARGE_FOR_GLOP", 100)
     glop = CliRunner().invoke(app, ["solve", str(smoke), "--out", str(tmp_path / "a"), "--json"])

@@ -17,9 +17,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from optimizer import DataError, Problem, UsageError, load_dataset
-from optimizer.check import SUMMARY_KEYS, summarize_dataset
-from optimizer.cli import app, reports_errors
-from optimizer.report_check import render_check
+from optimizer.cli.app import app, reports_errors
+from optimizer.cli.report_check import render_check
+from optimizer.data.check import SUMMARY_KEYS, summarize_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "inputs" / "shanxi-central"
@@ -314,7 +314,7 @@ def test_internal_errors_exit_3_without_traceback(
     def broken(ds):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("optimizer.cli.summarize_dataset", broken)
+    monkeypatch.setattr("optimizer.cli.app.summarize_dataset", broken)
     result = check(dataset_dir)
     assert_clean_failure(result, 3)
     assert "internal error: ZeroDivisionError: boom" in result.stderr

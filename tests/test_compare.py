@@ -13,9 +13,9 @@ from factories import county, dataset
 from typer.testing import CliRunner
 
 from optimizer import solve
-from optimizer.cli import app
-from optimizer.compare import compare
-from optimizer.runs import read_run
+from optimizer.analysis.compare import compare
+from optimizer.cli.app import app
+from optimizer.runs.read import read_run
 
 REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
 runner = CliRunner()
@@ -130,7 +130,7 @@ def test_counties_in_only_one_run_are_listed_not_dropped():
     assert not c.identical
     from rich.console import Console
 
-    from optimizer.report_compare import render_compare
+    from optimizer.cli.report_compare import render_compare
 
     console = Console(width=100, record=True)
     render_compare(c, console)

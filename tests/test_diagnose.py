@@ -16,7 +16,7 @@ from factories import county, dataset
 from typer.testing import CliRunner
 
 from optimizer import solve
-from optimizer.cli import app
+from optimizer.cli.app import app
 
 runner = CliRunner()
 SHORT = 1e-3  # a change this much short of the proposal must still fail
@@ -236,7 +236,7 @@ def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
     """Twelve counties whose minimum (80 ha) passes their cap room (25 ha): twelve changes."""
     from rich.console import Console
 
-    from optimizer.report_explain import CHANGES_PER_FAMILY, render_diagnosis
+    from optimizer.cli.report_explain import CHANGES_PER_FAMILY, render_diagnosis
 
     counties = [
         county(f"C{i:02d}", min_allocation=80, urban_pop_2035=35_000)

@@ -11,8 +11,8 @@ from factories import county, dataset
 from typer.testing import CliRunner
 
 from optimizer import solve
-from optimizer.cli import app
-from optimizer.equity import gini
+from optimizer.analysis.equity import gini
+from optimizer.cli.app import app
 
 runner = CliRunner()
 

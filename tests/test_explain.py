@@ -16,10 +16,10 @@ from factories import county, dataset
 from typer.testing import CliRunner
 
 from optimizer import load_dataset, solve, write_run
-from optimizer.backends.highs_backend import HighsBackend
-from optimizer.cli import app
-from optimizer.explain import explain
-from optimizer.runs import read_run
+from optimizer.analysis.explain import explain
+from optimizer.cli.app import app
+from optimizer.runs.read import read_run
+from optimizer.solvers.highs import HighsBackend
 
 REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
 runner = CliRunner()

@@ -11,8 +11,8 @@ import pytest
 from checker import assert_feasible, objective
 
 from optimizer import dataset_from_tables, solve
-from optimizer.build import build
-from optimizer.synth import synthesize
+from optimizer.data.synth import synthesize
+from optimizer.formulation.build import build
 
 
 def _dataset(n: int, cities: int, seed: int, scope: str, **linkage):

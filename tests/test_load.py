@@ -15,8 +15,8 @@ from conftest import COUNTIES_CSV, GROUPS_CSV
 from models.inputs import COUNTY_COLUMNS, RATE_COLUMNS, County, Group, GroupMember
 from models.scenario import Scenario
 from optimizer import DataError, Dataset, UsageError, dataset_from_tables, load_dataset
-from optimizer.load import HEADER_ALIASES, ZONE_ALIASES, decode, header_key
-from optimizer.problems import Problem, Severity
+from optimizer.data.problems import Problem, Severity
+from optimizer.data.read import HEADER_ALIASES, ZONE_ALIASES, decode, header_key
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "inputs.md"
 

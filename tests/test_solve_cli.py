@@ -14,8 +14,8 @@ from checker import assert_feasible
 from typer.testing import CliRunner
 
 from optimizer import load_dataset, solve
-from optimizer.cli import app
-from optimizer.write import write_run
+from optimizer.cli.app import app
+from optimizer.runs.write import write_run
 
 REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
 runner = CliRunner()
@@ -120,7 +120,7 @@ def test_console_script_json_is_clean_stdout(tmp_path):
         [
             sys.executable,
             "-m",
-            "optimizer.cli",
+            "optimizer.cli.app",
             "solve",
             str(REFERENCE),
             "--backend",
@@ -246,7 +246,7 @@ def test_reader_stopping_early_keeps_the_exit_code(tmp_path):
 
     def piped(*args: str) -> tuple[str, str]:
         command = (
-            f"{sys.executable} -m optimizer.cli solve {REFERENCE} {' '.join(args)} "
+            f"{sys.executable} -m optimizer.cli.app solve {REFERENCE} {' '.join(args)} "
             "| head -1; echo status=${PIPESTATUS[0]}"
         )
         proc = subprocess.run(

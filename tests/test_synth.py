@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from optimizer import dataset_from_tables, load_dataset, solve
-from optimizer.cli import app
-from optimizer.synth import synthesize, write_synthetic
+from optimizer.cli.app import app
+from optimizer.data.synth import synthesize, write_synthetic
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_cli_synth(tmp_path):
 
 def test_large_datasets_name_the_highs_backend():
     """Above LARGE_FOR_GLOP counties the scenario asks for HiGHS (GLOP takes minutes)."""
-    from optimizer.backends import LARGE_FOR_GLOP
+    from optimizer.solvers import LARGE_FOR_GLOP
 
     small = tomllib.loads(synthesize(300, 5, seed=1).scenario_toml)
     large = tomllib.loads(synthesize(LARGE_FOR_GLOP + 1, 40, seed=1).scenario_toml)

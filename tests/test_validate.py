@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from models.scenario import Scenario
 from optimizer import DataError, load_dataset
-from optimizer import validate as v
-from optimizer.problems import Problem, Severity
+from optimizer.data import rules as v
+from optimizer.data import warnings as dw
+from optimizer.data.problems import Problem, Severity
 
 
 def errors_of(folder: Path) -> list[Problem]:
@@ -268,7 +269,7 @@ SCENARIO = Scenario.model_validate({"quota": {"total": 500}})
 
 
 def test_plain_counties_have_no_warnings() -> None:
-    assert v.county_warnings(_counties(), SCENARIO) == []
+    assert dw.county_warnings(_counties(), SCENARIO) == []
 
 
 @pytest.mark.parametrize(
@@ -333,7 +334,7 @@ def test_plain_counties_have_no_warnings() -> None:
     ],
 )
 def test_county_warnings(changes: dict, row: int, column: str, words: str) -> None:
-    warnings = v.county_warnings(_counties(**changes), SCENARIO)
+    warnings = dw.county_warnings(_counties(**changes), SCENARIO)
     hits = [w for w in warnings if (w.row, w.column) == (row, column) and words in w.message]
     assert len(hits) == 1, warnings
     assert hits[0].severity is Severity.WARNING and hits[0].file == "counties.csv"
@@ -342,7 +343,7 @@ def test_county_warnings(changes: dict, row: int, column: str, words: str) -> No
 def test_county_rate_overrides_the_scenario_default_in_warnings() -> None:
     # min 430 ha fits under the boundary room of 300 ha only with σ ≤ 0.697
     assert (
-        v.county_warnings(
+        dw.county_warnings(
             _counties(
                 min_allocation=[430.0, 0.0], demand=[800.0, 100.0], urban_share=[0.5, np.nan]
             ),
@@ -370,16 +371,16 @@ def _groups(min_shares: list[float]) -> pd.DataFrame:
 def test_group_min_shares_above_one() -> None:
     groups = _groups([0.6, 0.5])
     disjoint = pd.DataFrame({"group_id": ["G0", "G1"], "county_id": ["A", "B"]})
-    (w,) = v.dataset_warnings(_counties(), groups, disjoint, SCENARIO)
+    (w,) = dw.dataset_warnings(_counties(), groups, disjoint, SCENARIO)
     assert "add up to 1.1 > 1" in w.message and "will be infeasible" in w.message
     overlapping = pd.DataFrame({"group_id": ["G0", "G1", "G1"], "county_id": ["A", "A", "B"]})
-    (w,) = v.dataset_warnings(_counties(), groups, overlapping, SCENARIO)
+    (w,) = dw.dataset_warnings(_counties(), groups, overlapping, SCENARIO)
     assert "share members" in w.message
 
 
 def test_group_without_members() -> None:
     members = pd.DataFrame({"group_id": ["G0"], "county_id": ["A"]})
-    (w,) = v.dataset_warnings(_counties(), _groups([0.2, 0.1]), members, SCENARIO)
+    (w,) = dw.dataset_warnings(_counties(), _groups([0.2, 0.1]), members, SCENARIO)
     assert (w.file, w.row, w.value) == ("groups.csv", 3, "G1")
     assert "no members" in w.message and "infeasible" in w.message
 
@@ -388,10 +389,10 @@ def test_minimums_beyond_quota_and_linkage() -> None:
     members = pd.DataFrame({"group_id": [], "county_id": []}, dtype="str")
     # linkage: (100 + 300)·(1 − 0.3) = 280 ha; quota 500 ha; minimums 50 + 740 = 790 ha
     counties = _counties(min_allocation=[50.0, 740.0], demand=[400.0, 800.0])
-    (w,) = v.dataset_warnings(counties, _groups([]), members, SCENARIO)
+    (w,) = dw.dataset_warnings(counties, _groups([]), members, SCENARIO)
     assert "790.0 ha" in w.message and "280.0 ha" in w.message
     fits = _counties(min_allocation=[50.0, 730.0], demand=[400.0, 800.0])
-    assert v.dataset_warnings(fits, _groups([]), members, SCENARIO) == []
+    assert dw.dataset_warnings(fits, _groups([]), members, SCENARIO) == []
 
 
 def test_rules_are_vectorised_over_many_rows() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.results import Result
+from optimizer.analysis.tables import Result
 
 #: Decimals kept in CSV files: 1e-6 ha is 0.01 m², far below survey precision,
 #: and a fixed precision keeps two runs' files diffable.

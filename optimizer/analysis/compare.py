@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from models.results import Status
-from optimizer.problems import UsageError
-from optimizer.results import REGION_FAMILIES, Result
+from optimizer.analysis.tables import REGION_FAMILIES, Result
+from optimizer.data.problems import UsageError
 
 #: Binding families compared per county: those that bound the county's own new land.
 COUNTY_FAMILIES = (

@@ -48,9 +48,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from optimizer.backends.highs_backend import load_highs
-from optimizer.build import M2_PER_HA, Formulation, intensity_limit
-from optimizer.lp import INF, LinearProgram
+from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.formulation.lp import INF, LinearProgram
+from optimizer.solvers.highs import load_highs
 
 #: Slacks (ha) below this are solver round-off, not changes.
 SLACK_TOL = 1e-6

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.diagnose import WORDS
-from optimizer.explain import LIMIT_TEXT
-from optimizer.report import equity_lines, ha, pct
-from optimizer.results import REGION_FAMILIES, Result
+from optimizer.analysis.diagnose import WORDS
+from optimizer.analysis.explain import LIMIT_TEXT
+from optimizer.analysis.tables import REGION_FAMILIES, Result
+from optimizer.cli.report_solve import equity_lines, ha, pct
 
 #: Conflict-set members named per family before "and N more".
 CONFLICT_NAMES = 8

@@ -7,8 +7,8 @@ from ortools.linear_solver.python import model_builder as mb
 from ortools.linear_solver.python import model_builder_helper as mbh
 
 from models.results import Status
-from optimizer.backends.base import Backend, Capabilities, Solution, Stopwatch
-from optimizer.lp import LinearProgram
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
 _STATUS = {
     mbh.SolveStatus.OPTIMAL: Status.OPTIMAL,

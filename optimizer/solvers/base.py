@@ -10,8 +10,8 @@ from typing import ClassVar
 import numpy as np
 
 from models.results import Status
-from optimizer.lp import LinearProgram
-from optimizer.problems import UsageError
+from optimizer.data.problems import UsageError
+from optimizer.formulation.lp import LinearProgram
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
-from optimizer.backends.base import Solution
-from optimizer.build import BOUND_FAMILIES, M2_PER_HA, Formulation, intensity_limit
-from optimizer.linkage import county_flows
+from optimizer.formulation.build import BOUND_FAMILIES, M2_PER_HA, Formulation, intensity_limit
+from optimizer.formulation.linkage import county_flows
+from optimizer.solvers.base import Solution
 
 #: A constraint binds when its slack is below this, relative to max(1, |bound|).
 BIND_TOL = 1e-6

@@ -11,8 +11,8 @@ import highspy
 import numpy as np
 
 from models.results import Status
-from optimizer.backends.base import Backend, Capabilities, Solution, Stopwatch
-from optimizer.lp import LinearProgram
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from models.results import Status
-from optimizer.results import Result
+from optimizer.analysis.tables import Result
 
 #: How many linkage flows the report lists (all are in flows.csv).
 TOP_FLOWS = 10

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 
-from optimizer.backends.base import Backend, Capabilities, Solution, Stopwatch
-from optimizer.problems import UsageError
+from optimizer.data.problems import UsageError
+from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
 #: From this many counties OR-Tools' GLOP takes much longer than HiGHS's interior
 #: point (docs/performance.md: 8.5 s against 2.8 s at 10,000 counties, 144 s against
@@ -19,9 +19,9 @@ LARGE_FOR_GLOP = 5_000
 
 #: Backend name → (module, class), imported on first use.
 _CLASSES: dict[str, tuple[str, str]] = {
-    "ortools": ("optimizer.backends.ortools_backend", "OrtoolsBackend"),
-    "pulp": ("optimizer.backends.pulp_backend", "PulpBackend"),
-    "highs": ("optimizer.backends.highs_backend", "HighsBackend"),
+    "ortools": ("optimizer.solvers.ortools", "OrtoolsBackend"),
+    "pulp": ("optimizer.solvers.pulp", "PulpBackend"),
+    "highs": ("optimizer.solvers.highs", "HighsBackend"),
 }
 
 

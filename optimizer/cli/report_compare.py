@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.compare import Comparison
-from optimizer.report import _short_binding, ha
+from optimizer.analysis.compare import Comparison
+from optimizer.cli.report_solve import _short_binding, ha
 
 #: Counties listed by default (the largest |Δ|); --all lists every county.
 TOP_COUNTIES = 15

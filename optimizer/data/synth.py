@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
-from optimizer.backends import LARGE_FOR_GLOP
-from optimizer.problems import UsageError
+from optimizer.data.problems import UsageError
+from optimizer.solvers import LARGE_FOR_GLOP
 
 #: County kinds: urban district, basin county, mountain county.
 KINDS = ("urban", "basin", "mountain")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from models.scenario import Scenario
-from optimizer.problems import Problem
+from optimizer.data.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Dataset:
         Warnings that depend on the scenario (per-capita cap, minimums that cannot
         fit, group shares against the pool) are worked out again for it.
         """
-        from optimizer.validate import county_warnings, dataset_warnings
+        from optimizer.data.warnings import county_warnings, dataset_warnings
 
         warnings = [
             *self.table_warnings,

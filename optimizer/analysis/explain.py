@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from models.scenario import Scenario
-from optimizer.backends.base import Solution
-from optimizer.build import Formulation
-from optimizer.results import BIND_TOL, REGION_FAMILIES, Result, row_sides
+from optimizer.analysis.tables import BIND_TOL, REGION_FAMILIES, Result, row_sides
+from optimizer.formulation.build import Formulation
+from optimizer.solvers.base import Solution
 
 #: Families that stop a county's allocation, in the order a county is labelled.
 COUNTY_LIMITS = (
@@ -618,7 +618,7 @@ def annotate(result: Result) -> None:
     The price table gains its limits and ranges, the county table the county_limits
     columns, and the summary its ``equity`` and ``explain`` keys.
     """
-    from optimizer.equity import equity_indicators
+    from optimizer.analysis.equity import equity_indicators
 
     f, solution = result.formulation, result.solution
     if f is not None and solution is not None:

@@ -10,9 +10,9 @@ import numpy as np
 import pulp
 
 from models.results import Status
-from optimizer.backends.base import Backend, Capabilities, Solution, Stopwatch
-from optimizer.lp import LinearProgram
-from optimizer.problems import UsageError
+from optimizer.data.problems import UsageError
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
 _STATUS = {
     pulp.LpStatusOptimal: Status.OPTIMAL,

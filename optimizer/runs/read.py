@@ -15,8 +15,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from models.results import Summary
-from optimizer.problems import UsageError
-from optimizer.results import Result
+from optimizer.analysis.tables import Result
+from optimizer.data.problems import UsageError
 
 #: Result attribute → file of the run folder.
 RUN_FILES = {
@@ -99,7 +99,7 @@ def load_result(
     solver: str | None = None,
 ) -> Result:
     """A run folder read back, or a dataset folder solved now (nothing is written)."""
-    from optimizer.load import load_dataset
+    from optimizer.data.read import load_dataset
     from optimizer.solve import solve
 
     path = Path(path)

@@ -21,12 +21,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from optimizer.backends import LARGE_FOR_GLOP
-from optimizer.check import summarize_dataset
-from optimizer.load import load_dataset
-from optimizer.problems import DataError, UsageError
-from optimizer.report_check import render_check
-from optimizer.terminal import terminal_console
+from optimizer.cli.console import terminal_console
+from optimizer.cli.report_check import render_check
+from optimizer.data.check import summarize_dataset
+from optimizer.data.problems import DataError, UsageError
+from optimizer.data.read import load_dataset
+from optimizer.solvers import LARGE_FOR_GLOP
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
@@ -169,9 +169,9 @@ def solve(
     ] = False,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
-    from optimizer.report import render_solve
+    from optimizer.cli.report_solve import render_solve
+    from optimizer.runs.write import summary_json, write_run
     from optimizer.solve import solve as run_solve
-    from optimizer.write import summary_json, write_run
 
     overrides = parse_set(set_)
     if name is not None:
@@ -208,7 +208,7 @@ def solve(
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
         render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
         if not result.diagnosis.empty:
-            from optimizer.report_explain import render_diagnosis
+            from optimizer.cli.report_explain import render_diagnosis
 
             render_diagnosis(result, console)
         if code == EXIT_OK or not result.diagnosis.empty:
@@ -258,11 +258,11 @@ def explain(
     solver: SolverOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
-    from optimizer.explain import explain as explain_data
-    from optimizer.report import headline_panel
-    from optimizer.report_explain import render_diagnosis, render_explain
-    from optimizer.runs import is_run_folder, load_result
-    from optimizer.write import _json_safe
+    from optimizer.analysis.explain import explain as explain_data
+    from optimizer.cli.report_explain import render_diagnosis, render_explain
+    from optimizer.cli.report_solve import headline_panel
+    from optimizer.runs.read import is_run_folder, load_result
+    from optimizer.runs.write import _json_safe
 
     if not is_run_folder(path):
         backend = backend or "highs"
@@ -312,10 +312,10 @@ def compare(
     solver: SolverOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
-    from optimizer.compare import compare as compare_runs
-    from optimizer.report_compare import render_compare
-    from optimizer.runs import load_result
-    from optimizer.write import _json_safe
+    from optimizer.analysis.compare import compare as compare_runs
+    from optimizer.cli.report_compare import render_compare
+    from optimizer.runs.read import load_result
+    from optimizer.runs.write import _json_safe
 
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
@@ -359,7 +359,7 @@ def synth(
     ] = "region",
 ) -> None:
     """Write a synthetic dataset in the MODEL.md format (for benchmarks and trials)."""
-    from optimizer.synth import write_synthetic
+    from optimizer.data.synth import write_synthetic
 
     if scope not in ("region", "city", "county", "none"):
         raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")

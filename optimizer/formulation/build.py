@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import RATE_COLUMNS
-from optimizer.dataset import Dataset
-from optimizer.linkage import LinkageNetwork, build_network
-from optimizer.lp import INF, LinearProgram, LPBuilder
+from optimizer.data.dataset import Dataset
+from optimizer.formulation.linkage import LinkageNetwork, build_network
+from optimizer.formulation.lp import INF, LinearProgram, LPBuilder
 
 #: m² in a hectare: per-capita land (m²/person) × persons / M2_PER_HA = ha.
 M2_PER_HA = 10_000.0

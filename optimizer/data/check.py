@@ -2,7 +2,7 @@
 
 Every key carries its unit (``_ha``, ``_persons``, ``_100m_cny`` = 亿元,
 ``_m2_per_person``), so the JSON can be read without the docs. The terminal
-rendering is in :mod:`optimizer.report_check`.
+rendering is in :mod:`optimizer.cli.report_check`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import math
 from typing import Any
 
 from models.inputs import ZONES
-from optimizer.dataset import Dataset
-from optimizer.validate import ZONE_NAMES_ZH, per_capita_urban_land_2020
+from optimizer.data.dataset import Dataset
+from optimizer.data.rules import ZONE_NAMES_ZH
+from optimizer.data.warnings import per_capita_urban_land_2020
 
 #: counties.csv column → key in ``totals`` (the column name plus its unit).
 TOTAL_KEYS: dict[str, str] = {

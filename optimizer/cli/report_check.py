@@ -1,4 +1,4 @@
-"""Terminal rendering of ``landquota check`` (the summary of :mod:`optimizer.check`).
+"""Terminal rendering of ``landquota check`` (the summary of :mod:`optimizer.data.check`).
 
 Tables fit in 100 columns; when the output is piped rich writes plain text,
 and it honours NO_COLOR. Warnings are never wrapped, one per line, so that
@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.check import TOTAL_KEYS
-from optimizer.terminal import terminal_console
+from optimizer.cli.console import terminal_console
+from optimizer.data.check import TOTAL_KEYS
 
 #: Labels of the totals, with their units, in the order shown.
 TOTAL_LABELS: dict[str, str] = {
