@@ -9,6 +9,7 @@ scenario.toml or in ``--set`` never passes silently.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Scope = Literal["region", "city", "county", "none"]
 BackendName = Literal["ortools", "pulp", "highs"]
 
+#: Characters a scenario name may not hold: path separators (POSIX and Windows).
+NAME_FORBIDDEN = frozenset("/\\")
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
 
@@ -30,6 +33,26 @@ class ScenarioInfo(_Section):
         description="Name of the scenario; runs land in outputs/<name>/. "
         "Default: the dataset folder's name.",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _stays_in_outputs(cls, v: str | None) -> str | None:
+        """A name is one folder inside outputs/: it can never point anywhere else."""
+        if v is None:
+            return v
+        if not v.strip():
+            raise ValueError("must not be empty: it names the run folder outputs/<name>")
+        if v in (".", ".."):
+            raise ValueError(
+                f"must not be {v!r}: the name is one folder inside outputs/, not a path"
+            )
+        bad = next((c for c in v if c in NAME_FORBIDDEN or unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise ValueError(
+                f"must not contain {bad!r}: the name is one folder inside outputs/, "
+                "not a path (no / or \\, no control characters)"
+            )
+        return v
 
 
 class QuotaSettings(_Section):

@@ -216,7 +216,11 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     assert "INFEASIBLE" in result.output
     assert "raise quota.total by 600.0 ha" in result.output
     assert "cannot hold together" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["diagnosis.csv", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "diagnosis.csv",
+        "landquota-run.json",
+        "summary.json",
+    ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "infeasible" and summary["objective"] is None
     assert [r["family"] for r in summary["diagnosis"][:2]] == ["quota_pool", "quota_pool"]

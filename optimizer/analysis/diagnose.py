@@ -50,7 +50,7 @@ from scipy.sparse.csgraph import connected_components
 
 from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
 from optimizer.formulation.lp import INF, LinearProgram
-from optimizer.solvers.highs import load_highs
+from optimizer.solvers.highs import load_highs, run_highs
 
 #: Slacks (ha) below this are solver round-off, not changes.
 SLACK_TOL = 1e-6
@@ -311,7 +311,7 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
     """Solve the elastic LP; one ``change`` row per constraint that must give."""
     el = elastic_program(f)
     h = load_highs(el.lp, time_limit_s)
-    h.run()
+    run_highs(h)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return pd.DataFrame(
             [
@@ -772,7 +772,7 @@ def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFr
     h.setOptionValue(
         "iis_time_limit", float(min(time_limit_s or IIS_TIME_LIMIT_S, IIS_TIME_LIMIT_S))
     )
-    h.run()
+    run_highs(h)
     status, iis = h.getIis()
     if status == highspy.HighsStatus.kError or not iis.valid_:
         return pd.DataFrame(columns=COLUMNS)

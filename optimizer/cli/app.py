@@ -4,7 +4,8 @@ Exit codes, shared by every command: 0 done, 1 the input data is not usable
 (every problem printed to stderr, one per line), 2 usage error (missing folder,
 bad option), 3 internal error (a bug), 4 the scenario has no solution (infeasible or
 unbounded; a diagnosis is printed), 5 the solver stopped without an optimum (time
-limit or solver error). A command is one function decorated with
+limit or solver error), 130 interrupted (Ctrl-C; nothing half-written is left). A
+command is one function decorated with
 ``@app.command()`` and ``@reports_errors``; it raises DataError / UsageError and
 never prints a traceback for bad input.
 """
@@ -12,7 +13,7 @@ never prints a traceback for bad input.
 from __future__ import annotations
 
 import functools
-import json
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ from optimizer.solvers import LARGE_FOR_GLOP
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
+#: Ctrl-C (SIGINT): 128 + 2, as a shell reports a process stopped by it.
+EXIT_INTERRUPTED = 130
 #: Counties listed in the terminal before the table is cut (all are in allocation.csv).
 TERMINAL_COUNTIES = 60
 
@@ -73,6 +76,9 @@ def handle_errors() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
+    except KeyboardInterrupt:
+        typer.echo("landquota: interrupted; no partial files were left.", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except DataError as err:
         for problem in err.problems:
             typer.echo(str(problem), err=True)
@@ -108,6 +114,15 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def check_time_limit(seconds: float | None) -> float | None:
+    """``--time-limit`` as given, or a UsageError: it must be a positive, finite number."""
+    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+        raise UsageError(
+            f"--time-limit must be a positive number of seconds (e.g. 60); got {seconds:g}"
+        )
+    return seconds
+
+
 def parse_set(items: list[str] | None) -> dict[str, str]:
     """``["quota.total=50000"]`` → ``{"quota.total": "50000"}``; the loader reads the values."""
     out: dict[str, str] = {}
@@ -132,7 +147,9 @@ def check(
     ds = load_dataset(dataset, parse_set(set_))
     summary = summarize_dataset(ds)
     if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        from optimizer.runs.json_text import to_json
+
+        typer.echo(to_json(summary))
     else:
         render_check(summary, terminal_console())
 
@@ -142,8 +159,12 @@ def check(
 def solve(
     dataset: DatasetArg,
     out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Run folder to write (default: outputs/<scenario name>/)."),
+        str | None,
+        typer.Option(
+            "--out",
+            help="Run folder to write (default: outputs/<scenario name>/); an existing one is "
+            "replaced only if it is a landquota run holding nothing but its own files.",
+        ),
     ] = None,
     backend: Annotated[
         str | None,
@@ -170,13 +191,17 @@ def solve(
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.cli.report_solve import render_solve
+    from optimizer.runs.target import check_target
     from optimizer.runs.write import summary_json, write_run
     from optimizer.solve import solve as run_solve
 
+    check_time_limit(time_limit)
     overrides = parse_set(set_)
     if name is not None:
         overrides["scenario.name"] = name
     ds = load_dataset(dataset, overrides)
+    # before the solve: a place that cannot or must not be written is refused now (exit 2)
+    target = check_target(out if out is not None else Path("outputs") / ds.scenario.name, dataset)
     if (
         len(ds.counties) > LARGE_FOR_GLOP
         and (backend or ds.scenario.solver.backend) == "ortools"
@@ -189,7 +214,6 @@ def solve(
             err=True,
         )
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
-    folder = out if out is not None else Path("outputs") / result.summary.scenario.name
     if result.counties.empty:
         code = (
             EXIT_NO_SOLUTION
@@ -197,10 +221,10 @@ def solve(
             else EXIT_NOT_SOLVED
         )
         if not result.diagnosis.empty:  # summary.json (status, diagnosis) + diagnosis.csv
-            write_run(result, folder)
+            write_run(result, target)
     else:
         code = EXIT_OK
-        write_run(result, folder)
+        write_run(result, target)
     if as_json:
         typer.echo(summary_json(result))
     else:
@@ -212,7 +236,7 @@ def solve(
 
             render_diagnosis(result, console)
         if code == EXIT_OK or not result.diagnosis.empty:
-            console.print(f"run folder: {folder}")
+            console.print(f"run folder: {target.path}")
     raise typer.Exit(code)
 
 
@@ -261,8 +285,8 @@ def explain(
     from optimizer.analysis.explain import explain as explain_data
     from optimizer.cli.report_explain import render_diagnosis, render_explain
     from optimizer.cli.report_solve import headline_panel
+    from optimizer.runs.json_text import to_json
     from optimizer.runs.read import is_run_folder, load_result
-    from optimizer.runs.write import _json_safe
 
     if not is_run_folder(path):
         backend = backend or "highs"
@@ -274,7 +298,7 @@ def explain(
         else {"status": result.status.value, "diagnosis": result.summary.diagnosis}
     )
     if as_json:
-        typer.echo(json.dumps(_json_safe(data), ensure_ascii=False, indent=2))
+        typer.echo(to_json(data))
     else:
         console = terminal_console()
         if code != EXIT_OK:
@@ -314,8 +338,8 @@ def compare(
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
     from optimizer.cli.report_compare import render_compare
+    from optimizer.runs.json_text import to_json
     from optimizer.runs.read import load_result
-    from optimizer.runs.write import _json_safe
 
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
@@ -332,7 +356,7 @@ def compare(
     labels = [f"{p} ({r.summary.scenario.name})" for p, r in zip((a, b), results, strict=True)]
     comparison = compare_runs(*results, *labels)
     if as_json:
-        typer.echo(json.dumps(_json_safe(comparison.to_dict()), ensure_ascii=False, indent=2))
+        typer.echo(to_json(comparison.to_dict()))
         return
     render_compare(comparison, terminal_console(), all_counties=all_counties)
 
@@ -412,7 +436,9 @@ def bench(
 ) -> None:
     """Time every stage of a solve (read … write) and its peak memory, per size and solver."""
     from optimizer.bench import format_table, run_benchmarks, size_spec
+    from optimizer.runs.json_text import to_json
 
+    check_time_limit(time_limit)
     if scope not in ("region", "city", "county", "none"):
         raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")
     try:
@@ -444,7 +470,7 @@ def bench(
         progress=progress,
     )
     if as_json:
-        typer.echo(json.dumps(results, indent=2))
+        typer.echo(to_json(results))
         return
     typer.echo(format_table(results))
 

@@ -17,44 +17,18 @@ from pydantic import ValidationError
 from models.results import Summary
 from optimizer.analysis.tables import Result
 from optimizer.data.problems import UsageError
-
-#: Result attribute → file of the run folder.
-RUN_FILES = {
-    "counties": "allocation.csv",
-    "groups": "groups.csv",
-    "flows": "flows.csv",
-    "targets": "targets.csv",
-    "marginals": "marginals.csv",
-    "diagnosis": "diagnosis.csv",
-}
-#: Columns that hold ids or words (never numbers, never NaN).
-TEXT_COLUMNS = (
-    "county_id",
-    "group_id",
-    "from_id",
-    "to_id",
-    "id",
-    "name",
-    "binding",
-    "bound",
-    "limited_by",
-    "kind",
-    "family",
-    "setting",
-    "message",
-    "unit",
-    "relaxation",
-)
+from optimizer.runs.schema import SUMMARY_FILE, TABLE_FILES, TEXT_COLUMNS
 
 
 def is_run_folder(path: Path) -> bool:
-    return (Path(path) / "summary.json").is_file()
+    """A folder to read back as a run: it has summary.json (with or without the marker)."""
+    return (Path(path) / SUMMARY_FILE).is_file()
 
 
 def read_run(folder: str | Path) -> Result:
     """The Result a run folder records (tables empty where a file is absent)."""
     folder = Path(folder)
-    path = folder / "summary.json"
+    path = folder / SUMMARY_FILE
     if not folder.is_dir():
         raise UsageError(f"run folder not found: {folder}")
     if not path.is_file():
@@ -68,7 +42,7 @@ def read_run(folder: str | Path) -> Result:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path}: not a landquota summary ({where}: {first['msg']})") from None
-    tables = {attr: _read_table(folder / name) for attr, name in RUN_FILES.items()}
+    tables = {attr: _read_table(folder / name) for attr, name in TABLE_FILES.items()}
     return Result(summary=summary, **tables)
 
 

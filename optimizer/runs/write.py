@@ -1,144 +1,186 @@
-"""Write a run folder (MODEL.md §5) atomically: all files appear together or none do."""
+"""Write a run folder (MODEL.md §5) atomically and safely (docs/runs.md).
+
+All files appear together or none do: they are written into a staging folder
+beside the run folder, the marker last, then swapped into place. The swap
+replaces only what ``check_target`` allows (a landquota run holding nothing but
+its own files), under an advisory lock on the parent folder so two solves
+writing the same place never mix, and with Ctrl-C and SIGTERM held back until
+the swap is done, so no staging or retired folder is ever left behind.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import fcntl
 import os
 import shutil
+import signal
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from optimizer.analysis.tables import Result
+from optimizer.data.problems import UsageError
+from optimizer.runs.json_text import to_json
+from optimizer.runs.schema import COLUMN_ORDER, CSV_DECIMALS, MARKER_FILE, SUMMARY_FILE
+from optimizer.runs.target import RunTarget, check_target, describe_files, marker_text
 
-#: Decimals kept in CSV files: 1e-6 ha is 0.01 m², far below survey precision,
-#: and a fixed precision keeps two runs' files diffable.
-CSV_DECIMALS = 6
-
-#: Column order of allocation.csv: the MODEL.md §5 contract first, then extras.
-ALLOCATION_COLUMNS = (
-    "county_id",
-    "name",
-    "city",
-    "zone",
-    "weight",
-    "demand",
-    "quota",
-    "linkage_in",
-    "linkage_out",
-    "allocation",
-    "satisfaction",
-    "reclaimed",
-    "supplemented",
-    "shortfall",
-    "urban_land_2035",
-    "per_capita_2020",
-    "per_capita_2035",
-    "cultivated_2035",
-    "construction_land_2035",
-    "binding",
-)
-GROUP_COLUMNS = ("group_id", "name", "allocation", "share")
-FLOW_COLUMNS = ("from_id", "to_id", "amount")
-TARGET_COLUMNS = ("target", "value", "limit", "met")
+#: Signals that stop a write: each removes the staging folder, and none lands mid-swap.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: Exit status of a process stopped by signal N, as the shell reports it (128 + N).
+SIGNAL_EXIT_BASE = 128
+#: Tests only: ``PHASE:SECONDS`` pauses the write at PHASE (``staged``: every file is in
+#: the staging folder; ``swap``: the old run is moved aside, the new one not yet in).
+PAUSE_ENV = "LANDQUOTA_TEST_PAUSE"
 
 
 def run_tables(result: Result) -> dict[str, pd.DataFrame]:
     """The CSV files of a run folder, contract columns first (an infeasible run: diagnosis)."""
     if result.counties.empty:
         return {} if result.diagnosis.empty else {"diagnosis.csv": result.diagnosis}
-    return {
-        "allocation.csv": _ordered(result.counties, ALLOCATION_COLUMNS),
-        "groups.csv": _ordered(result.groups, GROUP_COLUMNS),
-        "flows.csv": _ordered(result.flows, FLOW_COLUMNS),
-        "targets.csv": _ordered(result.targets, TARGET_COLUMNS),
+    tables = {
+        "allocation.csv": result.counties,
+        "groups.csv": result.groups,
+        "flows.csv": result.flows,
+        "targets.csv": result.targets,
         "marginals.csv": result.marginals,
     }
-
-
-def summary_dict(result: Result) -> dict:
-    """summary.json content: the Summary model, JSON-safe (NaN → null)."""
-    return _json_safe(result.summary.model_dump(mode="json"))
+    return {name: _ordered(table, COLUMN_ORDER.get(name, ())) for name, table in tables.items()}
 
 
 def summary_json(result: Result) -> str:
-    """summary.json as text (see ``to_json``)."""
+    """summary.json as text (the Summary model; NaN → null)."""
     return to_json(result.summary.model_dump(mode="json"))
 
 
-#: Lists longer than this are written one compact item per line (see ``to_json``).
-LONG_LIST = 20
+def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
+    """Write the run folder at ``out_dir``; a UsageError (nothing touched) where that is unsafe.
 
-
-def to_json(value, level: int = 0) -> str:
-    """JSON text laid out like ``json.dumps(indent=2)``, fast for large lists; NaN → null.
-
-    Long lists (county prices, warnings: tens of thousands of items at national
-    scale) are written one item per line with the C encoder, which
-    ``json.dumps(indent=…)`` cannot use; everything else is indented by 2 as usual.
+    ``out_dir`` is a path, or the RunTarget ``check_target`` gave before the solve: then
+    a folder that changed meanwhile (another solve wrote it) is refused too. The
+    dataset folder the result was solved from is never written over or into.
     """
-    pad, inner = "  " * level, "  " * (level + 1)
-    if isinstance(value, dict) and value:
-        body = ",\n".join(
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, level + 1)}"
-            for k, v in value.items()
-        )
-        return "{\n" + body + "\n" + pad + "}"
-    if isinstance(value, list) and value:
-        if len(value) > LONG_LIST:
-            items = (_compact(v) for v in value)
-        else:
-            items = (to_json(v, level + 1) for v in value)
-        return "[\n" + ",\n".join(inner + item for item in items) + "\n" + pad + "]"
-    return _compact(value)
-
-
-def _compact(value) -> str:
-    """One value on one line; the walk that replaces NaN only where the encoder refuses."""
+    planned = out_dir if isinstance(out_dir, RunTarget) else check_target(out_dir, _source(result))
     try:
-        return json.dumps(
-            value,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(", ", ": "),
-            default=_json_default,
-        )
-    except ValueError:
-        return json.dumps(_json_safe(value), ensure_ascii=False, separators=(", ", ": "))
+        planned.real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"cannot write run folder {planned.path}: {err.strerror}") from None
+    with _parent_locked(planned.real.parent), _stop_signals_raise():
+        now = check_target(planned)
+        if now.identity != planned.identity:
+            raise UsageError(
+                f"run folder {planned.path} was written by another landquota run while this "
+                "one was solving, so it is not replaced (run again to replace it)"
+            )
+        staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
+        try:
+            for name, table in run_tables(result).items():
+                _write_csv(table, staging / name)
+            (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
+            (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
+            _pause_for_tests("staged")
+            with _stop_signals_deferred():
+                _swap_into_place(staging, now.real)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return planned.path
 
 
-def _json_default(value):
-    if isinstance(value, np.integer | np.bool_ | np.floating):
-        return value.item()
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-
-def write_run(result: Result, out_dir: str | Path) -> Path:
-    """Write every file into a temporary sibling folder, then swap it into place."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        for name, table in run_tables(result).items():
-            _write_csv(table, staging / name)
-        (staging / "summary.json").write_text(summary_json(result) + "\n", encoding="utf-8")
-        _swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+def _source(result: Result) -> Path | None:
+    """The dataset folder a result was solved from (None: built in memory, or read back)."""
+    f = result.formulation
+    return None if f is None else f.dataset.source
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
+    """Rename the staging folder to ``out_dir``; a previous run there is removed after."""
+    if not os.path.lexists(out_dir):
         os.replace(staging, out_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-    os.replace(out_dir, retired / "run")
-    os.replace(staging, out_dir)
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.replace(out_dir, retired)  # onto the empty folder mkdtemp made
+    try:
+        _pause_for_tests("swap")
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(retired, out_dir)
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _parent_locked(parent: Path) -> Iterator[None]:
+    """An advisory lock on the parent folder: writers of one place take turns (no lock file)."""
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Iterator[None]:
+    """While writing, a stop signal whose action is to kill raises SystemExit(128 + N) instead,
+
+    so the staging folder is removed on the way out (Ctrl-C already raises
+    KeyboardInterrupt). Signal handlers belong to the main thread; elsewhere, no change.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(SIGNAL_EXIT_BASE + signum)
+
+    saved = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+    for s, handler in saved.items():
+        if handler in (signal.SIG_DFL, None):
+            signal.signal(s, stop)
+    try:
+        yield
+    finally:
+        _restore(saved)
+
+
+@contextlib.contextmanager
+def _stop_signals_deferred() -> Iterator[None]:
+    """Stop signals wait until the block is done, then act as they would have.
+
+    Python runs signal handlers in the main thread whichever thread the signal hit,
+    so replacing the handlers (not only masking the signals in this thread) is what
+    keeps a signal from landing between the two renames of the swap.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    saved = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+    for s in STOP_SIGNALS:
+        signal.signal(s, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        _restore(saved)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
+def _restore(saved: dict[int, object]) -> None:
+    for s, handler in saved.items():
+        signal.signal(s, signal.SIG_DFL if handler is None else handler)
+
+
+def _pause_for_tests(phase: str) -> None:
+    """Sleep at ``phase`` when the tests ask for it (PAUSE_ENV), so they can signal us there."""
+    name, _, seconds = os.environ.get(PAUSE_ENV, "").partition(":")
+    if name == phase:
+        time.sleep(float(seconds))
 
 
 def _ordered(table: pd.DataFrame, first: tuple[str, ...]) -> pd.DataFrame:
@@ -151,15 +193,3 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
     numeric = rounded.select_dtypes("number").columns
     rounded[numeric] = rounded[numeric].round(CSV_DECIMALS)
     rounded.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-
-
-def _json_safe(value):
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    return value

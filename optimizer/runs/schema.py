@@ -1,0 +1,87 @@
+"""The run folder's schema in one place: its file names, column orders, text columns, marker.
+
+A run folder (MODEL.md §5, docs/runs.md) holds ``summary.json``, the CSV tables
+and the marker ``landquota-run.json``, which lists every file the run wrote with
+its size and SHA-256, so that a later run can tell for certain that the folder is
+a landquota run and that nobody has added or changed a file in it since.
+"""
+
+from __future__ import annotations
+
+#: The headline of the run (the Summary model as JSON).
+SUMMARY_FILE = "summary.json"
+#: Written last into every run folder; lists the files the run wrote.
+MARKER_FILE = "landquota-run.json"
+#: Format of the marker; a marker of another format is not trusted.
+MARKER_FORMAT = 1
+
+#: Result attribute → CSV file of the run folder (a feasible run writes all but
+#: diagnosis.csv; an infeasible one writes only diagnosis.csv).
+TABLE_FILES = {
+    "counties": "allocation.csv",
+    "groups": "groups.csv",
+    "flows": "flows.csv",
+    "targets": "targets.csv",
+    "marginals": "marginals.csv",
+    "diagnosis": "diagnosis.csv",
+}
+#: Every file landquota has ever written into a run folder, marker aside (folders
+#: written before the marker existed hold only these).
+RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values()})
+
+#: Column order of allocation.csv: the MODEL.md §5 contract first, then extras.
+ALLOCATION_COLUMNS = (
+    "county_id",
+    "name",
+    "city",
+    "zone",
+    "weight",
+    "demand",
+    "quota",
+    "linkage_in",
+    "linkage_out",
+    "allocation",
+    "satisfaction",
+    "reclaimed",
+    "supplemented",
+    "shortfall",
+    "urban_land_2035",
+    "per_capita_2020",
+    "per_capita_2035",
+    "cultivated_2035",
+    "construction_land_2035",
+    "binding",
+)
+GROUP_COLUMNS = ("group_id", "name", "allocation", "share")
+FLOW_COLUMNS = ("from_id", "to_id", "amount")
+TARGET_COLUMNS = ("target", "value", "limit", "met")
+#: File → the columns it starts with (later columns are extras, in the Result's order).
+COLUMN_ORDER = {
+    "allocation.csv": ALLOCATION_COLUMNS,
+    "groups.csv": GROUP_COLUMNS,
+    "flows.csv": FLOW_COLUMNS,
+    "targets.csv": TARGET_COLUMNS,
+}
+
+#: Columns read back as text: ids (leading zeros survive) and words (never NaN).
+TEXT_COLUMNS = (
+    "county_id",
+    "group_id",
+    "from_id",
+    "to_id",
+    "id",
+    "name",
+    "binding",
+    "bound",
+    "limited_by",
+    "kind",
+    "family",
+    "setting",
+    "message",
+    "unit",
+    "relaxation",
+)
+
+#: Decimals kept in CSV files: 1e-6 ha is 0.01 m², far below survey precision,
+#: and a fixed precision keeps two runs' files diffable.
+CSV_DECIMALS = 6
