@@ -202,9 +202,10 @@ def solve(
     ds = load_dataset(dataset, overrides)
     # before the solve: a place that cannot or must not be written is refused now (exit 2)
     target = check_target(out if out is not None else Path("outputs") / ds.scenario.name, dataset)
+    chosen = backend or ds.scenario.solver.backend
     if (
         len(ds.counties) > LARGE_FOR_GLOP
-        and (backend or ds.scenario.solver.backend) == "ortools"
+        and chosen == "ortools"
         and (solver or ds.scenario.solver.name or "glop") == "glop"
     ):
         typer.echo(
@@ -212,6 +213,11 @@ def solve(
             "--backend highs (interior point) is several times faster "
             "(docs/performance.md).",
             err=True,
+        )
+    if len(ds.counties) > LARGE_FOR_GLOP:  # a solve of seconds to minutes: say it started
+        stop = " (Ctrl-C stops it)" if chosen == "highs" else ""
+        typer.echo(
+            f"landquota: solving {len(ds.counties):,} counties with {chosen}…{stop}", err=True
         )
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
     if result.counties.empty:

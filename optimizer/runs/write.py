@@ -33,6 +33,8 @@ from optimizer.runs.target import RunTarget, check_target, describe_files, marke
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: Exit status of a process stopped by signal N, as the shell reports it (128 + N).
 SIGNAL_EXIT_BASE = 128
+#: Permissions of a new run folder before the umask, as ``mkdir`` gives (rwx for all).
+FOLDER_MODE = 0o777
 #: Tests only: ``PHASE:SECONDS`` pauses the write at PHASE (``staged``: every file is in
 #: the staging folder; ``swap``: the old run is moved aside, the new one not yet in).
 PAUSE_ENV = "LANDQUOTA_TEST_PAUSE"
@@ -77,6 +79,7 @@ def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
                 "one was solving, so it is not replaced (run again to replace it)"
             )
         staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
+        os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
         try:
             for name, table in run_tables(result).items():
                 _write_csv(table, staging / name)
@@ -174,6 +177,12 @@ def _stop_signals_deferred() -> Iterator[None]:
 def _restore(saved: dict[int, object]) -> None:
     for s, handler in saved.items():
         signal.signal(s, signal.SIG_DFL if handler is None else handler)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _pause_for_tests(phase: str) -> None:
