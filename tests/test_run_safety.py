@@ -94,6 +94,13 @@ def test_a_run_replaces_its_own_earlier_run(run_dir, dataset_dir):
     assert sorted(p.name for p in run_dir.parent.iterdir()) == ["run"]  # no staging, no .old
 
 
+def test_what_a_file_manager_leaves_does_not_block_a_rerun(run_dir, dataset_dir):
+    (run_dir / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    result = solve_cli(dataset_dir, "--out", run_dir, "--set", "quota.total=2000")
+    assert result.exit_code == 0, result.output
+    assert_complete_run(run_dir)
+
+
 def test_a_planners_note_in_a_run_folder_survives(run_dir, dataset_dir):
     (run_dir / "notes.txt").write_text("区县意见：下调清徐县\n", encoding="utf-8")
     before = tree(run_dir.parent)

@@ -2,12 +2,12 @@
 
 Exit codes, shared by every command: 0 done, 1 the input data is not usable
 (every problem printed to stderr, one per line), 2 usage error (missing folder,
-bad option), 3 internal error (a bug), 4 the scenario has no solution (infeasible or
-unbounded; a diagnosis is printed), 5 the solver stopped without an optimum (time
-limit or solver error), 130 interrupted (Ctrl-C; nothing half-written is left). A
-command is one function decorated with
-``@app.command()`` and ``@reports_errors``; it raises DataError / UsageError and
-never prints a traceback for bad input.
+bad option, a run folder path that is refused: docs/runs.md), 3 internal error (a
+bug), 4 the scenario has no solution (infeasible or unbounded; a diagnosis is
+printed), 5 the solver stopped without an optimum (time limit or solver error), 130
+interrupted by Ctrl-C (143 by SIGTERM; nothing half-written is left). A command is one
+function decorated with ``@app.command()`` and ``@reports_errors``; it raises
+DataError / UsageError and never prints a traceback for bad input.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ TABLE_FILES = {
 #: written before the marker existed hold only these).
 RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values()})
 
+#: Files a file manager leaves in any folder it shows (Finder, Explorer): not a planner's
+#: work, so a run folder holding them is still replaced (they go with the old run).
+FILE_MANAGER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
 #: Column order of allocation.csv: the MODEL.md §5 contract first, then extras.
 ALLOCATION_COLUMNS = (
     "county_id",

@@ -21,7 +21,13 @@ from typing import Literal
 
 from optimizer.data.problems import UsageError
 from optimizer.runs.json_text import to_json
-from optimizer.runs.schema import MARKER_FILE, MARKER_FORMAT, RUN_FILES, SUMMARY_FILE
+from optimizer.runs.schema import (
+    FILE_MANAGER_FILES,
+    MARKER_FILE,
+    MARKER_FORMAT,
+    RUN_FILES,
+    SUMMARY_FILE,
+)
 
 #: Keys a summary.json of any landquota version has (how a pre-marker run folder is told).
 SUMMARY_KEYS = frozenset({"status", "backend", "scenario"})
@@ -137,7 +143,7 @@ def _refuse_unwritable(shown: Path, parent: Path) -> None:
 
 def _run_kind(folder: Path, shown: Path) -> Literal["run", "run without marker"]:
     """Which kind of landquota run ``folder`` is, or a UsageError naming what is in the way."""
-    entries = sorted(os.listdir(folder))
+    entries = sorted(set(os.listdir(folder)) - FILE_MANAGER_FILES)
     if MARKER_FILE in entries:
         listed = _read_marker(folder / MARKER_FILE, shown)
         _refuse_extra(shown, [e for e in entries if e != MARKER_FILE and e not in listed])
