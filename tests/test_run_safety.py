@@ -483,6 +483,18 @@ def test_ctrl_c_stops_a_long_highs_solve_at_once_and_writes_nothing(tmp_path):
     assert tree(tmp_path) == before
 
 
+def test_highs_solves_in_threads_still_run_side_by_side(tiny_result):
+    """The Ctrl-C machinery is the main thread's: API users solving in threads keep working."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, dataset = tiny_result
+    ds = load_dataset(dataset)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: solve(ds, backend="highs"), range(8)))
+    assert {r.status.value for r in results} == {"optimal"}
+    assert len({round(r.objective, 9) for r in results}) == 1
+
+
 # --------------------------------------------------------------------------- 7. --time-limit
 
 

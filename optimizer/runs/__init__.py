@@ -1,1 +1,5 @@
-"""Run folders (MODEL.md §5): the files of a run, written atomically and read back."""
+"""Run folders (MODEL.md §5, docs/runs.md): the files of a run, written safely and read back."""
+
+from optimizer.runs.target import RunTarget, check_target
+
+__all__ = ["RunTarget", "check_target"]

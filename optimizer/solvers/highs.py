@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -83,8 +84,13 @@ def run_highs(h: highspy.Highs) -> None:
     ``Highs.run()`` blocks in C++ where Python cannot deliver the interrupt, so the
     solve runs in highspy's solver thread (``startSolve``) while this thread waits in
     short steps; on KeyboardInterrupt it asks HiGHS to stop (``cancelSolve``, seen by
-    HiGHS's simplex and interior-point interrupt callbacks) and re-raises.
+    HiGHS's simplex and interior-point interrupt callbacks) and re-raises. Off the main
+    thread, where Ctrl-C never arrives, it is plain ``run()`` (highspy's solver-thread
+    bookkeeping is shared by all Highs objects, so two threads could not both use it).
     """
+    if threading.current_thread() is not threading.main_thread():
+        h.run()
+        return
     h.HandleUserInterrupt = True
     h.startSolve()
     try:
