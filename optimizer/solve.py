@@ -14,6 +14,7 @@ from models.scenario import Scenario
 from optimizer.analysis.explain import annotate
 from optimizer.analysis.tables import (
     Result,
+    binding_flags,
     county_table,
     flow_table,
     group_table,
@@ -104,6 +105,7 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
         return result
     x = solution.x
     result.counties = county_table(f, x)
+    result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
     result.flows = flow_table(f, x)
     result.targets = target_table(f, result.counties)

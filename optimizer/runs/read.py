@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from models.results import Summary
-from optimizer.analysis.tables import Result
+from optimizer.analysis.tables import Result, flags_from_text
 from optimizer.data.problems import UsageError
 
 #: Result attribute → file of the run folder.
@@ -69,7 +69,10 @@ def read_run(folder: str | Path) -> Result:
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path}: not a landquota summary ({where}: {first['msg']})") from None
     tables = {attr: _read_table(folder / name) for attr, name in RUN_FILES.items()}
-    return Result(summary=summary, **tables)
+    # allocation.csv's binding column back into flags (Result.binding)
+    binding = tables["counties"].pop("binding") if "binding" in tables["counties"] else None
+    flags = pd.DataFrame() if binding is None else flags_from_text(binding)
+    return Result(summary=summary, binding=flags, **tables)
 
 
 def _read_table(path: Path) -> pd.DataFrame:
