@@ -234,8 +234,14 @@ def flags_from_text(text: pd.Series) -> pd.DataFrame:
 
     Names that are not binding families (a run folder from another version) are ignored.
     """
-    dummies = text.fillna("").astype(str).str.get_dummies(sep=";").astype(bool)
-    return dummies.reindex(columns=list(BINDING), fill_value=False)
+    codes, texts = pd.factorize(text.fillna("").astype(str))
+    # a run has a handful of distinct texts: parse each once, then spread them by code
+    known = pd.Index(BINDING)
+    patterns = np.zeros((len(texts), len(known)), dtype=bool)
+    for row, joined in enumerate(texts):
+        found = known.get_indexer(joined.split(";"))
+        patterns[row, found[found >= 0]] = True
+    return pd.DataFrame(patterns[codes], index=text.index, columns=list(BINDING))
 
 
 def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
