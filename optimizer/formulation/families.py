@@ -11,6 +11,7 @@ docs/ARCHITECTURE-families.md says how to add a family.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -393,7 +394,7 @@ _FAMILIES = (
 FAMILIES: dict[str, Family] = {f.name: f for f in _FAMILIES}
 
 
-def names(keep) -> tuple[str, ...]:
+def names(keep: Callable[[Family], bool]) -> tuple[str, ...]:
     """The names of the families ``keep(family)`` accepts, in report order."""
     return tuple(f.name for f in FAMILIES.values() if keep(f))
 
