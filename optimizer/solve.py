@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from models.results import Status, Summary
 from models.scenario import Scenario
 from optimizer.analysis.explain import annotate
@@ -26,6 +28,7 @@ from optimizer.analysis.tables import (
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import UsageError
 from optimizer.formulation.build import Formulation, build
+from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers import Backend, Solution, Stopwatch, get_backend
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
 
@@ -90,15 +93,49 @@ def solve(
         sc, backend, solver, time_limit_s, columns=formulation.lp.shape[1], needs=needs
     )
     engine = choice.backend
-    solution = engine.solve(formulation.lp, choice.solver, choice.time_limit_s)
+    crossing = crossing_bounds(formulation.lp)
+    if crossing is not None:  # every solver would refuse it, each in its own words
+        solution = Solution(Status.INFEASIBLE)
+        notes = (*choice.notes, crossing)
+    else:
+        solution = engine.solve(formulation.lp, choice.solver, choice.time_limit_s)
+        notes = choice.notes
     for stage, seconds in solution.timings.items():
         watch.timings[f"solver_{stage}"] = seconds
     with watch("extract"):
         result = assemble(formulation, solution, engine.name, solution.solver or choice.solver)
     result.summary.timings = watch.timings
     result.summary.solver_reason = choice.reason
-    result.summary.notes = list(choice.notes)
+    result.summary.notes = list(notes)
     return result
+
+
+#: Slack on a lower bound above its upper bound, relative to the bound (ha): rounding
+#: in the data must not count as a crossing.
+CROSSING_TOLERANCE = 1e-9
+
+
+def crossing_bounds(lp: LinearProgram) -> str | None:
+    """Why the LP is infeasible before any solver runs: lower bounds above upper bounds.
+
+    A guaranteed minimum above a county's room under the cap, the boundary or basic
+    farmland is such a bound. Solvers refuse it in their own words (OR-Tools:
+    "Infeasible bounds … Variable proto", CBC: an error); landquota says it once, as
+    an infeasible scenario, and the diagnosis names the county and the levers.
+    """
+
+    def crossed(lb: np.ndarray, ub: np.ndarray) -> int:
+        slack = CROSSING_TOLERANCE * np.maximum(1.0, np.abs(ub))
+        return int(np.count_nonzero(lb > ub + slack))
+
+    n = crossed(lp.col_lb, lp.col_ub) + crossed(lp.row_lb, lp.row_ub)
+    if n == 0:
+        return None
+    what = "limit lies" if n == 1 else "limits lie"
+    return (
+        f"{n:,} lower {what} above the upper one (a guaranteed minimum above the room "
+        "left for it): the scenario is infeasible, found before solving; no solver ran"
+    )
 
 
 def choose_solver(
