@@ -109,6 +109,8 @@ def headline_panel(result: Result) -> Group:
                 f"{sum(s.timings.values()):.2f} s"
             )
         )
+    if s.solver_reason:
+        lines.append(Text(f"solver {s.solver_reason}", style="dim"))
     h = s.headline
     if h:
         lines.append(

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from models.results import Summary
 from optimizer.analysis.tables import Result, flags_from_text
 from optimizer.data.problems import UsageError
+from optimizer.solve import Needs
 
 #: Result attribute → file of the run folder.
 RUN_FILES = {
@@ -100,6 +101,7 @@ def load_result(
     overrides: dict[str, Any] | None = None,
     backend: str | None = None,
     solver: str | None = None,
+    needs: Needs = "prices",
 ) -> Result:
     """A run folder read back, or a dataset folder solved now (nothing is written)."""
     from optimizer.data.read import load_dataset
@@ -120,4 +122,4 @@ def load_result(
             f"{path} is neither a run folder (summary.json) nor a dataset folder "
             "(counties.csv, scenario.toml)"
         )
-    return solve(load_dataset(path, overrides), backend=backend, solver=solver)
+    return solve(load_dataset(path, overrides), backend=backend, solver=solver, needs=needs)
