@@ -5,7 +5,8 @@ Model reduction: the constraints that only bound a county's total new land A_i
 bounds of one variable ``allocation[i]``; ``county_parameters`` keeps each
 family's limit in its own column, so reports still name the family that binds.
 Farmland-floor rows that cannot bind even at the upper bound are dropped.
-Everything is vectorised over counties.
+Everything is vectorised over counties. Each family's name, kind and report words
+are its record in families.py; ``Columns`` says where each variable family sits.
 """
 
 from __future__ import annotations
@@ -181,7 +182,17 @@ def define_variables(
         key=network.labels[arcs["head"].to_numpy()],
     )
     total = int(b.add_variables("total", ["all"])[0]) if _groups_with_shares(ds).any() else None
-    return Columns(allocation, tier, reclaim, supplement, shortfall, short, linkage, quota, total)
+    return Columns(
+        allocation=allocation,
+        tier=tier,
+        reclaim=reclaim,
+        supplement=supplement,
+        shortfall=shortfall,
+        shortfall_counties=short,
+        linkage=linkage,
+        quota=quota,
+        total=total,
+    )
 
 
 def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: Columns) -> None:
