@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis: the same examples on every machine and every run, and no example
+# database (a saved failure must not make one checkout fail where another passes).
+# This is the default, and what CI runs; HYPOTHESIS_PROFILE=explore draws new
+# examples on every run and remembers failures, for hunting bugs locally.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: Three counties in two cities, one id with a leading zero; no warnings.
 COUNTIES_CSV = """\

@@ -55,3 +55,23 @@ def test_pool_and_objective_are_rechecked(solved):
         result, summary=result.summary.model_copy(update={"objective": result.objective + 1.0})
     )
     assert any(v.startswith("objective") for v in violations(ds, off))
+
+
+def test_objective_tolerance_is_relative_to_gross_terms(solved):
+    """CBC writes 8 digits: Z off by 1e-7 of its gross terms passes, 1e-4 is caught."""
+    from dataclasses import replace as with_field
+
+    from checker import objective_terms
+
+    ds, result = solved
+    a = result.counties.set_index("county_id").loc[ds.counties["county_id"]].reset_index()
+    cols = ("allocation", "reclaimed", "supplemented", "shortfall")
+    z, gross = objective_terms(ds, a, result.flows, *(a[k].to_numpy(float) for k in cols))
+    assert gross > abs(z)  # costs pull against the value terms
+
+    def off_by(delta: float):
+        summary = result.summary.model_copy(update={"objective": result.objective + delta})
+        return with_field(result, summary=summary)
+
+    assert not [v for v in violations(ds, off_by(1e-7 * gross)) if v.startswith("objective")]
+    assert any(v.startswith("objective") for v in violations(ds, off_by(1e-4 * gross)))

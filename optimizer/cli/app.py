@@ -22,17 +22,28 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from models.results import Status
+from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
 from optimizer.data.check import summarize_dataset
 from optimizer.data.problems import DataError, UsageError
 from optimizer.data.read import load_dataset
-from optimizer.solvers import LARGE_FOR_GLOP
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
+#: The one map from how a solve ended to the command's exit code.
+STATUS_EXIT: dict[Status, int] = {
+    Status.OPTIMAL: EXIT_OK,
+    Status.INFEASIBLE: EXIT_NO_SOLUTION,
+    Status.UNBOUNDED: EXIT_NO_SOLUTION,
+    Status.TIME_LIMIT: EXIT_NOT_SOLVED,
+    Status.ERROR: EXIT_NOT_SOLVED,
+}
 #: Ctrl-C (SIGINT): 128 + 2, as a shell reports a process stopped by it.
 EXIT_INTERRUPTED = 130
+#: From this many counties a solve takes seconds to minutes: `solve` says when it starts.
+LARGE_DATASET = 5_000
 #: Counties listed in the terminal before the table is cut (all are in allocation.csv).
 TERMINAL_COUNTIES = 60
 
@@ -123,6 +134,11 @@ def check_time_limit(seconds: float | None) -> float | None:
     return seconds
 
 
+def exit_code(result: Result) -> int:
+    """The exit code a run's status calls for (STATUS_EXIT)."""
+    return STATUS_EXIT[result.status]
+
+
 def parse_set(items: list[str] | None) -> dict[str, str]:
     """``["quota.total=50000"]`` → ``{"quota.total": "50000"}``; the loader reads the values."""
     out: dict[str, str] = {}
@@ -202,34 +218,13 @@ def solve(
     ds = load_dataset(dataset, overrides)
     # before the solve: a place that cannot or must not be written is refused now (exit 2)
     target = check_target(out if out is not None else Path("outputs") / ds.scenario.name, dataset)
-    chosen = backend or ds.scenario.solver.backend
-    if (
-        len(ds.counties) > LARGE_FOR_GLOP
-        and chosen == "ortools"
-        and (solver or ds.scenario.solver.name or "glop") == "glop"
-    ):
-        typer.echo(
-            f"landquota: note: {len(ds.counties):,} counties take GLOP minutes; "
-            "--backend highs (interior point) is several times faster "
-            "(docs/performance.md).",
-            err=True,
-        )
-    if len(ds.counties) > LARGE_FOR_GLOP:  # a solve of seconds to minutes: say it started
-        stop = " (Ctrl-C stops it)" if chosen == "highs" else ""
-        typer.echo(
-            f"landquota: solving {len(ds.counties):,} counties with {chosen}…{stop}", err=True
-        )
+    if len(ds.counties) > LARGE_DATASET:  # a solve of seconds to minutes: say it started
+        typer.echo(f"landquota: solving {len(ds.counties):,} counties… (Ctrl-C stops it)", err=True)
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
-    if result.counties.empty:
-        code = (
-            EXIT_NO_SOLUTION
-            if result.status.value in ("infeasible", "unbounded")
-            else EXIT_NOT_SOLVED
-        )
-        if not result.diagnosis.empty:  # summary.json (status, diagnosis) + diagnosis.csv
-            write_run(result, target)
-    else:
-        code = EXIT_OK
+    for note in result.summary.notes:
+        typer.echo(f"landquota: note: {note}", err=True)
+    code = exit_code(result)
+    if code == EXIT_OK or not result.diagnosis.empty:  # infeasible: summary.json, diagnosis
         write_run(result, target)
     if as_json:
         typer.echo(summary_json(result))
@@ -263,14 +258,6 @@ SolverOption = Annotated[
 ]
 
 
-def _status_code(result) -> int:
-    """The exit code a run's status calls for (0 when optimal)."""
-    status = result.status.value
-    if status == "optimal":
-        return EXIT_OK
-    return EXIT_NO_SOLUTION if status in ("infeasible", "unbounded") else EXIT_NOT_SOLVED
-
-
 @app.command()
 @reports_errors
 def explain(
@@ -281,8 +268,8 @@ def explain(
     backend: Annotated[
         str | None,
         typer.Option(
-            help="For a dataset folder: backend to solve with (default: highs, whose simplex "
-            "gives prices and their ranges)."
+            help="For a dataset folder: backend to solve with (default: the scenario's; "
+            "auto takes HiGHS simplex, which gives prices and their ranges)."
         ),
     ] = None,
     solver: SolverOption = None,
@@ -292,12 +279,12 @@ def explain(
     from optimizer.cli.report_explain import render_diagnosis, render_explain
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.json_text import to_json
-    from optimizer.runs.read import is_run_folder, load_result
+    from optimizer.runs.read import load_result
 
-    if not is_run_folder(path):
-        backend = backend or "highs"
-    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
-    code = _status_code(result)
+    result = load_result(
+        path, overrides=parse_set(set_), backend=backend, solver=solver, needs="ranging"
+    )
+    code = exit_code(result)
     data = (
         explain_data(result)
         if code == EXIT_OK
@@ -350,7 +337,7 @@ def compare(
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
         result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
-        code = _status_code(result)
+        code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(
                 f"landquota: {label} ({path}) has no solution ({result.status.value}): "

@@ -45,7 +45,7 @@ def run_tables(result: Result) -> dict[str, pd.DataFrame]:
     if result.counties.empty:
         return {} if result.diagnosis.empty else {"diagnosis.csv": result.diagnosis}
     tables = {
-        "allocation.csv": result.counties,
+        "allocation.csv": result.counties.assign(binding=result.binding_text()),
         "groups.csv": result.groups,
         "flows.csv": result.flows,
         "targets.csv": result.targets,
