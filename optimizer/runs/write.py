@@ -11,7 +11,6 @@ the swap is done, so no staging or retired folder is ever left behind.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import signal
@@ -29,8 +28,15 @@ from optimizer.runs.json_text import to_json
 from optimizer.runs.schema import COLUMN_ORDER, CSV_DECIMALS, MARKER_FILE, SUMMARY_FILE
 from optimizer.runs.target import RunTarget, check_target, describe_files, marker_text
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; solves writing one folder do not take turns
+    fcntl = None
+
 #: Signals that stop a write: each removes the staging folder, and none lands mid-swap.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 #: Exit status of a process stopped by signal N, as the shell reports it (128 + N).
 SIGNAL_EXIT_BASE = 128
 #: Permissions of a new run folder before the umask, as ``mkdir`` gives (rwx for all).
@@ -106,12 +112,12 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
         os.replace(staging, out_dir)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.replace(out_dir, retired)  # onto the empty folder mkdtemp made
+    os.replace(out_dir, retired / "run")
     try:
         _pause_for_tests("swap")
         os.replace(staging, out_dir)
     except BaseException:
-        os.replace(retired, out_dir)
+        os.replace(retired / "run", out_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
@@ -119,6 +125,9 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
 @contextlib.contextmanager
 def _parent_locked(parent: Path) -> Iterator[None]:
     """An advisory lock on the parent folder: writers of one place take turns (no lock file)."""
+    if fcntl is None:
+        yield
+        return
     fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
