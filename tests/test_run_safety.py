@@ -364,6 +364,21 @@ def test_a_run_written_meanwhile_by_another_solve_is_not_replaced(tmp_path, tiny
     assert tree(tmp_path) == before
 
 
+def test_a_run_removed_or_browsed_meanwhile_is_simply_written(tmp_path, tiny_result):
+    result, dataset = tiny_result
+    write_run(result, tmp_path / "a")
+    write_run(result, tmp_path / "b")
+    removed, browsed = check_target(tmp_path / "a", dataset), check_target(tmp_path / "b", dataset)
+    for p in (tmp_path / "a").iterdir():
+        p.unlink()
+    (tmp_path / "a").rmdir()
+    (tmp_path / "b" / ".DS_Store").write_bytes(b"Bud1")  # Finder looked at it
+    write_run(result, removed)
+    write_run(result, browsed)
+    for name in ("a", "b"):
+        assert_complete_run(tmp_path / name)
+
+
 # --------------------------------------------------------------------------- 5. signals, races
 
 

@@ -39,16 +39,17 @@ PROBE_PREFIX = ".landquota-probe-"
 class RunTarget:
     """A path a run may be written to, and what was there when it was checked.
 
-    ``identity`` (device, inode, modification time of the folder; None when nothing
-    was there) lets ``write_run`` see that the folder changed between the check
-    before the solve and the write, e.g. because another solve wrote it meanwhile.
+    ``identity`` (device and inode of the folder, SHA-256 of its marker or, without
+    one, of its summary.json; None when nothing was there) lets ``write_run`` see
+    that another solve wrote the folder between the check before the solve and the
+    write. A file manager's ``.DS_Store`` appearing meanwhile does not count.
     """
 
     path: Path
     real: Path
     dataset_folder: Path | None
     previous: Literal["nothing", "run", "run without marker"]
-    identity: tuple[int, int, int] | None
+    identity: tuple[int, int, str] | None
 
 
 def check_target(
@@ -91,7 +92,8 @@ def check_target(
             "only its own run folders (choose another path, or move the file)"
         )
     previous = _run_kind(real, shown)
-    return RunTarget(shown, real, dataset, previous, (st.st_dev, st.st_ino, st.st_mtime_ns))
+    stamp = _sha256(real / (MARKER_FILE if previous == "run" else SUMMARY_FILE))
+    return RunTarget(shown, real, dataset, previous, (st.st_dev, st.st_ino, stamp))
 
 
 def describe_files(folder: Path) -> dict[str, dict[str, int | str]]:

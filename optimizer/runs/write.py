@@ -69,8 +69,9 @@ def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
     """Write the run folder at ``out_dir``; a UsageError (nothing touched) where that is unsafe.
 
     ``out_dir`` is a path, or the RunTarget ``check_target`` gave before the solve: then
-    a folder that changed meanwhile (another solve wrote it) is refused too. The
-    dataset folder the result was solved from is never written over or into.
+    a run folder that another solve wrote meanwhile is refused too (one that was
+    removed meanwhile is simply written). The dataset folder the result was solved
+    from is never written over or into.
     """
     planned = out_dir if isinstance(out_dir, RunTarget) else check_target(out_dir, _source(result))
     try:
@@ -79,7 +80,7 @@ def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
         raise UsageError(f"cannot write run folder {planned.path}: {err.strerror}") from None
     with _parent_locked(planned.real.parent), _stop_signals_raise():
         now = check_target(planned)
-        if now.identity != planned.identity:
+        if now.identity is not None and now.identity != planned.identity:
             raise UsageError(
                 f"run folder {planned.path} was written by another landquota run while this "
                 "one was solving, so it is not replaced (run again to replace it)"
