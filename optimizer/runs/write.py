@@ -86,8 +86,8 @@ def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
                 "one was solving, so it is not replaced (run again to replace it)"
             )
         staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
-        os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
         try:
+            os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
             for name, table in run_tables(result).items():
                 _write_csv(table, staging / name)
             (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
