@@ -16,6 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Scope = Literal["region", "city", "county", "none"]
 BackendName = Literal["ortools", "pulp", "highs"]
 
+#: From this many counties OR-Tools' GLOP takes much longer than HiGHS's interior
+#: point (docs/performance.md: 8.5 s against 2.8 s at 10,000 counties, 144 s against
+#: 19 s at 40,000): ``solve`` says so, and ``synth`` writes ``backend = "highs"``.
+LARGE_FOR_GLOP = 5_000
+
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from models.inputs import ZONES
 from optimizer.data.dataset import Dataset
+from optimizer.data.derived import per_capita_urban_land_2020
 from optimizer.data.rules import ZONE_NAMES_ZH
-from optimizer.data.warnings import per_capita_urban_land_2020
 
 #: counties.csv column → key in ``totals`` (the column name plus its unit).
 TOTAL_KEYS: dict[str, str] = {

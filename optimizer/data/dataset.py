@@ -46,6 +46,8 @@ class Dataset:
         warnings = [
             *self.table_warnings,
             *county_warnings(self.counties, scenario),
-            *dataset_warnings(self.counties, self.groups, self.members, scenario),
+            *dataset_warnings(
+                self.counties, self.groups, self.members, scenario, self.transfer_costs
+            ),
         ]
         return replace(self, scenario=scenario, warnings=warnings)

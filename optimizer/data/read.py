@@ -440,7 +440,7 @@ def _assemble(
     warnings = list(table_warnings)
     warnings += w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
     members = members.drop_duplicates(["group_id", "county_id"])
-    warnings += w.dataset_warnings(counties, groups, members, scenario)
+    warnings += w.dataset_warnings(counties, groups, members, scenario, transfers)
     return Dataset(
         counties=_sorted_table(counties, ["county_id"]),
         groups=_sorted_table(groups, ["group_id"]),
