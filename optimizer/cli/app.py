@@ -271,7 +271,10 @@ def explain(
     data = (
         explain_data(result)
         if code == EXIT_OK
-        else {"status": result.status.value, "diagnosis": result.summary.diagnosis}
+        else {
+            "status": result.status.value,
+            "diagnosis": [row.model_dump() for row in result.summary.diagnosis],
+        }
     )
     if as_json:
         typer.echo(json.dumps(_json_safe(data), ensure_ascii=False, indent=2))

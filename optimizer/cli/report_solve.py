@@ -14,7 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.results import Status
+from models.results import Equity, Status
 from optimizer.analysis.tables import Result
 
 #: How many linkage flows the report lists (all are in flows.csv).
@@ -72,22 +72,21 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
             console.print(Text(f"  ! {w}", style="yellow"))
 
 
-def equity_lines(equity: dict) -> list[Text]:
+def equity_lines(equity: Equity | None) -> list[Text]:
     """Equity: the two Gini coefficients and each zone's share of the pool and of new land."""
-    if not equity:
+    if equity is None:
         return []
-    zones = equity.get("zones", {})
     shares = " · ".join(
-        f"{ZONE_SHORT.get(z, z)} {z} {pct(v['quota_share'])} of the pool, "
-        f"{pct(v['allocation_share'])} of new land"
-        for z, v in zones.items()
+        f"{ZONE_SHORT.get(z, z)} {z} {pct(v.quota_share)} of the pool, "
+        f"{pct(v.allocation_share)} of new land"
+        for z, v in equity.zones.items()
     )
     return [
         Text("Equity", style="bold"),
         Text(
-            f"Gini of new land per resident {_gini(equity['gini_allocation_per_resident'])}"
+            f"Gini of new land per resident {_gini(equity.gini_allocation_per_resident)}"
             f" (weighted by 2020 residents) · Gini of demand satisfaction "
-            f"{_gini(equity['gini_satisfaction'])} (weighted by demand)"
+            f"{_gini(equity.gini_satisfaction)} (weighted by demand)"
         ),
         Text(shares),
     ]
@@ -112,22 +111,22 @@ def headline_panel(result: Result) -> Group:
             Text(
                 f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
                 f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
-                f"{sum(s.timings.values()):.2f} s"
+                f"{s.timings.total():.2f} s"
             )
         )
     h = s.headline
-    if h:
+    if h is not None:
         lines.append(
             Text(
-                f"quota used {ha(h['quota_used_ha'])} of {ha(h['quota_pool_ha'])} ha · "
-                f"linkage {ha(h['linkage_used_ha'])} ha used, {ha(h['linkage_transferred_ha'])} ha "
-                f"moved · reclaimed {ha(h['reclaimed_ha'])} ha · new land "
-                f"{ha(h['allocation_ha'])} of {ha(h['demand_ha'])} ha asked "
-                f"({pct(h['allocation_ha'] / h['demand_ha'] if h['demand_ha'] else math.nan)})"
+                f"quota used {ha(h.quota_used_ha)} of {ha(h.quota_pool_ha)} ha · "
+                f"linkage {ha(h.linkage_used_ha)} ha used, {ha(h.linkage_transferred_ha)} ha "
+                f"moved · reclaimed {ha(h.reclaimed_ha)} ha · new land "
+                f"{ha(h.allocation_ha)} of {ha(h.demand_ha)} ha asked "
+                f"({pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan)})"
             )
         )
-    elif s.model_extra and s.model_extra.get("message"):
-        lines.append(Text(f"solver says: {s.model_extra['message']}"))
+    elif s.message:
+        lines.append(Text(f"solver says: {s.message}"))
     return Group(*lines, Text(""))
 
 
