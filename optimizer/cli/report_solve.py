@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
@@ -16,6 +15,7 @@ from rich.text import Text
 
 from models.results import Equity, Status
 from optimizer.analysis.tables import Result
+from optimizer.cli.format import count, gini, ha, m2, pct
 
 #: How many linkage flows the report lists (all are in flows.csv).
 TOP_FLOWS = 10
@@ -32,21 +32,6 @@ BINDING_SHORT = {
 
 
 ZONE_SHORT = {"urban": "城", "agricultural": "农", "ecological": "生"}
-
-
-def ha(value: float) -> str:
-    """Hectares with thousands separators, one decimal under 100 ha."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if abs(value) < 0.05:
-        return "0"
-    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-
-
-def pct(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{100 * value:.0f}%"
 
 
 def render_solve(result: Result, console: Console, *, max_counties: int | None = None) -> None:
@@ -84,16 +69,12 @@ def equity_lines(equity: Equity | None) -> list[Text]:
     return [
         Text("Equity", style="bold"),
         Text(
-            f"Gini of new land per resident {_gini(equity.gini_allocation_per_resident)}"
+            f"Gini of new land per resident {gini(equity.gini_allocation_per_resident)}"
             f" (weighted by 2020 residents) · Gini of demand satisfaction "
-            f"{_gini(equity.gini_satisfaction)} (weighted by demand)"
+            f"{gini(equity.gini_satisfaction)} (weighted by demand)"
         ),
         Text(shares),
     ]
-
-
-def _gini(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def headline_panel(result: Result) -> Group:
@@ -147,14 +128,10 @@ def targets_table(result: Result) -> Table:
     return t
 
 
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 _TARGET_FORMAT = {
     "intensity_reduction": pct,
-    "farmland_floor_counties": _count,
-    "per_capita_cap_counties": _count,
+    "farmland_floor_counties": count,
+    "per_capita_cap_counties": count,
 }
 
 
@@ -222,7 +199,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             ha(r.linkage_out),
             ha(r.allocation),
             pct(r.satisfaction),
-            f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
+            f"{m2(r.per_capita_2020)}→{m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
             _short_binding(r.binding),
         )
@@ -248,10 +225,6 @@ def flows_table(result: Result) -> Table:
             f"{r.cost:g}",
         )
     return t
-
-
-def _m2(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.0f}"
 
 
 def _short_binding(binding: str) -> str:

@@ -10,7 +10,6 @@ per row. Rules return lists of :class:`Problem`; nothing here raises or prints.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from models.inputs import (
     TRANSFER_COLUMNS,
     ZONES,
 )
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
 
 Kind = Literal["id", "text", "zone", "number", "fraction"]
@@ -118,15 +118,6 @@ assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLU
 
 
 # --------------------------------------------------------------------------- messages
-
-
-def fmt(value: Any) -> str:
-    """A number as a planner would type it: 100000 not 100000.0, 0.45 not 4.5e-01."""
-    if isinstance(value, float | np.floating):
-        if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(float(value))
-    return str(value)
 
 
 def _label(column: str, headers: Mapping[str, str]) -> str:

@@ -37,8 +37,8 @@ import pandas as pd
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
 from models.scenario import LARGE_FOR_GLOP, Scenario
 from optimizer.data.derived import county_quantities
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import UsageError
-from optimizer.data.rules import fmt
 
 #: County kinds: urban district, basin county, mountain county.
 KINDS = ("urban", "basin", "mountain")

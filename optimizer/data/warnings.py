@@ -14,8 +14,9 @@ import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.data.derived import findings
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
-from optimizer.data.rules import COUNTIES, GROUPS, _label, fmt, fmts, problems_at
+from optimizer.data.rules import COUNTIES, GROUPS, _label, fmts, problems_at
 
 #: Per-county kinds of finding → the counties.csv cell a warning points at.
 COUNTY_CELL = {
