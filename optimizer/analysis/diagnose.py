@@ -49,6 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
+from optimizer.data.numbers import wan_mu
 from optimizer.formulation.build import Formulation, intensity_limit
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs
@@ -649,7 +650,7 @@ class _Words:
             floor,
             floor - e,
             "ha",
-            (f"{reason}: lower farmland.region_floor by {e:,.1f} ha ({e * 15 / 1e4:,.2f}万亩)"),
+            (f"{reason}: lower farmland.region_floor by {e:,.1f} ha ({wan_mu(e, 2)})"),
         )
 
     def _farmland_balance(self, id_, e: float):

@@ -23,7 +23,7 @@ import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.analysis.tables import BIND_TOL, REGION_FAMILIES, Result, row_sides
-from optimizer.data.numbers import hectares, percent, price
+from optimizer.data.numbers import hectares, percent, price, wan_mu
 from optimizer.formulation.build import Formulation
 from optimizer.solvers.base import Solution
 
@@ -480,7 +480,7 @@ class _Context:
                 f"{hectares(kept)} ha stay cultivated in 2035."
             )
         return (
-            f"The region's farmland floor ({hectares(floor)} ha, {floor * 15 / 1e4:,.1f}万亩) "
+            f"The region's farmland floor ({hectares(floor)} ha, {wan_mu(floor)}) "
             f"binds: each ha less of it raises Z by {price(value)}; each 1,000 ha more costs "
             f"{price(1000 * value)}."
         )

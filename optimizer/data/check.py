@@ -12,7 +12,7 @@ from typing import Any
 
 from models.inputs import ZONES
 from optimizer.data.dataset import Dataset
-from optimizer.data.derived import per_capita_urban_land_2020
+from optimizer.data.derived import county_quantities
 from optimizer.data.rules import ZONE_NAMES_ZH
 
 #: counties.csv column → key in ``totals`` (the column name plus its unit).
@@ -77,10 +77,10 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
     zone_counts = c["zone"].value_counts()
 
     totals = {key: _num(c[col].sum()) for col, key in TOTAL_KEYS.items()}
-    room = (c["dev_boundary"] - c["urban_land_2020"]).clip(lower=0).sum()
-    totals["dev_boundary_room_ha"] = _num(room)
+    derived = county_quantities(c, sc)
+    totals["dev_boundary_room_ha"] = _num(derived["dev_room"].sum())
 
-    pc = per_capita_urban_land_2020(c)
+    pc = derived["per_capita_urban_land_2020"]
     known = pc.dropna()
     urban_pop = c["urban_pop_2020"].sum()
     per_capita = {

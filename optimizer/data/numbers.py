@@ -19,6 +19,9 @@ MISSING = "–"
 HA_DECIMAL_BELOW = 100
 #: Prices smaller than this (and not 0) are shown with an exponent.
 PRICE_EXPONENT_BELOW = 1e-3
+#: 亩 in a hectare (1 亩 = 666.7 m²), and 亩 in a 万亩.
+MU_PER_HA = 15
+MU_PER_WAN_MU = 10_000
 
 
 def is_missing(value: Any) -> bool:
@@ -42,6 +45,11 @@ def hectares(value: float | None) -> str:
     if not math.isfinite(value):
         return "∞" if value > 0 else "−∞"
     return f"{value:,.1f}" if abs(value) < HA_DECIMAL_BELOW else f"{value:,.0f}"
+
+
+def wan_mu(value: float, digits: int = 1) -> str:
+    """Hectares as 万亩, the unit plans state farmland in: 1,564,920 ha → '2,347.4万亩'."""
+    return f"{value * MU_PER_HA / MU_PER_WAN_MU:,.{digits}f}万亩"
 
 
 def percent(value: float | None, digits: int = 0) -> str:
