@@ -216,3 +216,14 @@ def test_synthetic_minimums_fit_under_the_cap_the_scenario_toml_states(tmp_path,
     q = county_quantities(ds.counties, ds.scenario)
     assert (ds.counties["min_allocation"].to_numpy() <= q["upper"].to_numpy() + 1e-9).all()
     assert np.isfinite(q["upper"]).all()
+
+
+def test_a_transfer_costs_file_opens_linkage_whatever_the_scope():
+    """The LP builds linkage arcs from transfer_costs.csv even with linkage.scope = "none"."""
+    ds = INFEASIBLE["pool without linkage"]()
+    pairs = pd.DataFrame({"from_id": ["X"], "to_id": ["Y"], "cost": [0.01]})
+    alone = findings(ds.counties, ds.scenario, ds.groups, ds.members)
+    paired = findings(ds.counties, ds.scenario, ds.groups, ds.members, pairs)
+    assert list(alone["kind"]) == ["minima_above_pool"]
+    assert alone["linkage"].tolist() == [0.0]
+    assert paired.empty  # 80 ha of minima within 50 ha of pool + 140 ha of indicators
