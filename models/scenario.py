@@ -14,12 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Scope = Literal["region", "city", "county", "none"]
-BackendName = Literal["ortools", "pulp", "highs"]
-
-#: From this many counties OR-Tools' GLOP takes much longer than HiGHS's interior
-#: point (docs/performance.md: 8.5 s against 2.8 s at 10,000 counties, 144 s against
-#: 19 s at 40,000): ``solve`` says so, and ``synth`` writes ``backend = "highs"``.
-LARGE_FOR_GLOP = 5_000
+BackendName = Literal["auto", "ortools", "pulp", "highs"]
 
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
@@ -207,16 +202,19 @@ class DefaultRates(_Section):
 
 class SolverSettings(_Section):
     backend: BackendName = Field(
-        "ortools",
-        description="Modelling layer: ortools (OR-Tools model_builder), pulp, or "
-        "highs (HiGHS's own API: prices with ranging, and conflict sets when infeasible).",
+        "auto",
+        description="Modelling layer: auto (chosen by the model's size, see "
+        "docs/performance.md: OR-Tools GLOP below 40,000 LP columns, HiGHS interior point "
+        "above), ortools (OR-Tools model_builder), pulp, or highs (HiGHS's own API: prices "
+        "with ranging, and conflict sets when infeasible).",
     )
     name: str | None = Field(
         None,
         description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
         "other solver PuLP finds installed); highs → auto | simplex | ipm | pdlp (auto: "
         "simplex for small LPs, interior point for large ones). Default: the backend's "
-        "first (glop, cbc, auto).",
+        "first (glop, cbc, auto). With backend auto, naming a solver picks the first "
+        "backend that has it (ortools, highs, pulp).",
     )
     time_limit_s: float = Field(
         60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
-from models.scenario import LARGE_FOR_GLOP, Scenario
+from models.scenario import Scenario
 from optimizer.data.derived import county_quantities
 from optimizer.data.numbers import fmt
 from optimizer.data.problems import UsageError
@@ -332,16 +332,6 @@ def _groups(
     return groups, members
 
 
-def _solver_section(n_counties: int) -> str:
-    """Large datasets name the HiGHS backend: GLOP, the default, takes minutes there."""
-    if n_counties <= LARGE_FOR_GLOP:
-        return ""
-    return (
-        '\n[solver]\nbackend = "highs"  # interior point above 40,000 columns; '
-        "GLOP takes minutes at this size\n"
-    )
-
-
 def _scenario_toml(counties: pd.DataFrame, scope: str, name: str) -> str:
     """SCENARIO as scenario.toml: a scarce pool (POOL_SHARE of the counties' room), the
     plan's bands, the region floor."""
@@ -383,5 +373,4 @@ occupation_rate = {rates.occupation_rate}
 urban_share = {rates.urban_share}
 resettle_ratio = {rates.resettle_ratio}
 reclaim_to_farmland = {rates.reclaim_to_farmland}
-{_solver_section(len(c))}
 """

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 
-from models.scenario import LARGE_FOR_GLOP
 from optimizer.data.problems import UsageError
 from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
@@ -47,7 +46,6 @@ def get_backend(name: str) -> Backend:
 
 __all__ = [
     "BACKENDS",
-    "LARGE_FOR_GLOP",
     "Backend",
     "Capabilities",
     "Solution",
