@@ -725,7 +725,8 @@ def _shown(value: Any) -> Any:
 
 
 def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file: str) -> Problem:
-    loc = [str(p) for p in err["loc"]]
+    loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+    entries = [p + 1 for p in err["loc"] if isinstance(p, int)]  # tiers.shares[0] = entry 1
     key = ".".join(loc)
     overridden = any(o == key or o.startswith(key + ".") for o in overrides)
     kind = err["type"]
@@ -745,5 +746,9 @@ def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         msg = msg[:1].lower() + msg[1:]
+    if entries:
+        msg = f"entry {entries[0]}: {msg}"
     value = None if kind == "missing" else _shown(err.get("input"))
+    if isinstance(value, bool):
+        value = str(value).lower()  # as TOML writes it
     return Problem("--set" if overridden else file, msg, column=key, value=value)
