@@ -72,6 +72,7 @@ class Raw(NamedTuple):
     headers: dict[str, str]  # English column → header as written
     conversions: tuple[UnitConversion, ...] = ()  # columns whose header names another unit
     ambiguous_comma: bool = False  # semicolon-separated: a comma in a number is ambiguous
+    misaligned: frozenset[int] = frozenset()  # rows that do not line up with the header
 
 
 class Header(NamedTuple):
@@ -263,7 +264,9 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     nfkc = not unicodedata.is_normalized("NFKC", text)
     raw, problems = table_from_cells(header, cells, spec, nfkc=nfkc)
     if raw is not None:
-        raw = raw._replace(ambiguous_comma=delimiter == ";")
+        raw = raw._replace(
+            ambiguous_comma=delimiter == ";", misaligned=frozenset(i + 2 for i in long)
+        )
         problems += [_long_row(rows[i + 1], i + 2, header, spec.file) for i in long]
     return raw, problems
 
@@ -573,6 +576,8 @@ def _assemble(
             found += v.check_counties(df, headers)
         elif spec is v.GROUPS:
             found += v.check_groups(df, headers)
+        if raw.misaligned:  # its values are in the wrong columns: one error for the row is enough
+            found = [p for p in found if p.row not in raw.misaligned]
         problems += found
         tables[spec.file], headers_of[spec.file] = df, headers
     counties, groups = tables[v.COUNTIES.file], tables[v.GROUPS.file]
