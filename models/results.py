@@ -39,6 +39,14 @@ class Summary(BaseModel):
     objective: float | None = Field(None, description="Z at the solution, objective units.")
     backend: str
     solver: str
+    solver_reason: str = Field(
+        "", description="Why this backend and solver ran (named, or chosen by the LP's size)."
+    )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the engine wants the user to know about this run (not warnings "
+        "about the data): e.g. a solver that is slow at this size.",
+    )
     scenario: Scenario = Field(..., description="The effective scenario, all keys.")
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
     lp: LPSize

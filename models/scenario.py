@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 Scope = Literal["region", "city", "county", "none"]
-BackendName = Literal["ortools", "pulp", "highs"]
+BackendName = Literal["auto", "ortools", "pulp", "highs"]
 
 #: A number in scenario.toml: an integer or a float, never true/false or text. (Pydantic's
 #: lax mode would read ``total = true`` as 1.0 and ``total = "5e4"`` as 50000.)
@@ -206,16 +206,19 @@ class DefaultRates(_Section):
 
 class SolverSettings(_Section):
     backend: BackendName = Field(
-        "ortools",
-        description="Modelling layer: ortools (OR-Tools model_builder), pulp, or "
-        "highs (HiGHS's own API: prices with ranging, and conflict sets when infeasible).",
+        "auto",
+        description="Modelling layer: auto (chosen by the model's size, see "
+        "docs/performance.md: OR-Tools GLOP below 40,000 LP columns, HiGHS interior point "
+        "above), ortools (OR-Tools model_builder), pulp, or highs (HiGHS's own API: prices "
+        "with ranging, and conflict sets when infeasible).",
     )
     name: str | None = Field(
         None,
         description="Solver: ortools → glop | pdlp | highs; pulp → cbc | highs (or any "
         "other solver PuLP finds installed); highs → auto | simplex | ipm | pdlp (auto: "
         "simplex for small LPs, interior point for large ones). Default: the backend's "
-        "first (glop, cbc, auto).",
+        "first (glop, cbc, auto). With backend auto, naming a solver picks the first "
+        "backend that has it (ortools, highs, pulp).",
     )
     time_limit_s: Number = Field(
         60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."

@@ -171,9 +171,12 @@ def measure(
         formulation = build(ds)
     _reset_peak()
     start = time.perf_counter()
-    engine, solver_name, limit = choose_solver(ds.scenario, backend, solver, time_limit_s)
+    choice = choose_solver(
+        ds.scenario, backend, solver, time_limit_s, columns=formulation.lp.shape[1]
+    )
+    engine, solver_name = choice.backend, choice.solver
     setup = time.perf_counter() - start  # importing the backend's module counts as loading
-    solution = engine.solve(formulation.lp, solver_name, limit)
+    solution = engine.solve(formulation.lp, solver_name, choice.time_limit_s)
     solver_peak = _peak_mb()
     for stage, seconds in solution.timings.items():
         meter.record(f"solver_{stage}", seconds + (setup if stage == "load" else 0.0), solver_peak)

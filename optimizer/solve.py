@@ -6,14 +6,18 @@ terminal. Stage times land in ``Result.summary.timings``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+import numpy as np
 
 from models.results import Status, Summary
 from models.scenario import Scenario
 from optimizer.analysis.explain import annotate
 from optimizer.analysis.tables import (
     Result,
+    binding_flags,
     county_table,
     flow_table,
     group_table,
@@ -23,8 +27,36 @@ from optimizer.analysis.tables import (
     target_table,
 )
 from optimizer.data.dataset import Dataset
+from optimizer.data.problems import UsageError
 from optimizer.formulation.build import Formulation, build
+from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers import Backend, Solution, Stopwatch, get_backend
+from optimizer.solvers.base import AUTO_IPM_COLUMNS
+
+#: From this many LP columns the default is HiGHS's interior point instead of OR-Tools'
+#: GLOP. Measured (docs/performance.md, 2 cores): the two are even at the national
+#: scale (23,528 columns: 1.8–2.1 s against 1.7 s end to end); at 10,000 counties
+#: (82,000 columns) GLOP takes 8.5 s against 2.8 s, at the township scale (329,397
+#: columns) 148 s against 24–26 s. HiGHS's own ``auto`` switches at the same size.
+LARGE_LP_COLUMNS = AUTO_IPM_COLUMNS
+
+#: What a run needs from its solver: prices (duals, every solve) or prices with
+#: right-hand-side ranging (``explain`` of a dataset).
+Needs = Literal["prices", "ranging"]
+
+#: Backends tried in this order when the scenario names a solver but no backend.
+BACKEND_ORDER = ("ortools", "highs", "pulp")
+
+
+@dataclass(frozen=True)
+class SolverChoice:
+    """The backend, solver and time limit of a solve, and why (for summary.json and reports)."""
+
+    backend: Backend
+    solver: str
+    time_limit_s: float
+    reason: str
+    notes: tuple[str, ...] = ()
 
 
 def solve(
@@ -35,31 +67,76 @@ def solve(
     time_limit_s: float | None = None,
     overrides: dict[str, Any] | None = None,
     linkage_form: str = "auto",
+    needs: Needs = "prices",
 ) -> Result:
     """Solve the allocation LP of MODEL.md §3 and return every table of §4.
 
     ``dataset`` is a loaded Dataset or a dataset folder. ``backend``, ``solver``
     and ``time_limit_s`` override the scenario's [solver] section; ``overrides``
-    are dotted scenario keys (``{"quota.total": 50000}``).
+    are dotted scenario keys (``{"quota.total": 50000}``), checked like ``--set``
+    (a bad key or value raises DataError naming it). With no backend named
+    anywhere, the backend is chosen from the LP's size and ``needs``
+    (:func:`choose_solver`); the choice and its reason are in ``summary``.
     """
     watch = Stopwatch()
     if not isinstance(dataset, Dataset):
         from optimizer.data.read import load_dataset
 
         with watch("read"):
-            dataset = load_dataset(dataset)
-    if overrides:
-        dataset = dataset.with_scenario(dataset.scenario.with_overrides(overrides))
-    engine, solver_name, limit = choose_solver(dataset.scenario, backend, solver, time_limit_s)
+            dataset = load_dataset(dataset, overrides)
+    elif overrides:
+        dataset = dataset.with_overrides(overrides)
+    sc = dataset.scenario
+    choose_solver(sc, backend, solver, time_limit_s, columns=0, needs=needs)  # names first
     with watch("build"):
         formulation = build(dataset, linkage_form=linkage_form)
-    solution = engine.solve(formulation.lp, solver_name, limit)
+    choice = choose_solver(
+        sc, backend, solver, time_limit_s, columns=formulation.lp.shape[1], needs=needs
+    )
+    engine = choice.backend
+    crossing = crossing_bounds(formulation.lp)
+    if crossing is not None:  # every solver would refuse it, each in its own words
+        solution = Solution(Status.INFEASIBLE)
+        notes = (*choice.notes, crossing)
+    else:
+        solution = engine.solve(formulation.lp, choice.solver, choice.time_limit_s)
+        notes = choice.notes
     for stage, seconds in solution.timings.items():
         watch.timings[f"solver_{stage}"] = seconds
     with watch("extract"):
-        result = assemble(formulation, solution, engine.name, solution.solver or solver_name)
+        result = assemble(formulation, solution, engine.name, solution.solver or choice.solver)
     result.summary.timings = watch.timings
+    result.summary.solver_reason = choice.reason
+    result.summary.notes = list(notes)
     return result
+
+
+#: Slack on a lower bound above its upper bound, relative to the bound (ha): rounding
+#: in the data must not count as a crossing.
+CROSSING_TOLERANCE = 1e-9
+
+
+def crossing_bounds(lp: LinearProgram) -> str | None:
+    """Why the LP is infeasible before any solver runs: lower bounds above upper bounds.
+
+    A guaranteed minimum above a county's room under the cap, the boundary or basic
+    farmland is such a bound. Solvers refuse it in their own words (OR-Tools:
+    "Infeasible bounds … Variable proto", CBC: an error); landquota says it once, as
+    an infeasible scenario, and the diagnosis names the county and the levers.
+    """
+
+    def crossed(lb: np.ndarray, ub: np.ndarray) -> int:
+        slack = CROSSING_TOLERANCE * np.maximum(1.0, np.abs(ub))
+        return int(np.count_nonzero(lb > ub + slack))
+
+    n = crossed(lp.col_lb, lp.col_ub) + crossed(lp.row_lb, lp.row_ub)
+    if n == 0:
+        return None
+    what = "limit lies" if n == 1 else "limits lie"
+    return (
+        f"{n:,} lower {what} above the upper one (a guaranteed minimum above the room "
+        "left for it): the scenario is infeasible, found before solving; no solver ran"
+    )
 
 
 def choose_solver(
@@ -67,16 +144,56 @@ def choose_solver(
     backend: str | None = None,
     solver: str | None = None,
     time_limit_s: float | None = None,
-) -> tuple[Backend, str, float]:
-    """The backend, solver name and time limit of a solve: arguments over the scenario."""
-    engine = get_backend(backend or sc.solver.backend)
-    # The scenario's solver name belongs to the scenario's backend.
-    same_backend = engine.name == sc.solver.backend
-    solver_name = engine.check_solver(
-        solver or (sc.solver.name if same_backend else None) or engine.default_solver
-    )
+    *,
+    columns: int,
+    needs: Needs = "prices",
+) -> SolverChoice:
+    """The backend, solver and time limit of a solve: arguments over the scenario over size.
+
+    A backend or solver named (argument or scenario) is used as named; a solver
+    named without a backend runs on the first backend of BACKEND_ORDER that has
+    it. Otherwise the LP's size decides (LARGE_LP_COLUMNS): OR-Tools GLOP below,
+    HiGHS interior point above; a run that needs ranging takes HiGHS simplex below.
+    """
     limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
-    return engine, solver_name, limit
+    named_backend = backend or (None if sc.solver.backend == "auto" else sc.solver.backend)
+    # The scenario's solver name belongs to the scenario's backend.
+    same_backend = named_backend is None or named_backend == sc.solver.backend
+    named_solver = solver or (sc.solver.name if same_backend else None)
+    large = columns >= LARGE_LP_COLUMNS
+    size = f"{columns:,} LP columns {'≥' if large else '<'} {LARGE_LP_COLUMNS:,}"
+    if named_backend is not None:
+        engine = get_backend(named_backend)
+        name = engine.check_solver(named_solver or engine.default_solver)
+        how = "named" if named_solver else "the backend's default solver"
+        reason = f"{engine.name}/{name}: {how}"
+        notes: tuple[str, ...] = ()
+        if large and engine.name == "ortools" and name == "glop":
+            notes = (
+                f"GLOP takes minutes on {columns:,} LP columns; --backend highs (interior "
+                "point) is several times faster (docs/performance.md).",
+            )
+        return SolverChoice(engine, name, limit, reason, notes)
+    if named_solver is not None:
+        for candidate in BACKEND_ORDER:
+            engine = get_backend(candidate)
+            if named_solver in engine.solvers:
+                reason = f"{engine.name}/{named_solver}: solver named, first backend that has it"
+                return SolverChoice(engine, named_solver, limit, reason)
+        known = sorted({n for b in BACKEND_ORDER for n in get_backend(b).solvers})
+        raise UsageError(f"no backend has a solver {named_solver!r} (choose: {', '.join(known)})")
+    if large:
+        engine, name = get_backend("highs"), "ipm"
+        reason = f"highs/ipm: chosen by size ({size}; interior point is the fastest there)"
+        if needs == "ranging":
+            reason += "; prices come without ranges at this size (ranging needs simplex)"
+    elif needs == "ranging":
+        engine, name = get_backend("highs"), "simplex"
+        reason = f"highs/simplex: chosen for prices with ranges ({size})"
+    else:
+        engine, name = get_backend("ortools"), "glop"
+        reason = f"ortools/glop: chosen by size ({size}; GLOP gives prices)"
+    return SolverChoice(engine, name, limit, reason)
 
 
 def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> Result:
@@ -104,6 +221,7 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
         return result
     x = solution.x
     result.counties = county_table(f, x)
+    result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
     result.flows = flow_table(f, x)
     result.targets = target_table(f, result.counties)

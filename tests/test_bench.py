@@ -79,16 +79,3 @@ def test_cli_json(smoke):
 def test_cli_rejects_bad_size():
     out = CliRunner().invoke(app, ["bench", "--counties", "many"])
     assert out.exit_code == 2
-
-
-def test_solve_suggests_highs_for_large_datasets(smoke, tmp_path, monkeypatch):
-    import optimizer.cli.app as cli
-
-    monkeypatch.setattr(cli, "LARGE_FOR_GLOP", 100)
-    glop = CliRunner().invoke(app, ["solve", str(smoke), "--out", str(tmp_path / "a"), "--json"])
-    assert glop.exit_code == 0 and "--backend highs" in glop.stderr
-    highs = CliRunner().invoke(
-        app, ["solve", str(smoke), "--out", str(tmp_path / "b"), "--json", "--backend", "highs"]
-    )
-    assert highs.exit_code == 0 and "--backend highs" not in highs.stderr
-    assert json.loads(highs.stdout)["solver"] == "simplex"  # auto, below AUTO_IPM_COLUMNS

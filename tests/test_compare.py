@@ -165,3 +165,24 @@ def test_compare_solves_dataset_folders_and_refuses_runs_without_solution(tmp_pa
     assert "has no solution (infeasible)" in refused.output
     neither = runner.invoke(app, ["compare", str(tmp_path), str(dataset_dir)])
     assert neither.exit_code == 2 and "neither a run folder" in neither.output
+
+
+def test_binding_changes_are_read_from_the_flags(tmp_path):
+    """X is held by the per-capita cap in A (150 m²: 100 ha of room), by its demand in B
+    (cap 1,000 m²: room enough); Y gets its whole demand in both. The flags of a run
+    folder read back compare like the flags of the solve."""
+    from optimizer.runs.write import write_run
+
+    counties = [county("X", urban_pop_2035=40_000, demand=300), county("Y")]
+    a = solve(dataset(counties, quota=500), backend="highs")
+    b = solve(dataset(counties, quota=500, per_capita={"cap_m2": 1000}), backend="highs")
+    assert_feasible(a.formulation.dataset, a)
+    c = compare(a, b).counties.set_index("county_id")
+    assert c.loc["X", "binding_a"] == ("per_capita_cap",)
+    assert c.loc["X", "binding_b"] == ("demand",)
+    assert c.loc["Y", "binding_a"] == c.loc["Y", "binding_b"] == ("demand",)
+    assert c["binding_changed"].to_dict() == {"X": True, "Y": False}
+    text = {r["county_id"]: r["binding_a"] for r in compare(a, b).to_dict()["counties"]}
+    assert text == {"X": "per_capita_cap", "Y": "demand"}
+    back = compare(read_run(write_run(a, tmp_path / "a")), a)
+    assert back.identical and not back.counties["binding_changed"].any()

@@ -252,3 +252,27 @@ def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
     text = console.export_text()
     assert f"{CHANGES_PER_FAMILY}. min_allocation of" in text
     assert "… and the guaranteed minimum of 2 more (Σ change -110.0 ha" in text
+
+
+@pytest.mark.parametrize("backend", ["ortools", "highs", "pulp"])
+def test_bounds_that_cross_are_diagnosed_alike_by_every_backend(backend, tmp_path):
+    """A minimum above the cap room is found before solving: exit 4 and the diagnosis,
+    never a solver's own text (OR-Tools: "Infeasible bounds … Variable proto")."""
+    ds = dataset([county("X", min_allocation=80, urban_pop_2035=35_000), county("Y")], quota=500)
+    r = solve(ds, backend=backend)
+    assert r.status.value == "infeasible" and r.summary.model_extra.get("message", "") == ""
+    assert "found before solving" in r.summary.notes[-1]
+    assert _change(r.diagnosis)["change"] == pytest.approx(-55.0)
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    ds.counties.to_csv(folder / "counties.csv", index=False)
+    ds.groups.to_csv(folder / "groups.csv", index=False)
+    ds.members.to_csv(folder / "group_members.csv", index=False)
+    (folder / "scenario.toml").write_text("[quota]\ntotal = 500\n", encoding="utf-8")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["solve", str(folder), "--out", str(out), "--backend", backend])
+    assert result.exit_code == 4, result.output
+    for words in ("Infeasible bounds", "proto", "Error while executing"):
+        assert words not in result.output
+    assert "lower min_allocation by 55.0 ha" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["diagnosis.csv", "summary.json"]

@@ -153,7 +153,7 @@ def test_bound_price_matches_a_finite_difference_inside_its_range(reference):
     delta = min(1.0, (cap["range_hi"] - cap["limit"]) / 2)
     f = r.formulation
     sigma = f.params.set_index("county_id").loc[cap["id"], "sigma"]
-    col = f.lp.cols["allocation"][list(f.params["county_id"]).index(cap["id"])]
+    col = f.columns.allocation[list(f.params["county_id"]).index(cap["id"])]
     variables = f.lp.variables.copy()
     variables.loc[col, "ub"] = variables.loc[col, "ub"] + delta / sigma
     bumped = HighsBackend().solve(dataclasses.replace(f.lp, variables=variables), "simplex", None)

@@ -166,7 +166,7 @@ def test_unknown_backend_or_solver_is_a_usage_error(tmp_path):
     assert "unknown backend 'gurobix'" in result.output
     result = runner.invoke(app, ["solve", str(REFERENCE), "--solver", "simplexx"])
     assert result.exit_code == 2
-    assert "no solver 'simplexx'" in result.output
+    assert "no backend has a solver 'simplexx'" in result.output
     assert not (tmp_path / "r").exists()
 
 

@@ -106,11 +106,7 @@ def test_cli_synth(tmp_path):
     assert bad.exit_code == 2
 
 
-def test_large_datasets_name_the_highs_backend():
-    """Above LARGE_FOR_GLOP counties the scenario asks for HiGHS (GLOP takes minutes)."""
-    from optimizer.solvers import LARGE_FOR_GLOP
-
-    small = tomllib.loads(synthesize(300, 5, seed=1).scenario_toml)
-    large = tomllib.loads(synthesize(LARGE_FOR_GLOP + 1, 40, seed=1).scenario_toml)
-    assert "solver" not in small  # the default backend, as MODEL.md sets it
-    assert large["solver"]["backend"] == "highs"
+def test_scenarios_leave_the_solver_to_the_default():
+    """No [solver] section at any size: the default picks the solver by the LP's size."""
+    for n in (300, 6_000):
+        assert "solver" not in tomllib.loads(synthesize(n, 40, seed=1).scenario_toml)

@@ -4,7 +4,8 @@ Deltas are B minus A in the tables' own units; Δ% is relative to |A| (NaN when 
 is 0). Counties and groups present in only one run keep a row with ``present``
 set to ``A only`` / ``B only``; their values on the other side are NaN. A county
 "changed binding constraint" when the set of binding families that bound its own
-new land (COUNTY_FAMILIES; not the reclaim/reserve potentials) differs. A county or
+new land (families.ALLOCATION_LIMITS; not the reclaim/reserve potentials) differs; the
+``binding_a``/``binding_b`` columns hold those families as tuples of names. A county or
 group price absent on one side is 0 there (it is listed only while it binds).
 """
 
@@ -17,19 +18,10 @@ import numpy as np
 import pandas as pd
 
 from models.results import Status
-from optimizer.analysis.tables import REGION_FAMILIES, Result
+from optimizer.analysis.tables import Result
 from optimizer.data.problems import UsageError
+from optimizer.formulation.families import ALLOCATION_LIMITS, REGION_TARGETS
 
-#: Binding families compared per county: those that bound the county's own new land.
-COUNTY_FAMILIES = (
-    "demand",
-    "min_allocation",
-    "per_capita_cap",
-    "dev_boundary",
-    "basic_farmland",
-    "farmland_floor",
-    "per_capita_floor",
-)
 #: Differences smaller than this (relative to max(1, |A|)) are no difference.
 SAME_TOL = 1e-9
 #: Headline rows: (label, unit, where the number lives in the summary).
@@ -92,6 +84,10 @@ class Comparison:
             "marginals": self.marginals,
             "equity": self.equity,
         }
+        counties = self.counties.copy()
+        for column in ("binding_a", "binding_b"):
+            counties[column] = counties[column].map(";".join)
+        tables["counties"] = counties
         return {
             "a": self.a_label,
             "b": self.b_label,
@@ -165,9 +161,9 @@ def _zone_share(result: Result, zone: str) -> float:
 def county_delta(a: Result, b: Result) -> pd.DataFrame:
     """Per county: allocation A, B, Δ, Δ%, binding A and B, and whether binding changed."""
     keep = ["county_id", "name", "city", "allocation", "binding", "limited_by"]
-    left, right = a.counties.reindex(columns=keep), b.counties.reindex(columns=keep)
-    for side in (left, right):  # reclaim/reserve potentials are not limits on a county's land
-        side["binding"] = side["binding"].fillna("").astype(str).map(_allocation_limits)
+    left, right = (
+        r.counties.assign(binding=_allocation_limits(r)).reindex(columns=keep) for r in (a, b)
+    )
     table = _side_by_side(
         left,
         right,
@@ -176,10 +172,11 @@ def county_delta(a: Result, b: Result) -> pd.DataFrame:
         extra=("name", "city", "binding", "limited_by"),
         presence=True,
     )
-    for side in ("a", "b"):
-        table[f"binding_{side}"] = table[f"binding_{side}"].fillna("").astype(str)
+    for side in ("a", "b"):  # a county on one side only binds nothing on the other
+        column = table[f"binding_{side}"]
+        table[f"binding_{side}"] = column.where(column.notna(), pd.Series([()] * len(table)))
     table["binding_changed"] = (table["present"] == "both") & (
-        _family_sets(table["binding_a"]) != _family_sets(table["binding_b"])
+        table["binding_a"] != table["binding_b"]
     )
     for side in ("a", "b"):  # what stops the county (explain.county_limits), when recorded
         table[f"limited_by_{side}"] = table[f"limited_by_{side}"].fillna("").astype(str)
@@ -188,13 +185,19 @@ def county_delta(a: Result, b: Result) -> pd.DataFrame:
     return table.drop(columns="order").reset_index(drop=True)
 
 
-def _allocation_limits(binding: str) -> str:
-    """The binding families that bound a county's own new land (MODEL.md §3 names)."""
-    return ";".join(f for f in binding.split(";") if f in COUNTY_FAMILIES)
-
-
-def _family_sets(binding: pd.Series) -> pd.Series:
-    return binding.map(lambda s: frozenset(x for x in str(s).split(";") if x))
+def _allocation_limits(result: Result) -> pd.Series:
+    """Per county, the binding families that bound its own new land, as a tuple of names
+    in report order (reclaim/reserve potentials are not limits on a county's land)."""
+    flags = result.binding.reindex(
+        index=result.counties.index, columns=list(ALLOCATION_LIMITS), fill_value=False
+    )
+    on = flags.to_numpy(bool)
+    names = np.asarray(ALLOCATION_LIMITS, dtype=object)
+    # one tuple per distinct pattern of flags (a handful), not one per county
+    patterns, which = np.unique(on.reshape(len(on), -1), axis=0, return_inverse=True)
+    tuples = np.empty(len(patterns), dtype=object)
+    tuples[:] = [tuple(names[p]) for p in patterns]
+    return pd.Series(tuples[which.ravel()], index=flags.index, dtype=object)
 
 
 def _marginal_delta(a: Result, b: Result) -> pd.DataFrame:
@@ -214,7 +217,7 @@ def _marginal_delta(a: Result, b: Result) -> pd.DataFrame:
     # a county or group constraint is priced only while it binds: absent means a price of 0
     table[["a", "b"]] = table[["a", "b"]].fillna(0.0)
     table = _with_delta(table)
-    table["region"] = table["family"].isin(REGION_FAMILIES)
+    table["region"] = table["family"].isin(REGION_TARGETS)
     table["order"] = table["delta"].abs().fillna(np.inf)
     table = table.sort_values(
         ["region", "order", "family", "id"], ascending=[False, False, True, True], kind="stable"

@@ -49,6 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs
 
@@ -57,68 +58,18 @@ SLACK_TOL = 1e-6
 #: Seconds HiGHS may spend reducing the conflict set (it solves several LPs); past it
 #: the subset found so far is listed as ``conflict_partial``.
 IIS_TIME_LIMIT_S = 10.0
-#: Penalty per ha of slack: 1, times a small preference that breaks ties.
-PREFERENCE = {
-    "quota_pool": 1.000,
-    "intensity": 1.001,
-    "farmland_region": 1.002,
-    "group_min": 1.003,
-    "group_max": 1.003,
-    "min_allocation": 1.004,
-    "farmland_floor": 1.005,
-    "per_capita_cap": 1.006,
-    "dev_boundary": 1.007,
-    "basic_farmland": 1.008,
-    "farmland_balance": 1.009,
-    "demand": 1.010,
-}
+#: Penalty per ha of slack of each family that gives (families.py: 1 plus a preference).
+PENALTY = {f.name: f.penalty for f in FAMILIES.values() if f.penalty is not None}
 #: Row families that give in the elastic LP: +1 slack on ≥ rows, −1 on ≤ rows.
-ELASTIC_ROWS = (
-    "quota_pool",
-    "intensity",
-    "farmland_region",
-    "farmland_balance",
-    "farmland_floor",
-    "group_min",
-    "group_max",
-)
-#: Upper-bound families of allocation[i] (their limits are params columns limit_<family>).
-UPPER_FAMILIES = ("per_capita_cap", "dev_boundary", "basic_farmland")
-#: Where a planner changes each family.
-SETTING = {
-    "quota_pool": "quota.total",
-    "intensity": "intensity.reduction",
-    "farmland_region": "farmland.region_floor",
-    "farmland_balance": "farmland.balance_scope",
-    "farmland_floor": "counties.csv farmland_floor",
-    "group_min": "groups.csv min_share",
-    "group_max": "groups.csv max_share",
-    "min_allocation": "counties.csv min_allocation",
-    "per_capita_cap": "per_capita.cap_m2",
-    "dev_boundary": "counties.csv dev_boundary",
-    "basic_farmland": "counties.csv basic_farmland",
-    "demand": "counties.csv demand",
-    "reclaim_potential": "counties.csv reclaim_potential",
-    "supplement_potential": "counties.csv supplement_potential",
-}
-#: Planner words for each family (the constraint, not the change).
-WORDS = {
-    "quota_pool": "the quota pool",
-    "intensity": "the intensity target",
-    "farmland_region": "the region's farmland floor",
-    "farmland_balance": "占补平衡",
-    "farmland_floor": "the farmland floor",
-    "group_min": "the minimum share",
-    "group_max": "the maximum share",
-    "min_allocation": "the guaranteed minimum",
-    "per_capita_cap": "the per-capita cap",
-    "per_capita_floor": "the per-capita floor",
-    "dev_boundary": "the development boundary",
-    "basic_farmland": "permanent basic farmland",
-    "demand": "the demand",
-    "reclaim_potential": "the reclaimable rural settlement land",
-    "supplement_potential": "the reserve land for cultivation",
-}
+ELASTIC_ROWS = names(lambda f: f.elastic == "slack")
+#: Bound families of allocation[i] that become rows of the elastic LP, so that they can give.
+ELASTIC_BOUNDS = names(lambda f: f.elastic == "row")
+#: Those of them that cap A_i (their limits are params columns limit_<family>).
+UPPER_ROWS = names(lambda f: f.elastic == "row" and f.side == "upper")
+#: Families that give through a slack on the tiers rows ("above demand").
+TIER_SLACKS = names(lambda f: f.elastic == "tiers")
+#: The potential (family) that is the upper bound of each LP variable family.
+POTENTIALS = {f.variable: f.name for f in FAMILIES.values() if f.kind == "potential"}
 COLUMNS = [
     "kind",
     "family",
@@ -165,9 +116,7 @@ def causes(f: Formulation) -> pd.DataFrame:
         ("intensity", "region", words.intensity_cause()),
         ("farmland_region", "region", words.region_floor_cause()),
     ]
-    upper = np.minimum.reduce(
-        [p[f"limit_{g}"].to_numpy(float) for g in ("demand", *UPPER_FAMILIES)]
-    )
+    upper = np.minimum.reduce([p[f"limit_{g}"].to_numpy(float) for g in UPPER_BOUNDS])
     over = p.index[p["lower"].to_numpy(float) > upper + SLACK_TOL]
     rows += [("min_allocation", i, words.bound_cause(i)) for i in over]
     short = c.index[(c["farmland_floor"] > words.best_farmland() + SLACK_TOL).to_numpy()]
@@ -179,7 +128,7 @@ def causes(f: Formulation) -> pd.DataFrame:
             "family": family,
             "id": id_,
             "name": words.name(id_),
-            "setting": SETTING.get(family, ""),
+            "setting": _setting(family, ""),
             "message": text[:1].upper() + text[1:] + ".",
         }
         for family, id_, text in rows
@@ -196,7 +145,7 @@ def elastic_program(f: Formulation) -> Elastic:
     lp, p = f.lp, f.params
     n_rows, n_cols = lp.shape
     ids = p["county_id"].to_numpy(dtype=object)
-    alloc = lp.cols["allocation"]
+    alloc = f.columns.allocation
     variables = lp.variables.copy()
     variables["obj"] = 0.0
     variables.loc[alloc, "lb"] = 0.0
@@ -204,10 +153,13 @@ def elastic_program(f: Formulation) -> Elastic:
     # Bound families become rows on A_i: A_i ≥ min, A_i ≤ limit_<family>.
     extra_rows, entries = [], []
     lower = p["lower"].to_numpy(float)
-    blocks = [("min_allocation", np.flatnonzero(lower > 0), lower, "lb")]
-    for family in UPPER_FAMILIES:
-        limit = p[f"limit_{family}"].to_numpy(float)
-        blocks.append((family, np.flatnonzero(np.isfinite(limit)), limit, "ub"))
+    blocks = []
+    for family in ELASTIC_BOUNDS:
+        if FAMILIES[family].side == "lower":
+            blocks.append((family, np.flatnonzero(lower > 0), lower, "lb"))
+        else:
+            limit = p[f"limit_{family}"].to_numpy(float)
+            blocks.append((family, np.flatnonzero(np.isfinite(limit)), limit, "ub"))
     next_row = n_rows
     for family, pos, rhs, side in blocks:
         rows = np.arange(next_row, next_row + len(pos))
@@ -234,18 +186,19 @@ def elastic_program(f: Formulation) -> Elastic:
     )
     # One slack column per elastic row, plus "above demand" in each tiers row.
     fam = constraints["family"].to_numpy()
-    elastic = np.isin(fam, [*ELASTIC_ROWS, "min_allocation", *UPPER_FAMILIES])
+    elastic = np.isin(fam, [*ELASTIC_ROWS, *ELASTIC_BOUNDS])
     slack_rows = np.flatnonzero(elastic)
     upper_side = np.isfinite(constraints["ub"].to_numpy(float))[slack_rows]
     sign = np.where(upper_side, -1.0, 1.0)
     slack_family = fam[slack_rows]
     tiers = lp.rows["tiers"]
-    slack_rows = np.concatenate([slack_rows, tiers])
-    sign = np.concatenate([sign, np.ones(len(tiers))])
-    slack_family = np.concatenate([slack_family, np.full(len(tiers), "demand", dtype=object)])
+    for family in TIER_SLACKS:  # demand gives through its tier bounds: Σ_k a_ik − A_i + e = 0
+        slack_rows = np.concatenate([slack_rows, tiers])
+        sign = np.concatenate([sign, np.ones(len(tiers))])
+        slack_family = np.concatenate([slack_family, np.full(len(tiers), family, dtype=object)])
     slack_ids = constraints["id"].to_numpy()[slack_rows]
     slack_cols = np.arange(n_cols, n_cols + len(slack_rows))
-    penalty = pd.Series(slack_family).map(PREFERENCE).to_numpy(float)
+    penalty = pd.Series(slack_family).map(PENALTY).to_numpy(float)
     variables = pd.concat(
         [
             variables.astype({"family": str}),
@@ -293,16 +246,16 @@ def _missing_farmland_floors(f: Formulation, first_row: int):
     pos = np.flatnonzero(~c["county_id"].isin(have).to_numpy())
     if len(pos) == 0:
         return None
-    p, lp = f.params, f.lp
+    p = f.params
     rows = np.arange(first_row, first_row + len(pos))
     need = (c["farmland_floor"] - c["cultivated_2020"]).to_numpy(float)[pos]
     table = pd.DataFrame(
         {"family": "farmland_floor", "id": c["county_id"].to_numpy()[pos], "lb": need, "ub": INF}
     )
     entries = [
-        (rows, lp.cols["allocation"][pos], -p["alpha"].to_numpy()[pos]),
-        (rows, lp.cols["reclaim"][pos], p["kappa"].to_numpy()[pos]),
-        (rows, lp.cols["supplement"][pos], np.ones(len(pos))),
+        (rows, f.columns.allocation[pos], -p["alpha"].to_numpy()[pos]),
+        (rows, f.columns.reclaim[pos], p["kappa"].to_numpy()[pos]),
+        (rows, f.columns.supplement[pos], np.ones(len(pos))),
     ]
     return table, entries
 
@@ -392,7 +345,7 @@ class _Words:
             "region": "the region",
         }
         self.groups = ds.groups.set_index("group_id")
-        alloc = x[f.lp.cols["allocation"]] if x is not None else None
+        alloc = x[f.columns.allocation] if x is not None else None
         self.total = float(alloc.sum()) if alloc is not None else float("nan")
 
     def name(self, id_) -> str:
@@ -473,7 +426,7 @@ class _Words:
             return None
         return (
             f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
-            f"{WORDS[family]} (room {limit:,.1f} ha of new land)"
+            f"{words(family)} (room {limit:,.1f} ha of new land)"
         )
 
     def group_cause(self) -> str | None:
@@ -506,7 +459,7 @@ class _Words:
             "change": proposed - current,
             "proposed": proposed,
             "unit": unit,
-            "setting": SETTING[family],
+            "setting": FAMILIES[family].setting,
             "message": text,
         }
 
@@ -519,7 +472,7 @@ class _Words:
                 f" and {len(names) - limit} more" if len(names) > limit else ""
             )
             where = "" if list(group["id"]) == ["region"] else f" of {shown}"
-            parts.append(f"{WORDS.get(fam, fam)}{where}")
+            parts.append(f"{words(fam)}{where}")
         return "in conflict with " + "; ".join(parts)
 
     def _quota_pool(self, id_, e: float):
@@ -555,13 +508,13 @@ class _Words:
         current, proposed, unit, how = self._upper_setting(id_, family, limit + e)
         if lower > limit + SLACK_TOL:
             reason = (
-                f"{WORDS[family]} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
+                f"{words(family)} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
                 f"new land, below its guaranteed minimum ({lower:,.1f} ha)"
             )
             extra = f" or lower min_allocation by {lower - limit:,.1f} ha"
         else:
             reason = (
-                f"{WORDS[family]} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
+                f"{words(family)} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
                 "is too tight for the other constraints"
             )
             extra = ""
@@ -613,7 +566,7 @@ class _Words:
 
     def _tightest_upper(self, id_) -> tuple[str | None, float]:
         p = self.p.loc[id_]
-        limits = {f: float(p[f"limit_{f}"]) for f in ("demand", *UPPER_FAMILIES)}
+        limits = {f: float(p[f"limit_{f}"]) for f in UPPER_BOUNDS}
         family = min(limits, key=limits.get)
         return (family, limits[family]) if np.isfinite(limits[family]) else (None, INF)
 
@@ -727,8 +680,8 @@ class _Words:
             "change": np.nan,
             "proposed": np.nan,
             "unit": unit,
-            "setting": SETTING.get(family, family),
-            "message": f"{WORDS.get(family, family)}{where}{shown}",
+            "setting": _setting(family, family),
+            "message": f"{words(family)}{where}{shown}",
         }
 
     def _current(self, family: str, id_) -> tuple[float | None, str]:
@@ -746,17 +699,14 @@ class _Words:
             return float(self.groups.loc[id_, column]), "share"
         if family == "min_allocation":
             return float(self.p.loc[id_, "lower"]), "ha"
-        if family in UPPER_FAMILIES:
+        if family in UPPER_ROWS:
             return float(self.p.loc[id_, f"limit_{family}"]), "ha of new land"
-        if family in ("demand", "farmland_floor", "reclaim_potential", "supplement_potential"):
+        if _setting(family, "") == f"counties.csv {family}":  # the limit is the input column
             return float(self.c.loc[id_, family]), "ha"
         return None, ""
 
 
 # --------------------------------------------------------------------------- conflict set
-
-#: Row families that are definitions, not planner constraints (left out of the conflict set).
-DEFINITIONS = ("tiers", "split", "surplus", "total_allocation", "hub_balance")
 
 
 def conflict_set(f: Formulation, time_limit_s: float | None = None) -> pd.DataFrame:
@@ -810,14 +760,12 @@ def _bound_members(f: Formulation, cols: np.ndarray, bounds: np.ndarray) -> list
             if lo and p.loc[id_, "lower"] > 0:
                 out.append(("min_allocation", id_))
             if up:
-                limits = {g: p.loc[id_, f"limit_{g}"] for g in ("demand", *UPPER_FAMILIES)}
+                limits = {g: p.loc[id_, f"limit_{g}"] for g in UPPER_BOUNDS}
                 out.append((min(limits, key=limits.get), id_))
         elif fam == "tier" and up:
             out.append(("demand", id_))
-        elif fam == "reclaim" and up:
-            out.append(("reclaim_potential", id_))
-        elif fam == "supplement" and up:
-            out.append(("supplement_potential", id_))
+        elif fam in POTENTIALS and up:
+            out.append((POTENTIALS[fam], id_))
     return out
 
 
@@ -831,6 +779,12 @@ def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
         {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
         for r in table.to_dict("records")
     ]
+
+
+def _setting(family: str, default: str) -> str:
+    """Where a planner changes ``family`` (``default`` when it has no setting)."""
+    fam = FAMILIES.get(family)
+    return fam.setting if fam is not None and fam.setting is not None else default
 
 
 def _shown(value: float, unit: str) -> str:

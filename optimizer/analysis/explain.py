@@ -22,61 +22,40 @@ import numpy as np
 import pandas as pd
 
 from models.scenario import Scenario
-from optimizer.analysis.tables import BIND_TOL, REGION_FAMILIES, Result, row_sides
+from optimizer.analysis.tables import BIND_TOL, Result, row_sides
 from optimizer.formulation.build import Formulation
+from optimizer.formulation.families import (
+    COUNTY_LIMITS,
+    FAMILIES,
+    PRICED_BOUNDS,
+    REGION_TARGETS,
+    UPPER_BOUNDS,
+)
 from optimizer.solvers.base import Solution
 
-#: Families that stop a county's allocation, in the order a county is labelled.
-COUNTY_LIMITS = (
-    "demand",
-    "per_capita_cap",
-    "dev_boundary",
-    "basic_farmland",
-    "farmland_floor",
-    "min_allocation",
-)
-#: Region targets that stop counties not held by their own limit, in order.
-REGION_LIMITS = (
-    ("quota_pool", "pool"),
-    ("intensity", "intensity"),
-    ("farmland_region", "farmland_region"),
-    ("farmland_balance", "farmland_balance"),
-)
+#: County families whose binding flag says they stop the county (a soft floor's flag says
+#: the county is short of it; stopping exactly at the floor is read from per_capita_2035).
+HARD_LIMITS = tuple(f for f in COUNTY_LIMITS if FAMILIES[f].kind != "soft")
+#: Region targets that stop counties not held by their own limit: (family, limited_by).
+REGION_LIMITS = tuple((f, FAMILIES[f].limited_by) for f in REGION_TARGETS)
+#: limited_by when a county asks for nothing, and when nothing but the price of land holds it.
+NO_DEMAND, COST = "no_demand", "cost"
 #: A tier counts as full / empty within this share of its size.
 FILL_TOL = 1e-6
 #: Targets read back from a run folder carry 6 decimals: compare them this loosely.
 READ_TOL = 10 * BIND_TOL
-#: Bound families of allocation[i]: their limit is this rate × the bound on A_i.
-BOUND_RATE = {
-    "per_capita_cap": "sigma",
-    "dev_boundary": "sigma",
-    "basic_farmland": "alpha",
-    "min_allocation": None,
-}
-#: What a price's limit is: (noun, unit) of ``limit``, ``range_lo`` and ``range_hi``.
-LIMIT_MEANING = {
-    "quota_pool": ("quota pool", "ha"),
-    "intensity": ("construction land allowed in 2035", "ha"),
-    "farmland_region": ("region's farmland floor", "ha"),
-    "farmland_balance": ("occupied cultivated land left unbalanced", "ha"),
-    "farmland_floor": ("county's farmland floor", "ha"),
-    "per_capita_floor": ("urban land the per-capita floor asks for", "ha"),
-    "group_min": ("margin above the minimum share", "ha"),
-    "group_max": ("margin below the maximum share", "ha"),
-    "per_capita_cap": ("urban-land room under the per-capita cap", "ha"),
-    "dev_boundary": ("room inside the development boundary", "ha"),
-    "basic_farmland": ("cultivated land outside basic farmland", "ha"),
-    "min_allocation": ("guaranteed minimum", "ha"),
-}
 
 
 # --------------------------------------------------------------------------- counties
 
 
 def county_limits(
-    counties: pd.DataFrame, scenario: Scenario, targets: pd.DataFrame
+    counties: pd.DataFrame, binding: pd.DataFrame, scenario: Scenario, targets: pd.DataFrame
 ) -> pd.DataFrame:
-    """Per county: limited_by, next_tier (0: all full), next_tier_fill, next_value, marginal."""
+    """Per county: limited_by, next_tier (0: all full), next_tier_fill, next_value, marginal.
+
+    ``binding`` holds the binding flags per county (``Result.binding``, index of ``counties``).
+    """
     n = len(counties)
     shares = np.asarray(scenario.tiers.shares, dtype=float)
     values = np.asarray(scenario.tiers.values, dtype=float)
@@ -93,8 +72,7 @@ def county_limits(
     rows = np.arange(n)
     tier_fill = np.where(has_next, fill[rows, col], 1.0)
     next_value = np.where(has_next, counties["weight"].to_numpy(float) * values[col], np.nan)
-    binding = counties["binding"].fillna("").astype(str).str.split(";")
-    flags = {f: binding.map(lambda b, f=f: f in b).to_numpy(bool) for f in COUNTY_LIMITS}
+    flags = binding.reindex(index=counties.index, columns=list(HARD_LIMITS), fill_value=False)
     # Land up to the per-capita floor is worth the shortfall penalty, land beyond it only
     # w·φ: a county can stop exactly at the floor, in the middle of a tier.
     floor = scenario.per_capita.floor_m2
@@ -104,9 +82,9 @@ def county_limits(
         & (counties["allocation"].to_numpy(float) > 0)
     )
     region = binding_region_targets(targets)
-    fallback = next((label for family, label in REGION_LIMITS if family in region), "cost")
-    conditions = [demand <= 0, *(flags[f] for f in COUNTY_LIMITS), at_floor]
-    choices = ["no_demand", *COUNTY_LIMITS, "per_capita_floor"]
+    fallback = next((label for family, label in REGION_LIMITS if family in region), COST)
+    conditions = [demand <= 0, *(flags[f].to_numpy(bool) for f in HARD_LIMITS), at_floor]
+    choices = [NO_DEMAND, *(FAMILIES[f].limited_by for f in COUNTY_LIMITS)]
     limited_by = np.select(conditions, choices, default=fallback)
     free = (limited_by == fallback) & has_next
     partial = free & (tier_fill > FILL_TOL) & (tier_fill < 1.0 - FILL_TOL)
@@ -132,16 +110,11 @@ def binding_region_targets(targets: pd.DataFrame) -> set[str]:
         return set()
     t = targets.set_index("target")
     out = set()
-    for family, name in (
-        ("quota_pool", "quota_pool"),
-        ("intensity", "intensity_reduction"),
-        ("farmland_region", "farmland_region"),
-        ("farmland_balance", "farmland_balance"),
-    ):
+    for family in REGION_TARGETS:
+        name = FAMILIES[family].target
         if name not in t.index:
             continue
-        value = float(t.loc[name, "value"])
-        limit = 0.0 if family == "farmland_balance" else float(t.loc[name, "limit"])
+        value, limit = float(t.loc[name, "value"]), float(t.loc[name, "limit"])
         if np.isfinite(limit) and abs(value - limit) <= READ_TOL * max(1.0, abs(limit)):
             out.add(family)
     return out
@@ -153,7 +126,7 @@ def binding_region_targets(targets: pd.DataFrame) -> set[str]:
 def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> pd.DataFrame:
     """``marginals`` with limit, range_lo, range_hi: the price holds for limits in the range.
 
-    Units are those of ``LIMIT_MEANING``. Rows not at their bound hold their price
+    Units are each family's ``unit`` (families.py). Rows not at their bound hold their price
     (0) from their activity onwards; rows and bounds at their limit take HiGHS's
     right-hand-side ranging when the solver gives it (NaN otherwise).
     """
@@ -183,7 +156,7 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
         out.loc[is_row, "limit"] = limit + offset
         out.loc[is_row, "range_lo"] = lo + offset
         out.loc[is_row, "range_hi"] = hi + offset
-    is_bound = out["family"].isin(BOUND_RATE.keys()).to_numpy()
+    is_bound = out["family"].isin(PRICED_BOUNDS).to_numpy()
     if is_bound.any():
         limit, lo, hi = _bound_ranges(f, out.loc[is_bound], ranging)
         out.loc[is_bound, "limit"] = limit
@@ -217,14 +190,19 @@ def _row_ranges(
 
 
 def _row_offsets(f: Formulation, families: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Planner limit − row limit: rows are written net of the 2020 stock."""
+    """Planner limit − row limit: some rows are written net of a 2020 stock (``net_of``)."""
     c = f.dataset.counties
-    f0 = pd.Series(c["cultivated_2020"].to_numpy(float), index=c["county_id"].to_numpy())
     offset = np.zeros(len(families))
-    offset[families == "intensity"] = float(c["construction_land_2020"].sum())
-    offset[families == "farmland_region"] = float(f0.sum())
-    county_floor = families == "farmland_floor"
-    offset[county_floor] = f0.reindex(ids[county_floor]).to_numpy(float)
+    for family in pd.unique(families):
+        fam = FAMILIES.get(family)
+        if fam is None or fam.net_of is None:
+            continue
+        stock = pd.Series(c[fam.net_of].to_numpy(float), index=c["county_id"].to_numpy())
+        sel = families == family
+        if fam.applies_to == "region":
+            offset[sel] = float(stock.sum())
+        else:
+            offset[sel] = stock.reindex(ids[sel]).to_numpy(float)
     return offset
 
 
@@ -236,20 +214,20 @@ def _bound_ranges(
     ids = rows["id"].to_numpy()
     fam = rows["family"].to_numpy()
     pos = pd.Index(f.params["county_id"]).get_indexer(ids)
-    cols = f.lp.cols["allocation"][pos]
+    cols = f.columns.allocation[pos]
     rate = np.ones(len(rows))
-    for family, column in BOUND_RATE.items():
+    for family in PRICED_BOUNDS:
+        column = FAMILIES[family].rate
         if column is not None:
             sel = fam == family
             rate[sel] = p[column].reindex(ids[sel]).to_numpy(float)
-    upper_limits = p[
-        [f"limit_{g}" for g in ("demand", "per_capita_cap", "dev_boundary", "basic_farmland")]
-    ].reindex(ids)
-    is_min = fam == "min_allocation"
+    upper_limits = p[[f"limit_{g}" for g in UPPER_BOUNDS]].reindex(ids)
+    is_min = np.isin(fam, [g for g in PRICED_BOUNDS if FAMILIES[g].side == "lower"])
     own = np.where(is_min, p["lower"].reindex(ids).to_numpy(float), np.nan)
-    for family in ("per_capita_cap", "dev_boundary", "basic_farmland"):
-        sel = fam == family
-        own[sel] = upper_limits[f"limit_{family}"].to_numpy(float)[sel]
+    for family in PRICED_BOUNDS:
+        if FAMILIES[family].side == "upper":
+            sel = fam == family
+            own[sel] = upper_limits[f"limit_{family}"].to_numpy(float)[sel]
     limit = rate * own
     if "col_lo" not in ranging:
         return limit, np.full(len(rows), np.nan), np.full(len(rows), np.nan)
@@ -339,41 +317,26 @@ def with_limits(result: Result) -> pd.DataFrame:
         out = counties.copy()
         out["marginal"] = out["marginal"].astype(str).str.lower().isin(["true", "1"])
         return out
-    limits = county_limits(counties, result.summary.scenario, result.targets)
+    limits = county_limits(counties, result.binding, result.summary.scenario, result.targets)
     return pd.concat([counties, limits], axis=1)
 
 
+#: What each ``limited_by`` value means, in the order the explain report lists counties.
 LIMIT_TEXT = {
-    "no_demand": "asks for no new land",
-    "demand": "gets all the land it asked for",
-    "per_capita_cap": "stopped by the per-capita cap on urban land",
-    "dev_boundary": "stopped by its urban development boundary (城镇开发边界)",
-    "basic_farmland": "stopped by permanent basic farmland (永久基本农田)",
-    "farmland_floor": "stopped by its own farmland floor (耕地保有量)",
-    "min_allocation": "gets only its guaranteed minimum",
-    "per_capita_floor": "takes just the land that lifts it to the per-capita floor",
-    "pool": "the pool ran out before its next hectare",
-    "intensity": "the intensity target ran out before its next hectare",
-    "farmland_region": "the region's farmland floor ran out before its next hectare",
-    "farmland_balance": "占补平衡 makes its next hectare cost more than it is worth",
-    "cost": "its next hectare costs more (linkage, reclamation) than it is worth",
+    NO_DEMAND: "asks for no new land",
+    **{FAMILIES[f].limited_by: FAMILIES[f].stops for f in (*COUNTY_LIMITS, *REGION_TARGETS)},
+    COST: "its next hectare costs more (linkage, reclamation) than it is worth",
 }
-
-
-#: Sentences of the county and group prices that need nothing but the name and the price.
-PRICE_SENTENCES = {
-    "farmland_floor": "{name} keeps exactly its farmland floor: one ha less in the floor "
-    "raises Z by {value}.",
-    "per_capita_cap": "{name} reaches the per-capita cap ({cap} m²/person): one more ha of "
-    "urban-land room raises Z by {value}.",
-    "dev_boundary": "{name} fills its development boundary: one more ha inside it raises Z "
-    "by {value}.",
-    "basic_farmland": "{name} would next build on permanent basic farmland: one more ha of "
-    "cultivated land outside it raises Z by {value}.",
-    "group_min": "Group {name} sits at its minimum share: each ha it may fall short raises Z "
-    "by {value}.",
-    "group_max": "Group {name} sits at its maximum share: each ha more it may take raises Z "
-    "by {value}.",
+#: limited_by values where the county would take more land at a better price: its text
+#: says what its next hectare is worth.
+PRICE_HELD = {
+    *(label for _, label in REGION_LIMITS),
+    COST,
+    *(FAMILIES[f].limited_by for f in HARD_LIMITS if FAMILIES[f].side == "lower"),
+}
+#: limited_by values whose text gives the county's urban land per person in 2035.
+PER_CAPITA = {
+    FAMILIES[f].limited_by for f in COUNTY_LIMITS if FAMILIES[f].setting_unit == "m²/person"
 }
 
 
@@ -381,7 +344,7 @@ def _price_rows(marginals: pd.DataFrame) -> list[dict]:
     if marginals.empty:
         return []
     m = marginals.copy()
-    m["region"] = m["family"].isin(REGION_FAMILIES)
+    m["region"] = m["family"].isin(REGION_TARGETS)
     m = m.sort_values(["region", "value"], ascending=[False, False], kind="stable")
     return m.to_dict("records")
 
@@ -434,7 +397,7 @@ class _Context:
             "limit": _float(row.get("limit")),
             "range_lo": _float(lo),
             "range_hi": _float(hi),
-            "range_of": " ".join(LIMIT_MEANING.get(family, ("", ""))).strip(),
+            "range_of": _limit_meaning(family),
             "text": text + (f" {range_text}" if range_text else ""),
         }
 
@@ -539,7 +502,8 @@ class _Context:
         )
 
     def _generic(self, row: dict, value: float) -> str:
-        template = PRICE_SENTENCES.get(row["family"], "{relaxation} raises Z by {value}.")
+        fam = FAMILIES.get(row["family"])
+        template = (fam and fam.price_sentence) or "{relaxation} raises Z by {value}."
         return template.format(
             name=row["name"],
             value=_num(value),
@@ -561,7 +525,8 @@ class _Context:
                 f"The price holds for a reduction target between "
                 f"{_share(max(tau_lo, 0.0))} and {_share(min(tau_hi, 1.0))}."
             )
-        noun, unit = LIMIT_MEANING.get(family, ("limit", ""))
+        fam = FAMILIES.get(family)
+        noun, unit = (fam.limit_noun, fam.unit) if fam and fam.limit_noun else ("limit", "")
         if np.isinf(lo) and np.isinf(hi):
             return ""
         if np.isinf(hi):
@@ -578,18 +543,9 @@ class _Context:
     # counties --------------------------------------------------------------------------
     def county_text(self, r) -> str:
         base = LIMIT_TEXT.get(r.limited_by, r.limited_by)
-        if r.limited_by in ("per_capita_cap", "per_capita_floor") and pd.notna(
-            getattr(r, "per_capita_2035", np.nan)
-        ):
+        if r.limited_by in PER_CAPITA and pd.notna(getattr(r, "per_capita_2035", np.nan)):
             base += f" ({r.per_capita_2035:.0f} m²/person in 2035)"
-        if r.limited_by in (
-            "pool",
-            "intensity",
-            "farmland_region",
-            "farmland_balance",
-            "cost",
-            "min_allocation",
-        ) and pd.notna(r.next_value):
+        if r.limited_by in PRICE_HELD and pd.notna(r.next_value):
             base += f"; next hectare: tier {int(r.next_tier)}, worth {_num(float(r.next_value))}"
             if r.limited_by == "pool" and not math.isnan(self.pool_price):
                 base += f" (pool price {_num(self.pool_price)})"
@@ -598,6 +554,12 @@ class _Context:
                 f"; in the marginal tier ({r.next_tier_fill:.0%} of tier {int(r.next_tier)} filled)"
             )
         return base
+
+
+def _limit_meaning(family: str) -> str:
+    """'quota pool ha': what a price's limit and range are, in which unit ('' if unknown)."""
+    fam = FAMILIES.get(family)
+    return f"{fam.limit_noun} {fam.unit}" if fam and fam.limit_noun else ""
 
 
 def _share(value: float) -> str:
@@ -624,7 +586,9 @@ def annotate(result: Result) -> None:
     if f is not None and solution is not None:
         result.marginals = add_ranging(result.marginals, f, solution)
     if "limited_by" not in result.counties.columns:
-        limits = county_limits(result.counties, result.summary.scenario, result.targets)
+        limits = county_limits(
+            result.counties, result.binding, result.summary.scenario, result.targets
+        )
         result.counties = pd.concat([result.counties, limits], axis=1)
     if f is not None:
         population = f.dataset.counties["pop_2020"].to_numpy(float)

@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
-from optimizer.formulation.build import BOUND_FAMILIES, M2_PER_HA, Formulation, intensity_limit
+from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.formulation.families import (
+    ALLOCATION_BOUNDS,
+    BINDING,
+    FAMILIES,
+    PRICED_BOUNDS,
+    PRICED_ROWS,
+)
 from optimizer.formulation.linkage import county_flows
 from optimizer.solvers.base import Solution
 
@@ -22,17 +29,6 @@ BIND_TOL = 1e-6
 #: Flows smaller than this (ha) are solver round-off, not transfers.
 FLOW_TOL = 1e-6
 
-#: Constraint families reported with a price whenever the solver gives prices.
-REGION_FAMILIES = ("quota_pool", "intensity", "farmland_region", "farmland_balance")
-#: Row families whose binding rows are listed in ``binding`` and priced.
-PRICED_ROW_FAMILIES = (
-    *REGION_FAMILIES,
-    "farmland_floor",
-    "per_capita_floor",
-    "group_min",
-    "group_max",
-)
-
 
 @dataclass
 class Result:
@@ -40,6 +36,8 @@ class Result:
 
     summary: Summary
     counties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per county (index of ``counties``), one column per family of ``BINDING``: does it bind
+    binding: pd.DataFrame = field(default_factory=pd.DataFrame)
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     flows: pd.DataFrame = field(default_factory=pd.DataFrame)
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -57,6 +55,11 @@ class Result:
     def objective(self) -> float | None:
         return self.summary.objective
 
+    def binding_text(self) -> pd.Series:
+        """allocation.csv's ``binding`` column: each county's binding families, ``;``-joined."""
+        flags = self.binding.reindex(index=self.counties.index, fill_value=False)
+        return pd.Series(join_flags(flags), index=self.counties.index, dtype=object)
+
 
 def lp_size(f: Formulation) -> LPSize:
     rows, cols = f.lp.shape
@@ -65,20 +68,19 @@ def lp_size(f: Formulation) -> LPSize:
 
 def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     """allocation.csv: every variable and derived quantity per county."""
-    lp, p, c = f.lp, f.params, f.dataset.counties.reset_index(drop=True)
+    cols, p, c = f.columns, f.params, f.dataset.counties.reset_index(drop=True)
     n = len(p)
-    alloc = x[lp.cols["allocation"]]
-    tiers = x[lp.cols["tier"]].reshape(n, -1) if n else np.zeros((0, 1))
-    shortfall = np.zeros(n)
-    shortfall[_shortfall_positions(f)] = x[lp.cols["shortfall"]]
+    alloc = x[cols.allocation]
+    tiers = x[cols.tier].reshape(n, -1) if n else np.zeros((0, 1))
+    shortfall = _shortfall(f, x)
     quota, pairs = linkage_use(f, x)
     self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
     others = pairs[pairs["from_pos"] != pairs["to_pos"]]
     linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
     linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
     linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
-    reclaimed = x[lp.cols["reclaim"]]
-    supplemented = x[lp.cols["supplement"]]
+    reclaimed = x[cols.reclaim]
+    supplemented = x[cols.supplement]
     u0 = c["urban_land_2020"].to_numpy(float)
     urban_2035 = u0 + p["sigma"].to_numpy() * alloc
     demand = c["demand"].to_numpy(float)
@@ -116,7 +118,6 @@ def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     )
     for k in range(tiers.shape[1]):
         t[f"tier_{k + 1}"] = tiers[:, k]
-    t["binding"] = binding_labels(f, x)
     return t
 
 
@@ -126,20 +127,23 @@ def _per_capita(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
     )
 
 
-def _shortfall_positions(f: Formulation) -> np.ndarray:
-    return np.flatnonzero(f.params["floor_need"].to_numpy() > 0)
+def _shortfall(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """u_i per county (ha of urban land short of the per-capita floor; 0 without a column)."""
+    shortfall = np.zeros(len(f.params))
+    shortfall[f.columns.shortfall_counties] = x[f.columns.shortfall]
+    return shortfall
 
 
 def linkage_use(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
     """Quota per county, and linkage indicators per (from, to) county position (self-use too)."""
-    cols = f.lp.cols
-    surplus = (1.0 - f.params["rho"].to_numpy()) * x[cols["reclaim"]]
+    cols = f.columns
+    surplus = (1.0 - f.params["rho"].to_numpy()) * x[cols.reclaim]
     quota, pairs = county_flows(
         f.network,
-        x[cols["linkage"]],
-        x[cols["allocation"]],
+        x[cols.linkage],
+        x[cols.allocation],
         surplus,
-        x[cols["quota"]] if "quota" in cols else None,
+        x[cols.quota] if cols.quota is not None else None,
     )
     return quota, pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
 
@@ -166,12 +170,12 @@ def row_sides(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def allocation_bound_families(f: Formulation, x: np.ndarray) -> pd.DataFrame:
-    """Per county and bound family: does that family hold A_i at its limit?"""
+    """Per county and bound family of A_i: does that family hold A_i at its limit?"""
     p = f.params
-    alloc = x[f.lp.cols["allocation"]]
+    alloc = x[f.columns.allocation]
     at = {}
-    for family in BOUND_FAMILIES:
-        if family == "min_allocation":
+    for family in ALLOCATION_BOUNDS:
+        if FAMILIES[family].side == "lower":
             lower = p["lower"].to_numpy()
             at[family] = (lower > 0) & (alloc <= lower + _tolerance(lower))
         else:
@@ -181,41 +185,63 @@ def allocation_bound_families(f: Formulation, x: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(at)
 
 
-def binding_labels(f: Formulation, x: np.ndarray) -> list[str]:
-    """``;``-separated binding constraint families per county, in a fixed order."""
+def binding_flags(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+    """Per county, one boolean column per family of ``BINDING``: does it bind there?
+
+    Bounds of A_i: A_i at the family's limit; county rows: at a side; the soft
+    per-capita floor: land actually short of it; potentials: all of it used.
+    """
     n = len(f.params)
     flags = allocation_bound_families(f, x)
     at_ub, at_lb = row_sides(f, x)
-    rows = f.lp.rows
     c = f.dataset.counties
-    for family in ("farmland_floor", "per_capita_floor"):
-        positions = rows.get(family, np.zeros(0, dtype=np.int64))
-        on = np.zeros(n, dtype=bool)
-        county_pos = pd.Index(c["county_id"]).get_indexer(
-            f.lp.constraints["id"].to_numpy()[positions]
-        )
-        on[county_pos] = at_lb[positions] | at_ub[positions]
-        flags[family] = on
-    # A per-capita floor "binds" only when land is actually short of it.
-    shortfall = np.zeros(n)
-    shortfall[_shortfall_positions(f)] = x[f.lp.cols["shortfall"]]
-    flags["per_capita_floor"] = shortfall > FLOW_TOL
-    for family, column, var in (
-        ("reclaim_potential", "reclaim_potential", "reclaim"),
-        ("supplement_potential", "supplement_potential", "supplement"),
-    ):
-        potential = c[column].to_numpy(float)
-        flags[family] = (potential > 0) & (x[f.lp.cols[var]] >= potential - _tolerance(potential))
-    return _join_flags(flags)
+    for family in BINDING:
+        fam = FAMILIES[family]
+        if fam.kind == "row":
+            positions = f.lp.rows.get(family, np.zeros(0, dtype=np.int64))
+            on = np.zeros(n, dtype=bool)
+            county_pos = pd.Index(c["county_id"]).get_indexer(
+                f.lp.constraints["id"].to_numpy()[positions]
+            )
+            on[county_pos] = at_lb[positions] | at_ub[positions]
+            flags[family] = on
+        elif fam.kind == "soft":
+            flags[family] = _shortfall(f, x) > FLOW_TOL
+        elif fam.kind == "potential":
+            potential = c[family].to_numpy(float)
+            used = x[getattr(f.columns, fam.variable)]
+            flags[family] = (potential > 0) & (used >= potential - _tolerance(potential))
+    return flags.reindex(columns=list(BINDING))
 
 
-def _join_flags(flags: pd.DataFrame) -> list[str]:
-    """Per row, the names of the true columns joined by ``;``, one string op per column."""
-    labels = np.full(len(flags), "", dtype=object)
+def join_flags(
+    flags: pd.DataFrame, labels: dict[str, str] | None = None, sep: str = ";"
+) -> list[str]:
+    """Per row, the names (or ``labels``) of the true columns joined by ``sep``.
+
+    One string operation per column, so it stays fast on 40,000 counties.
+    """
+    text = np.full(len(flags), "", dtype=object)
     for name in flags.columns:
+        label = name if labels is None else labels[name]
         on = flags[name].to_numpy(dtype=bool)
-        labels[on] = np.where(labels[on] == "", name, labels[on] + ";" + name)
-    return labels.tolist()
+        text[on] = np.where(text[on] == "", label, text[on] + sep + label)
+    return text.tolist()
+
+
+def flags_from_text(text: pd.Series) -> pd.DataFrame:
+    """``join_flags`` undone: the boolean ``BINDING`` columns of ``;``-joined family names.
+
+    Names that are not binding families (a run folder from another version) are ignored.
+    """
+    codes, texts = pd.factorize(text.fillna("").astype(str))
+    # a run has a handful of distinct texts: parse each once, then spread them by code
+    known = pd.Index(BINDING)
+    patterns = np.zeros((len(texts), len(known)), dtype=bool)
+    for row, joined in enumerate(texts):
+        found = known.get_indexer(joined.split(";"))
+        patterns[row, found[found >= 0]] = True
+    return pd.DataFrame(patterns[codes], index=text.index, columns=list(BINDING))
 
 
 def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
@@ -406,12 +432,14 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
     at_ub, at_lb = row_sides(f, x)
     names = _display_names(f)
     frames = []
-    for family in PRICED_ROW_FAMILIES:
+    for family in PRICED_ROWS:
         pos = lp.rows.get(family)
         if pos is None or len(pos) == 0:
             continue
         dual = solution.row_duals[pos]
-        keep = np.ones(len(pos), bool) if family in REGION_FAMILIES else (at_ub[pos] | at_lb[pos])
+        keep = (
+            np.ones(len(pos), bool) if FAMILIES[family].region_target else (at_ub[pos] | at_lb[pos])
+        )
         value = np.where(at_lb[pos] & ~at_ub[pos], -dual, dual)
         ids = lp.constraints["id"].to_numpy()[pos]
         frames.append(
@@ -421,8 +449,8 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
                     "id": ids[keep],
                     "name": pd.Series(ids[keep]).map(names).fillna(pd.Series(ids[keep])).to_numpy(),
                     "value": value[keep],
-                    "unit": "per ha",
-                    "relaxation": _RELAXATION[family],
+                    "unit": f"per {FAMILIES[family].unit}",
+                    "relaxation": FAMILIES[family].relaxation,
                 }
             )
         )
@@ -432,49 +460,37 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
     return table.reindex(columns=columns)
 
 
-_RELAXATION = {
-    "quota_pool": "one more ha in the quota pool",
-    "intensity": "one more ha of construction land allowed by the intensity target",
-    "farmland_region": "one ha less in the region's farmland floor",
-    "farmland_balance": "one ha less to make up under 占补平衡",
-    "farmland_floor": "one ha less in the county's farmland floor",
-    "per_capita_floor": "one ha less of urban land needed for the per-capita floor",
-    "group_min": "one point less in the group's minimum share, per ha of total new land",
-    "group_max": "one point more in the group's maximum share, per ha of total new land",
-    "per_capita_cap": "one more ha of urban-land room under the per-capita cap",
-    "dev_boundary": "one more ha inside the development boundary",
-    "basic_farmland": "one more ha of cultivated land outside basic farmland",
-    "min_allocation": "one ha less of guaranteed minimum",
-}
-
-
 def _bound_marginals(f: Formulation, solution: Solution, names: dict) -> pd.DataFrame:
     """Prices of the county families that are bounds of allocation[i], per ha of their rhs."""
     x, p = solution.x, f.params
-    reduced = solution.col_duals[f.lp.cols["allocation"]]
+    reduced = solution.col_duals[f.columns.allocation]
     flags = allocation_bound_families(f, x)
     ids = p["county_id"].to_numpy()
-    # dZ per ha of the family's own right-hand side: the A-bound price × dA/d(rhs).
-    per_rhs = {
-        "per_capita_cap": _safe_div(reduced, p["sigma"].to_numpy()),
-        "dev_boundary": _safe_div(reduced, p["sigma"].to_numpy()),
-        "basic_farmland": _safe_div(reduced, p["alpha"].to_numpy()),
-        "min_allocation": -reduced,
-    }
-    frames = [
-        pd.DataFrame(
-            {
-                "family": family,
-                "id": ids[flags[family]],
-                "name": [names.get(i, i) for i in ids[flags[family]]],
-                "value": value[flags[family].to_numpy()],
-                "unit": "per ha",
-                "relaxation": _RELAXATION[family],
-            }
+    frames = []
+    for family in PRICED_BOUNDS:
+        fam = FAMILIES[family]
+        if not flags[family].any():
+            continue
+        # dZ per unit of the family's own right-hand side: the A-bound price × dA/d(rhs).
+        if fam.side == "lower":
+            value = -reduced
+        elif fam.rate is not None:
+            value = _safe_div(reduced, p[fam.rate].to_numpy())
+        else:
+            value = reduced
+        on = flags[family].to_numpy()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "id": ids[on],
+                    "name": [names.get(i, i) for i in ids[on]],
+                    "value": value[on],
+                    "unit": f"per {fam.unit}",
+                    "relaxation": fam.relaxation,
+                }
+            )
         )
-        for family, value in per_rhs.items()
-        if flags[family].any()
-    ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

@@ -22,15 +22,24 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from models.results import Status
+from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
 from optimizer.data.check import summarize_dataset
 from optimizer.data.problems import DataError, UsageError
 from optimizer.data.read import load_dataset
-from optimizer.solvers import LARGE_FOR_GLOP
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
+#: The one map from how a solve ended to the command's exit code.
+STATUS_EXIT: dict[Status, int] = {
+    Status.OPTIMAL: EXIT_OK,
+    Status.INFEASIBLE: EXIT_NO_SOLUTION,
+    Status.UNBOUNDED: EXIT_NO_SOLUTION,
+    Status.TIME_LIMIT: EXIT_NOT_SOLVED,
+    Status.ERROR: EXIT_NOT_SOLVED,
+}
 #: Counties listed in the terminal before the table is cut (all are in allocation.csv).
 TERMINAL_COUNTIES = 60
 
@@ -118,6 +127,11 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def exit_code(result: Result) -> int:
+    """The exit code a run's status calls for (STATUS_EXIT)."""
+    return STATUS_EXIT[result.status]
+
+
 def parse_set(items: list[str] | None) -> dict[str, str]:
     """``["quota.total=50000"]`` → ``{"quota.total": "50000"}``; the loader reads the values."""
     out: dict[str, str] = {}
@@ -187,29 +201,12 @@ def solve(
     if name is not None:
         overrides["scenario.name"] = name
     ds = load_dataset(dataset, overrides)
-    if (
-        len(ds.counties) > LARGE_FOR_GLOP
-        and (backend or ds.scenario.solver.backend) == "ortools"
-        and (solver or ds.scenario.solver.name or "glop") == "glop"
-    ):
-        typer.echo(
-            f"landquota: note: {len(ds.counties):,} counties take GLOP minutes; "
-            "--backend highs (interior point) is several times faster "
-            "(docs/performance.md).",
-            err=True,
-        )
     result = run_solve(ds, backend=backend, solver=solver, time_limit_s=time_limit)
+    for note in result.summary.notes:
+        typer.echo(f"landquota: note: {note}", err=True)
     folder = out if out is not None else Path("outputs") / result.summary.scenario.name
-    if result.counties.empty:
-        code = (
-            EXIT_NO_SOLUTION
-            if result.status.value in ("infeasible", "unbounded")
-            else EXIT_NOT_SOLVED
-        )
-        if not result.diagnosis.empty:  # summary.json (status, diagnosis) + diagnosis.csv
-            write_run(result, folder)
-    else:
-        code = EXIT_OK
+    code = exit_code(result)
+    if code == EXIT_OK or not result.diagnosis.empty:  # infeasible: summary.json, diagnosis
         write_run(result, folder)
     if as_json:
         typer.echo(summary_json(result))
@@ -243,14 +240,6 @@ SolverOption = Annotated[
 ]
 
 
-def _status_code(result) -> int:
-    """The exit code a run's status calls for (0 when optimal)."""
-    status = result.status.value
-    if status == "optimal":
-        return EXIT_OK
-    return EXIT_NO_SOLUTION if status in ("infeasible", "unbounded") else EXIT_NOT_SOLVED
-
-
 @app.command()
 @reports_errors
 def explain(
@@ -261,8 +250,8 @@ def explain(
     backend: Annotated[
         str | None,
         typer.Option(
-            help="For a dataset folder: backend to solve with (default: highs, whose simplex "
-            "gives prices and their ranges)."
+            help="For a dataset folder: backend to solve with (default: the scenario's; "
+            "auto takes HiGHS simplex, which gives prices and their ranges)."
         ),
     ] = None,
     solver: SolverOption = None,
@@ -271,13 +260,13 @@ def explain(
     from optimizer.analysis.explain import explain as explain_data
     from optimizer.cli.report_explain import render_diagnosis, render_explain
     from optimizer.cli.report_solve import headline_panel
-    from optimizer.runs.read import is_run_folder, load_result
+    from optimizer.runs.read import load_result
     from optimizer.runs.write import _json_safe
 
-    if not is_run_folder(path):
-        backend = backend or "highs"
-    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
-    code = _status_code(result)
+    result = load_result(
+        path, overrides=parse_set(set_), backend=backend, solver=solver, needs="ranging"
+    )
+    code = exit_code(result)
     data = (
         explain_data(result)
         if code == EXIT_OK
@@ -330,7 +319,7 @@ def compare(
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
         result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
-        code = _status_code(result)
+        code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(
                 f"landquota: {label} ({path}) has no solution ({result.status.value}): "

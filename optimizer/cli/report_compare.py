@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.analysis.compare import Comparison
-from optimizer.cli.report_solve import _short_binding, ha
+from optimizer.cli.report_solve import ha, short_binding
+from optimizer.formulation.families import REGION_TARGETS
 
 #: Counties listed by default (the largest |Δ|); --all lists every county.
 TOP_COUNTIES = 15
@@ -166,7 +167,7 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
     for r in shown.itertuples(index=False):
         mark = "*" if r.binding_changed else ""
         name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
-        a_short, b_short = _short_binding(r.binding_a), _short_binding(r.binding_b)
+        a_short, b_short = short_binding(r.binding_a), short_binding(r.binding_b)
         binding = a_short if a_short == b_short else f"{a_short or '–'} → {b_short or '–'}"
         t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct), binding)
     if not all_counties and len(both) > TOP_COUNTIES:
@@ -176,7 +177,7 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
 
 def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
     m = c.marginals
-    region = m[m["family"].isin(("quota_pool", "intensity", "farmland_region", "farmland_balance"))]
+    region = m[m["family"].isin(REGION_TARGETS)]
     rest = m.drop(region.index)
     changed = rest[~rest["same"] | (rest["present"] != "both")]
     shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])

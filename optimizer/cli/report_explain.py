@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.analysis.diagnose import WORDS
 from optimizer.analysis.explain import LIMIT_TEXT
-from optimizer.analysis.tables import REGION_FAMILIES, Result
+from optimizer.analysis.tables import Result
 from optimizer.cli.report_solve import equity_lines, ha, pct
+from optimizer.formulation.families import REGION_TARGETS, words
 
 #: Conflict-set members named per family before "and N more".
 CONFLICT_NAMES = 8
@@ -62,9 +62,9 @@ def render_explain(
 def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> None:
     console.print(Text("Marginal values (objective units per ha)", style="bold"))
     for p in prices:
-        if p["family"] in REGION_FAMILIES:
+        if p["family"] in REGION_TARGETS:
             console.print(Text(f"• {p['text']}"))
-    local = [p for p in prices if p["family"] not in REGION_FAMILIES]
+    local = [p for p in prices if p["family"] not in REGION_TARGETS]
     if local:
         console.print(local_prices_table(local, ranging))
     if not ranging:
@@ -92,7 +92,7 @@ def local_prices_table(prices: list[dict], ranging: bool) -> Table:
         t.add_column(col, justify="right" if col in ("Z per ha", "limit") else "left")
     for p in prices:
         row = [
-            WORDS.get(p["family"], p["family"]).removeprefix("the "),
+            words(p["family"]).removeprefix("the "),
             str(p["name"]),
             f"{p['value']:.4g}",
         ]
@@ -170,7 +170,7 @@ def render_diagnosis(result: Result, console: Console) -> None:
             rest = largest.iloc[CHANGES_PER_FAMILY:]
             console.print(
                 Text(
-                    f"   … and {WORDS.get(family, family)} of {len(rest)} more "
+                    f"   … and {words(family)} of {len(rest)} more "
                     f"(Σ change {rest['change'].sum():+,.1f} {rest['unit'].iloc[0]}; "
                     "each in diagnosis.csv)"
                 )
@@ -196,7 +196,7 @@ def render_diagnosis(result: Result, console: Console) -> None:
             names = ", ".join(group["name"].astype(str).head(CONFLICT_NAMES))
             console.print(
                 Text(
-                    f"  - {WORDS.get(family, family)} of {names} "
+                    f"  - {words(family)} of {names} "
                     f"and {len(group) - CONFLICT_NAMES} more (diagnosis.csv)"
                 )
             )

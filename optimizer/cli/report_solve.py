@@ -15,20 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from models.results import Status
-from optimizer.analysis.tables import Result
+from optimizer.analysis.tables import Result, join_flags
+from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
 #: How many linkage flows the report lists (all are in flows.csv).
 TOP_FLOWS = 10
-#: Short forms of binding families for the narrow county table.
-BINDING_SHORT = {
-    "demand": "demand",
-    "min_allocation": "min",
-    "per_capita_cap": "cap",
-    "dev_boundary": "boundary",
-    "basic_farmland": "basic",
-    "farmland_floor": "farm",
-    "per_capita_floor": "floor",
-}
+#: Short forms of binding families for the narrow county table (what limits the county's
+#: allocation; the reclaim/reserve potentials are in allocation.csv).
+BINDING_SHORT = {f: FAMILIES[f].label for f in ALLOCATION_LIMITS}
 
 
 ZONE_SHORT = {"urban": "城", "agricultural": "农", "ecological": "生"}
@@ -115,6 +109,8 @@ def headline_panel(result: Result) -> Group:
                 f"{sum(s.timings.values()):.2f} s"
             )
         )
+    if s.solver_reason:
+        lines.append(Text(f"solver {s.solver_reason}", style="dim"))
     h = s.headline
     if h:
         lines.append(
@@ -211,7 +207,9 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
     for col, justify in columns:
         t.add_column(col, justify=justify, no_wrap=True)
     t.add_column("binding", overflow="fold", min_width=8)
-    for r in shown.itertuples(index=False):
+    flags = result.binding.reindex(index=shown.index, columns=list(BINDING_SHORT), fill_value=False)
+    binding = join_flags(flags, BINDING_SHORT, sep=" ")
+    for r, short in zip(shown.itertuples(index=False), binding, strict=True):
         t.add_row(
             str(r.name),
             str(r.city).removesuffix("市"),
@@ -225,7 +223,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             pct(r.satisfaction),
             f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
-            _short_binding(r.binding),
+            short,
         )
     if max_counties is not None and len(c) > max_counties:
         t.caption = f"{len(c) - max_counties} more counties in allocation.csv (--all lists them)"
@@ -255,6 +253,6 @@ def _m2(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0f}"
 
 
-def _short_binding(binding: str) -> str:
-    """What limits the county's allocation (reclaim/reserve potentials are in the CSV)."""
-    return " ".join(BINDING_SHORT[b] for b in binding.split(";") if b in BINDING_SHORT)
+def short_binding(families: tuple[str, ...]) -> str:
+    """Short labels of binding families that limit a county's allocation, space-separated."""
+    return " ".join(BINDING_SHORT[f] for f in families if f in BINDING_SHORT)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.data.aliases import UnitConversion
-from optimizer.data.problems import Problem
+from optimizer.data.problems import DataError, Problem
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,17 @@ class Dataset:
             *dataset_warnings(self.counties, self.groups, self.members, scenario),
         ]
         return replace(self, scenario=scenario, warnings=warnings)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Dataset:
+        """The same data under dotted scenario keys (``{"quota.total": 50000}``).
+
+        Checked exactly as ``--set`` is: an unknown key ("did you mean …?") or a bad
+        value raises DataError naming the key and the value.
+        """
+        from optimizer.data.read import scenario_from_data
+
+        data = self.scenario.model_dump(mode="json", exclude_unset=False)
+        scenario, problems = scenario_from_data(data, overrides, default_name=None, file="--set")
+        if scenario is None:
+            raise DataError(problems)
+        return self.with_scenario(scenario)

@@ -36,7 +36,6 @@ import pandas as pd
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
 from optimizer.data.problems import UsageError
-from optimizer.solvers import LARGE_FOR_GLOP
 
 #: County kinds: urban district, basin county, mountain county.
 KINDS = ("urban", "basin", "mountain")
@@ -344,16 +343,6 @@ def _groups(
     return groups, members
 
 
-def _solver_section(n_counties: int) -> str:
-    """Large datasets name the HiGHS backend: GLOP, the default, takes minutes there."""
-    if n_counties <= LARGE_FOR_GLOP:
-        return ""
-    return (
-        '\n[solver]\nbackend = "highs"  # interior point above 40,000 columns; '
-        "GLOP takes minutes at this size\n"
-    )
-
-
 def _scenario_toml(counties: pd.DataFrame, scope: str, name: str) -> str:
     """A scarce pool (POOL_SHARE of the counties' room), the plan's bands, region floor."""
     c = counties
@@ -411,5 +400,4 @@ occupation_rate = {DEFAULT_RATES["occupation_rate"]}
 urban_share = {DEFAULT_RATES["urban_share"]}
 resettle_ratio = {DEFAULT_RATES["resettle_ratio"]}
 reclaim_to_farmland = {DEFAULT_RATES["reclaim_to_farmland"]}
-{_solver_section(len(c))}
 """

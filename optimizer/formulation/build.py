@@ -5,7 +5,8 @@ Model reduction: the constraints that only bound a county's total new land A_i
 bounds of one variable ``allocation[i]``; ``county_parameters`` keeps each
 family's limit in its own column, so reports still name the family that binds.
 Farmland-floor rows that cannot bind even at the upper bound are dropped.
-Everything is vectorised over counties.
+Everything is vectorised over counties. Each family's name, kind and report words
+are its record in families.py; ``Columns`` says where each variable family sits.
 """
 
 from __future__ import annotations
@@ -23,14 +24,6 @@ from optimizer.formulation.lp import INF, LinearProgram, LPBuilder
 #: m² in a hectare: per-capita land (m²/person) × persons / M2_PER_HA = ha.
 M2_PER_HA = 10_000.0
 
-#: Families that only bound A_i, in the order reports list them.
-BOUND_FAMILIES: tuple[str, ...] = (
-    "demand",
-    "min_allocation",
-    "per_capita_cap",
-    "dev_boundary",
-    "basic_farmland",
-)
 #: Short symbols of the county rates (MODEL.md §3).
 RATE_SYMBOLS = {
     "occupation_rate": "alpha",
@@ -41,10 +34,35 @@ RATE_SYMBOLS = {
 
 
 @dataclass(frozen=True)
+class Columns:
+    """Where each variable family sits among the LP's columns (positions into x).
+
+    Per-county families are in county order; ``shortfall`` exists only for the
+    counties at ``shortfall_counties`` (county positions), where the per-capita
+    floor asks for more land than the county has.
+    """
+
+    allocation: np.ndarray  # A_i
+    tier: np.ndarray  # a_ik: tier k of county i at tier[i * K + k]
+    reclaim: np.ndarray  # r_i
+    supplement: np.ndarray  # s_i
+    shortfall: np.ndarray  # u_i, one per county in shortfall_counties
+    shortfall_counties: np.ndarray  # county positions of the shortfall columns
+    linkage: np.ndarray  # x, one per arc of the linkage network
+    quota: np.ndarray | None = None  # q_i: pairwise form only (the hub form has a pool node)
+    total: int | None = None  # T = Σ A_i, when some group has a share
+
+    @property
+    def tiers_per_county(self) -> int:
+        return len(self.tier) // max(len(self.allocation), 1)
+
+
+@dataclass(frozen=True)
 class Formulation:
     """The LP plus the tables needed to read its solution back into planner terms."""
 
     lp: LinearProgram
+    columns: Columns
     params: pd.DataFrame  # per county, in county order (see county_parameters)
     network: LinkageNetwork
     dataset: Dataset
@@ -123,12 +141,12 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     define_intensity_constraint(b, ds, params, v)
     define_group_constraints(b, ds, v)
     define_hub_balance_constraints(b, network, v)
-    return Formulation(b.build(maximize=True), params, network, ds)
+    return Formulation(b.build(maximize=True), v, params, network, ds)
 
 
 def define_variables(
     b: LPBuilder, ds: Dataset, p: pd.DataFrame, network: LinkageNetwork
-) -> dict[str, np.ndarray]:
+) -> Columns:
     """All decision variables; returns their column positions by family."""
     c, sc = ds.counties, ds.scenario
     ids = p["county_id"].to_numpy(dtype=object)
@@ -137,33 +155,25 @@ def define_variables(
     values = np.asarray(sc.tiers.values)
     k = len(shares)
     demand = c["demand"].to_numpy(float)
-    v = {
-        "allocation": b.add_variables("allocation", ids, p["lower"], p["upper"]),
-        # tier k of county i sits at column tier[i * K + k]
-        "tier": b.add_variables(
-            "tier",
-            np.repeat(ids, k),
-            0.0,
-            np.outer(demand, shares).ravel(),
-            np.outer(p["weight"], values).ravel(),
-            key=np.tile(np.arange(1, k + 1), n),
-        ),
-        "reclaim": b.add_variables(
-            "reclaim", ids, 0.0, c["reclaim_potential"], -sc.linkage.reclaim_cost
-        ),
-        "supplement": b.add_variables(
-            "supplement", ids, 0.0, c["supplement_potential"], -sc.linkage.supplement_cost
-        ),
-    }
-    if network.pool < 0:  # the hub form has the pool as a node instead
-        v["quota"] = b.add_variables("quota", ids)
-    short = np.flatnonzero(p["floor_need"].to_numpy() > 0)
-    v["shortfall_pos"] = short
-    v["shortfall"] = b.add_variables(
-        "shortfall", ids[short], 0.0, INF, -sc.per_capita.shortfall_penalty
+    allocation = b.add_variables("allocation", ids, p["lower"], p["upper"])
+    tier = b.add_variables(
+        "tier",
+        np.repeat(ids, k),
+        0.0,
+        np.outer(demand, shares).ravel(),
+        np.outer(p["weight"], values).ravel(),
+        key=np.tile(np.arange(1, k + 1), n),
     )
+    reclaim = b.add_variables("reclaim", ids, 0.0, c["reclaim_potential"], -sc.linkage.reclaim_cost)
+    supplement = b.add_variables(
+        "supplement", ids, 0.0, c["supplement_potential"], -sc.linkage.supplement_cost
+    )
+    # the hub form has the pool as a node instead
+    quota = b.add_variables("quota", ids) if network.pool < 0 else None
+    short = np.flatnonzero(p["floor_need"].to_numpy() > 0)
+    shortfall = b.add_variables("shortfall", ids[short], 0.0, INF, -sc.per_capita.shortfall_penalty)
     arcs = network.arcs
-    v["linkage"] = b.add_variables(
+    linkage = b.add_variables(
         "linkage",
         network.labels[arcs["tail"].to_numpy()],
         0.0,
@@ -171,23 +181,32 @@ def define_variables(
         -arcs["cost"].to_numpy(),
         key=network.labels[arcs["head"].to_numpy()],
     )
-    if _groups_with_shares(ds).any():
-        v["total"] = b.add_variables("total", ["all"])
-    return v
+    total = int(b.add_variables("total", ["all"])[0]) if _groups_with_shares(ds).any() else None
+    return Columns(
+        allocation=allocation,
+        tier=tier,
+        reclaim=reclaim,
+        supplement=supplement,
+        shortfall=shortfall,
+        shortfall_counties=short,
+        linkage=linkage,
+        quota=quota,
+        total=total,
+    )
 
 
-def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: dict) -> None:
+def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: Columns) -> None:
     """tiers[i]: Σ_k a_ik − A_i = 0 (A_i is the county's total new land)."""
     n = len(ids)
-    k = len(v["tier"]) // max(n, 1)
+    k = v.tiers_per_county
     rows = np.concatenate([np.repeat(np.arange(n), k), np.arange(n)])
-    cols = np.concatenate([v["tier"], v["allocation"]])
+    cols = np.concatenate([v.tier, v.allocation])
     coef = np.concatenate([np.ones(n * k), -np.ones(n)])
     b.add_constraints("tiers", ids, rows, cols, coef, 0.0, 0.0)
 
 
 def define_split_constraints(
-    b: LPBuilder, ids: np.ndarray, v: dict, network: LinkageNetwork
+    b: LPBuilder, ids: np.ndarray, v: Columns, network: LinkageNetwork
 ) -> None:
     """split[i]: A_i − q_i − b_i = 0, b_i = linkage indicators used by county i.
 
@@ -200,26 +219,26 @@ def define_split_constraints(
     head = network.arcs["head"].to_numpy()
     into_use = np.flatnonzero((head >= n) & (head < 2 * n))
     rows = np.concatenate([pos, pos, head[into_use] - n])
-    cols = np.concatenate([v["allocation"], v["quota"], v["linkage"][into_use]])
+    cols = np.concatenate([v.allocation, v.quota, v.linkage[into_use]])
     coef = np.concatenate([np.ones(n), -np.ones(n), -np.ones(len(into_use))])
     b.add_constraints("split", ids, rows, cols, coef, 0.0, 0.0)
 
 
 def define_quota_pool_constraint(
-    b: LPBuilder, ds: Dataset, v: dict, network: LinkageNetwork
+    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork
 ) -> None:
     """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q)."""
     if network.pool >= 0:
-        cols = v["linkage"][np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
+        cols = v.linkage[np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
     else:
-        cols = v["quota"]
+        cols = v.quota
     b.add_constraints(
         "quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0, ub=ds.scenario.quota.total
     )
 
 
 def define_surplus_constraints(
-    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict, network: LinkageNetwork
+    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: Columns, network: LinkageNetwork
 ) -> None:
     """surplus[i]: Σ_j x_ij − (1 − ρ_i) r_i ≤ 0: indicators come from net reclamation.
 
@@ -234,12 +253,12 @@ def define_surplus_constraints(
     tail, head = network.arcs["tail"].to_numpy(), network.arcs["head"].to_numpy()
     from_source = np.flatnonzero(tail < n)
     rows = [tail[from_source], pos]
-    cols = [v["linkage"][from_source], v["reclaim"]]
+    cols = [v.linkage[from_source], v.reclaim]
     coef = [np.ones(len(from_source)), -(1.0 - p["rho"].to_numpy())]
     if network.pool >= 0:
         into_use = np.flatnonzero((head >= n) & (head < 2 * n))
         rows += [pos, head[into_use] - n]
-        cols += [v["allocation"], v["linkage"][into_use]]
+        cols += [v.allocation, v.linkage[into_use]]
         coef += [np.ones(n), -np.ones(len(into_use))]
     b.add_constraints(
         "surplus", ids, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), ub=0.0
@@ -247,20 +266,22 @@ def define_surplus_constraints(
 
 
 def define_per_capita_floor_constraints(
-    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: dict
+    b: LPBuilder, ids: np.ndarray, p: pd.DataFrame, v: Columns
 ) -> None:
     """per_capita_floor[i] (soft): σ_i A_i + u_i ≥ floor·UP35_i/10⁴ − U0_i, where that is > 0."""
-    short = v["shortfall_pos"]
+    short = v.shortfall_counties
     m = len(short)
     rows = np.concatenate([np.arange(m), np.arange(m)])
-    cols = np.concatenate([v["allocation"][short], v["shortfall"]])
+    cols = np.concatenate([v.allocation[short], v.shortfall])
     coef = np.concatenate([p["sigma"].to_numpy()[short], np.ones(m)])
     b.add_constraints(
         "per_capita_floor", ids[short], rows, cols, coef, lb=p["floor_need"].to_numpy()[short]
     )
 
 
-def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
+def define_farmland_floor_constraints(
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: Columns
+) -> None:
     """farmland_floor[i]: −α_i A_i + κ_i r_i + s_i ≥ floor_i − F0_i (rows that can bind)."""
     c = ds.counties
     need = c["farmland_floor"].to_numpy(float) - c["cultivated_2020"].to_numpy(float)
@@ -281,7 +302,9 @@ def define_farmland_floor_constraints(b: LPBuilder, ds: Dataset, p: pd.DataFrame
     )
 
 
-def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
+def define_farmland_region_constraint(
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: Columns
+) -> None:
     """farmland_region: Σ_i F_i ≥ region_floor, i.e. Σ(−αA + κr + s) ≥ floor − Σ F0."""
     floor = ds.scenario.farmland.region_floor
     if floor is None:
@@ -303,7 +326,7 @@ def define_farmland_region_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame
 
 
 def define_farmland_balance_constraints(
-    b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: Columns
 ) -> None:
     """farmland_balance[unit] (占补平衡): Σ α_i A_i − Σ (κ_i r_i + s_i) ≤ 0 per scope unit."""
     scope = ds.scenario.farmland.balance_scope
@@ -324,7 +347,7 @@ def define_farmland_balance_constraints(
     )
 
 
-def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: dict) -> None:
+def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: Columns) -> None:
     """intensity: Σ C_i ≤ (1 − τ)·(Σ C0 / Σ GDP20)·Σ GDP35, C_i = C0_i + A_i − (1 − ρ_i) r_i."""
     c = ds.counties
     limit = intensity_limit(ds)
@@ -332,7 +355,7 @@ def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: d
         return
     n = len(p)
     rows = np.zeros(2 * n, dtype=np.int64)
-    cols = np.concatenate([v["allocation"], v["reclaim"]])
+    cols = np.concatenate([v.allocation, v.reclaim])
     coef = np.concatenate([np.ones(n), -(1.0 - p["rho"].to_numpy())])
     b.add_constraints(
         "intensity", ["region"], rows, cols, coef, ub=limit - c["construction_land_2020"].sum()
@@ -349,17 +372,17 @@ def intensity_limit(ds: Dataset) -> float | None:
     return (1.0 - ds.scenario.intensity.reduction) * per_gdp_2020 * c["gdp_2035"].sum()
 
 
-def define_group_constraints(b: LPBuilder, ds: Dataset, v: dict) -> None:
+def define_group_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> None:
     """group_min[g] / group_max[g]: members' Σ A_i against a share of the total T = Σ A_i."""
-    if "total" not in v:
+    if v.total is None:
         return
-    n = len(v["allocation"])
-    total = v["total"][0]
+    n = len(v.allocation)
+    total = v.total
     b.add_constraints(
         "total_allocation",
         ["all"],
         np.zeros(n + 1),
-        np.append(v["allocation"], total),
+        np.append(v.allocation, total),
         np.append(np.ones(n), -1.0),
         0.0,
         0.0,
@@ -376,13 +399,13 @@ def define_group_constraints(b: LPBuilder, ds: Dataset, v: dict) -> None:
         g = len(groups)
         rows = np.concatenate([members["index"].to_numpy(), np.arange(g)])
         cols = np.concatenate(
-            [v["allocation"][county_pos[members["county_id"]].to_numpy()], np.full(g, total)]
+            [v.allocation[county_pos[members["county_id"]].to_numpy()], np.full(g, total)]
         )
         coef = np.concatenate([np.ones(len(members)), -groups[column].to_numpy(float)])
         b.add_constraints(family, groups["group_id"], rows, cols, coef, **{bound: 0.0})
 
 
-def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: dict) -> None:
+def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: Columns) -> None:
     """hub_balance[h]: what enters a linkage hub leaves it."""
     hubs = network.hub_nodes
     if len(hubs) == 0:
@@ -392,7 +415,7 @@ def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: dic
     into = np.flatnonzero((head >= first) & (head < end))
     out_of = np.flatnonzero((tail >= first) & (tail < end))
     rows = np.concatenate([head[into] - first, tail[out_of] - first])
-    cols = np.concatenate([v["linkage"][into], v["linkage"][out_of]])
+    cols = np.concatenate([v.linkage[into], v.linkage[out_of]])
     coef = np.concatenate([np.ones(len(into)), -np.ones(len(out_of))])
     b.add_constraints("hub_balance", network.labels[hubs], rows, cols, coef, 0.0, 0.0)
 
@@ -417,7 +440,7 @@ def _county_sum_rows(
     row_ids,
     pos: np.ndarray,
     rows: np.ndarray,
-    v: dict,
+    v: Columns,
     *,
     alpha: np.ndarray,
     kappa: np.ndarray,
@@ -435,7 +458,7 @@ def _county_sum_rows(
         family,
         row_ids,
         np.concatenate([rows, rows, rows]),
-        np.concatenate([v["allocation"][pos], v["reclaim"][pos], v["supplement"][pos]]),
+        np.concatenate([v.allocation[pos], v.reclaim[pos], v.supplement[pos]]),
         np.concatenate([alpha, kappa, np.full(len(pos), supplement)]),
         lb,
         ub,

@@ -15,8 +15,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from models.results import Summary
-from optimizer.analysis.tables import Result
+from optimizer.analysis.tables import Result, flags_from_text
 from optimizer.data.problems import UsageError
+from optimizer.solve import Needs
 
 #: Result attribute → file of the run folder.
 RUN_FILES = {
@@ -69,7 +70,10 @@ def read_run(folder: str | Path) -> Result:
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path}: not a landquota summary ({where}: {first['msg']})") from None
     tables = {attr: _read_table(folder / name) for attr, name in RUN_FILES.items()}
-    return Result(summary=summary, **tables)
+    # allocation.csv's binding column back into flags (Result.binding)
+    binding = tables["counties"].pop("binding") if "binding" in tables["counties"] else None
+    flags = pd.DataFrame() if binding is None else flags_from_text(binding)
+    return Result(summary=summary, binding=flags, **tables)
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -97,6 +101,7 @@ def load_result(
     overrides: dict[str, Any] | None = None,
     backend: str | None = None,
     solver: str | None = None,
+    needs: Needs = "prices",
 ) -> Result:
     """A run folder read back, or a dataset folder solved now (nothing is written)."""
     from optimizer.data.read import load_dataset
@@ -117,4 +122,4 @@ def load_result(
             f"{path} is neither a run folder (summary.json) nor a dataset folder "
             "(counties.csv, scenario.toml)"
         )
-    return solve(load_dataset(path, overrides), backend=backend, solver=solver)
+    return solve(load_dataset(path, overrides), backend=backend, solver=solver, needs=needs)

@@ -50,7 +50,9 @@ def run_tables(result: Result) -> dict[str, pd.DataFrame]:
     if result.counties.empty:
         return {} if result.diagnosis.empty else {"diagnosis.csv": result.diagnosis}
     return {
-        "allocation.csv": _ordered(result.counties, ALLOCATION_COLUMNS),
+        "allocation.csv": _ordered(
+            result.counties.assign(binding=result.binding_text()), ALLOCATION_COLUMNS
+        ),
         "groups.csv": _ordered(result.groups, GROUP_COLUMNS),
         "flows.csv": _ordered(result.flows, FLOW_COLUMNS),
         "targets.csv": _ordered(result.targets, TARGET_COLUMNS),

@@ -12,11 +12,6 @@ from collections.abc import Iterator, Mapping
 from optimizer.data.problems import UsageError
 from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
 
-#: From this many counties OR-Tools' GLOP takes much longer than HiGHS's interior
-#: point (docs/performance.md: 8.5 s against 2.8 s at 10,000 counties, 144 s against
-#: 19 s at 40,000): ``solve`` says so, and ``synth`` writes ``backend = "highs"``.
-LARGE_FOR_GLOP = 5_000
-
 #: Backend name → (module, class), imported on first use.
 _CLASSES: dict[str, tuple[str, str]] = {
     "ortools": ("optimizer.solvers.ortools", "OrtoolsBackend"),
@@ -51,7 +46,6 @@ def get_backend(name: str) -> Backend:
 
 __all__ = [
     "BACKENDS",
-    "LARGE_FOR_GLOP",
     "Backend",
     "Capabilities",
     "Solution",

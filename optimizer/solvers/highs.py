@@ -12,7 +12,7 @@ import numpy as np
 
 from models.results import Status
 from optimizer.formulation.lp import LinearProgram
-from optimizer.solvers.base import Backend, Capabilities, Solution, Stopwatch
+from optimizer.solvers.base import AUTO_IPM_COLUMNS, Backend, Capabilities, Solution, Stopwatch
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
@@ -66,13 +66,6 @@ def _silenced_stdout() -> Iterator[None]:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-
-
-#: ``auto`` runs interior point (with crossover to a vertex) from this many columns up,
-#: dual simplex below. Measured (docs/performance.md): as fast at the national scale
-#: (23,000 columns), interior point 2× faster at 10,000 counties (82,000 columns) and
-#: 4× at the township scale (330,000 columns).
-AUTO_IPM_COLUMNS = 40_000
 
 
 class HighsBackend(Backend):
