@@ -193,11 +193,6 @@ def header_key(text: str, keep_parentheses: bool = False) -> str:
     return re.sub(r"[\s_\-]+", "", t).casefold()
 
 
-def header_unit(text: str) -> str:
-    """The unit written in brackets at the end of a header, as written ('' when none)."""
-    return parse_header(text).unit or ""
-
-
 def decode(data: bytes) -> tuple[str, str] | None:
     """Text and encoding of a file's bytes, or None when it is not text.
 
