@@ -270,12 +270,16 @@ def test_tiny_values_from_memory_are_zeroed_too(dataset_dir: Path) -> None:
 # --------------------------------------------------------------------------- --json
 
 
-def test_solve_json_on_bad_data_prints_the_problems_as_json(
-    dataset_dir: Path, edit_cell, tmp_path: Path
+@pytest.mark.parametrize("command", ["solve", "explain"])
+def test_json_commands_on_bad_data_print_the_problems_as_json(
+    dataset_dir: Path, edit_cell, tmp_path: Path, command: str
 ) -> None:
     edit_cell(dataset_dir, "counties.csv", 2, "gdp_2020", "九百")
     out = tmp_path / "run"
-    result = runner.invoke(app, ["solve", str(dataset_dir), "--json", "--out", str(out)])
+    args = [command, str(dataset_dir), "--json"] + (
+        ["--out", str(out)] if command == "solve" else []
+    )
+    result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert json.loads(result.stdout) == [
         {
@@ -289,7 +293,7 @@ def test_solve_json_on_bad_data_prints_the_problems_as_json(
     ]
     assert "1 problem in the input" in result.stderr
     assert not out.exists()
-    text = runner.invoke(app, ["solve", str(dataset_dir), "--out", str(out)])
+    text = runner.invoke(app, [a for a in args if a != "--json"])
     assert text.exit_code == 1 and text.stdout == ""
     assert "counties.csv row 2, column gdp_2020 = '九百': is not a number" in text.stderr
 
