@@ -1,7 +1,8 @@
 """The ``landquota`` command line.
 
 Exit codes, shared by every command: 0 done, 1 the input data is not usable
-(every problem printed to stderr, one per line), 2 usage error (missing folder,
+(every problem printed to stderr, one per line; with --json as a JSON list on
+stdout), 2 usage error (missing folder,
 bad option), 3 internal error (a bug), 4 the scenario has no solution (infeasible or
 unbounded; a diagnosis is printed), 5 the solver stopped without an optimum (time
 limit or solver error). A command is one function decorated with
@@ -76,15 +77,24 @@ def _root() -> None:
 
 
 @contextmanager
-def handle_errors() -> Iterator[None]:
-    """Turn the project's errors into messages on stderr and the documented exit codes."""
+def handle_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn the project's errors into messages on stderr and the documented exit codes.
+
+    With ``as_json`` (the command's --json, which promises JSON on stdout) the
+    problems of bad data are printed on stdout as a JSON list of objects (file,
+    row, column, value, rule, severity) and nothing else; the count stays on stderr.
+    """
     try:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except DataError as err:
-        for problem in err.problems:
-            typer.echo(str(problem), err=True)
+        if as_json:
+            records = [p.to_record() for p in err.problems]
+            typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        else:
+            for problem in err.problems:
+                typer.echo(str(problem), err=True)
         n = len(err.problems)
         typer.echo(
             f"landquota: {n} problem{'s' if n != 1 else ''} in the input; nothing was done.",
@@ -111,7 +121,7 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with handle_errors():
+        with handle_errors(as_json=bool(kwargs.get("as_json"))):
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -61,7 +61,8 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
 
 
 def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
-    """Print the check summary: totals, counties by city and zone, per-capita, groups, warnings."""
+    """Print the check summary: totals, counties by city and zone, per-capita, groups,
+    unit conversions, warnings."""
     if console is None:
         console = terminal_console()
     ds, counties = summary["dataset"], summary["counties"]
@@ -165,6 +166,12 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
             "linkage pairs (they replace linkage.scope)"
         )
 
+    conversions = summary["conversions"]
+    if conversions:
+        console.print(Text(f"{len(conversions)} column(s) converted on reading:", style="bold"))
+        for c in conversions:
+            console.print(Text("  " + _conversion_text(c)), soft_wrap=True)
+
     warnings = summary["warnings"]
     if not warnings:
         console.print(Text("No warnings.", style="green"))
@@ -172,6 +179,12 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(Text(f"{len(warnings)} warning(s):", style="bold yellow"))
     for w in warnings:
         console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
+
+
+def _conversion_text(c: dict[str, Any]) -> str:
+    """A unit conversion as one line: file, column as written (English name), what was done."""
+    label = c["header"] if c["header"] == c["column"] else f"{c['header']} ({c['column']})"
+    return f"{c['file']} column {label}: {c['message']}"
 
 
 def _problem_text(p: dict[str, Any]) -> str:

@@ -44,6 +44,7 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "per_capita_urban_land_2020",
     "groups",
     "transfer_costs",
+    "conversions",
     "warnings",
 )
 
@@ -59,7 +60,7 @@ def _num(x: Any) -> float | int | None:
 
 
 def summarize_dataset(ds: Dataset) -> dict[str, Any]:
-    """Counts, totals, per-capita spread, groups and warnings of a validated dataset."""
+    """Counts, totals, per-capita spread, groups, unit conversions and warnings of a dataset."""
     c = ds.counties
     sc = ds.scenario
     floor, cap = sc.per_capita.floor_m2, sc.per_capita.cap_m2
@@ -140,5 +141,6 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
         "per_capita_urban_land_2020": per_capita,
         "groups": groups,
         "transfer_costs": None if ds.transfer_costs is None else {"pairs": len(ds.transfer_costs)},
+        "conversions": [c.to_dict() for c in ds.conversions],
         "warnings": [w.to_dict() for w in ds.warnings],
     }
