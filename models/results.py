@@ -1,11 +1,17 @@
-"""What a solve reports about itself (MODEL.md §4-5): status, sizes, timings, summary."""
+"""What a solve reports about itself (MODEL.md §4-5): status, sizes, timings, summary.
+
+Every section of summary.json is a model of its own with ``extra="forbid"``, so a
+key nobody declared can neither be written nor read back unnoticed. A section a
+run does not have (an infeasible run has no headline, equity or explain) is None
+here and ``{}`` in summary.json.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer
 
 from models.scenario import Scenario
 
@@ -20,20 +26,138 @@ class Status(StrEnum):
     ERROR = "error"
 
 
-class LPSize(BaseModel):
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LPSize(_Section):
     """Size of the linear program as handed to the solver."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rows: int
     cols: int
     nnz: int
 
 
-class Summary(BaseModel):
-    """The headline of a run: what summary.json holds."""
+class Timings(_Section):
+    """Seconds per stage of the solve; a stage that did not run is left out."""
 
-    model_config = ConfigDict(extra="allow")
+    read: float | None = Field(None, description="Reading and validating the dataset folder.")
+    build: float | None = Field(None, description="Building the LP.")
+    solver_load: float | None = Field(None, description="Handing the LP to the solver.")
+    solver_solve: float | None = Field(None, description="The solver's own run.")
+    solver_read: float | None = Field(None, description="Reading the solution back.")
+    extract: float | None = Field(
+        None, description="Result tables, prices, explanations (and the diagnosis)."
+    )
+
+    def total(self) -> float:
+        """Seconds of all the stages that ran."""
+        return sum(v for v in self.model_dump().values() if v is not None)
+
+
+class Headline(_Section):
+    """The totals a planner reads first (ha unless the key says otherwise)."""
+
+    quota_pool_ha: float = Field(..., description="quota.total.")
+    quota_used_ha: float = Field(..., description="Σ quota handed to the counties.")
+    demand_ha: float
+    allocation_ha: float = Field(..., description="Σ new construction land A_i.")
+    linkage_used_ha: float = Field(..., description="Σ linkage indicators used.")
+    linkage_transferred_ha: float = Field(..., description="Σ indicators sent to other counties.")
+    reclaimed_ha: float
+    supplemented_ha: float
+    intensity_reduction: float | None = Field(
+        ..., description="Fall of construction land per GDP 2020 → 2035, fraction."
+    )
+    cultivated_2035_ha: float
+    shortfall_ha: float = Field(..., description="Urban land missing below the per-capita floor.")
+
+
+class ZoneShare(_Section):
+    """One main-function zone's part of the pool and of all new land."""
+
+    quota_ha: float
+    quota_share: float = Field(..., description="Fraction of the quota used.")
+    allocation_ha: float
+    allocation_share: float = Field(..., description="Fraction of all new land.")
+
+
+class Equity(_Section):
+    """Gini coefficients (allocation per resident, demand satisfaction) and zone shares."""
+
+    gini_allocation_per_resident: float | None
+    gini_satisfaction: float | None
+    allocation_per_resident_m2: float | None = Field(..., description="m² of new land/resident.")
+    zones: dict[str, ZoneShare] = Field(..., description="By zone: urban, agricultural, …")
+    method: str
+
+
+class Price(_Section):
+    """One constraint's marginal value, in words, with the range it holds over."""
+
+    family: str
+    id: str
+    name: str
+    value: float | None = Field(..., description="Change of Z per unit of the limit.")
+    unit: str
+    limit: float | None
+    range_lo: float | None
+    range_hi: float | None
+    range_of: str | None
+    text: str
+
+
+class MarginalTier(_Section):
+    """A county whose next tier is where the last hectare of the pool went."""
+
+    county_id: str
+    name: str
+    tier: int
+    value: float = Field(..., description="φ_k × weight: the value of a hectare there.")
+    fill: float = Field(..., description="Fraction of that tier filled.")
+    quota: float = Field(..., description="ha.")
+
+
+class TierBands(_Section):
+    shares: list[float]
+    values: list[float]
+
+
+class Explain(_Section):
+    """Prices in words with their ranges, the marginal tier, what limits the counties."""
+
+    prices_available: bool
+    ranging_available: bool
+    prices: list[Price]
+    marginal_tier: list[MarginalTier]
+    limits: dict[str, int] = Field(..., description="Counties by what limits them.")
+    limit_meaning: dict[str, str]
+    tiers: TierBands
+
+
+class DiagnosisRow(_Section):
+    """A row of diagnosis.csv: a cause, a change that restores feasibility, or a conflict."""
+
+    kind: str = Field(..., description="cause | change | conflict | conflict_partial.")
+    family: str | None
+    id: str | None
+    name: str | None
+    current: float | None
+    change: float | None
+    proposed: float | None
+    unit: str | None
+    setting: str | None
+    message: str | None
+
+
+def _empty_as_none(value: Any) -> Any:
+    return None if value == {} else value
+
+
+class Summary(_Section):
+    """The headline of a run: what summary.json holds, key for key in this order."""
 
     status: Status
     objective: float | None = Field(None, description="Z at the solution, objective units.")
@@ -48,28 +172,28 @@ class Summary(BaseModel):
         "about the data): e.g. a solver that is slow at this size.",
     )
     scenario: Scenario = Field(..., description="The effective scenario, all keys.")
-    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+    timings: Timings = Field(default_factory=Timings, description="Seconds per stage.")
     lp: LPSize
     warnings: list[str] = Field(default_factory=list)
-    headline: dict[str, Any] = Field(
-        default_factory=dict, description="Totals: quota used, linkage volume, …"
-    )
-    equity: dict[str, Any] = Field(
-        default_factory=dict,
-        description=(
-            "Gini coefficients (allocation per resident, demand satisfaction) and zone shares."
-        ),
-    )
-    explain: dict[str, Any] = Field(
-        default_factory=dict,
-        description=(
-            "Prices in words with their ranges, the marginal tier, what limits the counties."
-        ),
-    )
-    diagnosis: list[dict[str, Any]] = Field(
+    headline: Annotated[Headline | None, BeforeValidator(_empty_as_none)] = None
+    equity: Annotated[Equity | None, BeforeValidator(_empty_as_none)] = None
+    explain: Annotated[Explain | None, BeforeValidator(_empty_as_none)] = None
+    diagnosis: list[DiagnosisRow] = Field(
         default_factory=list,
         description=(
             "When infeasible: the smallest changes that make the scenario feasible, and the "
             "conflicting constraints (IIS)."
         ),
     )
+    message: str = Field("", description="The solver's own words on how it ended.")
+    duals: bool = Field(False, description="Whether the solver handed back prices.")
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_serializer("timings", mode="wrap")
+    def _stages_run(self, value: Timings, handler) -> dict:
+        return {k: v for k, v in handler(value).items() if v is not None}
+
+    @field_serializer("headline", "equity", "explain", mode="wrap")
+    def _absent_as_empty(self, value, handler) -> dict:
+        return {} if value is None else handler(value)

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 Scope = Literal["region", "city", "county", "none"]
 BackendName = Literal["auto", "ortools", "pulp", "highs"]
 
 #: Characters a scenario name may not hold: path separators (POSIX and Windows).
 NAME_FORBIDDEN = frozenset("/\\")
+
+#: A number in scenario.toml: an integer or a float, never true/false or text. (Pydantic's
+#: lax mode would read ``total = true`` as 1.0 and ``total = "5e4"`` as 50000.)
+Number = Annotated[float, Strict()]
+
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
 
@@ -56,7 +61,7 @@ class ScenarioInfo(_Section):
 
 
 class QuotaSettings(_Section):
-    total: float = Field(
+    total: Number = Field(
         ...,
         ge=0,
         allow_inf_nan=False,
@@ -66,7 +71,7 @@ class QuotaSettings(_Section):
 
 
 class IntensitySettings(_Section):
-    reduction: float = Field(
+    reduction: Number = Field(
         0.40,
         ge=0,
         le=1,
@@ -76,21 +81,21 @@ class IntensitySettings(_Section):
 
 
 class PerCapitaSettings(_Section):
-    floor_m2: float = Field(
+    floor_m2: Number = Field(
         85,
         ge=0,
         allow_inf_nan=False,
         description="m²/person: soft lower band of per-capita urban land; counties below it "
         "may add land to make up the shortfall (each ha short costs shortfall_penalty).",
     )
-    cap_m2: float = Field(
+    cap_m2: Number = Field(
         150,
         gt=0,
         allow_inf_nan=False,
         description="m²/person: hard upper band of per-capita urban land in 2035; new urban "
         "land may not push a county above it.",
     )
-    shortfall_penalty: float = Field(
+    shortfall_penalty: Number = Field(
         2.0,
         ge=0,
         allow_inf_nan=False,
@@ -105,7 +110,7 @@ class PerCapitaSettings(_Section):
 
 
 class FarmlandSettings(_Section):
-    region_floor: float | None = Field(
+    region_floor: Number | None = Field(
         None,
         ge=0,
         allow_inf_nan=False,
@@ -126,25 +131,25 @@ class LinkageSettings(_Section):
         "used: anywhere in the region, only within the same city, only in the county that "
         "reclaimed them, or none at all.",
     )
-    same_city_cost: float = Field(
+    same_city_cost: Number = Field(
         0.005,
         ge=0,
         allow_inf_nan=False,
         description="c_ij, objective units per ha moved between two counties of one city.",
     )
-    cross_city_cost: float = Field(
+    cross_city_cost: Number = Field(
         0.02,
         ge=0,
         allow_inf_nan=False,
         description="c_ij, objective units per ha moved between counties of different cities.",
     )
-    reclaim_cost: float = Field(
+    reclaim_cost: Number = Field(
         0.02,
         ge=0,
         allow_inf_nan=False,
         description="c_r, objective units per ha of rural settlement land reclaimed (拆旧复垦).",
     )
-    supplement_cost: float = Field(
+    supplement_cost: Number = Field(
         0.01,
         ge=0,
         allow_inf_nan=False,
@@ -153,13 +158,13 @@ class LinkageSettings(_Section):
 
 
 class ZoneWeights(_Section):
-    urban: float = Field(
+    urban: Number = Field(
         1.0, ge=0, allow_inf_nan=False, description="Weight of 城市化地区 counties."
     )
-    agricultural: float = Field(
+    agricultural: Number = Field(
         0.7, ge=0, allow_inf_nan=False, description="Weight of 农产品主产区 counties."
     )
-    ecological: float = Field(
+    ecological: Number = Field(
         0.4, ge=0, allow_inf_nan=False, description="Weight of 重点生态功能区 counties."
     )
 
@@ -169,11 +174,11 @@ class WeightSettings(_Section):
 
 
 class TierSettings(_Section):
-    shares: list[float] = Field(
+    shares: list[Number] = Field(
         [0.5, 0.3, 0.2],
         description="θ_k: each county's demand is cut into tiers of these shares (sum to 1).",
     )
-    values: list[float] = Field(
+    values: list[Number] = Field(
         [1.0, 0.6, 0.3],
         description="φ_k: value of a hectare in tier k, non-increasing, so the first "
         "hectares of every county count more than the last ones of any single county.",
@@ -202,23 +207,23 @@ class TierSettings(_Section):
 
 
 class DefaultRates(_Section):
-    occupation_rate: float = Field(
+    occupation_rate: Number = Field(
         0.45,
         ge=0,
         le=1,
         description="α: share of new construction land that occupies cultivated land.",
     )
-    urban_share: float = Field(
+    urban_share: Number = Field(
         0.7, ge=0, le=1, description="σ: share of new construction land that becomes urban land."
     )
-    resettle_ratio: float = Field(
+    resettle_ratio: Number = Field(
         0.3,
         ge=0,
         le=1,
         description="ρ: share of reclaimed rural land re-used for resettlement (安置), "
         "so not available as a surplus indicator.",
     )
-    reclaim_to_farmland: float = Field(
+    reclaim_to_farmland: Number = Field(
         0.8, ge=0, le=1, description="κ: share of reclaimed land that becomes cultivated."
     )
 
@@ -239,7 +244,7 @@ class SolverSettings(_Section):
         "first (glop, cbc, auto). With backend auto, naming a solver picks the first "
         "backend that has it (ortools, highs, pulp).",
     )
-    time_limit_s: float = Field(
+    time_limit_s: Number = Field(
         60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."
     )
 

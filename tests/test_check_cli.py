@@ -252,7 +252,13 @@ def test_bad_input_exits_1_with_a_clean_message(
     assert lines[-1].startswith("landquota: ") and "nothing was done" in lines[-1]
     as_json = check(dataset_dir, "--json")
     assert_clean_failure(as_json, 1)
-    assert as_json.stdout == ""
+    records = json.loads(as_json.stdout)  # JSON on stdout and nothing else
+    assert isinstance(records, list) and len(records) == len(lines) - 1
+    for record, line in zip(records, lines, strict=False):  # the same problems, in order
+        assert set(record) == {"file", "row", "column", "value", "rule", "severity"}
+        assert record["severity"] == "error"
+        assert line.startswith(record["file"]) and line.endswith(": " + record["rule"])
+    assert as_json.stderr.strip().splitlines() == lines[-1:]  # only the count on stderr
 
 
 def test_every_problem_is_one_line_on_stderr(dataset_dir: Path, edit_cell) -> None:

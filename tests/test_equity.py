@@ -60,13 +60,13 @@ def test_equity_in_the_summary_is_hand_computed():
     alloc = dict(zip(r.counties["county_id"], r.counties["allocation"], strict=True))
     assert alloc == pytest.approx({"X": 80.0, "Y": 70.0}, abs=1e-6)
     eq = r.summary.equity
-    assert eq["gini_allocation_per_resident"] == pytest.approx(17 / 60, abs=1e-9)
-    assert eq["gini_satisfaction"] == pytest.approx(1 / 30, abs=1e-9)
-    assert eq["allocation_per_resident_m2"] == pytest.approx(150 * 1e4 / 400_000, abs=1e-9)
-    zones = eq["zones"]
-    assert zones["urban"]["quota_share"] == pytest.approx(80 / 150, abs=1e-9)
-    assert zones["agricultural"]["allocation_ha"] == pytest.approx(70.0, abs=1e-6)
-    assert zones["ecological"] == {
+    assert eq.gini_allocation_per_resident == pytest.approx(17 / 60, abs=1e-9)
+    assert eq.gini_satisfaction == pytest.approx(1 / 30, abs=1e-9)
+    assert eq.allocation_per_resident_m2 == pytest.approx(150 * 1e4 / 400_000, abs=1e-9)
+    zones = eq.zones
+    assert zones["urban"].quota_share == pytest.approx(80 / 150, abs=1e-9)
+    assert zones["agricultural"].allocation_ha == pytest.approx(70.0, abs=1e-6)
+    assert zones["ecological"].model_dump() == {
         "quota_ha": 0.0,
         "quota_share": 0.0,
         "allocation_ha": 0.0,

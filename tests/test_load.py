@@ -246,11 +246,11 @@ def test_two_headers_for_one_column(dataset_dir: Path) -> None:
 
 
 def test_header_with_a_wrong_unit_is_refused(dataset_dir: Path) -> None:
-    text = chinese_headers(COUNTIES_CSV).replace("耕地2020", "耕地2020(万亩)", 1)
+    text = chinese_headers(COUNTIES_CSV).replace("耕地2020", "耕地2020(万人)", 1)
     (dataset_dir / "counties.csv").write_text(text, encoding="utf-8")
     (p,) = problems_of(dataset_dir)
-    assert (p.row, p.column) == (1, "耕地2020(万亩)")
-    assert "unit 万亩 is not accepted: cultivated_2020 is in ha" in p.message
+    assert (p.row, p.column, p.value) == (1, "耕地2020(万人)", "耕地2020(万人)")
+    assert "the unit 万人 is a unit of population, but cultivated_2020 is in ha" in p.message
 
 
 def test_header_row_not_in_row_one(dataset_dir: Path) -> None:

@@ -388,11 +388,13 @@ def test_group_without_members() -> None:
 def test_minimums_beyond_quota_and_linkage() -> None:
     members = pd.DataFrame({"group_id": [], "county_id": []}, dtype="str")
     # linkage: (100 + 300)·(1 − 0.3) = 280 ha; quota 500 ha; minimums 50 + 740 = 790 ha
+    # a 20 % intensity target (3,526 ha allowed) so that only the pool is in the way
+    scenario = SCENARIO.with_overrides({"intensity.reduction": 0.2})
     counties = _counties(min_allocation=[50.0, 740.0], demand=[400.0, 800.0])
-    (w,) = dw.dataset_warnings(counties, _groups([]), members, SCENARIO)
+    (w,) = dw.dataset_warnings(counties, _groups([]), members, scenario)
     assert "790.0 ha" in w.message and "280.0 ha" in w.message
     fits = _counties(min_allocation=[50.0, 730.0], demand=[400.0, 800.0])
-    assert dw.dataset_warnings(fits, _groups([]), members, SCENARIO) == []
+    assert dw.dataset_warnings(fits, _groups([]), members, scenario) == []
 
 
 def test_rules_are_vectorised_over_many_rows() -> None:

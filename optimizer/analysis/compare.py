@@ -129,7 +129,7 @@ def headline_delta(a: Result, b: Result) -> pd.DataFrame:
 def _headline_value(result: Result, key: str) -> float:
     if key == "objective":
         return _float(result.summary.objective)
-    return _float(result.summary.headline.get(key))
+    return _float(getattr(result.summary.headline, key, None))
 
 
 def equity_delta(a: Result, b: Result) -> pd.DataFrame:
@@ -137,12 +137,12 @@ def equity_delta(a: Result, b: Result) -> pd.DataFrame:
     rows = [
         {
             "metric": label,
-            "a": _float(a.summary.equity.get(key)),
-            "b": _float(b.summary.equity.get(key)),
+            "a": _float(getattr(a.summary.equity, key, None)),
+            "b": _float(getattr(b.summary.equity, key, None)),
         }
         for label, key in EQUITY
     ]
-    zones = sorted(set(a.summary.equity.get("zones", {})) | set(b.summary.equity.get("zones", {})))
+    zones = sorted(set(_zones(a)) | set(_zones(b)))
     for zone in zones:
         rows.append(
             {
@@ -154,8 +154,15 @@ def equity_delta(a: Result, b: Result) -> pd.DataFrame:
     return _with_delta(pd.DataFrame(rows, columns=["metric", "a", "b"]))
 
 
+def _zones(result: Result) -> dict:
+    """Zone → ZoneShare of a run's equity section (none when the run has no equity)."""
+    equity = result.summary.equity
+    return {} if equity is None else equity.zones
+
+
 def _zone_share(result: Result, zone: str) -> float:
-    return _float(result.summary.equity.get("zones", {}).get(zone, {}).get("quota_share"))
+    share = _zones(result).get(zone)
+    return _float(None if share is None else share.quota_share)
 
 
 def county_delta(a: Result, b: Result) -> pd.DataFrame:

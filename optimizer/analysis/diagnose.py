@@ -48,7 +48,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
+from optimizer.data.numbers import wan_mu
+from optimizer.formulation.build import Formulation, intensity_limit
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs, run_highs
@@ -108,20 +110,23 @@ def causes(f: Formulation) -> pd.DataFrame:
     """Conflicts the data show on their own, whatever the optimiser would trade off:
     guaranteed minima above the pool and every linkage indicator, a minimum above a
     county's cap, boundary or basic-farmland room, farmland floors out of reach, an
-    intensity target out of reach with every hectare reclaimed, minimum shares above 1."""
+    intensity target out of reach with every hectare reclaimed, minimum shares above 1.
+
+    These are the ``infeasible`` rows of ``optimizer.data.derived.findings``, the same
+    table the pre-solve warnings are written from; a minimum above several rooms is
+    named once, under the tightest."""
     words = _Words(f)
-    p, c = words.p, words.c
     rows: list[tuple[str, object, str | None]] = [
         ("quota_pool", "region", words.pool_cause()),
         ("intensity", "region", words.intensity_cause()),
         ("farmland_region", "region", words.region_floor_cause()),
     ]
-    upper = np.minimum.reduce([p[f"limit_{g}"].to_numpy(float) for g in UPPER_BOUNDS])
-    over = p.index[p["lower"].to_numpy(float) > upper + SLACK_TOL]
-    rows += [("min_allocation", i, words.bound_cause(i)) for i in over]
-    short = c.index[(c["farmland_floor"] > words.best_farmland() + SLACK_TOL).to_numpy()]
-    rows += [("farmland_floor", i, words.county_floor_cause(i)) for i in short]
+    rows += [("min_allocation", i, words.bound_cause(i)) for i in words.tightest_room.index]
+    floors = words.found_of("farmland_floor_out_of_reach")
+    rows += [("farmland_floor", i, words.county_floor_cause(i)) for i in floors.index]
     rows.append(("group_min", "all", words.group_cause()))
+    lonely = words.found_of("group_without_members")
+    rows += [("group_min", i, words.lonely_group_cause(i)) for i in lonely.index]
     out = [
         {
             "kind": "cause",
@@ -347,99 +352,99 @@ class _Words:
         self.groups = ds.groups.set_index("group_id")
         alloc = x[f.columns.allocation] if x is not None else None
         self.total = float(alloc.sum()) if alloc is not None else float("nan")
+        found = findings(c, ds.scenario, ds.groups, ds.members, ds.transfer_costs)
+        self.found = found[found["infeasible"]]
+        rooms = self.found[self.found["kind"] == "minimum_above_room"]
+        order = rooms["family"].map({fam: k for k, fam in enumerate(ROOM_FAMILIES)})
+        # per county, the room with the least limit (the first family on a tie), county order
+        tightest = (
+            rooms.assign(order=order, position=rooms["row"].astype(int))
+            .sort_values(["limit", "order"], kind="stable")
+            .drop_duplicates("id")
+            .sort_values("position", kind="stable")
+        )
+        self.tightest_room = tightest.set_index("id", drop=False)
 
     def name(self, id_) -> str:
         return str(self.names.get(id_, id_))
 
-    # --- what the data allow at best (the minima built, every potential used) ------------
-    def best_farmland(self) -> pd.Series:
-        """Per county: the most cultivated land it can keep in 2035 (ha)."""
-        c, p = self.c, self.p
-        return (
-            c["cultivated_2020"]
-            - p["alpha"] * p["lower"]
-            + p["kappa"] * c["reclaim_potential"]
-            + c["supplement_potential"]
-        )
-
-    def least_construction(self) -> float:
-        """The least construction land the region can have in 2035 (ha)."""
-        return float(
-            (
-                self.c["construction_land_2020"]
-                + self.p["lower"]
-                - (1 - self.p["rho"]) * self.c["reclaim_potential"]
-            ).sum()
-        )
-
-    def linkage_supply(self) -> float:
-        """Every linkage indicator the region could produce (ha); 0 when linkage is off."""
-        if self.f.network.form == "none":
-            return 0.0
-        return float(((1 - self.p["rho"]) * self.c["reclaim_potential"]).sum())
+    # --- what the data show on their own (optimizer.data.derived.findings) -------------
+    def found_of(self, kind: str) -> pd.DataFrame:
+        """The infeasible findings of one kind, by id."""
+        found = self.found[self.found["kind"] == kind]
+        return found.set_index("id", drop=False)
 
     def pool_cause(self) -> str | None:
-        q, lower, supply = self.sc.quota.total, float(self.p["lower"].sum()), self.linkage_supply()
-        if lower <= q + supply + SLACK_TOL:
+        found = self.found_of("minima_above_pool")
+        if found.empty:
             return None
+        r = found.iloc[0]
         return (
-            f"the quota pool ({q:,.0f} ha) plus every linkage indicator that could be "
-            f"produced ({supply:,.0f} ha) cannot cover the guaranteed minima "
-            f"(Σ min_allocation {lower:,.0f} ha)"
+            f"the quota pool ({r['quota']:,.0f} ha) plus every linkage indicator that could be "
+            f"produced ({r['linkage']:,.0f} ha) cannot cover the guaranteed minima "
+            f"(Σ min_allocation {r['value']:,.0f} ha)"
         )
 
     def intensity_cause(self) -> str | None:
-        limit = intensity_limit(self.f.dataset)
-        least = self.least_construction()
-        if limit is None or least <= limit + SLACK_TOL:
+        found = self.found_of("intensity_out_of_reach")
+        if found.empty:
             return None
+        r = found.iloc[0]
         return (
             f"the {self.sc.intensity.reduction:.0%} intensity target cannot be reached even "
             f"with every hectare of rural settlement land reclaimed: construction land 2035 "
-            f"stays at least {least:,.0f} ha against {limit:,.0f} ha allowed"
+            f"stays at least {r['value']:,.0f} ha against {r['limit']:,.0f} ha allowed"
         )
 
     def region_floor_cause(self) -> str | None:
-        floor = self.sc.farmland.region_floor
-        best = float(self.best_farmland().sum())
-        if floor is None or floor <= best + SLACK_TOL:
+        found = self.found_of("region_floor_out_of_reach")
+        if found.empty:
             return None
+        r = found.iloc[0]
         return (
-            f"the region's farmland floor ({floor:,.0f} ha) is out of reach: at most "
-            f"{best:,.0f} ha can stay cultivated"
+            f"the region's farmland floor ({r['limit']:,.0f} ha) is out of reach: at most "
+            f"{r['value']:,.0f} ha can stay cultivated"
         )
 
     def county_floor_cause(self, id_) -> str | None:
-        floor, best = float(self.c.loc[id_, "farmland_floor"]), float(self.best_farmland()[id_])
-        if floor <= best + SLACK_TOL:
+        found = self.found_of("farmland_floor_out_of_reach")
+        if id_ not in found.index:
             return None
+        r = found.loc[id_]
         return (
-            f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) is out of reach: "
+            f"the farmland floor of {self.name(id_)} ({r['limit']:,.1f} ha) is out of reach: "
             f"even building only its minimum, reclaiming every reclaimable hectare and "
-            f"cultivating all reserve land it keeps at most {best:,.1f} ha"
+            f"cultivating all reserve land it keeps at most {r['value']:,.1f} ha"
         )
 
     def bound_cause(self, id_) -> str | None:
-        lower = float(self.p.loc[id_, "lower"])
-        family, limit = self._tightest_upper(id_)
-        if family is None or lower <= limit + SLACK_TOL:
+        if id_ not in self.tightest_room.index:
             return None
+        r = self.tightest_room.loc[id_]
         return (
-            f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) does not fit under "
-            f"{words(family)} (room {limit:,.1f} ha of new land)"
+            f"min_allocation of {self.name(id_)} ({r['value']:,.1f} ha) does not fit under "
+            f"{words(r['family'])} (room {r['limit']:,.1f} ha of new land)"
         )
 
     def group_cause(self) -> str | None:
         """Minimum shares of disjoint groups above 1 while some new land is guaranteed."""
-        g = self.groups["min_share"].dropna()
-        members = self.f.dataset.members
-        members = members[members["group_id"].isin(g.index)]
-        disjoint = not members["county_id"].duplicated().any()
-        if g.sum() <= 1 + SLACK_TOL or not disjoint or self.p["lower"].sum() <= 0:
+        found = self.found_of("min_shares_above_one")
+        if found.empty:
             return None
         return (
-            f"the minimum shares of the groups sum to {g.sum():.2f}, more than all new "
-            "land, while some new land is guaranteed (min_allocation)"
+            f"the minimum shares of the groups sum to {found['value'].iloc[0]:.2f}, more than "
+            "all new land, while some new land is guaranteed (min_allocation)"
+        )
+
+    def lonely_group_cause(self, id_) -> str | None:
+        """A minimum share of a group without members while some new land is guaranteed."""
+        found = self.found_of("group_without_members")
+        if id_ not in found.index:
+            return None
+        return (
+            f"group {self.name(id_)} has no members, so its minimum share "
+            f"({found.loc[id_, 'value']:.2f}) can only be met by allocating nothing, while "
+            "some new land is guaranteed (min_allocation)"
         )
 
     # --- one change --------------------------------------------------------------------
@@ -600,7 +605,7 @@ class _Words:
             floor,
             floor - e,
             "ha",
-            (f"{reason}: lower farmland.region_floor by {e:,.1f} ha ({e * 15 / 1e4:,.2f}万亩)"),
+            (f"{reason}: lower farmland.region_floor by {e:,.1f} ha ({wan_mu(e, 2)})"),
         )
 
     def _farmland_balance(self, id_, e: float):

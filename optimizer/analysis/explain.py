@@ -23,6 +23,7 @@ import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.analysis.tables import BIND_TOL, Result, row_sides
+from optimizer.data.numbers import hectares, percent, price, wan_mu
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.families import (
     COUNTY_LIMITS,
@@ -356,19 +357,6 @@ def _has_ranges(marginals: pd.DataFrame) -> bool:
     return bool(marginals.loc[tight, ["range_lo", "range_hi"]].notna().all(axis=1).any())
 
 
-def _num(value: float, digits: int = 4) -> str:
-    """A price: 4 significant digits, no exponent for everyday sizes."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
-
-
-def _ha(value: float) -> str:
-    if value is None or not np.isfinite(value):
-        return "∞" if value is not None and value > 0 else "−∞" if value is not None else "–"
-    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-
-
 class _Context:
     """What the sentences need: scenario, targets, marginal tier, county names."""
 
@@ -407,11 +395,11 @@ class _Context:
         if value <= 0:
             used = self._target("quota_pool", "value")
             return (
-                f"The quota pool is not used up ({_ha(used)} of {_ha(q)} ha): "
+                f"The quota pool is not used up ({hectares(used)} of {hectares(q)} ha): "
                 "one more hectare in it adds nothing."
             )
         where = self.receivers()
-        return f"One more hectare in the quota pool raises Z by {_num(value)}" + (
+        return f"One more hectare in the quota pool raises Z by {price(value)}" + (
             f": it would go to {where}." if where else "."
         )
 
@@ -434,7 +422,7 @@ class _Context:
         per_point = value * self._intensity_base() / 100
         return (
             f"The {tau:.0%} intensity target binds: each point of reduction costs "
-            f"{_num(per_point)} in Z ({_num(value)} per ha of construction land)."
+            f"{price(per_point)} in Z ({price(value)} per ha of construction land)."
         )
 
     def _intensity_base(self) -> float:
@@ -451,13 +439,13 @@ class _Context:
         kept = self._target("farmland_region", "value")
         if value <= 0:
             return (
-                f"The region's farmland floor ({_ha(floor)} ha) does not bind: "
-                f"{_ha(kept)} ha stay cultivated in 2035."
+                f"The region's farmland floor ({hectares(floor)} ha) does not bind: "
+                f"{hectares(kept)} ha stay cultivated in 2035."
             )
         return (
-            f"The region's farmland floor ({_ha(floor)} ha, {floor * 15 / 1e4:,.1f}万亩) "
-            f"binds: each ha less of it raises Z by {_num(value)}; each 1,000 ha more costs "
-            f"{_num(1000 * value)}."
+            f"The region's farmland floor ({hectares(floor)} ha, {wan_mu(floor)}) "
+            f"binds: each ha less of it raises Z by {price(value)}; each 1,000 ha more costs "
+            f"{price(1000 * value)}."
         )
 
     def _farmland_balance(self, row: dict, value: float) -> str:
@@ -466,7 +454,7 @@ class _Context:
             return f"占补平衡{where} does not bind: more cultivated land is made up than occupied."
         return (
             f"占补平衡{where} binds: every ha of cultivated land taken by new construction "
-            f"must be made up, at {_num(value)} of Z per ha (reclamation or reserve land)."
+            f"must be made up, at {price(value)} of Z per ha (reclamation or reserve land)."
         )
 
     # county and group constraints ------------------------------------------------------
@@ -481,7 +469,7 @@ class _Context:
         )
         return (
             f"{row['name']} {where}: each ha of urban land less needed raises Z by "
-            f"{_num(value)}" + (" (the shortfall penalty)." if short else ".")
+            f"{price(value)}" + (" (the shortfall penalty)." if short else ".")
         )
 
     def _min_allocation(self, row: dict, value: float) -> str:
@@ -489,16 +477,16 @@ class _Context:
         worth = (
             ""
             if c is None or pd.isna(c["next_value"])
-            else (f": its next hectare is worth {_num(float(c['next_value']))}")
+            else (f": its next hectare is worth {price(float(c['next_value']))}")
         )
         pool = (
             ""
             if math.isnan(self.pool_price) or self.pool_price <= 0
-            else (f" against a pool price of {_num(self.pool_price)}")
+            else (f" against a pool price of {price(self.pool_price)}")
         )
         return (
             f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
-            f"of the minimum raises Z by {_num(value)}."
+            f"of the minimum raises Z by {price(value)}."
         )
 
     def _generic(self, row: dict, value: float) -> str:
@@ -506,7 +494,7 @@ class _Context:
         template = (fam and fam.price_sentence) or "{relaxation} raises Z by {value}."
         return template.format(
             name=row["name"],
-            value=_num(value),
+            value=price(value),
             cap=f"{self.sc.per_capita.cap_m2:g}",
             relaxation=row.get("relaxation", row["family"]),
         )
@@ -523,17 +511,20 @@ class _Context:
             tau_lo = 1 - hi / base if np.isfinite(hi) else -math.inf
             return (
                 f"The price holds for a reduction target between "
-                f"{_share(max(tau_lo, 0.0))} and {_share(min(tau_hi, 1.0))}."
+                f"{percent(max(tau_lo, 0.0), 1)} and {percent(min(tau_hi, 1.0), 1)}."
             )
         fam = FAMILIES.get(family)
         noun, unit = (fam.limit_noun, fam.unit) if fam and fam.limit_noun else ("limit", "")
         if np.isinf(lo) and np.isinf(hi):
             return ""
         if np.isinf(hi):
-            return f"The price holds while the {noun} stays at or above {_ha(lo)} {unit}."
+            return f"The price holds while the {noun} stays at or above {hectares(lo)} {unit}."
         if np.isinf(lo):
-            return f"The price holds while the {noun} stays at or below {_ha(hi)} {unit}."
-        return f"The price holds while the {noun} stays between {_ha(lo)} and {_ha(hi)} {unit}."
+            return f"The price holds while the {noun} stays at or below {hectares(hi)} {unit}."
+        return (
+            f"The price holds while the {noun} stays between {hectares(lo)} and "
+            f"{hectares(hi)} {unit}."
+        )
 
     def _target(self, name: str, column: str) -> float:
         if self.targets.empty or name not in self.targets.index:
@@ -546,9 +537,9 @@ class _Context:
         if r.limited_by in PER_CAPITA and pd.notna(getattr(r, "per_capita_2035", np.nan)):
             base += f" ({r.per_capita_2035:.0f} m²/person in 2035)"
         if r.limited_by in PRICE_HELD and pd.notna(r.next_value):
-            base += f"; next hectare: tier {int(r.next_tier)}, worth {_num(float(r.next_value))}"
+            base += f"; next hectare: tier {int(r.next_tier)}, worth {price(float(r.next_value))}"
             if r.limited_by == "pool" and not math.isnan(self.pool_price):
-                base += f" (pool price {_num(self.pool_price)})"
+                base += f" (pool price {price(self.pool_price)})"
         if r.marginal:
             base += (
                 f"; in the marginal tier ({r.next_tier_fill:.0%} of tier {int(r.next_tier)} filled)"
@@ -560,10 +551,6 @@ def _limit_meaning(family: str) -> str:
     """'quota pool ha': what a price's limit and range are, in which unit ('' if unknown)."""
     fam = FAMILIES.get(family)
     return f"{fam.limit_noun} {fam.unit}" if fam and fam.limit_noun else ""
-
-
-def _share(value: float) -> str:
-    return f"{100 * value:.1f}%"
 
 
 def _float(value) -> float | None:

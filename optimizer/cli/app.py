@@ -1,13 +1,14 @@
 """The ``landquota`` command line.
 
 Exit codes, shared by every command: 0 done, 1 the input data is not usable
-(every problem printed to stderr, one per line), 2 usage error (missing folder,
-bad option, a run folder path that is refused: docs/runs.md), 3 internal error (a
-bug), 4 the scenario has no solution (infeasible or unbounded; a diagnosis is
-printed), 5 the solver stopped without an optimum (time limit or solver error), 130
-interrupted by Ctrl-C (143 by SIGTERM; nothing half-written is left). A command is one
-function decorated with ``@app.command()`` and ``@reports_errors``; it raises
-DataError / UsageError and never prints a traceback for bad input.
+(every problem printed to stderr, one per line; with --json as a JSON list on
+stdout), 2 usage error (missing folder, bad option, a run folder path that is refused:
+docs/runs.md), 3 internal error (a bug), 4 the scenario has no solution (infeasible or
+unbounded; a diagnosis is printed), 5 the solver stopped without an optimum (time
+limit or solver error), 130 interrupted by Ctrl-C (143 by SIGTERM; nothing
+half-written is left). A command is one function decorated with
+``@app.command()`` and ``@reports_errors``; it raises DataError / UsageError and
+never prints a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from optimizer.cli.report_check import render_check
 from optimizer.data.check import summarize_dataset
 from optimizer.data.problems import DataError, UsageError
 from optimizer.data.read import load_dataset
+from optimizer.runs.json_text import to_json
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_NO_SOLUTION, EXIT_NOT_SOLVED = 4, 5
@@ -81,8 +83,13 @@ def _root() -> None:
 
 
 @contextmanager
-def handle_errors() -> Iterator[None]:
-    """Turn the project's errors into messages on stderr and the documented exit codes."""
+def handle_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn the project's errors into messages on stderr and the documented exit codes.
+
+    With ``as_json`` (the command's --json, which promises JSON on stdout) the
+    problems of bad data are printed on stdout as a JSON list of objects (file,
+    row, column, value, rule, severity) and nothing else; the count stays on stderr.
+    """
     try:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
@@ -91,8 +98,12 @@ def handle_errors() -> Iterator[None]:
         typer.echo("landquota: interrupted; no partial files were left.", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except DataError as err:
-        for problem in err.problems:
-            typer.echo(str(problem), err=True)
+        if as_json:
+            records = [p.to_record() for p in err.problems]
+            typer.echo(to_json(records))
+        else:
+            for problem in err.problems:
+                typer.echo(str(problem), err=True)
         n = len(err.problems)
         typer.echo(
             f"landquota: {n} problem{'s' if n != 1 else ''} in the input; nothing was done.",
@@ -119,7 +130,7 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with handle_errors():
+        with handle_errors(as_json=bool(kwargs.get("as_json"))):
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -163,8 +174,6 @@ def check(
     ds = load_dataset(dataset, parse_set(set_))
     summary = summarize_dataset(ds)
     if as_json:
-        from optimizer.runs.json_text import to_json
-
         typer.echo(to_json(summary))
     else:
         render_check(summary, terminal_console())
@@ -278,7 +287,6 @@ def explain(
     from optimizer.analysis.explain import explain as explain_data
     from optimizer.cli.report_explain import render_diagnosis, render_explain
     from optimizer.cli.report_solve import headline_panel
-    from optimizer.runs.json_text import to_json
     from optimizer.runs.read import load_result
 
     result = load_result(
@@ -288,7 +296,10 @@ def explain(
     data = (
         explain_data(result)
         if code == EXIT_OK
-        else {"status": result.status.value, "diagnosis": result.summary.diagnosis}
+        else {
+            "status": result.status.value,
+            "diagnosis": [row.model_dump() for row in result.summary.diagnosis],
+        }
     )
     if as_json:
         typer.echo(to_json(data))
@@ -331,7 +342,6 @@ def compare(
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
     from optimizer.cli.report_compare import render_compare
-    from optimizer.runs.json_text import to_json
     from optimizer.runs.read import load_result
 
     results = []
@@ -429,7 +439,6 @@ def bench(
 ) -> None:
     """Time every stage of a solve (read … write) and its peak memory, per size and solver."""
     from optimizer.bench import format_table, run_benchmarks, size_spec
-    from optimizer.runs.json_text import to_json
 
     check_time_limit(time_limit)
     if scope not in ("region", "city", "county", "none"):

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.cli.console import terminal_console
+from optimizer.cli.format import total
 from optimizer.data.check import TOTAL_KEYS
 
 #: Labels of the totals, with their units, in the order shown.
@@ -40,15 +41,6 @@ TOTAL_LABELS: dict[str, str] = {
 assert set(TOTAL_LABELS) == {*TOTAL_KEYS.values(), "dev_boundary_room_ha"}
 
 
-def _n(x: Any, digits: int = 0) -> str:
-    """A number with thousands separators; '—' when missing."""
-    if x is None:
-        return "—"
-    if isinstance(x, str):
-        return x
-    return f"{x:,.{digits}f}"
-
-
 def _table(title: str, *columns: tuple[str, str]) -> Table:
     """A plain table. Numbers keep their width; text wraps instead of being cut short,
     and a "name" column takes the room that is left."""
@@ -69,7 +61,8 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
 
 
 def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
-    """Print the check summary: totals, counties by city and zone, per-capita, groups, warnings."""
+    """Print the check summary: totals, counties by city and zone, per-capita, groups,
+    unit conversions, warnings."""
     if console is None:
         console = terminal_console()
     ds, counties = summary["dataset"], summary["counties"]
@@ -85,11 +78,11 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
 
     totals = _table("Totals", ("quantity", "left"), ("value", "right"))
     for key, label in TOTAL_LABELS.items():
-        totals.add_row(label, _n(summary["totals"][key], 1 if key.startswith("gdp") else 0))
+        totals.add_row(label, total(summary["totals"][key], 1 if key.startswith("gdp") else 0))
     quota = summary["quota"]
-    totals.add_row("Quota pool quota.total (ha)", _n(quota["total_ha"]))
+    totals.add_row("Quota pool quota.total (ha)", total(quota["total_ha"]))
     ratio = quota["demand_over_quota"]
-    totals.add_row("Demand ÷ quota pool", "—" if ratio is None else f"{ratio:.2f}")
+    totals.add_row("Demand ÷ quota pool", total(ratio, 2))
     console.print(totals)
 
     cities = _table(
@@ -103,10 +96,10 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
     for row in counties["by_city"]:
         cities.add_row(
             row["city"],
-            _n(row["counties"]),
-            _n(row["pop_2020_persons"]),
-            _n(row["urban_land_2020_ha"]),
-            _n(row["demand_ha"]),
+            total(row["counties"]),
+            total(row["pop_2020_persons"]),
+            total(row["urban_land_2020_ha"]),
+            total(row["demand_ha"]),
         )
     console.print(cities)
 
@@ -117,7 +110,7 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
         ("counties", "right"),
     )
     for row in counties["by_zone"]:
-        zones.add_row(row["zone"], row["zone_zh"], _n(row["counties"]))
+        zones.add_row(row["zone"], row["zone_zh"], total(row["counties"]))
     console.print(zones)
 
     pc = summary["per_capita_urban_land_2020"]
@@ -125,20 +118,21 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
         "Per-capita urban land 2020 (m²/person)", ("measure", "left"), ("value", "right")
     )
     per_capita.add_row(
-        "region (Σ urban land ÷ Σ urban population)", _n(pc["region_m2_per_person"], 1)
+        "region (Σ urban land ÷ Σ urban population)", total(pc["region_m2_per_person"], 1)
     )
     for what in ("min", "median", "max"):
-        per_capita.add_row(f"{what} over counties", _n(pc[f"{what}_m2_per_person"], 1))
+        per_capita.add_row(f"{what} over counties", total(pc[f"{what}_m2_per_person"], 1))
     per_capita.add_row(
-        f"counties below the floor of {_n(pc['floor_m2_per_person'])}",
-        _n(pc["counties_below_floor"]),
+        f"counties below the floor of {total(pc['floor_m2_per_person'])}",
+        total(pc["counties_below_floor"]),
     )
     per_capita.add_row(
-        f"counties above the cap of {_n(pc['cap_m2_per_person'])}", _n(pc["counties_above_cap"])
+        f"counties above the cap of {total(pc['cap_m2_per_person'])}",
+        total(pc["counties_above_cap"]),
     )
     if pc["counties_without_urban_pop"]:
         per_capita.add_row(
-            "counties without urban population", _n(pc["counties_without_urban_pop"])
+            "counties without urban population", total(pc["counties_without_urban_pop"])
         )
     console.print(per_capita)
 
@@ -158,10 +152,10 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
                 g["group_id"],
                 g["name"],
                 g["kind"],
-                _n(g["members"]),
-                _n(g["weight"], 2),
-                _n(g["min_share"], 2),
-                _n(g["max_share"], 2),
+                total(g["members"]),
+                total(g["weight"], 2),
+                total(g["min_share"], 2),
+                total(g["max_share"], 2),
             )
         console.print(groups)
     else:
@@ -172,6 +166,12 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
             "linkage pairs (they replace linkage.scope)"
         )
 
+    conversions = summary["conversions"]
+    if conversions:
+        console.print(Text(f"{len(conversions)} column(s) converted on reading:", style="bold"))
+        for c in conversions:
+            console.print(Text("  " + _conversion_text(c)), soft_wrap=True)
+
     warnings = summary["warnings"]
     if not warnings:
         console.print(Text("No warnings.", style="green"))
@@ -179,6 +179,12 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(Text(f"{len(warnings)} warning(s):", style="bold yellow"))
     for w in warnings:
         console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
+
+
+def _conversion_text(c: dict[str, Any]) -> str:
+    """A unit conversion as one line: file, column as written (English name), what was done."""
+    label = c["header"] if c["header"] == c["column"] else f"{c['header']} ({c['column']})"
+    return f"{c['file']} column {label}: {c['message']}"
 
 
 def _problem_text(p: dict[str, Any]) -> str:

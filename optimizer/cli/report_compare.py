@@ -15,34 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.analysis.compare import Comparison
-from optimizer.cli.report_solve import ha, short_binding
+from optimizer.cli.format import gini, ha, objective, pct1, share_points, sig4, signed, signed_pct
+from optimizer.cli.report_solve import short_binding
 from optimizer.formulation.families import REGION_TARGETS
 
 #: Counties listed by default (the largest |Δ|); --all lists every county.
 TOP_COUNTIES = 15
-
-
-def signed(value: float, fmt=ha) -> Text:
-    """'+1,234' / '−1,234' / '0', green for more, red for less."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("–")
-    text = fmt(abs(value))
-    if not any(ch in "123456789" for ch in text):  # rounds to nothing: no sign
-        return Text("0")
-    sign, style = ("+", "green") if value > 0 else ("−", "red")
-    return Text(sign + text, style=style)
-
-
-def _pct(value: float) -> str:
-    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
-
-
-def _price(value: float) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.4g}"
-
-
-def _share_points(value: float) -> str:
-    return f"{100 * value:.2f} pt"
 
 
 def render_compare(c: Comparison, console: Console, *, all_counties: bool = False) -> None:
@@ -76,12 +54,8 @@ def render_compare(c: Comparison, console: Console, *, all_counties: bool = Fals
         console.print(equity_table(c))
 
 
-def _objective(value: float) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:,.2f}"
-
-
 def _fmt_for(unit: str):
-    return _pct if unit == "share" else (_objective if unit == "" else ha)
+    return pct1 if unit == "share" else (objective if unit == "" else ha)
 
 
 def headline_table(c: Comparison) -> Table:
@@ -90,14 +64,10 @@ def headline_table(c: Comparison) -> Table:
         t.add_column(col, justify="left" if col == "" else "right")
     for r in c.headline.itertuples(index=False):
         fmt = _fmt_for(r.unit)
-        delta_fmt = _share_points if r.unit == "share" else fmt
+        delta_fmt = share_points if r.unit == "share" else fmt
         label = f"{r.metric}" + (f" ({r.unit})" if r.unit == "ha" else "")
-        t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), _signed_pct(r.delta_pct))
+        t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), signed_pct(r.delta_pct))
     return t
-
-
-def _signed_pct(value: float) -> Text:
-    return signed(value, lambda v: f"{100 * v:.1f}%")
 
 
 def targets_table(c: Comparison) -> Table:
@@ -105,8 +75,8 @@ def targets_table(c: Comparison) -> Table:
     for col in ("target", "A", "B", "Δ", "limit A", "limit B", "met A→B"):
         t.add_column(col, justify="left" if col == "target" else "right")
     for r in c.targets.itertuples(index=False):
-        fmt = _pct if r.target == "intensity_reduction" else ha
-        delta_fmt = _share_points if r.target == "intensity_reduction" else ha
+        fmt = pct1 if r.target == "intensity_reduction" else ha
+        delta_fmt = share_points if r.target == "intensity_reduction" else ha
         t.add_row(
             r.target,
             fmt(r.a),
@@ -138,8 +108,8 @@ def groups_table(c: Comparison) -> Table:
             ha(r.a),
             ha(r.b),
             signed(r.delta),
-            _signed_pct(r.delta_pct),
-            f"{_pct(r.share_a)}→{_pct(r.share_b)}",
+            signed_pct(r.delta_pct),
+            f"{pct1(r.share_a)}→{pct1(r.share_b)}",
         )
     return t
 
@@ -169,7 +139,7 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
         name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
         a_short, b_short = short_binding(r.binding_a), short_binding(r.binding_b)
         binding = a_short if a_short == b_short else f"{a_short or '–'} → {b_short or '–'}"
-        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), _signed_pct(r.delta_pct), binding)
+        t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), signed_pct(r.delta_pct), binding)
     if not all_counties and len(both) > TOP_COUNTIES:
         t.caption = f"{len(both) - TOP_COUNTIES} more counties (--all lists them)"
     return t
@@ -186,7 +156,7 @@ def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
         t.add_column(col, justify="left" if col in ("constraint", "where") else "right")
     for r in shown.itertuples(index=False):
         where = "" if r.id == "region" else str(r.name)
-        t.add_row(r.family, where, _price(r.a), _price(r.b), signed(r.delta, _price))
+        t.add_row(r.family, where, sig4(r.a), sig4(r.b), signed(r.delta, sig4))
     hidden = len(changed) - (len(shown) - len(region)) if not all_rows else 0
     if hidden > 0:
         t.caption = f"{hidden} more changed prices (--all lists them)"
@@ -199,12 +169,12 @@ def equity_table(c: Comparison) -> Table:
         t.add_column(col, justify="left" if col == "" else "right")
     for r in c.equity.itertuples(index=False):
         share = r.metric.startswith("share")
-        fmt = _pct if share else (lambda v: "–" if math.isnan(v) else f"{v:.3f}")
+        fmt = pct1 if share else gini
         t.add_row(
             r.metric,
             fmt(r.a),
             fmt(r.b),
-            signed(r.delta, _share_points if share else (lambda v: f"{v:.3f}")),
+            signed(r.delta, share_points if share else gini),
         )
     return t
 

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
-from optimizer.cli.report_solve import equity_lines, ha, pct
+from optimizer.cli.format import ha, pct, sig4
+from optimizer.cli.report_solve import equity_lines
 from optimizer.formulation.families import REGION_TARGETS, words
 
 #: Conflict-set members named per family before "and N more".
@@ -48,7 +49,7 @@ def render_explain(
         _price_section(console, prices, data["ranging_available"], s)
     if data["marginal_tier"]:
         names = ", ".join(
-            f"{r['name']} (tier {r['tier']}, worth {r['value']:.4g}, {r['fill']:.0%} filled)"
+            f"{r['name']} (tier {r['tier']}, worth {sig4(r['value'])}, {pct(r['fill'])} filled)"
             for r in data["marginal_tier"]
         )
         console.print(Text.assemble(("Marginal tier: ", "bold"), names))
@@ -94,7 +95,7 @@ def local_prices_table(prices: list[dict], ranging: bool) -> Table:
         row = [
             words(p["family"]).removeprefix("the "),
             str(p["name"]),
-            f"{p['value']:.4g}",
+            sig4(p["value"]),
         ]
         if ranging:
             row += [ha(p["limit"]), _range(p)]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.results import Status
+from models.results import Equity, Status
 from optimizer.analysis.tables import Result, join_flags
+from optimizer.cli.format import count, gini, ha, m2, pct
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
 #: How many linkage flows the report lists (all are in flows.csv).
@@ -26,21 +26,6 @@ BINDING_SHORT = {f: FAMILIES[f].label for f in ALLOCATION_LIMITS}
 
 
 ZONE_SHORT = {"urban": "城", "agricultural": "农", "ecological": "生"}
-
-
-def ha(value: float) -> str:
-    """Hectares with thousands separators, one decimal under 100 ha."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if abs(value) < 0.05:
-        return "0"
-    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-
-
-def pct(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{100 * value:.0f}%"
 
 
 def render_solve(result: Result, console: Console, *, max_counties: int | None = None) -> None:
@@ -66,29 +51,24 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
             console.print(Text(f"  ! {w}", style="yellow"))
 
 
-def equity_lines(equity: dict) -> list[Text]:
+def equity_lines(equity: Equity | None) -> list[Text]:
     """Equity: the two Gini coefficients and each zone's share of the pool and of new land."""
-    if not equity:
+    if equity is None:
         return []
-    zones = equity.get("zones", {})
     shares = " · ".join(
-        f"{ZONE_SHORT.get(z, z)} {z} {pct(v['quota_share'])} of the pool, "
-        f"{pct(v['allocation_share'])} of new land"
-        for z, v in zones.items()
+        f"{ZONE_SHORT.get(z, z)} {z} {pct(v.quota_share)} of the pool, "
+        f"{pct(v.allocation_share)} of new land"
+        for z, v in equity.zones.items()
     )
     return [
         Text("Equity", style="bold"),
         Text(
-            f"Gini of new land per resident {_gini(equity['gini_allocation_per_resident'])}"
+            f"Gini of new land per resident {gini(equity.gini_allocation_per_resident)}"
             f" (weighted by 2020 residents) · Gini of demand satisfaction "
-            f"{_gini(equity['gini_satisfaction'])} (weighted by demand)"
+            f"{gini(equity.gini_satisfaction)} (weighted by demand)"
         ),
         Text(shares),
     ]
-
-
-def _gini(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def headline_panel(result: Result) -> Group:
@@ -106,24 +86,24 @@ def headline_panel(result: Result) -> Group:
             Text(
                 f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
                 f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
-                f"{sum(s.timings.values()):.2f} s"
+                f"{s.timings.total():.2f} s"
             )
         )
     if s.solver_reason:
         lines.append(Text(f"solver {s.solver_reason}", style="dim"))
     h = s.headline
-    if h:
+    if h is not None:
         lines.append(
             Text(
-                f"quota used {ha(h['quota_used_ha'])} of {ha(h['quota_pool_ha'])} ha · "
-                f"linkage {ha(h['linkage_used_ha'])} ha used, {ha(h['linkage_transferred_ha'])} ha "
-                f"moved · reclaimed {ha(h['reclaimed_ha'])} ha · new land "
-                f"{ha(h['allocation_ha'])} of {ha(h['demand_ha'])} ha asked "
-                f"({pct(h['allocation_ha'] / h['demand_ha'] if h['demand_ha'] else math.nan)})"
+                f"quota used {ha(h.quota_used_ha)} of {ha(h.quota_pool_ha)} ha · "
+                f"linkage {ha(h.linkage_used_ha)} ha used, {ha(h.linkage_transferred_ha)} ha "
+                f"moved · reclaimed {ha(h.reclaimed_ha)} ha · new land "
+                f"{ha(h.allocation_ha)} of {ha(h.demand_ha)} ha asked "
+                f"({pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan)})"
             )
         )
-    elif s.model_extra and s.model_extra.get("message"):
-        lines.append(Text(f"solver says: {s.model_extra['message']}"))
+    elif s.message:
+        lines.append(Text(f"solver says: {s.message}"))
     return Group(*lines, Text(""))
 
 
@@ -144,14 +124,10 @@ def targets_table(result: Result) -> Table:
     return t
 
 
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 _TARGET_FORMAT = {
     "intensity_reduction": pct,
-    "farmland_floor_counties": _count,
-    "per_capita_cap_counties": _count,
+    "farmland_floor_counties": count,
+    "per_capita_cap_counties": count,
 }
 
 
@@ -221,7 +197,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             ha(r.linkage_out),
             ha(r.allocation),
             pct(r.satisfaction),
-            f"{_m2(r.per_capita_2020)}→{_m2(r.per_capita_2035)}",
+            f"{m2(r.per_capita_2020)}→{m2(r.per_capita_2035)}",
             f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
             short,
         )
@@ -247,10 +223,6 @@ def flows_table(result: Result) -> Table:
             f"{r.cost:g}",
         )
     return t
-
-
-def _m2(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.0f}"
 
 
 def short_binding(families: tuple[str, ...]) -> str:

@@ -5,7 +5,10 @@ docs/inputs.md reproduces these tables (a test keeps them in step).
 
 from __future__ import annotations
 
-from optimizer.data import rules as v
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 #: Accepted headers besides the English column names, per file: alias → column.
 #: docs/inputs.md reproduces this table (a test keeps them in step).
@@ -81,20 +84,141 @@ ZONE_ALIASES: dict[str, str] = {
     "重点生态功能区": "ecological",
 }
 
-#: Units that contradict a column's unit when written in its header, e.g. "耕地2020(万亩)".
-#: The loader refuses them rather than read 万亩 as hectares.
-WRONG_UNITS: dict[str, frozenset[str]] = {
-    "ha": frozenset({"亩", "万亩", "mu", "km2", "平方公里", "平方千米", "m2", "平方米", "万公顷"}),
-    "persons": frozenset({"万人", "千人", "百万人", "万", "10k"}),
-    "亿元": frozenset({"元", "万元", "千万元", "百万元", "万亿元", "cny", "yuan"}),
+# --------------------------------------------------------------------------- units
+
+#: 1 亩 (mu) = 1/15 ha; 1 万亩 = 10,000 亩.
+HA_PER_MU = 1 / 15
+HA_PER_WAN_MU = 1e4 * HA_PER_MU
+#: 1 km² = 100 ha; 1 m² = 10⁻⁴ ha; 1 万公顷 = 10,000 ha.
+HA_PER_KM2 = 100.0
+HA_PER_M2 = 1e-4
+HA_PER_WAN_HA = 1e4
+#: 1 万人 = 10,000 persons; 1 千人 = 1,000; 1 百万人 = 1,000,000.
+PERSONS_PER_WAN = 1e4
+PERSONS_PER_QIAN = 1e3
+PERSONS_PER_MILLION = 1e6
+#: GDP is in 亿元 (10⁸ 元): 1 万元 = 10⁻⁴ 亿元, 1 元 = 10⁻⁸ 亿元, 1 万亿元 = 10⁴ 亿元.
+YI_PER_YUAN = 1e-8
+YI_PER_WAN_YUAN = 1e-4
+YI_PER_BAIWAN_YUAN = 1e-2
+YI_PER_QIANWAN_YUAN = 1e-1
+YI_PER_WANYI_YUAN = 1e4
+#: A fraction column whose header says (%) holds percentages: 45 = 0.45.
+FRACTION_PER_PERCENT = 1e-2
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit a header may name: the model unit it converts to, and by how much.
+
+    ``factor`` multiplies a value written in this unit to give it in ``to`` (the
+    unit of the column in the model); ``shown`` is the factor as messages and
+    docs/inputs.md write it.
+    """
+
+    to: str
+    factor: float
+    shown: str
+
+    @property
+    def identity(self) -> bool:
+        return self.factor == 1
+
+
+#: Every unit a header may carry in brackets, by model unit: ha (areas), persons
+#: (populations), 亿元 (GDP), fraction (rates, shares). Headers are compared after
+#: NFKC (so km² = km2), without spaces, in any case, without a leading 单位: and
+#: without 人民币/RMB. docs/inputs.md §6 reproduces this table (a test keeps them in step).
+UNITS: dict[str, Unit] = {
+    "ha": Unit("ha", 1.0, "1"),
+    "公顷": Unit("ha", 1.0, "1"),
+    "hm²": Unit("ha", 1.0, "1"),
+    "亩": Unit("ha", HA_PER_MU, "1/15"),
+    "mu": Unit("ha", HA_PER_MU, "1/15"),
+    "万亩": Unit("ha", HA_PER_WAN_MU, "10⁴/15"),
+    "km²": Unit("ha", HA_PER_KM2, "100"),
+    "平方公里": Unit("ha", HA_PER_KM2, "100"),
+    "平方千米": Unit("ha", HA_PER_KM2, "100"),
+    "m²": Unit("ha", HA_PER_M2, "10⁻⁴"),
+    "平方米": Unit("ha", HA_PER_M2, "10⁻⁴"),
+    "万公顷": Unit("ha", HA_PER_WAN_HA, "10⁴"),
+    "人": Unit("persons", 1.0, "1"),
+    "persons": Unit("persons", 1.0, "1"),
+    "万人": Unit("persons", PERSONS_PER_WAN, "10⁴"),
+    "千人": Unit("persons", PERSONS_PER_QIAN, "10³"),
+    "百万人": Unit("persons", PERSONS_PER_MILLION, "10⁶"),
+    "亿元": Unit("亿元", 1.0, "1"),
+    "元": Unit("亿元", YI_PER_YUAN, "10⁻⁸"),
+    "万元": Unit("亿元", YI_PER_WAN_YUAN, "10⁻⁴"),
+    "百万元": Unit("亿元", YI_PER_BAIWAN_YUAN, "10⁻²"),
+    "千万元": Unit("亿元", YI_PER_QIANWAN_YUAN, "10⁻¹"),
+    "万亿元": Unit("亿元", YI_PER_WANYI_YUAN, "10⁴"),
+    "%": Unit("fraction", FRACTION_PER_PERCENT, "1/100"),
 }
-_COLUMN_UNITS: dict[str, str] = {
-    **{c: "persons" for c in ("pop_2020", "urban_pop_2020", "urban_pop_2035")},
-    **{c: "亿元" for c in ("gdp_2020", "gdp_2035")},
-    **{
-        c.name: "ha"
-        for c in v.COUNTIES.columns
-        if c.kind == "number"
-        and c.name not in ("pop_2020", "urban_pop_2020", "urban_pop_2035", "gdp_2020", "gdp_2035")
-    },
+
+#: What a model unit measures, for messages ("亩 is a unit of area").
+QUANTITY_OF_UNIT: dict[str, str] = {
+    "ha": "area",
+    "persons": "population",
+    "亿元": "money",
+    "fraction": "rates and shares",
 }
+
+_UNIT_NOISE = re.compile(r"^单位[:：]?|人民币|rmb")
+
+
+def unit_key(text: str) -> str:
+    """How units are compared: NFKC, no spaces, any case, no 单位: and no 人民币."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return _UNIT_NOISE.sub("", t)
+
+
+_UNIT_LOOKUP: dict[str, Unit] = {unit_key(k): u for k, u in UNITS.items()}
+_UNIT_NAMES: dict[str, str] = {unit_key(k): k for k in UNITS}
+
+
+def find_unit(text: str) -> tuple[str, Unit] | None:
+    """The unit written in a header bracket as the table spells it, or None when unknown."""
+    key = unit_key(text)
+    unit = _UNIT_LOOKUP.get(key)
+    return None if unit is None else (_UNIT_NAMES[key], unit)
+
+
+def units_for(model_unit: str) -> list[str]:
+    """The units a header may name for a column in ``model_unit``, as the table spells them."""
+    return [name for name, unit in UNITS.items() if unit.to == model_unit]
+
+
+@dataclass(frozen=True)
+class UnitConversion:
+    """A column whose header names a unit other than the model's: its values were converted."""
+
+    file: str
+    column: str  # English name
+    header: str  # as written
+    unit: str  # as the unit table spells it
+    to: str
+    factor: float
+    shown: str
+
+    @property
+    def label(self) -> str:
+        return self.header if self.header == self.column else f"{self.header} ({self.column})"
+
+    @property
+    def message(self) -> str:
+        return f"read in {self.unit}, converted to {self.to} (× {self.shown})"
+
+    def __str__(self) -> str:
+        return f"{self.file} column {self.label}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "column": self.column,
+            "header": self.header,
+            "unit": self.unit,
+            "to_unit": self.to,
+            "factor": self.factor,
+            "message": self.message,
+        }

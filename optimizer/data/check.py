@@ -12,8 +12,8 @@ from typing import Any
 
 from models.inputs import ZONES
 from optimizer.data.dataset import Dataset
+from optimizer.data.derived import county_quantities
 from optimizer.data.rules import ZONE_NAMES_ZH
-from optimizer.data.warnings import per_capita_urban_land_2020
 
 #: counties.csv column → key in ``totals`` (the column name plus its unit).
 TOTAL_KEYS: dict[str, str] = {
@@ -44,6 +44,7 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "per_capita_urban_land_2020",
     "groups",
     "transfer_costs",
+    "conversions",
     "warnings",
 )
 
@@ -59,7 +60,7 @@ def _num(x: Any) -> float | int | None:
 
 
 def summarize_dataset(ds: Dataset) -> dict[str, Any]:
-    """Counts, totals, per-capita spread, groups and warnings of a validated dataset."""
+    """Counts, totals, per-capita spread, groups, unit conversions and warnings of a dataset."""
     c = ds.counties
     sc = ds.scenario
     floor, cap = sc.per_capita.floor_m2, sc.per_capita.cap_m2
@@ -77,10 +78,10 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
     zone_counts = c["zone"].value_counts()
 
     totals = {key: _num(c[col].sum()) for col, key in TOTAL_KEYS.items()}
-    room = (c["dev_boundary"] - c["urban_land_2020"]).clip(lower=0).sum()
-    totals["dev_boundary_room_ha"] = _num(room)
+    derived = county_quantities(c, sc)
+    totals["dev_boundary_room_ha"] = _num(derived["dev_room"].sum())
 
-    pc = per_capita_urban_land_2020(c)
+    pc = derived["per_capita_urban_land_2020"]
     known = pc.dropna()
     urban_pop = c["urban_pop_2020"].sum()
     per_capita = {
@@ -140,5 +141,6 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
         "per_capita_urban_land_2020": per_capita,
         "groups": groups,
         "transfer_costs": None if ds.transfer_costs is None else {"pairs": len(ds.transfer_costs)},
+        "conversions": [c.to_dict() for c in ds.conversions],
         "warnings": [w.to_dict() for w in ds.warnings],
     }

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from models.scenario import Scenario
+from optimizer.data.aliases import UnitConversion
 from optimizer.data.problems import DataError, Problem
 
 
@@ -36,6 +37,8 @@ class Dataset:
     source: Path | None = None
     #: The warnings that do not depend on the scenario (e.g. an unknown column).
     table_warnings: list[Problem] = field(default_factory=list)
+    #: Columns whose header named another unit (亩, 万人 …), converted on reading.
+    conversions: list[UnitConversion] = field(default_factory=list)
 
     def with_scenario(self, scenario: Scenario) -> Dataset:
         """The same data under another scenario (overrides, comparisons).
@@ -48,7 +51,9 @@ class Dataset:
         warnings = [
             *self.table_warnings,
             *county_warnings(self.counties, scenario),
-            *dataset_warnings(self.counties, self.groups, self.members, scenario),
+            *dataset_warnings(
+                self.counties, self.groups, self.members, scenario, self.transfer_costs
+            ),
         ]
         return replace(self, scenario=scenario, warnings=warnings)
 

@@ -51,6 +51,13 @@ class Problem:
             "severity": str(self.severity),
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """The problem as ``--json`` lists bad data: ``rule`` is the message of the broken rule."""
+        record = self.to_dict()
+        record["rule"] = record.pop("message")
+        record["severity"] = record.pop("severity")
+        return record
+
 
 class DataError(Exception):
     """The dataset cannot be used; ``problems`` lists every error found (all at once)."""

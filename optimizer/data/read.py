@@ -2,9 +2,12 @@
 
 What a planner exports from Excel is accepted as it comes: UTF-8 with or
 without BOM or GB18030/GBK, English or Chinese headers (with a unit in
-parentheses), full-width digits, thousands separators. Everything wrong with
-the data is collected and raised at once as a :class:`DataError`; a wrong
-request (no such folder) is a :class:`UsageError`. Nothing here prints.
+brackets, converted to the model's unit), full-width digits, thousands
+separators. What cannot be read without a guess is an error: a row that does
+not line up with the header, a comma in a number of a semicolon-separated
+file, an unknown unit. Everything wrong with the data is collected and raised
+at once as a :class:`DataError`; a wrong request (no such folder) is a
+:class:`UsageError`. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -30,7 +33,14 @@ from models.inputs import ZONES
 from models.scenario import Scenario
 from optimizer.data import rules as v
 from optimizer.data import warnings as w
-from optimizer.data.aliases import _COLUMN_UNITS, HEADER_ALIASES, WRONG_UNITS, ZONE_ALIASES
+from optimizer.data.aliases import (
+    HEADER_ALIASES,
+    QUANTITY_OF_UNIT,
+    ZONE_ALIASES,
+    UnitConversion,
+    find_unit,
+    units_for,
+)
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import DataError, Problem, Severity, UsageError
 
@@ -43,10 +53,34 @@ REQUIRED_FILES: tuple[str, ...] = (
 OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
 _FILE_ORDER = (*REQUIRED_FILES[:3], *OPTIONAL_FILES, "scenario.toml", "--set")
 
-_UNIT = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+# A trailing bracket of a header (after NFKC: （）→ (), ［］→ []; 【】 and 〔〕 stay).
+_BRACKET = re.compile(r"\s*[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]\s*$")
+_YEAR = re.compile(r"(\d{4})\s*年?")
+_PERIOD = re.compile(r"\d{4}\s*年?\s*[-–—~至到]\s*\d{4}\s*年?")
+_COLUMN_YEAR = re.compile(r"_(\d{4})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An unquoted thousands separator splits 1,000 into the cells "1" and "000". Only a tail
+# with a leading zero is taken as a sign of it: "250" next to "450" is two numbers.
+_SPLIT_HEAD = re.compile(r"[+-]?[1-9]\d{0,2}")
+_SPLIT_TAIL = re.compile(r"0\d{2}(?:\.\d*)?")
 
-Raw = tuple[pd.DataFrame, dict[str, str]]  # cells as text (English columns), headers as written
+
+class Raw(NamedTuple):
+    """One table as read: cells as text under English columns, and how to read them."""
+
+    cells: pd.DataFrame
+    headers: dict[str, str]  # English column → header as written
+    conversions: tuple[UnitConversion, ...] = ()  # columns whose header names another unit
+    ambiguous_comma: bool = False  # semicolon-separated: a comma in a number is ambiguous
+    misaligned: frozenset[int] = frozenset()  # rows that do not line up with the header
+
+
+class Header(NamedTuple):
+    """A header split into its name, a year written in brackets and a unit in brackets."""
+
+    name: str
+    year: str  # "2035" for 城镇人口（2035年）, '' when none
+    unit: str | None  # "单位：亩" for 耕地2020（单位：亩）, None when none
 
 
 # --------------------------------------------------------------------------- public API
@@ -127,22 +161,36 @@ def dataset_from_tables(
     return _assemble(raws, valid, problems, source=None)
 
 
-def header_key(text: str, keep_parentheses: bool = False) -> str:
-    """How headers are compared: NFKC, no unit in parentheses, no spaces/underscores, any case.
+def parse_header(text: str) -> Header:
+    """Split a header into name, bracketed year and bracketed unit (after NFKC).
 
-    "2035年" counts as "2035". With ``keep_parentheses`` the text in a trailing
-    parenthesis is kept as part of the name ("城镇人口(2035)" → "城镇人口2035").
+    Trailing brackets may be (), （）, [], ［］, 【】 or 〔〕: a year ("(2035年)") goes
+    with the name, a period ("(2021-2035年)") is dropped, anything else is the unit.
     """
     t = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip()
-    t = _UNIT.sub(r"\1", t) if keep_parentheses else _UNIT.sub("", t)
+    year, unit = "", None
+    while (m := _BRACKET.search(t)) is not None:
+        inner = m.group(1).strip()
+        if not year and (y := _YEAR.fullmatch(inner)):
+            year = y.group(1)
+        elif inner and not _PERIOD.fullmatch(inner):
+            if unit is not None:
+                break
+            unit = inner
+        t = t[: m.start()]
+    return Header(t.strip(), year, unit)
+
+
+def header_key(text: str, keep_parentheses: bool = False) -> str:
+    """How headers are compared: NFKC, no brackets, no spaces/underscores, any case.
+
+    "2035年" counts as "2035". With ``keep_parentheses`` a year in brackets is kept
+    as part of the name ("城镇人口(2035)" → "城镇人口2035"); a unit never is.
+    """
+    h = parse_header(text)
+    t = h.name + (h.year if keep_parentheses else "")
     t = re.sub(r"(\d{4})年", r"\1", t)
     return re.sub(r"[\s_\-]+", "", t).casefold()
-
-
-def header_unit(text: str) -> str:
-    """The unit written in parentheses at the end of a header, normalised ('' when none)."""
-    m = _UNIT.search(unicodedata.normalize("NFKC", str(text)).strip())
-    return re.sub(r"\s+", "", m.group(1)).casefold() if m else ""
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -170,7 +218,15 @@ def decode(data: bytes) -> tuple[str, str] | None:
 
 
 def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Problem]]:
-    """Cells of one CSV file as text, under English column names, index = spreadsheet row."""
+    """Cells of one CSV file as text, under English column names, index = spreadsheet row.
+
+    Every row must line up with the header row: a row with more cells than the
+    header is an error (an unquoted comma, most often a thousands separator,
+    shifts every later value), even when the extra cells are empty. A row with
+    fewer cells reads the missing ones as empty: Excel leaves out trailing empty
+    cells on some rows. The header's own trailing empty cells count, so rows
+    that Excel writes with the same trailing empties line up.
+    """
     text, problem = _read_text(path, spec.file)
     if problem is not None:
         return None, [problem]
@@ -190,9 +246,10 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     except csv.Error as err:
         return None, [Problem(spec.file, f"cannot be read as CSV: {err}")]
     header, data = rows[0], rows[1:]
-    width = max(map(len, rows))
+    width = len(header)
+    long = [i for i, r in enumerate(data) if len(r) > width and any(c.strip() for c in r)]
     if len(set(map(len, rows))) > 1:
-        data = [r + [""] * (width - len(r)) for r in data]
+        data = [r[:width] + [""] * (width - len(r)) for r in data]
     cells = (
         pd.DataFrame(data, columns=range(width), dtype="str")
         if data
@@ -200,18 +257,33 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     )
     cells.index = pd.RangeIndex(2, 2 + len(data))
     nfkc = not unicodedata.is_normalized("NFKC", text)
-    raw, problems = table_from_cells(header, cells.iloc[:, : len(header)], spec, nfkc=nfkc)
-    if raw is not None and width > len(header):
-        extra = cells.iloc[:, len(header) :].ne("").any(axis=1)
-        problems += v.problems_at(
-            spec.file,
-            cells.index[extra],
-            None,
-            [None] * int(extra.sum()),
-            f"the row has more cells than the header ({len(header)} columns): "
-            "a value may contain an unquoted comma",
+    raw, problems = table_from_cells(header, cells, spec, nfkc=nfkc)
+    if raw is not None:
+        raw = raw._replace(
+            ambiguous_comma=delimiter == ";", misaligned=frozenset(i + 2 for i in long)
         )
+        problems += [_long_row(rows[i + 1], i + 2, header, spec.file) for i in long]
     return raw, problems
+
+
+def _long_row(row: list[str], number: int, header: list[str], file: str) -> Problem:
+    """A row with more cells than the header: where a number may have been split at a comma."""
+    column = value = None
+    for i in range(min(len(row) - 1, len(header))):
+        a, b = row[i].strip(), row[i + 1].strip()
+        if _SPLIT_HEAD.fullmatch(a) and _SPLIT_TAIL.fullmatch(b):
+            column, value = header[i].strip() or f"column {i + 1} (no header)", f"{a},{b}"
+            break
+    hint = f"; perhaps {value!r} is one number split at its comma" if value else ""
+    return Problem(
+        file,
+        f"the row has more cells than the header ({len(row)} against {len(header)}), so its "
+        "values do not line up with the columns: a value may hold an unquoted comma, e.g. a "
+        'thousands separator (write "1,000" in quotes, or 1000)' + hint,
+        row=number,
+        column=column,
+        value=value,
+    )
 
 
 def table_from_cells(
@@ -231,10 +303,11 @@ def table_from_cells(
     chosen: dict[str, int] = {}
     headers: dict[str, str] = {}
     unknown: list[tuple[int, str]] = []
+    conversions: list[UnitConversion] = []
     for pos, written in enumerate(header):
-        key = header_key(written)
-        column = lookup.get(key) or lookup.get(header_key(written, keep_parentheses=True))
+        column = _column_of(written, lookup)
         if column is None:
+            key = header_key(written)
             if key or cells.iloc[:, pos].astype("str").fillna("").str.strip().ne("").any():
                 unknown.append((pos, written))
             continue
@@ -248,18 +321,11 @@ def table_from_cells(
                 )
             )
             continue
-        wrong = WRONG_UNITS.get(_COLUMN_UNITS.get(column, ""), frozenset())
-        if header_unit(written) in wrong:
-            problems.append(
-                Problem(
-                    spec.file,
-                    f"the unit {header_unit(written)} is not accepted: {column} is in "
-                    f"{_COLUMN_UNITS[column]}; convert the values and the header",
-                    row=1,
-                    column=written,
-                    value=written,
-                )
-            )
+        conversion, problem = _header_unit(spec, column, written)
+        if problem is not None:
+            problems.append(problem)
+        elif conversion is not None:
+            conversions.append(conversion)
         chosen[column] = pos
         headers[column] = written.strip()
     if header and not chosen:
@@ -312,7 +378,69 @@ def table_from_cells(
         raw = raw.loc[~blank]
     if raw.empty and not spec.may_be_empty:
         problems.append(Problem(spec.file, "has no data rows: at least one row is needed"))
-    return (raw, headers), problems
+    return Raw(raw, headers, tuple(conversions)), problems
+
+
+def _column_of(written: str, lookup: Mapping[str, str]) -> str | None:
+    """The English column a header means, or None.
+
+    A year in brackets is tried with the name first ("城镇人口（2035年）" is
+    城镇人口2035), then without ("耕地面积（2020年）" is 耕地面积) unless the column
+    found is of another year ("常住人口（2035年）" is not pop_2020).
+    """
+    with_year = lookup.get(header_key(written, keep_parentheses=True))
+    if with_year is not None:
+        return with_year
+    column = lookup.get(header_key(written))
+    year = parse_header(written).year
+    own = None if column is None else _COLUMN_YEAR.search(column)
+    if column is not None and year and own is not None and own.group(1) != year:
+        return None
+    return column
+
+
+def _header_unit(
+    spec: v.TableSpec, column: str, written: str
+) -> tuple[UnitConversion | None, Problem | None]:
+    """The conversion a number column's bracketed unit calls for, or why it is refused.
+
+    Units of the model's own (ha, 公顷, 人, 亿元 …) need nothing; a known unit of the
+    same quantity is converted (亩 → ha × 1/15); an unknown unit, or one of another
+    quantity (亩 on a population), is an error. Text columns keep any bracket.
+    """
+    col = spec.column(column)
+    unit = parse_header(written).unit
+    if unit is None or col.kind not in ("number", "fraction"):
+        return None, None
+
+    def refused(message: str) -> tuple[None, Problem]:
+        return None, Problem(spec.file, message, row=1, column=written, value=written)
+
+    found = find_unit(unit)
+    if col.unit is None:
+        return refused(
+            f"the header names a unit ({unit}) but {column} has none: write the header without it"
+        )
+    accepted = ", ".join(units_for(col.unit))
+    column_is = f"{column} is in {col.unit} ({QUANTITY_OF_UNIT[col.unit]})"
+    if found is None:
+        return refused(
+            f"unknown unit {unit!r}: {column_is}; a header may name {accepted} (docs/inputs.md §6)"
+        )
+    name, known = found
+    if known.to != col.unit:
+        return refused(
+            f"the unit {name} is a unit of {QUANTITY_OF_UNIT[known.to]}, but {column_is}; "
+            f"a header may name {accepted}"
+        )
+    if known.identity:
+        return None, None
+    return (
+        UnitConversion(
+            spec.file, column, written.strip(), name, known.to, known.factor, known.shown
+        ),
+        None,
+    )
 
 
 def read_scenario(
@@ -359,7 +487,34 @@ def scenario_from_data(
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         return None, problems + [_scenario_problem(e, overrides, file) for e in err.errors()]
+    problems += _implausible_scenario(scenario, overrides, file)
     return (None, problems) if problems else (scenario, [])
+
+
+#: Scenario keys in ha that no region can exceed (rules.PLAUSIBLE_MAX).
+_AREA_KEYS = ("quota.total", "farmland.region_floor")
+
+
+def _implausible_scenario(
+    scenario: Scenario, overrides: Mapping[str, Any], file: str
+) -> list[Problem]:
+    """Areas in the scenario larger than China's land area: a wrong unit or a typo."""
+    limit, what = v.PLAUSIBLE_MAX["ha"]
+    out = []
+    for key in _AREA_KEYS:
+        section, name = key.split(".")
+        value = getattr(getattr(scenario, section), name)
+        if value is not None and value > limit:
+            out.append(
+                Problem(
+                    "--set" if key in overrides else file,
+                    f"is more than {what}: no region can have it; check the unit (ha) "
+                    "and the value",
+                    column=key,
+                    value=v.fmt(value),
+                )
+            )
+    return out
 
 
 def scenario_keys() -> dict[str, Any]:
@@ -399,13 +554,16 @@ def _assemble(
     """Type and check every table, cross-check them, raise or build the Dataset."""
     tables: dict[str, pd.DataFrame | None] = {}
     headers_of: dict[str, dict[str, str]] = {}
+    conversions: list[UnitConversion] = []
     for spec in v.SPECS:
         raw = raws.get(spec.file)
         if raw is None:
             tables[spec.file] = None
             continue
-        cells, headers = raw
-        df, found = v.coerce_table(cells, spec, headers)
+        cells, headers = raw.cells, raw.headers
+        factors = {c.column: c.factor for c in raw.conversions}
+        df, found = v.coerce_table(cells, spec, headers, factors, raw.ambiguous_comma)
+        conversions += raw.conversions
         found += v.check_ranges(df, spec, headers)
         if spec in (v.COUNTIES, v.GROUPS):
             found += v.check_ids(df, spec.file, (spec.names[0],), headers)
@@ -413,6 +571,8 @@ def _assemble(
             found += v.check_counties(df, headers)
         elif spec is v.GROUPS:
             found += v.check_groups(df, headers)
+        if raw.misaligned:  # its values are in the wrong columns: one error for the row is enough
+            found = [p for p in found if p.row not in raw.misaligned]
         problems += found
         tables[spec.file], headers_of[spec.file] = df, headers
     counties, groups = tables[v.COUNTIES.file], tables[v.GROUPS.file]
@@ -440,7 +600,7 @@ def _assemble(
     warnings = list(table_warnings)
     warnings += w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
     members = members.drop_duplicates(["group_id", "county_id"])
-    warnings += w.dataset_warnings(counties, groups, members, scenario)
+    warnings += w.dataset_warnings(counties, groups, members, scenario, transfers)
     return Dataset(
         counties=_sorted_table(counties, ["county_id"]),
         groups=_sorted_table(groups, ["group_id"]),
@@ -452,6 +612,7 @@ def _assemble(
         warnings=_sorted(warnings),
         source=source,
         table_warnings=table_warnings,
+        conversions=conversions,
     )
 
 
@@ -564,7 +725,8 @@ def _shown(value: Any) -> Any:
 
 
 def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file: str) -> Problem:
-    loc = [str(p) for p in err["loc"]]
+    loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+    entries = [p + 1 for p in err["loc"] if isinstance(p, int)]  # tiers.shares[0] = entry 1
     key = ".".join(loc)
     overridden = any(o == key or o.startswith(key + ".") for o in overrides)
     kind = err["type"]
@@ -579,8 +741,14 @@ def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file
         if key not in scenario_keys():  # a whole section is missing: name its required key
             key = next((k for k in _required_keys() if k.startswith(key + ".")), key)
         msg = "is required" + (" (the quota pool in ha)" if key == "quota.total" else "")
+    elif isinstance(err.get("input"), bool):  # strict numbers: TOML true is not 1
+        msg = "must be a number, not true or false"
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         msg = msg[:1].lower() + msg[1:]
+    if entries:
+        msg = f"entry {entries[0]}: {msg}"
     value = None if kind == "missing" else _shown(err.get("input"))
+    if isinstance(value, bool):
+        value = str(value).lower()  # as TOML writes it
     return Problem("--set" if overridden else file, msg, column=key, value=value)

@@ -10,7 +10,6 @@ per row. Rules return lists of :class:`Problem`; nothing here raises or prints.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,13 +25,31 @@ from models.inputs import (
     TRANSFER_COLUMNS,
     ZONES,
 )
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
 
 Kind = Literal["id", "text", "zone", "number", "fraction"]
 
-#: Slack on comparisons between areas, ha: rounding in a spreadsheet must not
-#: turn equal sums into an error (e.g. 0.1 + 0.2 > 0.3 in floating point).
+#: The model's tolerance on areas, ha (0.01 m²). Comparisons between areas allow
+#: this slack, so that rounding in a spreadsheet does not turn equal sums into an
+#: error (0.1 + 0.2 > 0.3 in floating point); an area cell smaller than this in
+#: absolute value (an Excel leftover such as 1.13687E-13) is read as 0, with a warning.
 AREA_TOLERANCE = 1e-6
+
+#: Plausibility limits: a county cell above these is a wrong unit or a typo, not data.
+#: China's land area is about 9.6 million km² = 9.6e8 ha; no county has more land.
+CHINA_LAND_AREA_HA = 9.6e8
+#: China had 1.41e9 residents in the 2020 census; 1.5e9 leaves room for projections.
+MAX_POPULATION = 1.5e9
+#: China's GDP 2020 was about 1.016e6 亿元 (101.6 万亿元); three times that leaves room
+#: for any 2035 projection at 2020 prices.
+MAX_GDP_100M_CNY = 3.0e6
+#: Model unit → (largest plausible value, what it is compared with).
+PLAUSIBLE_MAX: dict[str, tuple[float, str]] = {
+    "ha": (CHINA_LAND_AREA_HA, "China's land area (9.6e8 ha = 960万 km²)"),
+    "persons": (MAX_POPULATION, "China's population (1.41e9 in 2020; limit 1.5e9)"),
+    "亿元": (MAX_GDP_100M_CNY, "three times China's GDP 2020 (1.016e6 亿元)"),
+}
 
 #: Zone names in English with their Chinese names, for messages and reports.
 ZONE_NAMES_ZH: dict[str, str] = {
@@ -51,6 +68,8 @@ class Column:
     required: bool = True
     default: float | str | None = None  # value of an empty cell in an optional column
     positive: bool = False  # numbers: > 0 instead of ≥ 0
+    #: Unit of the values in the model: ha, persons, 亿元, fraction; None = no unit.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,17 @@ class TableSpec:
 
 
 _NUMBER_COLUMNS = tuple(c for c in COUNTY_COLUMNS if c not in ("county_id", "name", "city", "zone"))
+_POPULATION_COLUMNS = ("pop_2020", "urban_pop_2020", "urban_pop_2035")
+_GDP_COLUMNS = ("gdp_2020", "gdp_2035")
+
+
+def _county_unit(column: str) -> str:
+    if column in RATE_COLUMNS:
+        return "fraction"
+    if column in _POPULATION_COLUMNS:
+        return "persons"
+    return "亿元" if column in _GDP_COLUMNS else "ha"
+
 
 COUNTIES = TableSpec(
     "counties.csv",
@@ -79,11 +109,11 @@ COUNTIES = TableSpec(
         Column("city", "text"),
         Column("zone", "zone"),
         *(
-            Column(c, "fraction", required=False)
+            Column(c, "fraction", required=False, unit="fraction")
             if c in RATE_COLUMNS
-            else Column(c, "number", required=False, default=0.0)
+            else Column(c, "number", required=False, default=0.0, unit="ha")
             if c == "min_allocation"
-            else Column(c, "number")
+            else Column(c, "number", unit=_county_unit(c))
             for c in _NUMBER_COLUMNS
         ),
     ),
@@ -96,8 +126,8 @@ GROUPS = TableSpec(
         Column("name", "text"),
         Column("kind", "text", required=False, default=""),
         Column("weight", "number", required=False, default=1.0, positive=True),
-        Column("min_share", "fraction", required=False),
-        Column("max_share", "fraction", required=False),
+        Column("min_share", "fraction", required=False, unit="fraction"),
+        Column("max_share", "fraction", required=False, unit="fraction"),
     ),
     may_be_empty=True,
 )
@@ -118,15 +148,6 @@ assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLU
 
 
 # --------------------------------------------------------------------------- messages
-
-
-def fmt(value: Any) -> str:
-    """A number as a planner would type it: 100000 not 100000.0, 0.45 not 4.5e-01."""
-    if isinstance(value, float | np.floating):
-        if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(float(value))
-    return str(value)
 
 
 def _label(column: str, headers: Mapping[str, str]) -> str:
@@ -247,16 +268,33 @@ def clean_cells(raw: pd.DataFrame, nfkc: bool = True) -> pd.DataFrame:
     )
 
 
+AMBIGUOUS_COMMA = (
+    "is ambiguous: in a semicolon-separated file a comma may be a decimal mark "
+    "(2,5 = 2.5) or a thousands separator (2,500 = 2500); write the number without "
+    "a comma (2.5 or 2500)"
+)
+BAD_COMMA = (
+    "is not a number: a comma is accepted only as a thousands separator, as in 1,234.5 "
+    "(the decimal mark is a point)"
+)
+# Ids as Excel or pandas write them when they take them for numbers.
+_DECIMAL_ID = r"\d+\.\d*"
+_WHOLE_DECIMAL_ID = r"\d+\.0*"
+_FORMULA_ID = r'="(.*)"'
+
+
 def parse_numbers(
-    series: pd.Series, fraction: bool = False
+    series: pd.Series, fraction: bool = False, ambiguous_comma: bool = False
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numbers of a column, why each cell could not be read ('' when fine), and empty cells.
 
     ``series`` holds numbers or text cleaned by :func:`clean_text`. Accepts
     thousands separators ("1,234.5", full-width "１，２３４" once cleaned), and
-    for fraction columns a percentage ("45%"). Empty cells give NaN with no
-    reason; the caller decides whether empty is allowed. Plain numbers are read
-    in one vectorised pass; only cells that fail it are looked at again.
+    for fraction columns a percentage ("45%"). With ``ambiguous_comma`` (a
+    semicolon-separated file, where Excel writes a decimal comma) any comma is
+    refused as ambiguous instead. Empty cells give NaN with no reason; the
+    caller decides whether empty is allowed. Plain numbers are read in one
+    vectorised pass; only cells that fail it are looked at again.
     """
     reason = pd.Series("", index=series.index, dtype="str")
     if is_number_dtype(series):
@@ -272,7 +310,8 @@ def parse_numbers(
         percent = t.str.endswith("%") if fraction else pd.Series(False, index=t.index)
         body = t.where(~percent, t.str[:-1].str.strip())
         has_comma = body.str.contains(",", regex=False)
-        bad_comma = has_comma & ~body.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+        thousands = body.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+        bad_comma = has_comma if ambiguous_comma else has_comma & ~thousands
         body = body.str.replace(",", "", regex=False).where(~bad_comma, "")
         again = pd.to_numeric(body, errors="coerce").astype("float64")
         again = again.where(~percent, again / 100)
@@ -281,8 +320,7 @@ def parse_numbers(
         reason = reason.mask(unreadable, "is not a number")
         reason = reason.mask(
             bad_comma.reindex(reason.index, fill_value=False),
-            "is not a number: a comma is accepted only as a thousands "
-            "separator, as in 1,234.5 (the decimal mark is a point)",
+            AMBIGUOUS_COMMA if ambiguous_comma else BAD_COMMA,
         )
         nan_word = unreadable & text.str.lower().where(unreadable, "").isin(_NAN_WORDS)
         reason = reason.mask(nan_word, "must be a finite number")
@@ -291,19 +329,29 @@ def parse_numbers(
 
 
 def coerce_table(
-    raw: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]
+    raw: pd.DataFrame,
+    spec: TableSpec,
+    headers: Mapping[str, str],
+    factors: Mapping[str, float] | None = None,
+    ambiguous_comma: bool = False,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed table from cells: text columns as str, numbers as float, defaults filled.
 
     ``raw`` has English column names (a subset of ``spec``; missing required
     columns were reported by the loader), cells as numbers or as text cleaned by
-    :func:`clean_cells`, and the spreadsheet row numbers as index. Every cell
-    that cannot be read is reported; its value becomes NaN so that later rules
-    skip it instead of reporting it twice.
+    :func:`clean_cells`, and the spreadsheet row numbers as index. ``factors``
+    convert a column from the unit its header names to the model's unit (a
+    fraction cell written with its own % sign is not converted twice);
+    ``ambiguous_comma`` refuses commas in numbers (semicolon-separated files).
+    Every cell that cannot be read is reported; its value becomes NaN so that
+    later rules skip it instead of reporting it twice. Area cells below
+    :data:`AREA_TOLERANCE` become 0 and ids written as numbers or as Excel
+    formulas become their text, each with a warning.
     """
     problems: list[Problem] = []
     out: dict[str, pd.Series] = {}
     file = spec.file
+    factors = factors or {}
     for col in spec.columns:
         if col.name not in raw.columns:
             if col.kind in ("number", "fraction"):
@@ -315,11 +363,19 @@ def coerce_table(
         label = _label(col.name, headers)
         cells = raw[col.name]
         if col.kind in ("number", "fraction"):
-            values, reason, empty = parse_numbers(cells, fraction=col.kind == "fraction")
+            values, reason, empty = parse_numbers(
+                cells, fraction=col.kind == "fraction", ambiguous_comma=ambiguous_comma
+            )
             bad = reason != ""
             if bad.any():
                 problems += problems_at(file, raw.index[bad], label, cells[bad], reason[bad])
                 values = values.mask(bad)
+            if col.name in factors:
+                values, found = _convert(values, cells, col, factors[col.name], file, label)
+                problems += found
+            if col.unit == "ha":
+                values, found = _tiny_to_zero(values, cells, file, label)
+                problems += found
             if col.required and empty.any():
                 problems += problems_at(
                     file,
@@ -333,6 +389,9 @@ def coerce_table(
             out[col.name] = values
         else:
             text = clean_text(cells) if is_number_dtype(cells) else cells.astype("str").fillna("")
+            if col.kind == "id":
+                text, found = _ids_as_text(text, file, label)
+                problems += found
             empty = text == ""
             if col.required and empty.any():
                 what = "an id" if col.kind == "id" else "a value"
@@ -347,6 +406,102 @@ def coerce_table(
                 text = text.mask(empty, col.default)
             out[col.name] = text.astype("str")
     return pd.DataFrame(out, index=raw.index), problems
+
+
+def _convert(
+    values: pd.Series, cells: pd.Series, col: Column, factor: float, file: str, label: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Values times ``factor``; in a (%) fraction column, cells with their own % sign stay.
+
+    A (%) header over plain numbers that are all at most 1 is ambiguous (0.45 may be
+    a fraction or 0.45 %): an error rather than a guess.
+    """
+    if col.kind != "fraction" or is_number_dtype(cells):
+        return values * factor, []
+    own_percent = cells.astype("str").str.endswith("%")
+    plain = values.notna() & ~own_percent
+    problems: list[Problem] = []
+    if plain.any() and (values[plain] <= 1).all() and (values[plain] > 0).any():
+        first = values[plain & (values > 0)].index[0]
+        problems = problems_at(
+            file,
+            [first],
+            label,
+            [cells[first]],
+            "is ambiguous: the header says %, but every value of the column is at most 1; "
+            "write percentages (45 for 45 %) or drop (%) from the header for fractions (0.45)",
+        )
+        return values.mask(plain), problems
+    return values.where(~plain, values * factor), problems
+
+
+def _tiny_to_zero(
+    values: pd.Series, cells: pd.Series, file: str, label: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Area cells below the model's tolerance (Excel leftovers such as 1.13687E-13) → 0."""
+    tiny = (values != 0) & (values.abs() < AREA_TOLERANCE)
+    if not tiny.any():
+        return values, []
+    problems = problems_at(
+        file,
+        values.index[tiny],
+        label,
+        cells[tiny].tolist(),
+        f"is below the model's tolerance of {fmt(AREA_TOLERANCE)} ha (a rounding "
+        "leftover of a spreadsheet formula?): read as 0",
+        Severity.WARNING,
+    )
+    return values.mask(tiny, 0.0), problems
+
+
+def _ids_as_text(text: pd.Series, file: str, label: str) -> tuple[pd.Series, list[Problem]]:
+    """Ids written ="140105" (Excel's text formula) or 140105.0 (an id stored as a number).
+
+    Both are read as 140105, with one warning per column naming the first cell; a
+    decimal id with a fraction (140105.5) is an error: it cannot be a whole-number id.
+    """
+    problems: list[Problem] = []
+    formula = text.str.fullmatch(_FORMULA_ID).fillna(False).astype(bool)
+    if formula.any():
+        inner = text[formula].str.extract(_FORMULA_ID, expand=False).str.strip()
+        problems += _id_note(
+            text, formula, inner, file, label, "is written as an Excel text formula"
+        )
+        text = text.mask(formula, inner.reindex(text.index))
+    decimal = text.str.fullmatch(_DECIMAL_ID).fillna(False).astype(bool)
+    if decimal.any():
+        whole = decimal & text.str.fullmatch(_WHOLE_DECIMAL_ID).fillna(False).astype(bool)
+        broken = decimal & ~whole
+        problems += problems_at(
+            file,
+            text.index[broken],
+            label,
+            text[broken].tolist(),
+            "is a number with a fraction, not an id: an id is text or a whole number "
+            "(Excel stored the id as a number? format the column as text)",
+        )
+        if whole.any():
+            digits = text[whole].str.replace(r"\.0*$", "", regex=True)
+            problems += _id_note(text, whole, digits, file, label, "is written as a decimal number")
+            text = text.mask(whole, digits.reindex(text.index))
+    return text, problems
+
+
+def _id_note(
+    text: pd.Series, mask: pd.Series, read: pd.Series, file: str, label: str, how: str
+) -> list[Problem]:
+    """One warning per column for ids read from another form: the first cell, and how many."""
+    first = mask.idxmax()
+    more = int(mask.sum()) - 1
+    tail = f"; so are {more} more ids of this column, read the same way" if more else ""
+    return problems_at(
+        file,
+        [first],
+        label,
+        [text[first]],
+        f"{how}: read as the id {read[first]!r}{tail}",
+        Severity.WARNING,
+    )
 
 
 # --------------------------------------------------------------------------- rules
@@ -385,10 +540,21 @@ def check_ids(
 
 
 def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) -> list[Problem]:
-    """Every number ≥ 0, every fraction in [0, 1], and a zone from the enum."""
+    """Every number ≥ 0 and plausible (:data:`PLAUSIBLE_MAX`), every fraction in [0, 1],
+    and a zone from the enum."""
     problems: list[Problem] = []
     for col in spec.columns:
         s = df[col.name]
+        if col.unit in PLAUSIBLE_MAX:
+            limit, what = PLAUSIBLE_MAX[col.unit]
+            problems += _where(
+                spec.file,
+                df,
+                s > limit,
+                col.name,
+                headers,
+                f"is more than {what}: no county can have it; check the unit and the value",
+            )
         if col.kind == "number" and col.positive:
             problems += _where(spec.file, df, s <= 0, col.name, headers, "must be > 0")
         elif col.kind == "number":

@@ -35,6 +35,9 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
+from models.scenario import Scenario
+from optimizer.data.derived import county_quantities
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import UsageError
 
 #: County kinds: urban district, basin county, mountain county.
@@ -52,6 +55,24 @@ DEFAULT_RATES = {
     "resettle_ratio": 0.3,
     "reclaim_to_farmland": 0.8,
 }
+#: The policy of every synthetic scenario.toml (the plan's bands, MODEL.md defaults);
+#: ``quota.total`` and ``linkage.scope`` are set per dataset. The guaranteed minimums
+#: are fitted under the limits of this same scenario, so they fit in the written one.
+SCENARIO = Scenario.model_validate(
+    {
+        "quota": {"total": 0},
+        "intensity": {"reduction": 0.40},
+        "per_capita": {"floor_m2": 85, "cap_m2": 150, "shortfall_penalty": 2.0},
+        "farmland": {"balance_scope": "region"},
+        "linkage": {
+            "same_city_cost": 0.005,
+            "cross_city_cost": 0.02,
+            "reclaim_cost": 0.02,
+            "supplement_cost": 0.01,
+        },
+        "defaults": DEFAULT_RATES,
+    }
+)
 
 _SYLLABLES = list(
     "安平阳城山河清源宁和泰兴昌德华丰永定新东西南北中临长文武高云丹"
@@ -203,22 +224,7 @@ def _counties(rng: np.random.Generator, city: np.ndarray, p: int) -> pd.DataFram
     resettle = np.where(mountain & (rng.random(n) < 0.3), np.round(u(0.3, 0.5), 2), np.nan)
     to_farmland = np.where(rng.random(n) < 0.1, np.round(u(0.6, 0.95), 2), np.nan)
 
-    upper = _allocation_upper(
-        demand,
-        urban_pop_35,
-        urban_land,
-        dev_boundary,
-        cultivated,
-        basic_farmland,
-        farmland_floor,
-        reclaim,
-        supplement,
-        occupation,
-        urban_share,
-        to_farmland,
-    )
     guaranteed = np.where(rng.random(n) < 0.6, demand * u(0.02, 0.08), 0.0)
-    min_allocation = np.floor(np.minimum(guaranteed, 0.5 * upper) * 10) / 10
 
     city_names = _names(rng, p, np.array(["市"], dtype=object))
     zone = np.select(
@@ -226,7 +232,7 @@ def _counties(rng: np.random.Generator, city: np.ndarray, p: int) -> pd.DataFram
         ["urban", np.where(rng.random(n) < 0.8, "agricultural", "urban")],
         np.where(rng.random(n) < 0.85, "ecological", "agricultural"),
     )
-    return pd.DataFrame(
+    counties = pd.DataFrame(
         {
             "county_id": _ids(city, p),
             "name": _names(
@@ -247,7 +253,7 @@ def _counties(rng: np.random.Generator, city: np.ndarray, p: int) -> pd.DataFram
             "basic_farmland": basic_farmland,
             "dev_boundary": dev_boundary,
             "demand": demand,
-            "min_allocation": min_allocation,
+            "min_allocation": 0.0,
             "reclaim_potential": reclaim,
             "supplement_potential": supplement,
             "occupation_rate": occupation,
@@ -256,33 +262,16 @@ def _counties(rng: np.random.Generator, city: np.ndarray, p: int) -> pd.DataFram
             "reclaim_to_farmland": to_farmland,
         }
     )
+    upper = allocation_upper(counties, SCENARIO)
+    counties["min_allocation"] = np.floor(np.minimum(guaranteed, 0.5 * upper) * 10) / 10
+    return counties
 
 
-def _allocation_upper(
-    demand,
-    urban_pop_35,
-    urban_land,
-    dev_boundary,
-    cultivated,
-    basic_farmland,
-    farmland_floor,
-    reclaim,
-    supplement,
-    occupation,
-    urban_share,
-    to_farmland,
-) -> np.ndarray:
-    """The most new land a county can take on its own (the bounds of allocation[i])."""
-    alpha = np.where(np.isnan(occupation), DEFAULT_RATES["occupation_rate"], occupation)
-    sigma = np.where(np.isnan(urban_share), DEFAULT_RATES["urban_share"], urban_share)
-    kappa = np.where(np.isnan(to_farmland), DEFAULT_RATES["reclaim_to_farmland"], to_farmland)
-    rooms = [
-        np.maximum(0, 150 * urban_pop_35 / 1e4 - urban_land) / sigma,
-        np.maximum(0, dev_boundary - urban_land) / sigma,
-        np.maximum(0, cultivated - basic_farmland) / np.maximum(alpha, 1e-9),
-        (cultivated - farmland_floor + kappa * reclaim + supplement) / np.maximum(alpha, 1e-9),
-    ]
-    return np.minimum.reduce([demand, *rooms])
+def allocation_upper(counties: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """The most new land a county can take on its own (ha): the bounds of allocation[i]
+    under ``scenario`` and what its farmland floor allows with all reclamation."""
+    q = county_quantities(counties, scenario)
+    return np.minimum(q["upper"].to_numpy(), q["limit_farmland_floor"].to_numpy())
 
 
 def _groups(
@@ -344,29 +333,13 @@ def _groups(
 
 
 def _scenario_toml(counties: pd.DataFrame, scope: str, name: str) -> str:
-    """A scarce pool (POOL_SHARE of the counties' room), the plan's bands, region floor."""
-    c = counties
-    upper = _allocation_upper(
-        *(
-            c[k].to_numpy(float)
-            for k in (
-                "demand",
-                "urban_pop_2035",
-                "urban_land_2020",
-                "dev_boundary",
-                "cultivated_2020",
-                "basic_farmland",
-                "farmland_floor",
-                "reclaim_potential",
-                "supplement_potential",
-                "occupation_rate",
-                "urban_share",
-                "reclaim_to_farmland",
-            )
-        )
-    )
+    """SCENARIO as scenario.toml: a scarce pool (POOL_SHARE of the counties' room), the
+    plan's bands, the region floor."""
+    c, sc = counties, SCENARIO
+    upper = allocation_upper(c, sc)
     total = max(round(POOL_SHARE * float(upper.sum()), -1), float(c["min_allocation"].sum()))
     floor = np.floor(float(c["farmland_floor"].sum()))
+    pc, link, rates = sc.per_capita, sc.linkage, sc.defaults
     return f"""\
 # Synthetic scenario written by `landquota synth` (values are plausible, not real).
 
@@ -377,27 +350,27 @@ name = "{name}"
 total = {total:.0f}  # ha; about {POOL_SHARE:.0%} of what the counties could take
 
 [intensity]
-reduction = 0.40
+reduction = {sc.intensity.reduction:.2f}
 
 [per_capita]
-floor_m2 = 85
-cap_m2 = 150
-shortfall_penalty = 2.0
+floor_m2 = {fmt(pc.floor_m2)}
+cap_m2 = {fmt(pc.cap_m2)}
+shortfall_penalty = {pc.shortfall_penalty:.1f}
 
 [farmland]
 region_floor = {floor:.0f}  # ha; the sum of the county floors
-balance_scope = "region"
+balance_scope = "{sc.farmland.balance_scope}"
 
 [linkage]
 scope = "{scope}"
-same_city_cost = 0.005
-cross_city_cost = 0.02
-reclaim_cost = 0.02
-supplement_cost = 0.01
+same_city_cost = {link.same_city_cost}
+cross_city_cost = {link.cross_city_cost}
+reclaim_cost = {link.reclaim_cost}
+supplement_cost = {link.supplement_cost}
 
 [defaults]
-occupation_rate = {DEFAULT_RATES["occupation_rate"]}
-urban_share = {DEFAULT_RATES["urban_share"]}
-resettle_ratio = {DEFAULT_RATES["resettle_ratio"]}
-reclaim_to_farmland = {DEFAULT_RATES["reclaim_to_farmland"]}
+occupation_rate = {rates.occupation_rate}
+urban_share = {rates.urban_share}
+resettle_ratio = {rates.resettle_ratio}
+reclaim_to_farmland = {rates.reclaim_to_farmland}
 """

@@ -1,7 +1,9 @@
-"""Warnings: legal but suspicious data, and guaranteed minimums that cannot fit (MODEL.md §2–3).
+"""Warnings: suspicious data, and conflicts that make a scenario infeasible (MODEL.md §2–3).
 
-Worked out per scenario (``Dataset.with_scenario`` recomputes them), vectorised
-over the whole table like the rules; nothing here raises or prints.
+The findings themselves come from ``optimizer.data.derived.findings`` (the same
+table the diagnosis of an infeasible solve renders as its causes); this module
+only puts them in words, located by file, row and column. Worked out per
+scenario (``Dataset.with_scenario`` recomputes them); nothing here raises or prints.
 """
 
 from __future__ import annotations
@@ -10,27 +12,30 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from models.inputs import RATE_COLUMNS
 from models.scenario import Scenario
+from optimizer.data.derived import findings
+from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
-from optimizer.data.rules import AREA_TOLERANCE, COUNTIES, GROUPS, _where, fmt, fmts
+from optimizer.data.rules import COUNTIES, GROUPS, _label, fmts, problems_at
 
-# --------------------------------------------------------------------------- warnings
-
-
-def effective_rates(counties: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """The four rates per county: the county's own value, else the scenario default."""
-    defaults = scenario.defaults
-    return pd.DataFrame(
-        {c: counties[c].fillna(getattr(defaults, c)) for c in RATE_COLUMNS},
-        index=counties.index,
-    )
-
-
-def per_capita_urban_land_2020(counties: pd.DataFrame) -> pd.Series:
-    """m²/person = urban land (ha) × 10⁴ / urban population; NaN without urban population."""
-    pop = counties["urban_pop_2020"].where(counties["urban_pop_2020"] > 0)
-    return counties["urban_land_2020"] * 1e4 / pop
+#: Per-county kinds of finding → the counties.csv cell a warning points at.
+COUNTY_CELL = {
+    "cultivated_below_floor_2020": "cultivated_2020",
+    "urban_land_above_boundary_2020": "urban_land_2020",
+    "per_capita_above_cap_2020": "urban_land_2020",
+    "minimum_above_room": "min_allocation",
+    "farmland_floor_out_of_reach": "min_allocation",
+}
+#: What each room of ``minimum_above_room`` is, in the warning.
+ROOM_WORDS = {
+    "per_capita_cap": "the per-capita cap (cap_m2 × urban_pop_2035 − urban_land_2020)",
+    "dev_boundary": "the urban development boundary (dev_boundary − urban_land_2020)",
+    "basic_farmland": "the cultivated land outside permanent basic farmland "
+    "(cultivated_2020 − basic_farmland)",
+}
+INFEASIBLE = "; the scenario will be infeasible"
+#: Decimals of a sum shown as a warning's value (1.3, not 1.2999999999999998).
+SUM_DIGITS = 6
 
 
 def county_warnings(
@@ -41,194 +46,141 @@ def county_warnings(
     A minimum that does not fit under a county's hard limits makes the scenario
     infeasible; saying so here, by county, is much clearer than an infeasible solve.
     """
-    headers = headers or {}
-    f, df = COUNTIES.file, counties
-    rates = effective_rates(df, scenario)
-    cap = scenario.per_capita.cap_m2
-    sigma, alpha = rates["urban_share"], rates["occupation_rate"]
-    kappa = rates["reclaim_to_farmland"]
-    u0, minimum = df["urban_land_2020"], df["min_allocation"]
-    out: list[Problem] = []
-    W = Severity.WARNING
+    found = findings(counties, scenario)
+    return county_problems(found[found["kind"].isin(COUNTY_CELL)], counties, headers or {})
 
-    out += _where(
-        f,
-        df,
-        df["cultivated_2020"] < df["farmland_floor"] - AREA_TOLERANCE,
-        "cultivated_2020",
-        headers,
-        lambda m: (
-            "cultivated land 2020 is already below the farmland floor "
-            "(farmland_floor = "
-            + fmts(df.loc[m, "farmland_floor"])
+
+def county_problems(
+    found: pd.DataFrame, counties: pd.DataFrame, headers: Mapping[str, str]
+) -> list[Problem]:
+    """Per-county findings as warnings at their counties.csv cell, kind by kind."""
+    out: list[Problem] = []
+    for (kind, family), f in found.groupby(["kind", "family"], sort=False):
+        column = COUNTY_CELL[kind]
+        rows = pd.Index(f["row"].astype(int))
+        cells = counties.loc[rows, column].tolist()
+        value, limit = f["value"].set_axis(rows), f["limit"].set_axis(rows)
+        texts = _county_texts(kind, family, value, limit)
+        out += problems_at(
+            COUNTIES.file, rows, _label(column, headers), cells, texts, Severity.WARNING
+        )
+    return out
+
+
+def _county_texts(kind: str, family: str, value: pd.Series, limit: pd.Series) -> list[str]:
+    if kind == "cultivated_below_floor_2020":
+        texts = (
+            "cultivated land 2020 is already below the farmland floor (farmland_floor = "
+            + fmts(limit)
             + "): the county must gain cultivated land by 2035"
-        ),
-        W,
-    )
-    out += _where(
-        f,
-        df,
-        u0 > df["dev_boundary"] + AREA_TOLERANCE,
-        "urban_land_2020",
-        headers,
-        lambda m: (
-            "urban land 2020 is already above the urban development boundary "
-            "(dev_boundary = "
-            + fmts(df.loc[m, "dev_boundary"])
+        )
+    elif kind == "urban_land_above_boundary_2020":
+        texts = (
+            "urban land 2020 is already above the urban development boundary (dev_boundary = "
+            + fmts(limit)
             + "): the county can get no new urban land"
-        ),
-        W,
-    )
-    pc = per_capita_urban_land_2020(df)
-    above = pc > cap
-    no_pop = (df["urban_pop_2020"] == 0) & (u0 > 0)
-    out += _where(
-        f,
-        df,
-        above | no_pop,
-        "urban_land_2020",
-        headers,
-        lambda m: (
+        )
+    elif kind == "per_capita_above_cap_2020":
+        texts = (
             "per-capita urban land 2020 is "
-            + fmts(pc[m].round(1))
-            + f" m²/person, above the cap of {fmt(float(cap))} m²/person"
+            + fmts(value.round(1))
+            + " m²/person, above the cap of "
+            + fmts(limit)
+            + " m²/person"
         ).where(
-            ~no_pop[m],
+            value.notna(),
             "urban land but no urban population 2020: per-capita "
             "urban land is unbounded, above the cap",
-        ),
-        W,
-    )
-
-    infeasible = "; the scenario will be infeasible"
-    cap_room = (cap * df["urban_pop_2035"] / 1e4 - u0).clip(lower=0)
-    dev_room = (df["dev_boundary"] - u0).clip(lower=0)
-    bf_room = df["cultivated_2020"] - df["basic_farmland"]
-    tests = [
-        (
-            sigma * minimum > cap_room + AREA_TOLERANCE,
-            cap_room,
-            sigma,
-            "the per-capita cap (cap_m2 × urban_pop_2035 − urban_land_2020)",
-        ),
-        (
-            sigma * minimum > dev_room + AREA_TOLERANCE,
-            dev_room,
-            sigma,
-            "the urban development boundary (dev_boundary − urban_land_2020)",
-        ),
-        (
-            alpha * minimum > bf_room + AREA_TOLERANCE,
-            bf_room,
-            alpha,
-            "the cultivated land outside permanent basic farmland "
-            "(cultivated_2020 − basic_farmland)",
-        ),
-    ]
-    for mask, room, rate, what in tests:
-        out += _where(
-            f,
-            df,
-            mask,
-            "min_allocation",
-            headers,
-            lambda m, room=room, rate=rate, what=what: (
-                "the guaranteed minimum does not fit under "
-                + what
-                + ": at most "
-                + fmts((room[m] / rate[m]).round(1))
-                + " ha of new land fits"
-                + infeasible
-            ),
-            W,
         )
-    best_farmland = (
-        df["cultivated_2020"]
-        - alpha * minimum
-        + kappa * df["reclaim_potential"]
-        + df["supplement_potential"]
-    )
-    short = best_farmland < df["farmland_floor"] - AREA_TOLERANCE
-    out += _where(
-        f,
-        df,
-        short,
-        "min_allocation",
-        headers,
-        lambda m: (
+    elif kind == "minimum_above_room":
+        texts = (
+            "the guaranteed minimum does not fit under "
+            + ROOM_WORDS[family]
+            + ": at most "
+            + fmts(limit.round(1))
+            + " ha of new land fits"
+            + INFEASIBLE
+        )
+    else:  # farmland_floor_out_of_reach
+        texts = (
             "with the guaranteed minimum, cultivated land 2035 is at most "
-            + fmts(best_farmland[m].round(1))
-            + " ha even after all reclamation and "
-            "reserve land, below the farmland floor ("
-            + fmts(df.loc[m, "farmland_floor"])
+            + fmts(value.round(1))
+            + " ha even after all reclamation and reserve land, below the farmland floor ("
+            + fmts(limit)
             + ")"
-            + infeasible
-        ),
-        W,
-    )
-    return out
+            + INFEASIBLE
+        )
+    return list(texts)
 
 
 def dataset_warnings(
-    counties: pd.DataFrame, groups: pd.DataFrame, members: pd.DataFrame, scenario: Scenario
+    counties: pd.DataFrame,
+    groups: pd.DataFrame,
+    members: pd.DataFrame,
+    scenario: Scenario,
+    transfer_costs: pd.DataFrame | None = None,
 ) -> list[Problem]:
-    """Whole-dataset conflicts visible before solving: group shares and the quota pool."""
-    out: list[Problem] = []
+    """Whole-dataset conflicts visible before solving: groups, the quota pool, region targets."""
+    found = findings(counties, scenario, groups, members, transfer_costs)
+    return [
+        _dataset_problem(f, scenario)
+        for f in found[~found["kind"].isin(COUNTY_CELL)].itertuples(index=False)
+    ]
+
+
+def _dataset_problem(f, scenario: Scenario) -> Problem:
     W = Severity.WARNING
-    member_count = members.groupby("group_id").size()
-    lonely = groups.loc[~groups["group_id"].isin(member_count.index)]
-    for row, g in lonely.iterrows():
-        binding = g["min_share"] > 0
-        out.append(
-            Problem(
-                GROUPS.file,
-                "group has no members in group_members.csv"
-                + (
-                    "; its min_share can only be met by allocating nothing: the scenario will "
-                    "be infeasible"
-                    if binding
-                    else ""
-                ),
-                row=int(row),
-                column="group_id",
-                value=g["group_id"],
-                severity=W,
+    if f.kind == "group_without_members":
+        text = "group has no members in group_members.csv"
+        if f.value > 0:
+            text += "; its min_share can only be met by allocating nothing"
+            text += ": the scenario will be infeasible" if f.infeasible else ""
+        return Problem(GROUPS.file, text, row=int(f.row), column="group_id", value=f.id, severity=W)
+    if f.kind in ("min_shares_above_one", "min_shares_above_one_shared"):
+        why = (
+            "the groups share members, so this can only be met through them; check it is intended"
+            if f.kind == "min_shares_above_one_shared"
+            else "the groups have no member in common, so "
+            + (
+                "the scenario will be infeasible"
+                if f.infeasible
+                else "it can only be met by allocating nothing"
             )
         )
-    with_min = groups.loc[groups["min_share"] > 0, "group_id"]
-    total_min = float(groups["min_share"].sum())
-    if total_min > 1 + 1e-9:
-        in_min = members.loc[members["group_id"].isin(with_min)]
-        overlap = bool(in_min.duplicated("county_id").any())
-        out.append(
-            Problem(
-                GROUPS.file,
-                f"the min_share values add up to {total_min:.4g} > 1: "
-                + (
-                    "the groups share members, so this can only be met through them; "
-                    "check it is intended"
-                    if overlap
-                    else "the groups have no member in common, so the scenario will be infeasible"
-                ),
-                column="min_share",
-                value=fmt(total_min),
-                severity=W,
-            )
+        return Problem(
+            GROUPS.file,
+            f"the min_share values add up to {f.value:.4g} > 1: {why}",
+            column="min_share",
+            value=fmt(round(f.value, SUM_DIGITS)),
+            severity=W,
         )
-    rho = effective_rates(counties, scenario)["resettle_ratio"]
-    minimum = float(counties["min_allocation"].sum())
-    linkage = float((counties["reclaim_potential"] * (1 - rho)).sum())
-    quota = float(scenario.quota.total)
-    if minimum > quota + linkage + AREA_TOLERANCE:
-        out.append(
-            Problem(
-                COUNTIES.file,
-                f"the guaranteed minimums add up to {minimum:,.1f} ha, more than the quota pool "
-                f"(quota.total = {quota:,.1f} ha) plus all linkage surplus indicators "
-                f"({linkage:,.1f} ha): the scenario will be infeasible",
-                column="min_allocation",
-                value=fmt(minimum),
-                severity=W,
-            )
+    if f.kind == "minima_above_pool":
+        return Problem(
+            COUNTIES.file,
+            f"the guaranteed minimums add up to {f.value:,.1f} ha, more than the quota pool "
+            f"(quota.total = {f.quota:,.1f} ha) plus all linkage surplus indicators "
+            f"({f.linkage:,.1f} ha): the scenario will be infeasible",
+            column="min_allocation",
+            value=fmt(round(f.value, SUM_DIGITS)),
+            severity=W,
         )
-    return out
+    if f.kind == "intensity_out_of_reach":
+        return Problem(
+            "scenario.toml",
+            f"even with every hectare of rural settlement land reclaimed, construction land "
+            f"2035 stays at least {f.value:,.0f} ha against {f.limit:,.0f} ha the intensity "
+            "target allows: the scenario will be infeasible",
+            column="intensity.reduction",
+            value=fmt(float(scenario.intensity.reduction)),
+            severity=W,
+        )
+    # region_floor_out_of_reach
+    return Problem(
+        "scenario.toml",
+        f"at most {f.value:,.0f} ha can stay cultivated in 2035 (the guaranteed minima built, "
+        "every reclaimable hectare reclaimed and all reserve land cultivated), below the "
+        "region's farmland floor: the scenario will be infeasible",
+        column="farmland.region_floor",
+        value=fmt(float(f.limit)),
+        severity=W,
+    )

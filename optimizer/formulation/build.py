@@ -16,21 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.inputs import RATE_COLUMNS
 from optimizer.data.dataset import Dataset
+from optimizer.data.derived import (
+    LIMIT_FAMILIES,
+    M2_PER_HA,  # noqa: F401  (analysis.tables reads it here)
+    county_quantities,
+)
+from optimizer.data.derived import intensity_limit as derived_intensity_limit
 from optimizer.formulation.linkage import LinkageNetwork, build_network
 from optimizer.formulation.lp import INF, LinearProgram, LPBuilder
-
-#: m² in a hectare: per-capita land (m²/person) × persons / M2_PER_HA = ha.
-M2_PER_HA = 10_000.0
-
-#: Short symbols of the county rates (MODEL.md §3).
-RATE_SYMBOLS = {
-    "occupation_rate": "alpha",
-    "urban_share": "sigma",
-    "resettle_ratio": "rho",
-    "reclaim_to_farmland": "kappa",
-}
 
 
 @dataclass(frozen=True)
@@ -68,34 +62,33 @@ class Formulation:
     dataset: Dataset
 
 
+#: Columns of ``county_parameters``: the derived quantities the LP reads, and the weight.
+PARAMETER_COLUMNS = (
+    "county_id",
+    "alpha",
+    "sigma",
+    "rho",
+    "kappa",
+    "weight",
+    "cap_room",
+    "floor_need",
+    "dev_room",
+    "basic_room",
+    *(f"limit_{family}" for family in LIMIT_FAMILIES),
+    "upper",
+    "lower",
+)
+
+
 def county_parameters(ds: Dataset) -> pd.DataFrame:
-    """Per-county coefficients of the LP: rates, weight, rooms and limits on A_i (ha)."""
-    c = ds.counties.reset_index(drop=True)
-    sc = ds.scenario
-    p = pd.DataFrame({"county_id": c["county_id"]})
-    defaults = sc.defaults.model_dump()
-    for column in RATE_COLUMNS:
-        p[RATE_SYMBOLS[column]] = c[column].fillna(defaults[column]).to_numpy(float)
-    p["weight"] = priority_weights(ds)
-    urban_pop_35 = c["urban_pop_2035"].to_numpy(float)
-    u0 = c["urban_land_2020"].to_numpy(float)
-    p["cap_room"] = np.maximum(0.0, sc.per_capita.cap_m2 * urban_pop_35 / M2_PER_HA - u0)
-    p["floor_need"] = sc.per_capita.floor_m2 * urban_pop_35 / M2_PER_HA - u0
-    p["dev_room"] = np.maximum(0.0, c["dev_boundary"].to_numpy(float) - u0)
-    p["basic_room"] = np.maximum(
-        0.0, c["cultivated_2020"].to_numpy(float) - c["basic_farmland"].to_numpy(float)
-    )
-    limits = {
-        "demand": c["demand"].to_numpy(float),
-        "per_capita_cap": _divide(p["cap_room"], p["sigma"]),
-        "dev_boundary": _divide(p["dev_room"], p["sigma"]),
-        "basic_farmland": _divide(p["basic_room"], p["alpha"]),
-    }
-    for family, limit in limits.items():
-        p[f"limit_{family}"] = limit
-    p["upper"] = np.minimum.reduce(list(limits.values()))
-    p["lower"] = c["min_allocation"].fillna(0.0).to_numpy(float)
-    return p
+    """Per-county coefficients of the LP: rates, weight, rooms and limits on A_i (ha).
+
+    The quantities come from ``optimizer.data.derived.county_quantities``; only the
+    priority weight (which needs the groups) is worked out here.
+    """
+    q = county_quantities(ds.counties.reset_index(drop=True), ds.scenario)
+    q["weight"] = priority_weights(ds)
+    return q[list(PARAMETER_COLUMNS)]
 
 
 def priority_weights(ds: Dataset) -> np.ndarray:
@@ -106,12 +99,6 @@ def priority_weights(ds: Dataset) -> np.ndarray:
     best = members.groupby("county_id")["weight"].max()
     group_weight = c["county_id"].map(best).fillna(1.0).to_numpy(float)
     return zone_weight * group_weight
-
-
-def _divide(room: pd.Series, rate: pd.Series) -> np.ndarray:
-    room, rate = room.to_numpy(float), rate.to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(rate > 0, room / np.where(rate > 0, rate, 1.0), INF)
 
 
 def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
@@ -364,12 +351,7 @@ def define_intensity_constraint(b: LPBuilder, ds: Dataset, p: pd.DataFrame, v: C
 
 def intensity_limit(ds: Dataset) -> float | None:
     """The most construction land (ha) allowed in 2035 by the intensity target, or None."""
-    c = ds.counties
-    gdp_2020 = c["gdp_2020"].sum()
-    if gdp_2020 <= 0:
-        return None
-    per_gdp_2020 = c["construction_land_2020"].sum() / gdp_2020
-    return (1.0 - ds.scenario.intensity.reduction) * per_gdp_2020 * c["gdp_2035"].sum()
+    return derived_intensity_limit(ds.counties, ds.scenario)
 
 
 def define_group_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> None:
