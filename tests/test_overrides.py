@@ -93,3 +93,18 @@ def test_malformed_set_is_a_usage_error(tmp_path, dataset_dir):
     result = runner.invoke(app, ["solve", str(dataset_dir), "--set", "quota.total"])
     assert result.exit_code == 2
     assert "--set expects KEY=VALUE" in result.output
+
+
+def test_warnings_worked_out_again_name_the_rows_a_planner_sees():
+    """Dataset.with_overrides re-runs the warnings on the id-sorted table; they must still
+    name the spreadsheet row and the header as the loader does for the same --set."""
+    from pathlib import Path
+
+    from optimizer import load_dataset
+
+    reference = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+    overrides = {"per_capita.cap_m2": 120}
+    loaded = load_dataset(reference, overrides)
+    again = load_dataset(reference).with_overrides(overrides)
+    assert [str(w) for w in again.warnings] == [str(w) for w in loaded.warnings]
+    assert len(loaded.warnings) > 13  # the tighter cap adds warnings

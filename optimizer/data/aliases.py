@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from optimizer.data.numbers import MU_PER_HA, MU_PER_WAN_MU
+
 #: Accepted headers besides the English column names, per file: alias → column.
 #: docs/inputs.md reproduces this table (a test keeps them in step).
 HEADER_ALIASES: dict[str, dict[str, str]] = {
@@ -86,9 +88,9 @@ ZONE_ALIASES: dict[str, str] = {
 
 # --------------------------------------------------------------------------- units
 
-#: 1 亩 (mu) = 1/15 ha; 1 万亩 = 10,000 亩.
-HA_PER_MU = 1 / 15
-HA_PER_WAN_MU = 1e4 * HA_PER_MU
+#: 1 亩 (mu) = 1/15 ha; 1 万亩 = 10,000 亩 (the one statement of it: numbers.MU_PER_HA).
+HA_PER_MU = 1 / MU_PER_HA
+HA_PER_WAN_MU = MU_PER_WAN_MU * HA_PER_MU
 #: 1 km² = 100 ha; 1 m² = 10⁻⁴ ha; 1 万公顷 = 10,000 ha.
 HA_PER_KM2 = 100.0
 HA_PER_M2 = 1e-4

@@ -11,7 +11,7 @@ import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.data.aliases import UnitConversion
-from optimizer.data.problems import DataError, Problem
+from optimizer.data.problems import DataError, Problem, sorted_problems
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Dataset:
     table_warnings: list[Problem] = field(default_factory=list)
     #: Columns whose header named another unit (亩, 万人 …), converted on reading.
     conversions: list[UnitConversion] = field(default_factory=list)
+    #: Spreadsheet row of each county (in ``counties`` order) and counties.csv's headers
+    #: as written, so that warnings worked out again name the cell a planner sees.
+    county_rows: pd.Index | None = None
+    county_headers: Mapping[str, str] = field(default_factory=dict)
 
     def with_scenario(self, scenario: Scenario) -> Dataset:
         """The same data under another scenario (overrides, comparisons).
@@ -48,14 +52,15 @@ class Dataset:
         """
         from optimizer.data.warnings import county_warnings, dataset_warnings
 
+        counties = self.counties
+        if self.county_rows is not None:
+            counties = counties.set_axis(self.county_rows, axis=0)
         warnings = [
             *self.table_warnings,
-            *county_warnings(self.counties, scenario),
-            *dataset_warnings(
-                self.counties, self.groups, self.members, scenario, self.transfer_costs
-            ),
+            *county_warnings(counties, scenario, self.county_headers),
+            *dataset_warnings(counties, self.groups, self.members, scenario, self.transfer_costs),
         ]
-        return replace(self, scenario=scenario, warnings=warnings)
+        return replace(self, scenario=scenario, warnings=sorted_problems(warnings))
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Dataset:
         """The same data under dotted scenario keys (``{"quota.total": 50000}``).

@@ -10,6 +10,17 @@ from typing import Any
 SETTINGS_FILES = ("scenario.toml", "--set")
 
 
+#: The order problems are listed in: file by file as a dataset is read.
+FILE_ORDER = (
+    "counties.csv",
+    "groups.csv",
+    "group_members.csv",
+    "transfer_costs.csv",
+    "scenario.toml",
+    "--set",
+)
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -69,3 +80,13 @@ class DataError(Exception):
 
 class UsageError(Exception):
     """The request itself is wrong: missing folder, unknown option or backend."""
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """File by file in dataset order (FILE_ORDER), then by row (whole-file problems first)."""
+
+    def key(p: Problem) -> tuple[int, int]:
+        order = FILE_ORDER.index(p.file) if p.file in FILE_ORDER else len(FILE_ORDER)
+        return order, p.row or 0
+
+    return sorted(problems, key=key)

@@ -42,7 +42,7 @@ from optimizer.data.aliases import (
     units_for,
 )
 from optimizer.data.dataset import Dataset
-from optimizer.data.problems import DataError, Problem, Severity, UsageError
+from optimizer.data.problems import DataError, Problem, Severity, UsageError, sorted_problems
 
 REQUIRED_FILES: tuple[str, ...] = (
     "counties.csv",
@@ -51,7 +51,6 @@ REQUIRED_FILES: tuple[str, ...] = (
     "scenario.toml",
 )
 OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
-_FILE_ORDER = (*REQUIRED_FILES[:3], *OPTIONAL_FILES, "scenario.toml", "--set")
 
 # A trailing bracket of a header (after NFKC: （）→ (), ［］→ []; 【】 and 〔〕 stay).
 _BRACKET = re.compile(r"\s*[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]\s*$")
@@ -595,12 +594,13 @@ def _assemble(
         )
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
-        raise DataError(_sorted(errors))
+        raise DataError(sorted_problems(errors))
     table_warnings = [p for p in problems if p.severity is Severity.WARNING]
     warnings = list(table_warnings)
     warnings += w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
     members = members.drop_duplicates(["group_id", "county_id"])
     warnings += w.dataset_warnings(counties, groups, members, scenario, transfers)
+    rows = counties.sort_values("county_id", kind="stable").index
     return Dataset(
         counties=_sorted_table(counties, ["county_id"]),
         groups=_sorted_table(groups, ["group_id"]),
@@ -609,25 +609,17 @@ def _assemble(
         transfer_costs=None
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
-        warnings=_sorted(warnings),
+        warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,
         conversions=conversions,
+        county_rows=pd.Index(rows, dtype="int64"),
+        county_headers=headers_of[v.COUNTIES.file],
     )
 
 
 def _sorted_table(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return df.sort_values(by, kind="stable").reset_index(drop=True)
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    """File by file in dataset order, then by row (whole-file problems first)."""
-
-    def key(p: Problem) -> tuple[int, int]:
-        order = _FILE_ORDER.index(p.file) if p.file in _FILE_ORDER else len(_FILE_ORDER)
-        return order, p.row or 0
-
-    return sorted(problems, key=key)
 
 
 def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
