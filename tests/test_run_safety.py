@@ -248,6 +248,7 @@ def test_a_scenario_name_cannot_leave_outputs(tmp_path, dataset_dir, monkeypatch
     result = solve_cli(dataset_dir, *args)
     assert result.exit_code == 1, result.output
     assert "scenario.name" in result.output
+    assert f"{how}, key scenario.name" in result.output  # the file or option it came from
     assert "must not" in result.output and "outputs/" in result.output
     if name.strip():
         assert repr(name) in result.output or name in result.output

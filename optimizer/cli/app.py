@@ -18,6 +18,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,7 +29,7 @@ from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
 from optimizer.data.check import summarize_dataset
-from optimizer.data.problems import DataError, UsageError
+from optimizer.data.problems import DataError, Problem, UsageError
 from optimizer.data.read import load_dataset
 from optimizer.runs.json_text import to_json
 
@@ -150,6 +151,13 @@ def exit_code(result: Result) -> int:
     return STATUS_EXIT[result.status]
 
 
+def _from_name_option(problem: Problem) -> Problem:
+    """A problem with ``scenario.name`` from ``--name`` names that option."""
+    if problem.file == "--set" and problem.column == "scenario.name":
+        return replace(problem, file="--name")
+    return problem
+
+
 def parse_set(items: list[str] | None) -> dict[str, str]:
     """``["quota.total=50000"]`` → ``{"quota.total": "50000"}``; the loader reads the values."""
     out: dict[str, str] = {}
@@ -224,7 +232,12 @@ def solve(
     overrides = parse_set(set_)
     if name is not None:
         overrides["scenario.name"] = name
-    ds = load_dataset(dataset, overrides)
+    try:
+        ds = load_dataset(dataset, overrides)
+    except DataError as err:  # a bad --name is reported as --name, not as --set
+        if name is None:
+            raise
+        raise DataError([_from_name_option(p) for p in err.problems]) from None
     # before the solve: a place that cannot or must not be written is refused now (exit 2)
     target = check_target(out if out is not None else Path("outputs") / ds.scenario.name, dataset)
     if len(ds.counties) > LARGE_DATASET:  # a solve of seconds to minutes: say it started

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 #: Where problems name a dotted scenario key, not a table column.
-SETTINGS_FILES = ("scenario.toml", "--set")
+SETTINGS_FILES = ("scenario.toml", "--set", "--name")
 
 
 #: The order problems are listed in: file by file as a dataset is read.
