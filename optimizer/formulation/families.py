@@ -6,7 +6,7 @@ The builder (build.py) emits rows and bounds under these names; every other modu
 here instead of keeping its own list. The order of ``FAMILIES`` is the order
 reports list families in: allocation.csv's ``binding`` column, the rows of
 marginals.csv (rows first, then bounds, a guaranteed minimum after the caps).
-docs/ARCHITECTURE-families.md says how to add a family.
+docs/ARCHITECTURE.md says how to add a family.
 """
 
 from __future__ import annotations
