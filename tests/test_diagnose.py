@@ -188,9 +188,12 @@ def test_minimum_that_does_not_fit_under_the_cap_names_both_levers():
     assert change["family"] == "min_allocation" and change["change"] == pytest.approx(-55.0)
     assert (
         "min_allocation of 县X (80.0 ha) does not fit under the per-capita cap "
-        "(room 25.0 ha of new land): lower min_allocation by 55.0 ha"
+        "(room 25.0 ha of new land): lower counties.csv min_allocation of 县X by 55.0 ha"
     ) in change["message"]
-    assert "or raise cap_m2 to 165.7 m²/person" in change["message"]
+    assert (
+        "or raise per_capita.cap_m2 (the cap of every county) to 165.7 m²/person"
+        in (change["message"])
+    )
     assert _causes(d) == [
         "Min_allocation of 县X (80.0 ha) does not fit under the per-capita "
         "cap (room 25.0 ha of new land)."
@@ -223,17 +226,42 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "infeasible" and summary["objective"] is None
-    assert [r["family"] for r in summary["diagnosis"][:2]] == ["quota_pool", "quota_pool"]
+    rows = summary["diagnosis"]["rows"]
+    assert [(r["kind"], r["family"]) for r in rows[:2]] == [
+        ("cause", "quota_pool"),
+        ("single", "quota_pool"),
+    ]
+    assert summary["diagnosis"]["single_fixes"] == [
+        {
+            "setting": "quota.total",
+            "id": "region",
+            "current": 100.0,
+            "limit": 700.0,
+            "unit": "ha",
+            "reason": None,
+        },
+        {
+            "setting": "linkage.scope",
+            "id": "region",
+            "current": "none",
+            "limit": "county",
+            "unit": "",
+            "reason": None,
+        },
+    ]
+    assert "Any one of these makes it feasible:" in result.output
+    assert 'linkage.scope alone: set it to "county" (now "none")' in result.output
+    assert "Or one joint change, all of these together" in result.output
     assert summary["scenario"]["quota"]["total"] == 100
     table = pd.read_csv(out / "diagnosis.csv", dtype={"id": str})
-    assert list(table["kind"].unique()) == ["cause", "change", "conflict"]
+    assert list(table["kind"].unique()) == ["cause", "single", "change", "conflict"]
     assert table.loc[table["kind"] == "change", "change"].iloc[0] == pytest.approx(600.0)
     assert "Why the scenario has no solution:" in result.output
     shown = runner.invoke(app, ["explain", str(out)])
     assert shown.exit_code == 4 and "raise quota.total by 600.0 ha" in shown.output
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 4
-    assert json.loads(as_json.stdout)["diagnosis"][1]["setting"] == "quota.total"
+    assert json.loads(as_json.stdout)["diagnosis"]["rows"][1]["setting"] == "quota.total"
 
 
 def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
@@ -278,7 +306,7 @@ def test_bounds_that_cross_are_diagnosed_alike_by_every_backend(backend, tmp_pat
     assert result.exit_code == 4, result.output
     for words in ("Infeasible bounds", "proto", "Error while executing"):
         assert words not in result.output
-    assert "lower min_allocation by 55.0 ha" in result.output
+    assert "lower counties.csv min_allocation of 县X by 55.0 ha" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnosis.csv",
         "landquota-run.json",
