@@ -436,7 +436,8 @@ class _Words:
         alloc = x[f.columns.allocation] if x is not None else None
         self.total = float(alloc.sum()) if alloc is not None else float("nan")
         found = findings(c, ds.scenario, ds.groups, ds.members, ds.transfer_costs)
-        self.found = found[found["infeasible"]]
+        self.found = found[found["infeasible"].astype(bool).to_numpy()]  # (a boolean mask
+        # even when there are no findings: an empty object column would select columns)
         rooms = self.found[self.found["kind"] == "minimum_above_room"]
         order = rooms["family"].map({fam: k for k, fam in enumerate(ROOM_FAMILIES)})
         # per county, the room with the least limit (the first family on a tie), county order

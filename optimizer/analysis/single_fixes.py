@@ -14,9 +14,10 @@ usually fail. Here each setting moves alone, everything else as the scenario has
 - linkage.scope and farmland.balance_scope are choices: the wider scopes are tried,
   narrowest first.
 
-Each limit is rounded to the feasible side (``step``) and then confirmed by building the
-scenario with that one change and solving it; the search stops at
-SINGLE_FIX_TIME_LIMIT_S and says so for the settings it did not finish.
+Each limit is put on a grid of SIGNIFICANT_DIGITS digits: the grid value just past the
+boundary found (toward the current value) when it solves, else the one on the feasible
+side, always confirmed by building the scenario with that one change and solving it. The
+searches stop at SINGLE_FIX_TIME_LIMIT_S and say so for the settings they did not finish.
 """
 
 from __future__ import annotations
@@ -211,6 +212,11 @@ class _Search:
         """The rounded limit, confirmed by solving the scenario with it (a few steps further
         when solver tolerance leaves the rounded value just outside)."""
         current = self.current(setting, id_)
+        closer = toward(value, unit, not up)  # the grid value on the other side of ``value``
+        if closer != toward(value, unit, up) and (closer - current) * (value - current) > 0:
+            ds = self.with_setting(setting, id_, closer)
+            if ds is not None and self.applies(ds):
+                return Fix(setting, family, id_, current, closer, unit)
         limit = toward(value, unit, up)
         for _ in range(CONFIRM_STEPS + 1):
             ds = self.with_setting(setting, id_, limit)
