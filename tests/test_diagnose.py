@@ -233,7 +233,8 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
         ("cause", "quota_pool"),
         ("single", "quota_pool"),
     ]
-    assert summary["diagnosis"]["single_fixes"] == [
+    fixes = summary["diagnosis"]["single_fixes"]
+    assert [fix for fix in fixes if fix["id"] == "region"] == [
         {
             "setting": "quota.total",
             "id": "region",
@@ -379,7 +380,13 @@ def _cap_case():
 def test_single_fix_of_a_group_share():
     """Either minimum share alone lowered to 0.4 makes it feasible (X 10 ha is 60 %)."""
     singles = _singles(_groups_case(0.6))
-    assert set(singles) == {"groups.csv min_share:g1", "groups.csv min_share:g2"}
+    assert set(singles) == {
+        "groups.csv min_share:g1",
+        "groups.csv min_share:g2",
+        "counties.csv min_allocation:X",
+    }
+    # X's guaranteed 10 ha alone: only building nothing at all meets both shares
+    assert singles["counties.csv min_allocation:X"]["proposed"] == 0.0
     fix = singles["groups.csv min_share:g2"]
     assert fix["proposed"] == pytest.approx(0.4, abs=1e-4) and fix["proposed"] <= 0.4
     assert (
@@ -434,8 +441,8 @@ def test_no_change_of_one_setting_alone_suffices_when_two_conflicts_meet():
         quota=50,
     )
     r = solve(ds, backend="highs")
-    fixes = {fix.setting: fix for fix in r.summary.diagnosis.single_fixes}
-    assert set(fixes) == {"quota.total", "per_capita.cap_m2"}
+    fixes = {(fix.setting, fix.id): fix for fix in r.summary.diagnosis.single_fixes}
+    assert {("quota.total", "region"), ("per_capita.cap_m2", "region")} <= set(fixes)
     assert all(fix.limit is None and fix.reason for fix in fixes.values())
     singles = r.diagnosis[r.diagnosis["kind"] == "single"]
     assert singles["message"].str.startswith("no change of ").all()
@@ -461,3 +468,46 @@ def test_reference_dataset_intensity_fix_alone_solves():
     for row in counties.itertuples(index=False):
         assert f"{row.setting} of {row.name}" in row.message, row.message
     assert not r.diagnosis["message"].str.contains(r"(?<!per_capita\.)cap_m2", regex=True).any()
+
+
+def _with_county(ds, id_: str, column: str, value: float):
+    from dataclasses import replace
+
+    counties = ds.counties.copy()
+    counties.loc[counties["county_id"] == id_, column] = value
+    return replace(ds, counties=counties)
+
+
+@pytest.mark.parametrize(
+    ("case", "column", "expected", "up"),
+    [
+        (_cap_case, "min_allocation", 25.0, False),
+        (lambda: _floor_case(21_000), "farmland_floor", 20_280.0, False),
+        (lambda: _boundary_case(), "dev_boundary", 580.0, True),
+    ],
+    ids=["min_allocation", "farmland_floor", "dev_boundary"],
+)
+def test_a_county_limit_alone_names_its_counties_csv_column(case, column, expected, up):
+    """A county's own limit in the conflict is searched alone too, and named as the
+    county's counties.csv column; applied it solves, 10⁻³ short it fails."""
+    fix = _singles(case())[f"counties.csv {column}:X"]
+    assert fix["setting"] == f"counties.csv {column}"
+    assert fix["message"].startswith(f"counties.csv {column} of 县X alone: ")
+    assert fix["proposed"] == pytest.approx(expected, rel=1e-4)
+    assert _feasible(_with_county(case(), "X", column, fix["proposed"]))
+    short = fix["proposed"] * ((1 - SHORT) if up else (1 + SHORT))
+    assert not _feasible(_with_county(case(), "X", column, short))
+
+
+def _boundary_case():
+    """X's 80-ha minimum needs its development boundary at 500 + 80 = 580 ha (σ = 1)."""
+    return dataset([county("X", min_allocation=80, dev_boundary=540), county("Y")], quota=500)
+
+
+def test_single_fix_searches_say_when_they_ran_out_of_time():
+    from optimizer.analysis.single_fixes import single_fixes
+    from optimizer.formulation.build import build
+
+    fixes = single_fixes(build(_pool_case(100)), {("quota_pool", "region")}, time_limit_s=1e-9)
+    assert [(fix.setting, fix.limit) for fix in fixes] == [("quota.total", None)]
+    assert "stopped at its 1e-09-s time limit" in fixes[0].reason

@@ -39,8 +39,11 @@ def test_an_infeasible_run_reads_back_with_empty_sections(tmp_path):
     assert back.summary.headline is None and back.summary.explain is None
     assert back.summary.diagnosis.rows[0].kind == "cause"
     assert back.summary.diagnosis.rows[0].setting == "quota.total"
-    [fix] = back.summary.diagnosis.single_fixes
-    assert (fix.setting, fix.current, fix.limit) == ("quota.total", 100.0, 140.0)
+    fixes = {(fix.setting, fix.id): fix for fix in back.summary.diagnosis.single_fixes}
+    pool = fixes["quota.total", "region"]
+    assert (pool.current, pool.limit) == (100.0, 140.0)
+    # either minimum alone: X's may keep 100 − 60 = 40 ha of its 80
+    assert fixes["counties.csv min_allocation", "X"].limit == pytest.approx(40.0)
     assert summary_json(back) + "\n" == text
 
 

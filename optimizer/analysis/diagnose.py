@@ -137,7 +137,13 @@ def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
         numeric = isinstance(fix.current, float | int) and not isinstance(fix.current, bool)
         limit = fix.limit if numeric and isinstance(fix.limit, float | int) else np.nan
         current = float(fix.current) if numeric else np.nan
-        where = "" if fix.id == "region" else f" of group {words.name(fix.id)}"
+        where = (
+            ""
+            if fix.id == "region"
+            else f" of group {words.name(fix.id)}"
+            if fix.setting.startswith("groups.csv")
+            else f" of {words.name(fix.id)}"
+        )
         out.append(
             {
                 "kind": "single",
@@ -162,15 +168,15 @@ def _single_text(fix: Fix, where: str) -> str:
     if isinstance(fix.limit, str):
         return f'{fix.setting}{where} alone: set it to "{fix.limit}" (now "{fix.current}")'
     verb = "raise" if fix.limit > fix.current else "lower"
+    decimals = max(0, -math.floor(math.log10(step(fix.limit, fix.unit)) + 1e-9))
     return (
-        f"{fix.setting}{where} alone: {verb} it to {_fix_number(fix.limit, fix.unit)} "
-        f"(now {_fix_number(float(fix.current), fix.unit)})"
+        f"{fix.setting}{where} alone: {verb} it to {_fix_number(fix.limit, fix.unit, decimals)} "
+        f"(now {_fix_number(float(fix.current), fix.unit, decimals)})"
     )
 
 
-def _fix_number(value: float, unit: str) -> str:
-    """A limit with the digits its rounding step keeps, and its unit."""
-    decimals = max(0, -math.floor(math.log10(step(value, unit)) + 1e-9))
+def _fix_number(value: float, unit: str, decimals: int) -> str:
+    """A limit with the digits its rounding step keeps (the current value alike), and unit."""
     text = f"{value:,.{decimals}f}"
     return text if unit in ("share", "") else f"{text} {unit}"
 

@@ -12,7 +12,10 @@ usually fail. Here each setting moves alone, everything else as the scenario has
   min_share / max_share (a coefficient of its row) are found by bisection on the LP's
   feasibility, warm-started in one HiGHS instance;
 - linkage.scope and farmland.balance_scope are choices: the wider scopes are tried,
-  narrowest first.
+  narrowest first;
+- a county's own limits in the conflict (counties.csv min_allocation, dev_boundary,
+  basic_farmland, farmland_floor), when it names at most MAX_COUNTY_FIXES of them, are
+  parametric LPs on that county's new land (or its farmland row).
 
 Each limit is put on a grid of SIGNIFICANT_DIGITS digits: the grid value just past the
 boundary found (toward the current value) when it solves, else the one on the feasible
@@ -55,6 +58,13 @@ LINKAGE_SCOPES = ("none", "county", "city", "region")
 BALANCE_SCOPES = ("county", "city", "region")
 #: Families whose presence in the conflict makes a wider linkage scope worth trying.
 LINKAGE_FAMILIES = ("quota_pool", "reclaim_potential", "min_allocation")
+#: County limits searched alone (counties.csv columns): each a parametric LP on A_i or on
+#: the county's farmland row. Demand (it also splits into tiers) and the physical
+#: potentials are left to the joint change.
+COUNTY_FAMILIES = ("min_allocation", "dev_boundary", "basic_farmland", "farmland_floor")
+#: County limits are searched alone only when the conflict names at most this many of
+#: them: one county's change rarely suffices when many counties conflict together.
+MAX_COUNTY_FIXES = 10
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,14 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
             out.append((setting, family, "region", _bind(search.row, setting, family, sense)))
     if "per_capita_cap" in families:
         out.append(("per_capita.cap_m2", "per_capita_cap", "region", search.cap))
+    counties = set(f.dataset.counties["county_id"].astype(str))
+    local = sorted(
+        {(fam, str(i)) for fam, i in involved if fam in COUNTY_FAMILIES and str(i) in counties},
+        key=lambda m: (COUNTY_FAMILIES.index(m[0]), m[1]),
+    )
+    if len(local) <= MAX_COUNTY_FIXES:
+        for family, id_ in local:
+            out.append((f"counties.csv {family}", family, id_, _bind(search.county, family, id_)))
     groups = set(f.dataset.groups["group_id"].astype(str))
     for family, column in (("group_min", "min_share"), ("group_max", "max_share")):
         for id_ in sorted(str(i) for fam, i in involved if fam == family and i in groups):
@@ -196,6 +214,11 @@ class _Search:
             groups = self.ds.groups.copy()
             groups.loc[groups["group_id"] == id_, column] = float(value)
             return replace(self.ds, groups=groups)
+        if setting.startswith("counties.csv "):
+            column = setting.removeprefix("counties.csv ")
+            counties = self.ds.counties.copy()
+            counties.loc[counties["county_id"].astype(str) == id_, column] = float(value)
+            return replace(self.ds, counties=counties)
         try:
             return self.ds.with_overrides({setting: value})
         except DataError:
@@ -205,6 +228,10 @@ class _Search:
         if setting.startswith("groups.csv "):
             column = setting.removeprefix("groups.csv ")
             return float(self.ds.groups.set_index("group_id").loc[id_, column])
+        if setting.startswith("counties.csv "):
+            column = setting.removeprefix("counties.csv ")
+            c = self.ds.counties
+            return float(c.loc[c["county_id"].astype(str) == id_, column].fillna(0.0).iloc[0])
         section, key = setting.split(".")
         return getattr(getattr(self.sc, section), key)
 
@@ -291,6 +318,57 @@ class _Search:
                 "even no reduction at all (0) leaves construction land 2035 above the limit",
             )
         return self.confirmed(setting, family, "region", unit, tau, up=False)
+
+    def county(self, family: str, id_: str) -> Fix:
+        """A county's own limit (counties.csv column) alone: a parametric LP, exact."""
+        f, lp, setting, unit = self.f, self.f.lp, f"counties.csv {family}", "ha"
+        ids = f.params["county_id"].astype(str).to_numpy()
+        pos = int(np.flatnonzero(ids == id_)[0])
+        p, c = f.params.iloc[pos], self.ds.counties.iloc[pos]
+        col = int(f.columns.allocation[pos])
+        variables, constraints = lp.variables.copy(), lp.constraints
+        if family == "farmland_floor":
+            rows = lp.rows.get(family, np.array([], dtype=np.int64))
+            hit = rows[lp.constraints["id"].to_numpy()[rows].astype(str) == id_]
+            if len(hit) == 0:
+                return Fix(setting, family, id_, self.current(setting, id_), None, unit, "no row")
+            constraints = constraints.copy()
+            constraints.loc[int(hit[0]), ["lb", "ub"]] = (-INF, INF)
+            variables["obj"] = lp.matrix[int(hit[0])].toarray().ravel()
+            maximize = True
+        else:  # the largest minimum, or the least room, the rest allows
+            variables["obj"] = 0.0
+            variables.loc[col, "obj"] = 1.0
+            maximize = family == "min_allocation"
+            if family == "min_allocation":
+                variables.loc[col, "lb"] = 0.0
+            else:
+                others = [p[f"limit_{g}"] for g in LIMIT_FAMILIES if g != family]
+                variables.loc[col, "ub"] = float(min(others))
+        relaxed = LinearProgram(variables, constraints, lp.matrix, lp.cols, lp.rows, maximize)
+        h = load_highs(relaxed)
+        if not self.run(h):
+            return Fix(
+                setting,
+                family,
+                id_,
+                self.current(setting, id_),
+                None,
+                unit,
+                f"the other constraints cannot hold together whatever {setting} of this county is",
+            )
+        best = float(h.getInfo().objective_function_value)
+        if family == "farmland_floor":
+            return self.confirmed(
+                setting, family, id_, unit, float(c["cultivated_2020"]) + best, up=False
+            )
+        if family == "min_allocation":
+            return self.confirmed(setting, family, id_, unit, best, up=False)
+        if family == "dev_boundary":
+            need = float(c["urban_land_2020"]) + float(p["sigma"]) * best
+            return self.confirmed(setting, family, id_, unit, need, up=True)
+        need = float(c["cultivated_2020"]) - float(p["alpha"]) * best  # basic_farmland
+        return self.confirmed(setting, family, id_, unit, need, up=False)
 
     def cap(self) -> Fix:
         """per_capita.cap_m2: bisection on the cap, the other limits of A_i kept."""
