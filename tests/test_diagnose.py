@@ -447,6 +447,15 @@ def test_no_change_of_one_setting_alone_suffices_when_two_conflicts_meet():
     singles = r.diagnosis[r.diagnosis["kind"] == "single"]
     assert singles["message"].str.startswith("no change of ").all()
     assert singles["proposed"].isna().all()
+    from rich.console import Console
+
+    from optimizer.cli.report_explain import render_diagnosis
+
+    console = Console(width=200, record=True)
+    render_diagnosis(r, console)
+    text = console.export_text()
+    assert "Any one of these makes it feasible:" not in text
+    assert "Not enough on their own:\n• no change of quota.total alone suffices: " in text
 
 
 def test_reference_dataset_intensity_fix_alone_solves():

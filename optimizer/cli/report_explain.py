@@ -190,8 +190,11 @@ def _single_fixes(singles: pd.DataFrame, console: Console) -> None:
         console.print(Text("Any one of these makes it feasible:", style="bold"))
         for r in found.itertuples(index=False):
             console.print(Text(f"• {r.message}"))
-    for r in singles.drop(found.index).itertuples(index=False):
-        console.print(Text(f"• {r.message}", style="dim"))
+    alone = singles.drop(found.index)
+    if not alone.empty:
+        console.print(Text("Not enough on their own:", style="bold"))
+    for r in alone.itertuples(index=False):
+        console.print(Text(f"• {r.message}"))
     if not singles.empty:
         console.print()
 
