@@ -307,7 +307,7 @@ def test_bounds_that_cross_are_diagnosed_alike_by_every_backend(backend, tmp_pat
     out = tmp_path / "run"
     result = runner.invoke(app, ["solve", str(folder), "--out", str(out), "--backend", backend])
     assert result.exit_code == 4, result.output
-    for words in ("Infeasible bounds", "proto", "Error while executing"):
+    for words in ("Infeasible bounds", "proto", "Error while executing", "solver says"):
         assert words not in result.output
     assert "lower counties.csv min_allocation of 县X by 55.0 ha" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
@@ -520,3 +520,13 @@ def test_single_fix_searches_say_when_they_ran_out_of_time():
     fixes = single_fixes(build(_pool_case(100)), {("quota_pool", "region")}, time_limit_s=1e-9)
     assert [(fix.setting, fix.limit) for fix in fixes] == [("quota.total", None)]
     assert "stopped at its 1e-09-s time limit" in fixes[0].reason
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_an_infeasible_report_carries_no_solver_text(backend, tmp_path, dataset_dir):
+    """HiGHS and CBC end with their own word ("Infeasible"); the report shows the diagnosis."""
+    out = tmp_path / "run"
+    args = ["solve", str(dataset_dir), "--out", str(out), "--backend", backend]
+    result = runner.invoke(app, [*args, "--set", "quota.total=100", "--set", "linkage.scope=none"])
+    assert result.exit_code == 4, result.output
+    assert "solver says" not in result.output and "Any one of these" in result.output
