@@ -262,6 +262,7 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     assert "Why the scenario has no solution:" in result.output
     shown = runner.invoke(app, ["explain", str(out)])
     assert shown.exit_code == 4 and "raise quota.total by 600.0 ha" in shown.output
+    assert "quota.total alone: raise it to 700.0 ha (now 100.0 ha)" in shown.output
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 4
     assert json.loads(as_json.stdout)["diagnosis"]["rows"][1]["setting"] == "quota.total"
