@@ -470,15 +470,27 @@ def test_two_solves_writing_one_folder_one_wins_whole(tmp_path, dataset_dir):
 LONG_SOLVE = ("--counties", "40000", "--cities", "300", "--scope", "city")
 #: Seconds after "solving…" by which reading and building are surely over (~0.3 s).
 INTO_THE_SOLVE_S = 1.5
-#: Seconds Ctrl-C may take to stop the solve and exit (measured: 0.3 s).
-STOP_WITHIN_S = 3.0
+#: Seconds Ctrl-C may take to stop the solve and exit: measured 0.3 s for interior point,
+#: 2.05 s for PDLP (which ignores the cancel: the process ends after CANCEL_WAIT_S); the
+#: slack is for a loaded machine, where the solver reaches its interrupt check later.
+STOP_WITHIN_S = 5.0
 
 
-def test_ctrl_c_stops_a_long_highs_solve_at_once_and_writes_nothing(tmp_path):
-    dataset = tmp_path / "township"
+@pytest.fixture(scope="module")
+def township(tmp_path_factory) -> Path:
+    dataset = tmp_path_factory.mktemp("long") / "township"
     assert runner.invoke(app, ["synth", str(dataset), *LONG_SOLVE]).exit_code == 0
+    return dataset
+
+
+@pytest.mark.parametrize("solver", ["auto", "pdlp"])
+def test_ctrl_c_stops_a_long_highs_solve_at_once_and_writes_nothing(tmp_path, township, solver):
+    """Interior point stops at its next interrupt check; PDLP never checks, so the process
+    ends without waiting for it, and without HiGHS's thread clean-up aborting (exit −6)."""
+    dataset = township
     before = tree(tmp_path)
-    proc = _start_solve(dataset, tmp_path / "run", "--backend", "highs", "--json")
+    args = ("--backend", "highs", "--solver", solver, "--json")
+    proc = _start_solve(dataset, tmp_path / "run", *args)
     early = b""
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stderr, selectors.EVENT_READ)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -97,6 +98,11 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         typer.echo("landquota: interrupted; no partial files were left.", err=True)
+        highs = sys.modules.get("optimizer.solvers.highs")  # loaded only if HiGHS ran
+        if highs is not None and highs.solve_left_running():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)  # no C++ clean-up under a solver thread still running
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except DataError as err:
         if as_json:

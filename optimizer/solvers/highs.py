@@ -73,9 +73,21 @@ def _silenced_stdout() -> Iterator[None]:
 #: noticed (Python runs signal handlers only in the main thread, between its own steps).
 POLL_S = 0.1
 #: Seconds to wait, after Ctrl-C, for HiGHS to stop at its next interrupt check. Simplex
-#: and interior point stop within 0.05 s (measured at 40,000 counties); PDLP never checks,
-#: so after this the solver thread is left to die with the process.
+#: and interior point stop within 0.05 s on a quiet machine (measured at 40,000 counties)
+#: and within a few seconds on a loaded one; PDLP never checks, so after this the solver
+#: thread is left running and the process must end without C++ clean-up
+#: (``solve_left_running``).
 CANCEL_WAIT_S = 2.0
+
+#: Solves that did not stop in CANCEL_WAIT_S after Ctrl-C (their C++ threads still run).
+_LEFT_RUNNING: list[highspy.Highs] = []
+
+
+def solve_left_running() -> bool:
+    """Whether a HiGHS solve still runs after Ctrl-C: a process ending normally then would
+    abort in HiGHS's thread clean-up ("terminate called without an active exception"),
+    so the command line ends with ``os._exit`` instead."""
+    return any(h.is_solver_running() for h in _LEFT_RUNNING)
 
 
 def run_highs(h: highspy.Highs) -> None:
@@ -98,7 +110,8 @@ def run_highs(h: highspy.Highs) -> None:
             pass
     except KeyboardInterrupt:
         h.cancelSolve()
-        h.wait(CANCEL_WAIT_S)
+        if not h.wait(CANCEL_WAIT_S)[0]:
+            _LEFT_RUNNING.append(h)
         raise
 
 
