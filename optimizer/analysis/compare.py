@@ -54,6 +54,9 @@ class Comparison:
     counties: pd.DataFrame
     marginals: pd.DataFrame
     equity: pd.DataFrame
+    #: The money Z and prices are in (``[tiers] unit``'s numerator) in A and in B; None:
+    #: weighted hectares.
+    money: tuple[str | None, str | None] = (None, None)
 
     @property
     def identical(self) -> bool:
@@ -92,6 +95,7 @@ class Comparison:
             "a": self.a_label,
             "b": self.b_label,
             "identical": self.identical,
+            "money": {"a": self.money[0], "b": self.money[1]},
             **{name: _records(t.drop(columns="same")) for name, t in tables.items()},
         }
 
@@ -115,6 +119,7 @@ def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Com
         counties=county_delta(a, b),
         marginals=_marginal_delta(a, b),
         equity=equity_delta(a, b),
+        money=(a.summary.scenario.tiers.money, b.summary.scenario.tiers.money),
     )
 
 

@@ -49,6 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
+from optimizer.data.names import county_labels
 from optimizer.data.numbers import wan_mu
 from optimizer.formulation.build import Formulation, intensity_limit
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
@@ -345,7 +346,7 @@ class _Words:
         self.c = c.set_index("county_id", drop=False)
         self.p = f.params.set_index("county_id", drop=False)
         self.names = {
-            **dict(zip(c["county_id"], c["name"], strict=True)),
+            **dict(zip(c["county_id"], county_labels(c), strict=True)),
             **dict(zip(ds.groups["group_id"], ds.groups["name"], strict=True)),
             "region": "the region",
         }
