@@ -26,7 +26,7 @@ from optimizer.formulation.families import ALLOCATION_LIMITS, REGION_TARGETS
 SAME_TOL = 1e-9
 #: Headline rows: (label, unit, where the number lives in the summary).
 HEADLINE = (
-    ("Z (objective)", "", "objective"),
+    ("Z", "", "objective"),
     ("quota used", "ha", "quota_used_ha"),
     ("new construction land", "ha", "allocation_ha"),
     ("linkage volume used", "ha", "linkage_used_ha"),
@@ -60,7 +60,8 @@ class Comparison:
 
     @property
     def identical(self) -> bool:
-        """No number differs, no county or group is on one side only, no binding changed."""
+        """No number differs, no county or group is on one side only, no binding changed,
+        and both count Z in the same unit."""
         tables = (
             self.headline,
             self.targets,
@@ -69,7 +70,7 @@ class Comparison:
             self.marginals,
             self.equity,
         )
-        if any((~t["same"]).any() for t in tables if not t.empty):
+        if any((~t["same"]).any() for t in tables if not t.empty) or self.money[0] != self.money[1]:
             return False
         return (
             not (self.counties["present"] != "both").any()

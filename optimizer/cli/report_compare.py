@@ -16,6 +16,7 @@ from rich.text import Text
 
 from optimizer.analysis.compare import Comparison
 from optimizer.cli.format import (
+    count,
     gini,
     ha,
     objective,
@@ -108,8 +109,8 @@ def targets_table(c: Comparison) -> Table:
     for col in ("target", "A", "B", "Δ", "limit A", "limit B", "met A→B"):
         t.add_column(col, justify="left" if col == "target" else "right")
     for r in c.targets.itertuples(index=False):
-        fmt = pct1 if r.target == "intensity_reduction" else ha
-        delta_fmt = share_points if r.target == "intensity_reduction" else ha
+        fmt = _TARGET_FORMAT.get(r.target, ha)
+        delta_fmt = share_points if r.target == "intensity_reduction" else fmt
         t.add_row(
             r.target,
             fmt(r.a),
@@ -120,6 +121,14 @@ def targets_table(c: Comparison) -> Table:
             f"{_met(r.met_a)}→{_met(r.met_b)}",
         )
     return t
+
+
+#: Targets not in ha: the intensity target is a share, two targets count counties.
+_TARGET_FORMAT = {
+    "intensity_reduction": pct1,
+    "farmland_floor_counties": count,
+    "per_capita_cap_counties": count,
+}
 
 
 def _met(value) -> str:
