@@ -56,16 +56,19 @@ def json_safe(value: Any, decimals: int | None = FILE_DECIMALS) -> Any:
 
     Floats keep ``decimals`` decimals, as the run folder's CSV files do (−0.0 reads 0.0).
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
+        return value
+    if kind is float or isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return None
+        return float(value) if decimals is None else round(float(value), decimals) + 0.0
     if isinstance(value, dict):
         return {k: json_safe(v, decimals) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [json_safe(v, decimals) for v in value]
     if isinstance(value, np.ndarray):
         return json_safe(value.tolist(), decimals)
-    if isinstance(value, float | np.floating):
-        if not math.isfinite(value):
-            return None
-        return float(value) if decimals is None else round(float(value), decimals) + 0.0
     if isinstance(value, np.integer | np.bool_):
         return value.item()
     return value
