@@ -99,6 +99,12 @@ def test_explain_says_what_z_counts_and_every_price_per_ha_and_per_mu(ref_run):
     assert row.split()[-2:] == [price(cap["value"]), price(cap["value"] / MU_PER_HA)]
 
 
+def test_marginals_csv_has_every_price_per_mu(ref_run):
+    m = pd.read_csv(ref_run[0] / "marginals.csv", dtype={"id": str})
+    assert list(m.columns[:5]) == ["family", "id", "name", "value", "per_mu"]
+    assert (m["per_mu"] - m["value"] / MU_PER_HA).abs().max() <= 10.0**-FILE_DECIMALS
+
+
 def test_price_per_ha_and_per_mu_is_one_fifteenth():
     assert price_per_ha(0.45) == "0.45/ha (0.03/亩)"
     assert price_per_ha(0.4455, "万元") == "0.4455 万元/ha (0.0297 万元/亩)"
