@@ -345,7 +345,7 @@ PRICE_HELD = {
     COST,
     *(FAMILIES[f].limited_by for f in HARD_LIMITS if FAMILIES[f].side == "lower"),
 }
-#: limited_by values whose text names a per-capita setting: (scenario key, 'cap' or 'floor').
+#: limited_by values whose text names a per-capita setting → its key in ``[per_capita]``.
 PER_CAPITA = {
     FAMILIES[f].limited_by: FAMILIES[f].setting.removeprefix("per_capita.")
     for f in COUNTY_LIMITS
@@ -403,7 +403,9 @@ class _Context:
 
     def price(self, row: dict) -> dict:
         family, value = row["family"], float(row["value"])
-        row = {**row, "name": self.labels.get(row["id"], row["name"])}
+        fam = FAMILIES.get(family)
+        if fam is not None and fam.applies_to == "county":  # a county named as reports name it
+            row = {**row, "name": self.labels.get(row["id"], row["name"])}
         text = getattr(self, f"_{family}", self._generic)(row, value)
         lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
         range_text = self._range(family, row, lo, hi)

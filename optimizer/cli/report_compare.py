@@ -196,9 +196,7 @@ def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
     shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])
     money = _money(c)
     per_ha, per_mu = per_area("ha", money), per_area("亩", money)
-    t = _table(
-        f"Prices (Z {per_ha}, and {per_mu}): region targets, then changed county/group prices"
-    )
+    t = _table(f"Prices (Z {per_ha}, and {per_mu}): region targets, then the changed ones")
     columns = ("constraint", "where", "A", "B", "Δ", f"A {per_mu}", f"B {per_mu}")
     for col in columns:
         t.add_column(col, justify="left" if col in ("constraint", "where") else "right")
