@@ -24,6 +24,12 @@ NAME_FORBIDDEN = frozenset("/\\")
 #: lax mode would read ``total = true`` as 1.0 and ``total = "5e4"`` as 50000.)
 Number = Annotated[float, Strict()]
 
+#: Money a tier value may be counted in (``[tiers] unit = "<money>/ha"``); Z, the costs and
+#: the penalty are then in it too.
+MONEY_UNITS = ("元", "万元", "亿元")
+#: The area a money unit of the tier values is per.
+TIER_UNIT_AREA = "ha"
+
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
 
@@ -183,6 +189,13 @@ class TierSettings(_Section):
         description="φ_k: value of a hectare in tier k, non-increasing, so the first "
         "hectares of every county count more than the last ones of any single county.",
     )
+    unit: str | None = Field(
+        None,
+        description='What a tier value counts, e.g. "万元/ha" (one of 元/ha, 万元/ha, '
+        "亿元/ha): Z is then in 万元, prices in 万元/ha and 万元/亩, and the costs and the "
+        "shortfall penalty are read in 万元/ha too. Default: none, values are weights and Z "
+        "counts weighted hectares of demand met.",
+    )
 
     @field_validator("shares", "values")
     @classmethod
@@ -192,6 +205,22 @@ class TierSettings(_Section):
         if any(not math.isfinite(x) or x < 0 for x in v):
             raise ValueError("every entry must be a finite number ≥ 0")
         return v
+
+    @field_validator("unit")
+    @classmethod
+    def _money_per_ha(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        money, _, area = v.replace(" ", "").partition("/")
+        if area != TIER_UNIT_AREA or money not in MONEY_UNITS:
+            allowed = ", ".join(f'"{m}/{TIER_UNIT_AREA}"' for m in MONEY_UNITS)
+            raise ValueError(f"must be one of {allowed} (or left out), got {v!r}")
+        return f"{money}/{area}"
+
+    @property
+    def money(self) -> str | None:
+        """The money Z and prices are in ('万元'), None when the values are weights."""
+        return self.unit.partition("/")[0] if self.unit else None
 
     @model_validator(mode="after")
     def _consistent(self) -> TierSettings:

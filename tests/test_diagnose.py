@@ -141,7 +141,7 @@ def test_intensity_target_unreachable_even_with_every_hectare_reclaimed():
         in change["message"]
     )
     assert "at least 9,910 ha against 3,000 ha allowed" in change["message"]
-    assert len(_causes(d)) == 1 and "90% intensity target cannot be reached" in _causes(d)[0]
+    assert len(_causes(d)) == 1 and "90.0% intensity target cannot be reached" in _causes(d)[0]
     assert {
         ("intensity", "region"),
         ("min_allocation", "X"),

@@ -52,7 +52,7 @@ def test_pool_price_names_the_county_that_gets_the_next_hectare(weighted_pool):
     data = explain(weighted_pool)
     pool = _price(data, "quota_pool")
     assert pool["value"] == pytest.approx(1.0, abs=1e-9)
-    assert "raises Z by 1: it would go to 县Y (tier 1)" in pool["text"]
+    assert "raises Z by 1/ha (0.06667/亩): it would go to 县Y (tier 1)" in pool["text"]
     assert [r["name"] for r in data["marginal_tier"]] == ["县Y"]
     assert data["marginal_tier"][0]["fill"] == pytest.approx(0.8, abs=1e-9)
 
@@ -71,7 +71,7 @@ def test_county_limits(weighted_pool):
     assert (c.loc["X", "next_tier"], c.loc["X", "next_value"]) == (3, pytest.approx(0.6))
     assert bool(c.loc["Y", "marginal"]) and not bool(c.loc["X", "marginal"])
     lines = {r["county_id"]: r["text"] for r in explain(weighted_pool)["counties"]}
-    assert "tier 3, worth 0.6 (pool price 1)" in lines["X"]
+    assert "tier 3, worth 0.6/ha (0.04/亩); pool price 1/ha (0.06667/亩)" in lines["X"]
     assert "in the marginal tier (80% of tier 1 filled)" in lines["Y"]
 
 
@@ -166,7 +166,7 @@ def test_intensity_sentence_reads_in_points(reference):
     _, r = reference
     text = _price(explain(r), "intensity")["text"]
     tau = r.summary.scenario.intensity.reduction
-    assert f"The {tau:.0%} intensity target" in text
+    assert f"The {100 * tau:.1f}% intensity target" in text
 
 
 def test_run_folder_explains_like_the_fresh_solve(reference, tmp_path):
@@ -223,8 +223,8 @@ def test_binding_intensity_target_costs_per_point():
     intensity = _price(data, "intensity")
     assert intensity["value"] == pytest.approx(1.0, abs=1e-9)
     assert (
-        "The 66% intensity target binds: each point of reduction costs 150 in Z "
-        "(1 per ha of construction land)." in intensity["text"]
+        "The 66.4% intensity target binds: each point of reduction costs 150 weighted ha of "
+        "Z; each ha of construction land it allows is worth 1/ha (0.06667/亩)." in intensity["text"]
     )
     assert (intensity["limit"], intensity["range_lo"], intensity["range_hi"]) == pytest.approx(
         (5040.0, 5000.0, 5050.0), abs=1e-6

@@ -27,14 +27,15 @@ def test_tables_show_round_off_as_zero_and_sentences_keep_it():
 
 @pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan")])
 def test_a_missing_number_reads_a_dash_everywhere(missing):
-    for format_ in (n.hectares, n.percent, n.price, f.ha, f.pct, f.pct1, f.gini, f.m2, f.sig4):
+    for format_ in (n.hectares, n.percent, n.price, f.ha, f.pct, f.pct1, f.gini, f.m2, f.price):
         assert format_(missing) == n.MISSING
     assert f.signed(missing).plain == n.MISSING
 
 
 def test_percentages_prices_and_typed_values():
     assert (f.pct(0.4659), f.pct1(0.4659), n.percent(0.4659, 1)) == ("47%", "46.6%", "46.6%")
-    assert (n.price(0.44554), n.price(0.0), n.price(0.00012)) == ("0.4455", "0", "1.20e-04")
+    assert (n.price(0.44554), n.price(0.0), n.price(0.00012)) == ("0.4455", "0", "0.00012")
+    assert n.price(0.000012) == "1.20e-05"
     assert (n.fmt(100000.0), n.fmt(0.45), n.fmt(np.float64(3.0)), n.fmt("x")) == (
         "100000",
         "0.45",

@@ -26,7 +26,7 @@ from optimizer.formulation.families import ALLOCATION_LIMITS, REGION_TARGETS
 SAME_TOL = 1e-9
 #: Headline rows: (label, unit, where the number lives in the summary).
 HEADLINE = (
-    ("Z (objective)", "", "objective"),
+    ("Z", "", "objective"),
     ("quota used", "ha", "quota_used_ha"),
     ("new construction land", "ha", "allocation_ha"),
     ("linkage volume used", "ha", "linkage_used_ha"),
@@ -54,10 +54,14 @@ class Comparison:
     counties: pd.DataFrame
     marginals: pd.DataFrame
     equity: pd.DataFrame
+    #: The money Z and prices are in (``[tiers] unit``'s numerator) in A and in B; None:
+    #: weighted hectares.
+    money: tuple[str | None, str | None] = (None, None)
 
     @property
     def identical(self) -> bool:
-        """No number differs, no county or group is on one side only, no binding changed."""
+        """No number differs, no county or group is on one side only, no binding changed,
+        and both count Z in the same unit."""
         tables = (
             self.headline,
             self.targets,
@@ -66,7 +70,7 @@ class Comparison:
             self.marginals,
             self.equity,
         )
-        if any((~t["same"]).any() for t in tables if not t.empty):
+        if any((~t["same"]).any() for t in tables if not t.empty) or self.money[0] != self.money[1]:
             return False
         return (
             not (self.counties["present"] != "both").any()
@@ -92,6 +96,7 @@ class Comparison:
             "a": self.a_label,
             "b": self.b_label,
             "identical": self.identical,
+            "money": {"a": self.money[0], "b": self.money[1]},
             **{name: _records(t.drop(columns="same")) for name, t in tables.items()},
         }
 
@@ -115,6 +120,7 @@ def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Com
         counties=county_delta(a, b),
         marginals=_marginal_delta(a, b),
         equity=equity_delta(a, b),
+        money=(a.summary.scenario.tiers.money, b.summary.scenario.tiers.money),
     )
 
 

@@ -55,7 +55,8 @@ from scipy.sparse.csgraph import connected_components
 
 from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
-from optimizer.data.numbers import wan_mu
+from optimizer.data.names import county_labels
+from optimizer.data.numbers import percent, wan_mu
 from optimizer.formulation.build import Formulation, intensity_limit
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
@@ -434,7 +435,7 @@ class _Words:
         self.c = c.set_index("county_id", drop=False)
         self.p = f.params.set_index("county_id", drop=False)
         self.names = {
-            **dict(zip(c["county_id"], c["name"], strict=True)),
+            **dict(zip(c["county_id"], county_labels(c), strict=True)),
             **dict(zip(ds.groups["group_id"], ds.groups["name"], strict=True)),
             "region": "the region",
         }
@@ -481,8 +482,8 @@ class _Words:
             return None
         r = found.iloc[0]
         return (
-            f"the {self.sc.intensity.reduction:.0%} intensity target cannot be reached even "
-            f"with every hectare of rural settlement land reclaimed: construction land 2035 "
+            f"the {percent(self.sc.intensity.reduction, 1)} intensity target cannot be reached "
+            f"even with every hectare of rural settlement land reclaimed: construction land 2035 "
             f"stays at least {r['value']:,.0f} ha against {r['limit']:,.0f} ha allowed"
         )
 
@@ -746,7 +747,8 @@ class _Words:
         )
         d = e / base if base > 0 else float("nan")
         reason = self.intensity_cause() or (
-            f"the {tau:.0%} intensity target cannot be met together with the other constraints"
+            f"the {percent(tau, 1)} intensity target cannot be met together with the other "
+            "constraints"
         )
         return (
             tau,
@@ -935,5 +937,5 @@ def _shown(value: float, unit: str) -> str:
     if unit == "share":
         return f"{value:.2f}"
     if unit == "reduction":
-        return f"{value:.0%} reduction"
+        return f"{percent(value, 1)} reduction"
     return f"{value:,.1f} {unit}"

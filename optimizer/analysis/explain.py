@@ -23,7 +23,15 @@ import pandas as pd
 
 from models.scenario import Scenario
 from optimizer.analysis.tables import BIND_TOL, Result, row_sides
-from optimizer.data.numbers import hectares, percent, price, wan_mu
+from optimizer.data.names import county_labels
+from optimizer.data.numbers import (
+    WEIGHTED_HA,
+    hectares,
+    percent,
+    price,
+    price_per_ha,
+    wan_mu,
+)
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.families import (
     COUNTY_LIMITS,
@@ -270,7 +278,7 @@ def explain(result: Result, with_counties: bool = True) -> dict:
     tier_rows = [
         {
             "county_id": r.county_id,
-            "name": r.name,
+            "name": r.label,
             "tier": int(r.next_tier),
             "value": float(r.next_value),
             "fill": float(r.next_tier_fill),
@@ -294,7 +302,7 @@ def explain(result: Result, with_counties: bool = True) -> dict:
         data["counties"] = [
             {
                 "county_id": r.county_id,
-                "name": r.name,
+                "name": r.label,
                 "allocation": float(r.allocation),
                 "demand": float(r.demand),
                 "limited_by": r.limited_by,
@@ -312,14 +320,16 @@ def summary_explain(result: Result) -> dict:
 
 
 def with_limits(result: Result) -> pd.DataFrame:
-    """The county table with the county_limits columns (computed if missing)."""
+    """The county table with the county_limits columns (computed if missing) and ``label``,
+    the name reports give the county (with its city when the name repeats)."""
     counties = result.counties
     if "limited_by" in counties.columns:
         out = counties.copy()
         out["marginal"] = out["marginal"].astype(str).str.lower().isin(["true", "1"])
-        return out
-    limits = county_limits(counties, result.binding, result.summary.scenario, result.targets)
-    return pd.concat([counties, limits], axis=1)
+    else:
+        limits = county_limits(counties, result.binding, result.summary.scenario, result.targets)
+        out = pd.concat([counties, limits], axis=1)
+    return out.assign(label=county_labels(out))
 
 
 #: What each ``limited_by`` value means, in the order the explain report lists counties.
@@ -335,10 +345,14 @@ PRICE_HELD = {
     COST,
     *(FAMILIES[f].limited_by for f in HARD_LIMITS if FAMILIES[f].side == "lower"),
 }
-#: limited_by values whose text gives the county's urban land per person in 2035.
+#: limited_by values whose text names a per-capita setting → its key in ``[per_capita]``.
 PER_CAPITA = {
-    FAMILIES[f].limited_by for f in COUNTY_LIMITS if FAMILIES[f].setting_unit == "m²/person"
+    FAMILIES[f].limited_by: FAMILIES[f].setting.removeprefix("per_capita.")
+    for f in COUNTY_LIMITS
+    if FAMILIES[f].setting_unit == "m²/person"
 }
+#: County families whose limit text says so when the limit costs nothing (price 0).
+PRICED_LIMITS = {FAMILIES[f].limited_by: f for f in HARD_LIMITS if FAMILIES[f].priced}
 
 
 def _price_rows(marginals: pd.DataFrame) -> list[dict]:
@@ -363,16 +377,35 @@ class _Context:
     def __init__(self, result: Result, counties: pd.DataFrame, tier_rows: list[dict]):
         self.result = result
         self.sc = result.summary.scenario
+        self.money = self.sc.tiers.money
         self.counties = counties.set_index("county_id")
+        self.labels = self.counties["label"]
         self.tier_rows = tier_rows
         t = result.targets
         self.targets = t.set_index("target") if not t.empty else pd.DataFrame()
         m = result.marginals
         pool = m[m["family"] == "quota_pool"]["value"] if not m.empty else pd.Series([])
         self.pool_price = float(pool.iloc[0]) if len(pool) else math.nan
+        #: (family, county_id) → price, for the limit text of a county at a free limit
+        self.prices = (
+            {}
+            if m.empty
+            else dict(zip(zip(m["family"], m["id"], strict=True), m["value"], strict=True))
+        )
+
+    def p(self, value: float) -> str:
+        """A price per ha and per 亩, in the scenario's money when it has one."""
+        return price_per_ha(value, self.money)
+
+    def z(self, value: float) -> str:
+        """An amount of Z with its unit: '57.3 weighted ha', '57.3 万元'."""
+        return f"{price(value)} {self.money or WEIGHTED_HA}"
 
     def price(self, row: dict) -> dict:
         family, value = row["family"], float(row["value"])
+        fam = FAMILIES.get(family)
+        if fam is not None and fam.applies_to == "county":  # a county named as reports name it
+            row = {**row, "name": self.labels.get(row["id"], row["name"])}
         text = getattr(self, f"_{family}", self._generic)(row, value)
         lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
         range_text = self._range(family, row, lo, hi)
@@ -399,7 +432,7 @@ class _Context:
                 "one more hectare in it adds nothing."
             )
         where = self.receivers()
-        return f"One more hectare in the quota pool raises Z by {price(value)}" + (
+        return f"One more hectare in the quota pool raises Z by {self.p(value)}" + (
             f": it would go to {where}." if where else "."
         )
 
@@ -416,13 +449,14 @@ class _Context:
         achieved = self._target("intensity_reduction", "value")
         if value <= 0:
             return (
-                f"The {tau:.0%} intensity target does not bind ({achieved:.1%} achieved): "
-                f"it could be tightened to {achieved:.1%} at no cost."
+                f"The {percent(tau, 1)} intensity target does not bind ({percent(achieved, 1)} "
+                f"achieved): it could be tightened to {percent(achieved, 1)} at no cost."
             )
         per_point = value * self._intensity_base() / 100
         return (
-            f"The {tau:.0%} intensity target binds: each point of reduction costs "
-            f"{price(per_point)} in Z ({price(value)} per ha of construction land)."
+            f"The {percent(tau, 1)} intensity target binds: each point of reduction costs "
+            f"{self.z(per_point)} of Z; each ha of construction land it allows is worth "
+            f"{self.p(value)}."
         )
 
     def _intensity_base(self) -> float:
@@ -444,8 +478,8 @@ class _Context:
             )
         return (
             f"The region's farmland floor ({hectares(floor)} ha, {wan_mu(floor)}) "
-            f"binds: each ha less of it raises Z by {price(value)}; each 1,000 ha more costs "
-            f"{price(1000 * value)}."
+            f"binds: each ha less of it raises Z by {self.p(value)}; each 1,000 ha more costs "
+            f"{self.z(1000 * value)}."
         )
 
     def _farmland_balance(self, row: dict, value: float) -> str:
@@ -454,7 +488,7 @@ class _Context:
             return f"占补平衡{where} does not bind: more cultivated land is made up than occupied."
         return (
             f"占补平衡{where} binds: every ha of cultivated land taken by new construction "
-            f"must be made up, at {price(value)} of Z per ha (reclamation or reserve land)."
+            f"must be made up (reclamation or reserve land), which costs Z {self.p(value)}."
         )
 
     # county and group constraints ------------------------------------------------------
@@ -469,7 +503,7 @@ class _Context:
         )
         return (
             f"{row['name']} {where}: each ha of urban land less needed raises Z by "
-            f"{price(value)}" + (" (the shortfall penalty)." if short else ".")
+            f"{self.p(value)}" + (" (the shortfall penalty)." if short else ".")
         )
 
     def _min_allocation(self, row: dict, value: float) -> str:
@@ -477,24 +511,32 @@ class _Context:
         worth = (
             ""
             if c is None or pd.isna(c["next_value"])
-            else (f": its next hectare is worth {price(float(c['next_value']))}")
+            else (f": its next hectare is worth {self.p(float(c['next_value']))}")
         )
         pool = (
             ""
             if math.isnan(self.pool_price) or self.pool_price <= 0
-            else (f" against a pool price of {price(self.pool_price)}")
+            else (f" against a pool price of {self.p(self.pool_price)}")
         )
         return (
             f"{row['name']} gets only its guaranteed minimum{worth}{pool}; each ha less "
-            f"of the minimum raises Z by {price(value)}."
+            f"of the minimum raises Z by {self.p(value)}."
         )
+
+    def _farmland_floor(self, row: dict, value: float) -> str:
+        if value <= 0:
+            return (
+                f"{row['name']} keeps exactly its farmland floor, but the floor does not bind: "
+                "one ha less in it would not raise Z (price 0)."
+            )
+        return self._generic(row, value)
 
     def _generic(self, row: dict, value: float) -> str:
         fam = FAMILIES.get(row["family"])
         template = (fam and fam.price_sentence) or "{relaxation} raises Z by {value}."
         return template.format(
             name=row["name"],
-            value=price(value),
+            value=self.p(value),
             cap=f"{self.sc.per_capita.cap_m2:g}",
             relaxation=row.get("relaxation", row["family"]),
         )
@@ -534,17 +576,32 @@ class _Context:
     # counties --------------------------------------------------------------------------
     def county_text(self, r) -> str:
         base = LIMIT_TEXT.get(r.limited_by, r.limited_by)
-        if r.limited_by in PER_CAPITA and pd.notna(getattr(r, "per_capita_2035", np.nan)):
-            base += f" ({r.per_capita_2035:.0f} m²/person in 2035)"
+        if r.limited_by in PER_CAPITA:
+            base += self._per_capita_setting(r, PER_CAPITA[r.limited_by])
+        family = PRICED_LIMITS.get(r.limited_by)
+        if family is not None and self.prices.get((family, r.county_id), math.nan) == 0:
+            base = (
+                f"reaches {FAMILIES[family].words}, which does not bind: relaxing it would "
+                "not raise Z (price 0)"
+            )
         if r.limited_by in PRICE_HELD and pd.notna(r.next_value):
-            base += f"; next hectare: tier {int(r.next_tier)}, worth {price(float(r.next_value))}"
+            base += f"; next hectare: tier {int(r.next_tier)}, worth {self.p(float(r.next_value))}"
             if r.limited_by == "pool" and not math.isnan(self.pool_price):
-                base += f" (pool price {price(self.pool_price)})"
+                base += f"; pool price {self.p(self.pool_price)}"
         if r.marginal:
             base += (
                 f"; in the marginal tier ({r.next_tier_fill:.0%} of tier {int(r.next_tier)} filled)"
             )
         return base
+
+    def _per_capita_setting(self, r, which: str) -> str:
+        """' (150 m²/person)': the cap or floor itself; a county already past the cap says so."""
+        setting = float(getattr(self.sc.per_capita, which))
+        text = f" of {setting:g} m²/person"
+        now = getattr(r, "per_capita_2035", np.nan)
+        if which == "cap_m2" and pd.notna(now) and float(now) > setting * (1 + READ_TOL):
+            text += f" (already above it: {float(now):.0f} m²/person in 2035)"
+        return text
 
 
 def _limit_meaning(family: str) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
+from optimizer.data.names import county_labels
 from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
 from optimizer.formulation.families import (
     ALLOCATION_BOUNDS,
@@ -500,7 +501,7 @@ def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _display_names(f: Formulation) -> dict:
     ds = f.dataset
-    names = dict(zip(ds.counties["county_id"], ds.counties["name"], strict=True))
+    names = dict(zip(ds.counties["county_id"], county_labels(ds.counties), strict=True))
     names.update(zip(ds.groups["group_id"], ds.groups["name"], strict=True))
     names["region"] = "region"
     return names

@@ -188,7 +188,7 @@ def check(
     ds = load_dataset(dataset, parse_set(set_))
     summary = summarize_dataset(ds)
     if as_json:
-        typer.echo(to_json(summary))
+        typer.echo(to_json(summary, decimals=None))  # the data's own figures, unrounded
     else:
         render_check(summary, terminal_console())
 

@@ -12,7 +12,13 @@ from typing import Any
 
 from rich.text import Text
 
-from optimizer.data.numbers import MISSING, hectares, is_missing, percent
+from optimizer.data.numbers import MISSING, as_filed, hectares, is_missing, percent
+
+# Z and prices read as in the engine's sentences: the one rule is in data.numbers.
+from optimizer.data.numbers import objective as objective
+from optimizer.data.numbers import per_area as per_area
+from optimizer.data.numbers import price as price
+from optimizer.data.numbers import price_per_ha as price_per_ha
 
 #: Hectares smaller than this are shown as 0 (solver round-off, not land).
 HA_ZERO_BELOW = 0.05
@@ -22,34 +28,39 @@ NO_TOTAL = "—"
 
 def ha(value: float | None) -> str:
     """Hectares with thousands separators, one decimal under 100 ha, '0' for round-off."""
-    if not is_missing(value) and abs(value) < HA_ZERO_BELOW:
+    if not is_missing(value) and abs(as_filed(value)) < HA_ZERO_BELOW:
         return "0"
     return hectares(value)
 
 
 def pct(value: float | None) -> str:
-    """A fraction as a whole percentage: 0.466 → '47%'."""
+    """A fraction as a whole percentage: 0.466 → '47%' (satisfaction, tier fill)."""
     return percent(value, 0)
 
 
 def pct1(value: float | None) -> str:
-    """A fraction as a percentage with one decimal: 0.466 → '46.6%'."""
+    """A fraction with one decimal: 0.466 → '46.6%' (the intensity target, shares of totals)."""
     return percent(value, 1)
 
 
 def share_points(value: float) -> str:
     """A change of a fraction in percentage points: 0.0123 → '1.23 pt'."""
-    return f"{100 * value:.2f} pt"
+    return f"{100 * as_filed(value):.2f} pt"
 
 
 def gini(value: float | None) -> str:
     """A Gini coefficient, 3 decimals."""
-    return MISSING if is_missing(value) else f"{value:.3f}"
+    return MISSING if is_missing(value) else f"{as_filed(value):.3f}"
 
 
 def m2(value: float | None) -> str:
     """Per-capita land, m²/person, whole."""
-    return MISSING if is_missing(value) else f"{value:.0f}"
+    return MISSING if is_missing(value) else f"{as_filed(value):.0f}"
+
+
+def thousand_ha(value: float | None) -> str:
+    """Hectares in thousands, one decimal: 49,187 ha → '49.2' (the farmland column)."""
+    return MISSING if is_missing(value) else f"{as_filed(value) / 1000:.1f}"
 
 
 def count(value: float) -> str:
@@ -57,14 +68,9 @@ def count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def objective(value: float | None) -> str:
-    """The objective Z, 2 decimals."""
-    return MISSING if is_missing(value) else f"{value:,.2f}"
-
-
-def sig4(value: float | None) -> str:
-    """A price in a comparison table: 4 significant digits."""
-    return MISSING if is_missing(value) else f"{value:.4g}"
+def weight(value: float | None) -> str:
+    """A priority weight, 2 decimals."""
+    return MISSING if is_missing(value) else f"{as_filed(value):.2f}"
 
 
 def total(value: Any, digits: int = 0) -> str:

@@ -15,8 +15,21 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.analysis.compare import Comparison
-from optimizer.cli.format import gini, ha, objective, pct1, share_points, sig4, signed, signed_pct
+from optimizer.cli.format import (
+    count,
+    gini,
+    ha,
+    objective,
+    pct1,
+    per_area,
+    price,
+    share_points,
+    signed,
+    signed_pct,
+)
 from optimizer.cli.report_solve import short_binding
+from optimizer.data.names import county_labels
+from optimizer.data.numbers import MU_PER_HA, WEIGHTED_HA
 from optimizer.formulation.families import REGION_TARGETS
 
 #: Counties listed by default (the largest |Δ|); --all lists every county.
@@ -42,6 +55,15 @@ def render_compare(c: Comparison, console: Console, *, all_counties: bool = Fals
             )
         )
     console.print(Text("Δ = B − A; Δ% relative to A.", style="dim"))
+    if c.money[0] != c.money[1]:
+        a_unit, b_unit = (m or WEIGHTED_HA for m in c.money)
+        console.print(
+            Text(
+                f"A counts Z in {a_unit}, B in {b_unit} ([tiers] unit): their Z and prices "
+                "are not in the same unit.",
+                style="bold yellow",
+            )
+        )
     console.print(headline_table(c))
     if not c.targets.empty:
         console.print(targets_table(c))
@@ -54,18 +76,30 @@ def render_compare(c: Comparison, console: Console, *, all_counties: bool = Fals
         console.print(equity_table(c))
 
 
+def _money(c: Comparison) -> str | None:
+    """The money both runs count Z in (None: weighted ha, or the runs disagree)."""
+    return c.money[0] if c.money[0] == c.money[1] else None
+
+
 def _fmt_for(unit: str):
-    return pct1 if unit == "share" else (objective if unit == "" else ha)
+    return pct1 if unit == "share" else (_z if unit == "" else ha)
+
+
+def _z(value: float | None) -> str:
+    """Z in a table whose row label carries its unit: 2 decimals, no unit."""
+    return objective(value).removesuffix(f" {WEIGHTED_HA}")
 
 
 def headline_table(c: Comparison) -> Table:
     t = _table("Headline")
     for col in ("", "A", "B", "Δ", "Δ%"):
         t.add_column(col, justify="left" if col == "" else "right")
+    z_unit = _money(c) or WEIGHTED_HA
     for r in c.headline.itertuples(index=False):
         fmt = _fmt_for(r.unit)
         delta_fmt = share_points if r.unit == "share" else fmt
-        label = f"{r.metric}" + (f" ({r.unit})" if r.unit == "ha" else "")
+        unit = z_unit if r.unit == "" else r.unit
+        label = f"{r.metric}" + (f" ({unit})" if unit in ("ha", z_unit) else "")
         t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), signed_pct(r.delta_pct))
     return t
 
@@ -75,8 +109,8 @@ def targets_table(c: Comparison) -> Table:
     for col in ("target", "A", "B", "Δ", "limit A", "limit B", "met A→B"):
         t.add_column(col, justify="left" if col == "target" else "right")
     for r in c.targets.itertuples(index=False):
-        fmt = pct1 if r.target == "intensity_reduction" else ha
-        delta_fmt = share_points if r.target == "intensity_reduction" else ha
+        fmt = _TARGET_FORMAT.get(r.target, ha)
+        delta_fmt = share_points if r.target == "intensity_reduction" else fmt
         t.add_row(
             r.target,
             fmt(r.a),
@@ -87,6 +121,14 @@ def targets_table(c: Comparison) -> Table:
             f"{_met(r.met_a)}→{_met(r.met_b)}",
         )
     return t
+
+
+#: Targets not in ha: the intensity target is a share, two targets count counties.
+_TARGET_FORMAT = {
+    "intensity_reduction": pct1,
+    "farmland_floor_counties": count,
+    "per_capita_cap_counties": count,
+}
 
 
 def _met(value) -> str:
@@ -134,9 +176,10 @@ def counties_table(c: Comparison, all_counties: bool = False) -> Table:
         t.add_column(
             col, justify="left" if col in ("county", "binding A → B") else "right", overflow="fold"
         )
-    for r in shown.itertuples(index=False):
+    labels = _labelled(rows).loc[shown.index]
+    for r, label in zip(shown.itertuples(index=False), labels, strict=True):
         mark = "*" if r.binding_changed else ""
-        name = f"{mark}{r.name}" + ("" if r.present == "both" else f" ({r.present})")
+        name = f"{mark}{label}" + ("" if r.present == "both" else f" ({r.present})")
         a_short, b_short = short_binding(r.binding_a), short_binding(r.binding_b)
         binding = a_short if a_short == b_short else f"{a_short or '–'} → {b_short or '–'}"
         t.add_row(name, ha(r.a), ha(r.b), signed(r.delta), signed_pct(r.delta_pct), binding)
@@ -151,12 +194,23 @@ def marginals_table(c: Comparison, all_rows: bool = False) -> Table:
     rest = m.drop(region.index)
     changed = rest[~rest["same"] | (rest["present"] != "both")]
     shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])
-    t = _table("Marginal values (Z per ha): region targets, then changed county/group prices")
-    for col in ("constraint", "where", "A", "B", "Δ"):
+    money = _money(c)
+    per_ha, per_mu = per_area("ha", money), per_area("亩", money)
+    t = _table(f"Prices (Z {per_ha}, and {per_mu}): region targets, then the changed ones")
+    columns = ("constraint", "where", "A", "B", "Δ", f"A {per_mu}", f"B {per_mu}")
+    for col in columns:
         t.add_column(col, justify="left" if col in ("constraint", "where") else "right")
     for r in shown.itertuples(index=False):
         where = "" if r.id == "region" else str(r.name)
-        t.add_row(r.family, where, sig4(r.a), sig4(r.b), signed(r.delta, sig4))
+        t.add_row(
+            r.family,
+            where,
+            price(r.a),
+            price(r.b),
+            signed(r.delta, price),
+            price(r.a / MU_PER_HA),
+            price(r.b / MU_PER_HA),
+        )
     hidden = len(changed) - (len(shown) - len(region)) if not all_rows else 0
     if hidden > 0:
         t.caption = f"{hidden} more changed prices (--all lists them)"
@@ -181,3 +235,9 @@ def equity_table(c: Comparison) -> Table:
 
 def _table(title: str) -> Table:
     return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+
+
+def _labelled(rows: pd.DataFrame) -> pd.Series:
+    """Every county of the comparison named as reports name it (with its city if repeated)."""
+    city = rows["city_a"].fillna(rows["city_b"])
+    return county_labels(rows[["county_id", "name"]].assign(city=city))

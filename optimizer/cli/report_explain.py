@@ -12,8 +12,9 @@ from rich.text import Text
 
 from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
-from optimizer.cli.format import ha, pct, sig4
-from optimizer.cli.report_solve import equity_lines
+from optimizer.cli.format import ha, objective, pct, per_area, price, price_per_ha
+from optimizer.cli.report_solve import equity_lines, z_line
+from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import REGION_TARGETS, words
 
 #: Conflict-set members named per family before "and N more".
@@ -27,13 +28,15 @@ def render_explain(
 ) -> None:
     """Print prices in words, the marginal tier, equity and what limits each county."""
     s = result.summary
+    money = s.scenario.tiers.money
     console.print(
         Text.assemble(
             ("landquota explain ", "bold"),
             (s.scenario.name, "bold cyan"),
-            f"   Z = {s.objective:,.4f}   {s.backend}/{s.solver}",
+            f"   Z = {objective(s.objective, money)}   {s.backend}/{s.solver}",
         )
     )
+    console.print(z_line(money))
     console.print()
     prices = data["prices"]
     if not data["prices_available"]:
@@ -49,7 +52,8 @@ def render_explain(
         _price_section(console, prices, data["ranging_available"], s)
     if data["marginal_tier"]:
         names = ", ".join(
-            f"{r['name']} (tier {r['tier']}, worth {sig4(r['value'])}, {pct(r['fill'])} filled)"
+            f"{r['name']} (tier {r['tier']}, worth {price_per_ha(r['value'], money)}, "
+            f"{pct(r['fill'])} filled)"
             for r in data["marginal_tier"]
         )
         console.print(Text.assemble(("Marginal tier: ", "bold"), names))
@@ -61,13 +65,21 @@ def render_explain(
 
 
 def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> None:
-    console.print(Text("Marginal values (objective units per ha)", style="bold"))
+    money = s.scenario.tiers.money
+    console.print(
+        Text(
+            f"Prices: how much Z rises when a limit gives one unit, {per_area('ha', money)} "
+            f"and {per_area('亩', money)} (1 亩 = 1/{MU_PER_HA} ha)",
+            style="bold",
+        )
+    )
     for p in prices:
         if p["family"] in REGION_TARGETS:
             console.print(Text(f"• {p['text']}"))
     local = [p for p in prices if p["family"] not in REGION_TARGETS]
     if local:
-        console.print(local_prices_table(local, ranging))
+        console.print(local_prices_table(local, ranging, money))
+        console.print(Text("Each row's sentence is in `landquota explain --json`.", style="dim"))
     if not ranging:
         console.print(
             Text(
@@ -79,23 +91,28 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
     console.print()
 
 
-def local_prices_table(prices: list[dict], ranging: bool) -> Table:
-    """Binding county and group constraints: price, and the range of their limit."""
+def local_prices_table(prices: list[dict], ranging: bool, money: str | None = None) -> Table:
+    """County and group constraints at their limit: price per ha and per 亩, and the range
+    of their limit (a price of 0: at its limit, but it does not bind)."""
     t = Table(
-        title="Binding county and group constraints (the sentences are in --json)",
+        title="County and group constraints at their limit",
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    columns = ["constraint", "where", "Z per ha"] + (
+    per_ha, per_mu = (
+        f"Z {per_area(a)}" if money is None else per_area(a, money) for a in ("ha", "亩")
+    )
+    columns = ["constraint", "where", per_ha, per_mu] + (
         ["limit", "price holds for"] if ranging else []
     )
     for col in columns:
-        t.add_column(col, justify="right" if col in ("Z per ha", "limit") else "left")
+        t.add_column(col, justify="right" if col in (per_ha, per_mu, "limit") else "left")
     for p in prices:
         row = [
             words(p["family"]).removeprefix("the "),
             str(p["name"]),
-            sig4(p["value"]),
+            price(p["value"]),
+            price(p["value"] / MU_PER_HA),
         ]
         if ranging:
             row += [ha(p["limit"]), _range(p)]

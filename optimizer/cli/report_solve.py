@@ -15,7 +15,21 @@ from rich.text import Text
 
 from models.results import Equity, Status
 from optimizer.analysis.tables import Result, join_flags
-from optimizer.cli.format import count, gini, ha, m2, pct
+from optimizer.cli.format import (
+    count,
+    gini,
+    ha,
+    m2,
+    objective,
+    pct,
+    pct1,
+    per_area,
+    price,
+    price_per_ha,
+    thousand_ha,
+    weight,
+)
+from optimizer.data.numbers import MU_PER_HA, z_meaning
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
 #: How many linkage flows the report lists (all are in flows.csv).
@@ -56,8 +70,8 @@ def equity_lines(equity: Equity | None) -> list[Text]:
     if equity is None:
         return []
     shares = " · ".join(
-        f"{ZONE_SHORT.get(z, z)} {z} {pct(v.quota_share)} of the pool, "
-        f"{pct(v.allocation_share)} of new land"
+        f"{ZONE_SHORT.get(z, z)} {z} {pct1(v.quota_share)} of the pool, "
+        f"{pct1(v.allocation_share)} of new land"
         for z, v in equity.zones.items()
     )
     return [
@@ -71,8 +85,21 @@ def equity_lines(equity: Equity | None) -> list[Text]:
     ]
 
 
+def z_line(money: str | None) -> Text:
+    """What Z means, in words (MODEL.md §3)."""
+    return Text(f"Z: {z_meaning(money)}.", style="dim")
+
+
+def pool_price(result: Result) -> float | None:
+    """The quota pool's price (Z per ha of pool), None when the solver gives no prices."""
+    m = result.marginals
+    pool = m.loc[m["family"] == "quota_pool", "value"] if not m.empty else []
+    return float(pool.iloc[0]) if len(pool) else None
+
+
 def headline_panel(result: Result) -> Group:
     s = result.summary
+    money = s.scenario.tiers.money
     style = "bold green" if s.status is Status.OPTIMAL else "bold red"
     title = Text.assemble(
         ("landquota ", "bold"),
@@ -84,11 +111,17 @@ def headline_panel(result: Result) -> Group:
     if s.objective is not None:
         lines.append(
             Text(
-                f"Z = {s.objective:,.4f}   backend {s.backend}/{s.solver}   "
+                f"Z = {objective(s.objective, money)}   backend {s.backend}/{s.solver}   "
                 f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
                 f"{s.timings.total():.2f} s"
             )
         )
+        lines.append(z_line(money))
+        pool = pool_price(result)
+        if pool is not None:
+            lines.append(
+                Text(f"pool price: one more ha of pool raises Z by {price_per_ha(pool, money)}")
+            )
     if s.solver_reason:
         lines.append(Text(f"solver {s.solver_reason}", style="dim"))
     h = s.headline
@@ -125,7 +158,7 @@ def targets_table(result: Result) -> Table:
 
 
 _TARGET_FORMAT = {
-    "intensity_reduction": pct,
+    "intensity_reduction": pct1,
     "farmland_floor_counties": count,
     "per_capita_cap_counties": count,
 }
@@ -148,7 +181,7 @@ def groups_table(result: Result) -> Table:
             f"{row.weight:g}",
             str(row.members),
             ha(row.allocation),
-            pct(row.share),
+            pct1(row.share),
             row.bound or "",
         )
     return t
@@ -190,7 +223,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             str(r.name),
             str(r.city).removesuffix("市"),
             ZONE_SHORT.get(r.zone, str(r.zone)),
-            f"{r.weight:.2f}",
+            weight(r.weight),
             ha(r.demand),
             ha(r.quota),
             ha(r.linkage_in),
@@ -198,7 +231,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             ha(r.allocation),
             pct(r.satisfaction),
             f"{m2(r.per_capita_2020)}→{m2(r.per_capita_2035)}",
-            f"{r.cultivated_2020 / 1000:.1f}→{r.cultivated_2035 / 1000:.1f}",
+            f"{thousand_ha(r.cultivated_2020)}→{thousand_ha(r.cultivated_2035)}",
             short,
         )
     if max_counties is not None and len(c) > max_counties:
@@ -213,14 +246,18 @@ def flows_table(result: Result) -> Table:
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"), ("cost/ha", "right")):
+    money = result.summary.scenario.tiers.money
+    cost_ha, cost_mu = (f"cost {per_area(a, money)}" for a in ("ha", "亩"))
+    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"), (cost_ha, "right")):
         t.add_column(col, justify=justify)
+    t.add_column(cost_mu, justify="right")
     for r in f.itertuples(index=False):
         t.add_row(
             f"{r.from_name} ({r.from_city})",
             f"{r.to_name} ({r.to_city})",
             ha(r.amount),
-            f"{r.cost:g}",
+            price(r.cost),
+            price(r.cost / MU_PER_HA),
         )
     return t
 

@@ -8,6 +8,8 @@ a landquota run and that nobody has added or changed a file in it since.
 
 from __future__ import annotations
 
+from optimizer.data.numbers import FILE_DECIMALS
+
 #: The headline of the run (the Summary model as JSON).
 SUMMARY_FILE = "summary.json"
 #: Written last into every run folder; lists the files the run wrote.
@@ -86,6 +88,6 @@ TEXT_COLUMNS = (
     "relaxation",
 )
 
-#: Decimals kept in CSV files: 1e-6 ha is 0.01 m², far below survey precision,
-#: and a fixed precision keeps two runs' files diffable.
-CSV_DECIMALS = 6
+#: Decimals kept in CSV files (and summary.json, see json_text.py): the one file
+#: precision of data.numbers, which every display rule rounds to first.
+CSV_DECIMALS = FILE_DECIMALS

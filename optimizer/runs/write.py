@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.analysis.tables import Result
+from optimizer.data.numbers import MU_PER_HA
 from optimizer.data.problems import UsageError
 from optimizer.runs.json_text import to_json
 from optimizer.runs.schema import COLUMN_ORDER, CSV_DECIMALS, MARKER_FILE, SUMMARY_FILE
@@ -55,7 +56,7 @@ def run_tables(result: Result) -> dict[str, pd.DataFrame]:
         "groups.csv": result.groups,
         "flows.csv": result.flows,
         "targets.csv": result.targets,
-        "marginals.csv": result.marginals,
+        "marginals.csv": _with_per_mu(result.marginals),
     }
     return {name: _ordered(table, COLUMN_ORDER.get(name, ())) for name, table in tables.items()}
 
@@ -200,6 +201,15 @@ def _pause_for_tests(phase: str) -> None:
     name, _, seconds = os.environ.get(PAUSE_ENV, "").partition(":")
     if name == phase:
         time.sleep(float(seconds))
+
+
+def _with_per_mu(marginals: pd.DataFrame) -> pd.DataFrame:
+    """marginals.csv: each price per 亩 too (``per_mu`` = value ÷ 15), right after ``value``."""
+    if "value" not in marginals.columns:
+        return marginals
+    out = marginals.drop(columns="per_mu", errors="ignore")
+    out.insert(out.columns.get_loc("value") + 1, "per_mu", out["value"] / MU_PER_HA)
+    return out
 
 
 def _ordered(table: pd.DataFrame, first: tuple[str, ...]) -> pd.DataFrame:
