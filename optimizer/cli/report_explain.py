@@ -39,8 +39,7 @@ def render_explain(
     if not data["prices_available"]:
         console.print(
             Text(
-                f"{s.backend}/{s.solver} gives no prices: explain the dataset "
-                "folder (solved with HiGHS) or solve with --backend highs.",
+                f"{s.backend}/{s.solver} gives no prices: solve with --backend highs.",
                 style="yellow",
             )
         )
@@ -71,8 +70,8 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
     if not ranging:
         console.print(
             Text(
-                f"Ranges: {s.backend}/{s.solver} gives none (HiGHS simplex does: "
-                "`landquota explain DATASET`).",
+                f"Ranges of county prices: {s.backend}/{s.solver} gives none (HiGHS "
+                "simplex does: --backend highs --solver simplex).",
                 style="dim",
             )
         )
@@ -80,14 +79,18 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
 
 
 def local_prices_table(prices: list[dict], ranging: bool) -> Table:
-    """Binding county and group constraints: price, and the range of their limit."""
+    """Binding county and group constraints: price, gain and loss (group rows), and the
+    range of their limit (HiGHS simplex only)."""
     t = Table(
         title="Binding county and group constraints (the sentences are in --json)",
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    columns = ["constraint", "where", "Z per ha"] + (
-        ["limit", "price holds for"] if ranging else []
+    rates = any(p.get("rates") for p in prices)
+    columns = (
+        ["constraint", "where", "Z per ha"]
+        + (["gain · loss per ha"] if rates else [])
+        + (["limit", "price holds for"] if ranging else [])
     )
     for col in columns:
         t.add_column(col, justify="right" if col in ("Z per ha", "limit") else "left")
@@ -97,6 +100,9 @@ def local_prices_table(prices: list[dict], ranging: bool) -> Table:
             str(p["name"]),
             sig4(p["value"]),
         ]
+        if rates:
+            r = p.get("rates")
+            row.append(f"{sig4(r['gain_per_unit'])} · {sig4(r['loss_per_unit'])}" if r else "–")
         if ranging:
             row += [ha(p["limit"]), _range(p)]
         t.add_row(*row)

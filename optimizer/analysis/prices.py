@@ -1,0 +1,240 @@
+"""Prices that are unique: the one-sided rates of Z*(b) and where each holds (MODEL.md §6).
+
+At a degenerate optimum a row's dual value is not unique: each solver may hand back a
+different one. What is unique is Z*(b), the optimum as a function of the row's limit b,
+which is concave and piecewise linear for a maximisation. For each priced region row
+(quota_pool, intensity, farmland_region, farmland_balance) and every group row
+(group_min, group_max) this module reports
+
+- ``gain_per_unit``: how much Z rises per unit the limit is relaxed (the one-sided rate of
+  Z* in the relaxing direction) and ``gain_holds_to``, the limit up to which it holds;
+- ``loss_per_unit``: how much Z falls per unit the limit is tightened, and
+  ``loss_holds_to``, the limit down to which it holds.
+
+Concavity gives gain ≤ loss. They are computed by parametric re-solves of the LP with
+HiGHS dual simplex, warm-started from the previous basis, whatever backend solved the
+run: the values are the same for every backend and linkage layout.
+
+How (per row and side; t ≥ 0 is the move of the limit in that direction, ψ(t) the
+optimum there). Every solve at t gives ψ(t) and the row's dual, a supergradient s(t):
+the line ℓ_t(u) = ψ(t) + s(t)·(u − t) lies on or above ψ everywhere, and touches it
+at t. The rate at 0 and the end of the first linear piece follow exactly from a few
+such lines (the tangent-intersection method of Eisner and Severance): a probe far
+out (the row dropped, for a relaxation), then probes where the lines known so far
+intersect, until a probe lands on the first piece's line (the piece ends there) or
+a line through (0, ψ(0)) is found (that line is the first piece).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import pandas as pd
+
+from optimizer.formulation.build import Formulation
+from optimizer.formulation.families import FAMILIES, REGION_TARGETS
+from optimizer.solvers.highs import load_highs
+
+#: Row families with unique prices: the region targets and the group shares.
+UNIQUE_PRICE_ROWS = (*REGION_TARGETS, "group_min", "group_max")
+#: Columns a unique-price table adds to marginals.csv, in this order.
+PRICE_COLUMNS = ("gain_per_unit", "gain_holds_to", "loss_per_unit", "loss_holds_to")
+#: Two values of Z agree within this, relative to max(1, |Z|) (simplex vertices are exact
+#: to about 1e-12 relative; the dual feasibility tolerance of HiGHS is 1e-7 per unit).
+Z_TOL = 1e-9
+#: Decimals (ha) of the limits where a rate stops holding: those of marginals.csv, so a
+#: run folder read back words them as the fresh solve did.
+HOLDS_DECIMALS = 6
+#: The first probe when tightening a limit moves it by this share of max(1, |limit|), ha.
+TIGHTEN_STEP = 0.01
+#: Probes per side at most: each finds a new linear piece or ends the search.
+MAX_PROBES = 60
+#: Halvings of a tightening step that made the LP infeasible, before the limit counts as
+#: the end of the feasible range.
+MAX_HALVINGS = 40
+_OPTIMAL = highspy.HighsModelStatus.kOptimal
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A supporting line of ψ: ψ(t) at ``t`` and the slope ``s`` of the solver's dual."""
+
+    t: float
+    z: float
+    s: float
+
+    def at(self, u: float) -> float:
+        return self.z + self.s * (u - self.t)
+
+
+class _RowProbe:
+    """Moves one row's active limit on a warm Highs instance and reads ψ and its slope."""
+
+    def __init__(self, h: highspy.Highs, row: int, lb: float, ub: float) -> None:
+        self.h, self.row, self.lb, self.ub = h, row, lb, ub
+        self.upper = math.isfinite(ub)  # a ≤ row (its limit is ub), else a ≥ row
+
+    def solve(self, move: float) -> _Line | None:
+        """ψ at the limit moved by ``move`` (> 0 relaxes; ±inf drops the row); None: infeasible."""
+        if self.upper:
+            self.h.changeRowBounds(self.row, self.lb, self.ub + move)
+        else:
+            self.h.changeRowBounds(self.row, self.lb - move, self.ub)
+        self.h.run()
+        if self.h.getModelStatus() != _OPTIMAL:
+            return None
+        z = float(self.h.getInfo().objective_function_value)
+        dual = float(self.h.getSolution().row_dual[self.row]) if math.isfinite(move) else 0.0
+        return _Line(move, z, dual if self.upper else -dual)  # dZ per unit of relaxation
+
+    def restore(self) -> None:
+        self.h.changeRowBounds(self.row, self.lb, self.ub)
+
+
+def unique_prices(f: Formulation) -> pd.DataFrame:
+    """Per row of ``UNIQUE_PRICE_ROWS``: family, id and the four ``PRICE_COLUMNS``.
+
+    Rates are per unit of the row (ha); the limits are planner limits in the family's
+    unit (a row written net of a 2020 stock has the stock added back). A limit that
+    cannot be tightened at all without making the plan infeasible has loss ∞.
+    """
+    lp = f.lp
+    families = [fam for fam in UNIQUE_PRICE_ROWS if len(lp.rows.get(fam, ())) > 0]
+    columns = ["family", "id", *PRICE_COLUMNS]
+    if not families:
+        return pd.DataFrame(columns=columns)
+    h = load_highs(lp, solver="simplex")
+    h.run()
+    if h.getModelStatus() != _OPTIMAL:
+        return pd.DataFrame(columns=columns)
+    lb, ub = lp.row_lb, lp.row_ub
+    ids = lp.constraints["id"].to_numpy()
+    records = []
+    for family in families:
+        offset = _offset(f, family)
+        for row in lp.rows[family]:
+            probe = _RowProbe(h, int(row), float(lb[row]), float(ub[row]))
+            limit = (ub[row] if probe.upper else lb[row]) + offset
+            scale = max(1.0, abs(limit))
+            gain, gain_end = _relax_side(probe)
+            loss, loss_end = _tighten_side(probe, scale)
+            probe.restore()
+            sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
+            records.append(
+                (
+                    family,
+                    ids[row],
+                    gain,
+                    limit + sign * gain_end,
+                    -loss,
+                    limit - sign * loss_end,
+                )
+            )
+    h.run()  # leave the instance at the unmoved optimum (cheap: nothing changed)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    for column in PRICE_COLUMNS:
+        table[column] = table[column].astype(float) + 0.0  # no −0
+    for column in ("gain_holds_to", "loss_holds_to"):  # as marginals.csv keeps them
+        table[column] = table[column].round(HOLDS_DECIMALS)
+    return table
+
+
+def _offset(f: Formulation, family: str) -> float:
+    """Planner limit − row limit of a region row written net of a 2020 stock."""
+    stock = FAMILIES[family].net_of
+    return float(f.dataset.counties[stock].sum()) if stock else 0.0
+
+
+def _relax_side(probe: _RowProbe) -> tuple[float, float]:
+    """(rate, end): Z rises by ``rate`` per unit relaxed while the move stays ≤ ``end``."""
+    base = probe.solve(0.0)
+    free = probe.solve(math.inf)  # the row dropped: the far end, slope 0
+    return _first_piece(probe, base, free, lambda known: free)
+
+
+def _tighten_side(probe: _RowProbe, scale: float) -> tuple[float, float]:
+    """(rate, end) of ψ(t) = Z with the limit tightened by t: rate ≤ 0 (Z falls)."""
+    flip = _Flipped(probe)
+    base = flip.solve(0.0)
+
+    def far(known: float) -> _Line | None:
+        return flip.feasible_beyond(known, max(2.0 * known, TIGHTEN_STEP * scale))
+
+    first = far(0.0)
+    if first is None:  # no tightening at all keeps the plan feasible
+        return -math.inf, 0.0
+    return _first_piece(flip, base, first, far)
+
+
+class _Flipped:
+    """The same row probed in the tightening direction: t ≥ 0 tightens by t."""
+
+    def __init__(self, probe: _RowProbe) -> None:
+        self.probe = probe
+
+    def solve(self, t: float) -> _Line | None:
+        line = self.probe.solve(-t)
+        return None if line is None else _Line(t, line.z, -line.s)
+
+    def feasible_beyond(self, known: float, t: float) -> _Line | None:
+        """A solve at ``t`` > ``known``, halving the step past ``known`` while infeasible."""
+        for _ in range(MAX_HALVINGS):
+            line = self.solve(t)
+            if line is not None:
+                return line
+            t = known + (t - known) / 2
+        return None
+
+
+def _first_piece(
+    prober: _RowProbe | _Flipped,
+    base: _Line,
+    far: _Line | None,
+    beyond: Callable[[float], _Line | None],
+) -> tuple[float, float]:
+    """The rate of ψ at 0 in the probed direction and where its linear piece ends.
+
+    ``base`` is the solve at 0, ``far`` a solve further out, ``beyond(known)`` a solve
+    past ``known`` once ψ is known to be linear up to ``known`` (None: there is none,
+    the feasible range ends there).
+    """
+    z0 = base.z
+    tol = Z_TOL * max(1.0, abs(z0))
+    rate: float | None = None  # the first piece's slope, once known
+    known = 0.0  # ψ is known to follow that piece up to here
+    for _ in range(MAX_PROBES):
+        # the first piece's line, or the base line (its slope is ≥ the rate) until known
+        slope = base.s if rate is None else rate
+        line = _Line(0.0, z0, slope)
+        if far is None:
+            return slope, known
+        if math.isinf(far.t):  # the row dropped: a horizontal line at the free optimum
+            if abs(far.z - z0) <= tol:
+                return 0.0, math.inf
+            if slope <= 0:
+                return slope, known
+            cross = (far.z - z0) / slope
+        else:
+            if abs(line.at(far.t) - far.z) <= tol or slope <= far.s:  # far is on the piece
+                rate, known = slope, far.t
+                far = beyond(known)
+                continue
+            if rate is None and abs(far.at(0.0) - z0) <= tol:  # far's line is the piece
+                rate, known = far.s, far.t
+                far = beyond(known)
+                continue
+            cross = (far.at(0.0) - z0) / (slope - far.s)
+        cross = max(cross, known)
+        mid = prober.solve(cross)
+        if mid is None:  # cannot happen between two feasible points (a convex domain)
+            return slope, known
+        if abs(line.at(cross) - mid.z) <= tol:  # the piece reaches the crossing and ends there
+            return slope, cross
+        if rate is None and abs(mid.at(0.0) - z0) <= tol:  # mid's line is the first piece
+            rate, known = mid.s, cross
+            continue
+        far = mid
+    return (base.s if rate is None else rate), known
