@@ -32,10 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
+import numpy as np
 import pandas as pd
 
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.families import FAMILIES, REGION_TARGETS
+from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers.highs import load_highs
 
 #: Row families with unique prices: the region targets and the group shares.
@@ -52,9 +54,8 @@ HOLDS_DECIMALS = 6
 TIGHTEN_STEP = 0.01
 #: Probes per side at most: each finds a new linear piece or ends the search.
 MAX_PROBES = 60
-#: Halvings of a tightening step that made the LP infeasible, before the limit counts as
-#: the end of the feasible range.
-MAX_HALVINGS = 40
+#: Two limits closer than this share of max(1, |limit|) are the same limit.
+MIN_STEP = 1e-9
 _OPTIMAL = highspy.HighsModelStatus.kOptimal
 
 
@@ -73,9 +74,10 @@ class _Line:
 class _RowProbe:
     """Moves one row's active limit on a warm Highs instance and reads ψ and its slope."""
 
-    def __init__(self, h: highspy.Highs, row: int, lb: float, ub: float) -> None:
-        self.h, self.row, self.lb, self.ub = h, row, lb, ub
-        self.upper = math.isfinite(ub)  # a ≤ row (its limit is ub), else a ≥ row
+    def __init__(self, h: highspy.Highs, lp: LinearProgram, row: int) -> None:
+        self.h, self.lp, self.row = h, lp, row
+        self.lb, self.ub = float(lp.row_lb[row]), float(lp.row_ub[row])
+        self.upper = math.isfinite(self.ub)  # a ≤ row (its limit is ub), else a ≥ row
 
     def solve(self, move: float) -> _Line | None:
         """ψ at the limit moved by ``move`` (> 0 relaxes; ±inf drops the row); None: infeasible."""
@@ -116,7 +118,7 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
     for family in families:
         offset = _offset(f, family)
         for row in lp.rows[family]:
-            probe = _RowProbe(h, int(row), float(lb[row]), float(ub[row]))
+            probe = _RowProbe(h, lp, int(row))
             limit = (ub[row] if probe.upper else lb[row]) + offset
             scale = max(1.0, abs(limit))
             gain, gain_end = _relax_side(probe)
@@ -138,7 +140,7 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
     for column in PRICE_COLUMNS:
         table[column] = table[column].astype(float) + 0.0  # no −0
     for column in ("gain_holds_to", "loss_holds_to"):  # as marginals.csv keeps them
-        table[column] = table[column].round(HOLDS_DECIMALS)
+        table[column] = table[column].round(HOLDS_DECIMALS) + 0.0
     return table
 
 
@@ -161,7 +163,13 @@ def _tighten_side(probe: _RowProbe, scale: float) -> tuple[float, float]:
     base = flip.solve(0.0)
 
     def far(known: float) -> _Line | None:
-        return flip.feasible_beyond(known, max(2.0 * known, TIGHTEN_STEP * scale))
+        line = flip.solve(max(2.0 * known, TIGHTEN_STEP * scale))
+        if line is not None:
+            return line
+        end = flip.domain_end()  # past the feasible range: probe its very end instead
+        if end <= known + MIN_STEP * scale:
+            return None
+        return flip.solve(end)
 
     first = far(0.0)
     if first is None:  # no tightening at all keeps the plan feasible
@@ -174,19 +182,29 @@ class _Flipped:
 
     def __init__(self, probe: _RowProbe) -> None:
         self.probe = probe
+        self._end: float | None = None
 
     def solve(self, t: float) -> _Line | None:
         line = self.probe.solve(-t)
         return None if line is None else _Line(t, line.z, -line.s)
 
-    def feasible_beyond(self, known: float, t: float) -> _Line | None:
-        """A solve at ``t`` > ``known``, halving the step past ``known`` while infeasible."""
-        for _ in range(MAX_HALVINGS):
-            line = self.solve(t)
-            if line is not None:
-                return line
-            t = known + (t - known) / 2
-        return None
+    def domain_end(self) -> float:
+        """The most the limit can be tightened with the plan still feasible (one LP: the
+        row's least activity for a ≤ row, its greatest for a ≥ row)."""
+        if self._end is None:
+            p = self.probe
+            h, lp = p.h, p.lp
+            n = lp.shape[1]
+            row_cost = lp.matrix.getrow(p.row).toarray().ravel()
+            every = np.arange(n, dtype=np.int32)
+            h.changeRowBounds(p.row, -math.inf, math.inf)
+            h.changeColsCost(n, every, -row_cost if p.upper else row_cost)
+            h.run()
+            activity = float(row_cost @ np.asarray(h.getSolution().col_value, dtype=float))
+            h.changeColsCost(n, every, lp.objective)
+            p.restore()
+            self._end = max(0.0, p.ub - activity if p.upper else activity - p.lb)
+        return self._end
 
 
 def _first_piece(
