@@ -54,6 +54,9 @@ HOLDS_DECIMALS = 6
 TIGHTEN_STEP = 0.01
 #: Probes per side at most: each finds a new linear piece or ends the search.
 MAX_PROBES = 60
+#: Infeasible tightening probes halved towards the last feasible one before the end of
+#: the feasible range is computed (one LP, as dear as many warm re-solves).
+INFEASIBLE_TRIES = 3
 #: Two limits closer than this share of max(1, |limit|) are the same limit.
 MIN_STEP = 1e-9
 _OPTIMAL = highspy.HighsModelStatus.kOptimal
@@ -114,6 +117,7 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     lb, ub = lp.row_lb, lp.row_ub
     ids = lp.constraints["id"].to_numpy()
+    tighten_room = _tighten_room(h, lb, ub)
     records = []
     for family in families:
         offset = _offset(f, family)
@@ -121,8 +125,10 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
             probe = _RowProbe(h, lp, int(row))
             limit = (ub[row] if probe.upper else lb[row]) + offset
             scale = max(1.0, abs(limit))
-            gain, gain_end = _relax_side(probe)
-            loss, loss_end = _tighten_side(probe, scale)
+            base = probe.solve(0.0)
+            room = tighten_room[row] if math.isfinite(tighten_room[row]) else 0.0
+            gain, gain_end = _relax_side(probe, base)
+            loss, loss_end = _tighten_side(probe, base, scale, room)
             probe.restore()
             sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
             records.append(
@@ -144,28 +150,51 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
     return table
 
 
+def _tighten_room(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """Per row, how far the limit can be tightened with the optimal basis unchanged
+    (HiGHS's ranging; NaN without it). Used only to place the first tightening probe."""
+    status, ranging = h.getRanging()
+    if status != highspy.HighsStatus.kOk:
+        return np.full(len(lb), np.nan)
+    down = np.asarray(ranging.row_bound_dn.value_, dtype=float)
+    up = np.asarray(ranging.row_bound_up.value_, dtype=float)
+    with np.errstate(invalid="ignore"):
+        room = np.where(np.isfinite(ub), ub - down, up - lb)
+    return np.where(room > 0, room, np.nan)
+
+
 def _offset(f: Formulation, family: str) -> float:
     """Planner limit − row limit of a region row written net of a 2020 stock."""
     stock = FAMILIES[family].net_of
     return float(f.dataset.counties[stock].sum()) if stock else 0.0
 
 
-def _relax_side(probe: _RowProbe) -> tuple[float, float]:
+def _relax_side(probe: _RowProbe, base: _Line) -> tuple[float, float]:
     """(rate, end): Z rises by ``rate`` per unit relaxed while the move stays ≤ ``end``."""
-    base = probe.solve(0.0)
+    if base.s <= 0:  # Z never falls as a limit is relaxed: a zero rate holds for ever
+        return 0.0, math.inf
     free = probe.solve(math.inf)  # the row dropped: the far end, slope 0
     return _first_piece(probe, base, free, lambda known: free)
 
 
-def _tighten_side(probe: _RowProbe, scale: float) -> tuple[float, float]:
-    """(rate, end) of ψ(t) = Z with the limit tightened by t: rate ≤ 0 (Z falls)."""
+def _tighten_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tuple[float, float]:
+    """(rate, end) of ψ(t) = Z with the limit tightened by t: rate ≤ 0 (Z falls).
+
+    ``scale`` is max(1, |limit|); ``room`` how far the basis at 0 stays optimal (0:
+    unknown). They only place the first probe: any t > 0 gives the same answer, one just
+    past the end of the first piece saves re-solves.
+    """
     flip = _Flipped(probe)
-    base = flip.solve(0.0)
+    step = room * (1.0 + TIGHTEN_STEP) if room > 0 else TIGHTEN_STEP * scale
+    base = _Line(0.0, base.z, -base.s)
 
     def far(known: float) -> _Line | None:
-        line = flip.solve(max(2.0 * known, TIGHTEN_STEP * scale))
-        if line is not None:
-            return line
+        t = max(2.0 * known, step) if known > 0 else step
+        for _ in range(INFEASIBLE_TRIES):
+            line = flip.solve(t)
+            if line is not None:
+                return line
+            t = known + (t - known) / 2
         end = flip.domain_end()  # past the feasible range: probe its very end instead
         if end <= known + MIN_STEP * scale:
             return None
