@@ -259,3 +259,16 @@ def test_random_datasets_rates_are_secants_and_backend_free(ds):
         assert values["gain_per_unit"] <= values["loss_per_unit"] + 1e-9
     check_finite_differences(r)
     assert rates(solve(ds, backend="ortools", solver="glop")) == found
+
+
+def test_large_lps_leave_the_rates_empty(monkeypatch, degenerate_pool):
+    """From MAX_COLUMNS LP columns up (the interior-point sizes) the rates are not
+    computed: the columns are NaN and the sentences fall back to the dual value."""
+    import optimizer.analysis.prices as prices
+
+    ds, r = degenerate_pool
+    monkeypatch.setattr(prices, "MAX_COLUMNS", r.formulation.lp.shape[1])
+    big = solve(ds, backend="highs", solver="simplex")
+    pool = big.marginals[big.marginals["family"] == "quota_pool"].iloc[0]
+    assert pool[list(PRICE_COLUMNS)].isna().all()
+    assert pool["value"] == pytest.approx(r.marginals["value"].iloc[0])

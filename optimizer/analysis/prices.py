@@ -30,20 +30,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 import pandas as pd
 
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.families import FAMILIES, REGION_TARGETS
 from optimizer.formulation.lp import LinearProgram
-from optimizer.solvers.highs import load_highs
+from optimizer.solvers.base import AUTO_IPM_COLUMNS
+
+if TYPE_CHECKING:  # highspy is imported when prices are computed, as backends are
+    import highspy
 
 #: Row families with unique prices: the region targets and the group shares.
 UNIQUE_PRICE_ROWS = (*REGION_TARGETS, "group_min", "group_max")
 #: Columns a unique-price table adds to marginals.csv, in this order.
 PRICE_COLUMNS = ("gain_per_unit", "gain_holds_to", "loss_per_unit", "loss_holds_to")
+#: Unique prices are computed for LPs below this many columns (the size from which the
+#: default solver is interior point). Above it, dual simplex needs minutes where interior
+#: point needs 20 s (township scale: one re-solve with the pool dropped took 155 s), so
+#: the columns are left NaN (docs/performance.md).
+MAX_COLUMNS = AUTO_IPM_COLUMNS
 #: Two values of Z agree within this, relative to max(1, |Z|) (simplex vertices are exact
 #: to about 1e-12 relative; the dual feasibility tolerance of HiGHS is 1e-7 per unit).
 Z_TOL = 1e-9
@@ -59,7 +67,6 @@ MAX_PROBES = 60
 INFEASIBLE_TRIES = 3
 #: Two limits closer than this share of max(1, |limit|) are the same limit.
 MIN_STEP = 1e-9
-_OPTIMAL = highspy.HighsModelStatus.kOptimal
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,10 @@ class _RowProbe:
     """Moves one row's active limit on a warm Highs instance and reads ψ and its slope."""
 
     def __init__(self, h: highspy.Highs, lp: LinearProgram, row: int) -> None:
+        from highspy import HighsModelStatus
+
         self.h, self.lp, self.row = h, lp, row
+        self.optimal = HighsModelStatus.kOptimal
         self.lb, self.ub = float(lp.row_lb[row]), float(lp.row_ub[row])
         self.upper = math.isfinite(self.ub)  # a ≤ row (its limit is ub), else a ≥ row
 
@@ -89,7 +99,7 @@ class _RowProbe:
         else:
             self.h.changeRowBounds(self.row, self.lb - move, self.ub)
         self.h.run()
-        if self.h.getModelStatus() != _OPTIMAL:
+        if self.h.getModelStatus() != self.optimal:
             return None
         z = float(self.h.getInfo().objective_function_value)
         dual = float(self.h.getSolution().row_dual[self.row]) if math.isfinite(move) else 0.0
@@ -104,20 +114,25 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
 
     Rates are per unit of the row (ha); the limits are planner limits in the family's
     unit (a row written net of a 2020 stock has the stock added back). A limit that
-    cannot be tightened at all without making the plan infeasible has loss ∞.
+    cannot be tightened at all without making the plan infeasible has loss ∞. Empty
+    (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up.
     """
     lp = f.lp
     families = [fam for fam in UNIQUE_PRICE_ROWS if len(lp.rows.get(fam, ())) > 0]
     columns = ["family", "id", *PRICE_COLUMNS]
-    if not families:
+    if not families or lp.shape[1] >= MAX_COLUMNS:
         return pd.DataFrame(columns=columns)
+    from highspy import HighsModelStatus
+
+    from optimizer.solvers.highs import load_highs
+
     h = load_highs(lp, solver="simplex")
     h.run()
-    if h.getModelStatus() != _OPTIMAL:
+    if h.getModelStatus() != HighsModelStatus.kOptimal:
         return pd.DataFrame(columns=columns)
     lb, ub = lp.row_lb, lp.row_ub
     ids = lp.constraints["id"].to_numpy()
-    tighten_room = _tighten_room(h, lb, ub)
+    relax_room, tighten_room = _rooms(h, lb, ub)
     records = []
     for family in families:
         offset = _offset(f, family)
@@ -126,9 +141,8 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
             limit = (ub[row] if probe.upper else lb[row]) + offset
             scale = max(1.0, abs(limit))
             base = probe.solve(0.0)
-            room = tighten_room[row] if math.isfinite(tighten_room[row]) else 0.0
-            gain, gain_end = _relax_side(probe, base)
-            loss, loss_end = _tighten_side(probe, base, scale, room)
+            gain, gain_end = _relax_side(probe, base, scale, relax_room[row])
+            loss, loss_end = _tighten_side(probe, base, scale, tighten_room[row])
             probe.restore()
             sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
             records.append(
@@ -150,17 +164,21 @@ def unique_prices(f: Formulation) -> pd.DataFrame:
     return table
 
 
-def _tighten_room(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
-    """Per row, how far the limit can be tightened with the optimal basis unchanged
-    (HiGHS's ranging; NaN without it). Used only to place the first tightening probe."""
+def _rooms(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, how far the limit can be relaxed and tightened with the optimal basis
+    unchanged (HiGHS's ranging; 0 where it gives none). Used only to place probes."""
+    from highspy import HighsStatus
+
     status, ranging = h.getRanging()
-    if status != highspy.HighsStatus.kOk:
-        return np.full(len(lb), np.nan)
+    if status != HighsStatus.kOk:
+        return np.zeros(len(lb)), np.zeros(len(lb))
     down = np.asarray(ranging.row_bound_dn.value_, dtype=float)
     up = np.asarray(ranging.row_bound_up.value_, dtype=float)
+    upper = np.isfinite(ub)
     with np.errstate(invalid="ignore"):
-        room = np.where(np.isfinite(ub), ub - down, up - lb)
-    return np.where(room > 0, room, np.nan)
+        relax = np.where(upper, up - ub, lb - down)
+        tighten = np.where(upper, ub - down, up - lb)
+    return tuple(np.where(np.isfinite(r) & (r > 0), r, 0.0) for r in (relax, tighten))
 
 
 def _offset(f: Formulation, family: str) -> float:
@@ -169,12 +187,20 @@ def _offset(f: Formulation, family: str) -> float:
     return float(f.dataset.counties[stock].sum()) if stock else 0.0
 
 
-def _relax_side(probe: _RowProbe, base: _Line) -> tuple[float, float]:
-    """(rate, end): Z rises by ``rate`` per unit relaxed while the move stays ≤ ``end``."""
+def _relax_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tuple[float, float]:
+    """(rate, end): Z rises by ``rate`` per unit relaxed while the move stays ≤ ``end``.
+
+    ``scale`` and ``room`` (how far the basis at 0 stays optimal) place the probes as
+    for a tightening; relaxing never makes the plan infeasible.
+    """
     if base.s <= 0:  # Z never falls as a limit is relaxed: a zero rate holds for ever
         return 0.0, math.inf
-    free = probe.solve(math.inf)  # the row dropped: the far end, slope 0
-    return _first_piece(probe, base, free, lambda known: free)
+    step = room * (1.0 + TIGHTEN_STEP) if room > 0 else TIGHTEN_STEP * scale
+
+    def far(known: float) -> _Line | None:
+        return probe.solve(max(2.0 * known, step) if known > 0 else step)
+
+    return _first_piece(probe, base, far(0.0), far, monotone=True)
 
 
 def _tighten_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tuple[float, float]:
@@ -241,12 +267,14 @@ def _first_piece(
     base: _Line,
     far: _Line | None,
     beyond: Callable[[float], _Line | None],
+    monotone: bool = False,
 ) -> tuple[float, float]:
     """The rate of ψ at 0 in the probed direction and where its linear piece ends.
 
     ``base`` is the solve at 0, ``far`` a solve further out, ``beyond(known)`` a solve
     past ``known`` once ψ is known to be linear up to ``known`` (None: there is none,
-    the feasible range ends there).
+    the feasible range ends there). ``monotone``: ψ never falls (a relaxation), so a
+    zero rate holds for ever.
     """
     z0 = base.z
     tol = Z_TOL * max(1.0, abs(z0))
@@ -267,10 +295,11 @@ def _first_piece(
         else:
             if abs(line.at(far.t) - far.z) <= tol or slope <= far.s:  # far is on the piece
                 rate, known = slope, far.t
-                far = beyond(known)
-                continue
-            if rate is None and abs(far.at(0.0) - z0) <= tol:  # far's line is the piece
+            elif rate is None and abs(far.at(0.0) - z0) <= tol:  # far's line is the piece
                 rate, known = far.s, far.t
+            if rate is not None and known == far.t:
+                if monotone and rate <= 0:
+                    return 0.0, math.inf
                 far = beyond(known)
                 continue
             cross = (far.at(0.0) - z0) / (slope - far.s)
