@@ -19,10 +19,12 @@ How (per row and side; t ≥ 0 is the move of the limit in that direction, ψ(t)
 optimum there). Every solve at t gives ψ(t) and the row's dual, a supergradient s(t):
 the line ℓ_t(u) = ψ(t) + s(t)·(u − t) lies on or above ψ everywhere, and touches it
 at t. The rate at 0 and the end of the first linear piece follow exactly from a few
-such lines (the tangent-intersection method of Eisner and Severance): a probe far
-out (the row dropped, for a relaxation), then probes where the lines known so far
-intersect, until a probe lands on the first piece's line (the piece ends there) or
-a line through (0, ψ(0)) is found (that line is the first piece).
+such lines (the tangent-intersection method of Eisner and Severance): a probe just
+past the range over which the optimal basis at 0 stays optimal (HiGHS's ranging,
+which only places the probe), then probes where the lines known so far intersect,
+until a probe lands on the first piece's line (the piece ends there) or a line
+through (0, ψ(0)) is found (that line is the first piece). Tightening past the
+feasible range, its end is found by one LP (the row's extreme activity).
 """
 
 from __future__ import annotations
