@@ -159,7 +159,7 @@ class Explain(_Section):
 class DiagnosisRow(_Section):
     """A row of diagnosis.csv: a cause, a change that restores feasibility, or a conflict."""
 
-    kind: str = Field(..., description="cause | change | conflict | conflict_partial.")
+    kind: str = Field(..., description="cause | single | change | conflict | conflict_partial.")
     family: str | None
     id: str | None
     name: str | None
@@ -171,8 +171,42 @@ class DiagnosisRow(_Section):
     message: str | None
 
 
+class SingleFix(_Section):
+    """One setting changed alone: the closest value that makes the scenario feasible."""
+
+    setting: str = Field(..., description="Scenario key, or groups.csv min_share / max_share.")
+    id: str = Field("region", description='"region", or the group\'s id for a group share.')
+    current: float | str | None
+    limit: float | str | None = Field(
+        ..., description="The closest feasible value; null when no value of it alone suffices."
+    )
+    unit: str = ""
+    reason: str | None = Field(None, description="Why there is no limit (null when there is).")
+
+
+class Diagnosis(_Section):
+    """Why an infeasible scenario has no solution (diagnosis.csv and the fixes alone)."""
+
+    rows: list[DiagnosisRow] = Field(
+        default_factory=list,
+        description="diagnosis.csv: causes, single fixes, the elastic re-solve's one joint "
+        "change, the conflicting constraints (IIS).",
+    )
+    single_fixes: list[SingleFix] = Field(
+        default_factory=list,
+        description="Each setting of the conflict changed alone: its closest feasible value.",
+    )
+
+
 def _empty_as_none(value: Any) -> Any:
     return None if value == {} else value
+
+
+def _diagnosis(value: Any) -> Any:
+    """Run folders written before single fixes hold the rows as a bare list."""
+    if isinstance(value, list):
+        return {"rows": value} if value else None
+    return _empty_as_none(value)
 
 
 class Summary(_Section):
@@ -197,11 +231,11 @@ class Summary(_Section):
     headline: Annotated[Headline | None, BeforeValidator(_empty_as_none)] = None
     equity: Annotated[Equity | None, BeforeValidator(_empty_as_none)] = None
     explain: Annotated[Explain | None, BeforeValidator(_empty_as_none)] = None
-    diagnosis: list[DiagnosisRow] = Field(
-        default_factory=list,
+    diagnosis: Annotated[Diagnosis | None, BeforeValidator(_diagnosis)] = Field(
+        None,
         description=(
-            "When infeasible: the smallest changes that make the scenario feasible, and the "
-            "conflicting constraints (IIS)."
+            "When infeasible: the changes that make the scenario feasible (each setting "
+            "alone, and one joint change), and the conflicting constraints (IIS)."
         ),
     )
     message: str = Field("", description="The solver's own words on how it ended.")
@@ -213,6 +247,6 @@ class Summary(_Section):
     def _stages_run(self, value: Timings, handler) -> dict:
         return {k: v for k, v in handler(value).items() if v is not None}
 
-    @field_serializer("headline", "equity", "explain", mode="wrap")
+    @field_serializer("headline", "equity", "explain", "diagnosis", mode="wrap")
     def _absent_as_empty(self, value, handler) -> dict:
         return {} if value is None else handler(value)

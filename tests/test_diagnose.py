@@ -8,6 +8,7 @@ infeasible), so "how far" is checked, not only "what".
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from optimizer.cli.app import app
 
 runner = CliRunner()
 SHORT = 1e-3  # a change this much short of the proposal must still fail
+REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
 
 
 def _diagnose(ds) -> pd.DataFrame:
@@ -188,9 +190,12 @@ def test_minimum_that_does_not_fit_under_the_cap_names_both_levers():
     assert change["family"] == "min_allocation" and change["change"] == pytest.approx(-55.0)
     assert (
         "min_allocation of 县X (80.0 ha) does not fit under the per-capita cap "
-        "(room 25.0 ha of new land): lower min_allocation by 55.0 ha"
+        "(room 25.0 ha of new land): lower counties.csv min_allocation of 县X by 55.0 ha"
     ) in change["message"]
-    assert "or raise cap_m2 to 165.7 m²/person" in change["message"]
+    assert (
+        "or raise per_capita.cap_m2 (the cap of every county) to 165.7 m²/person"
+        in (change["message"])
+    )
     assert _causes(d) == [
         "Min_allocation of 县X (80.0 ha) does not fit under the per-capita "
         "cap (room 25.0 ha of new land)."
@@ -223,17 +228,44 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "infeasible" and summary["objective"] is None
-    assert [r["family"] for r in summary["diagnosis"][:2]] == ["quota_pool", "quota_pool"]
+    rows = summary["diagnosis"]["rows"]
+    assert [(r["kind"], r["family"]) for r in rows[:2]] == [
+        ("cause", "quota_pool"),
+        ("single", "quota_pool"),
+    ]
+    fixes = summary["diagnosis"]["single_fixes"]
+    assert [fix for fix in fixes if fix["id"] == "region"] == [
+        {
+            "setting": "quota.total",
+            "id": "region",
+            "current": 100.0,
+            "limit": 700.0,
+            "unit": "ha",
+            "reason": None,
+        },
+        {
+            "setting": "linkage.scope",
+            "id": "region",
+            "current": "none",
+            "limit": "county",
+            "unit": "",
+            "reason": None,
+        },
+    ]
+    assert "Any one of these makes it feasible:" in result.output
+    assert 'linkage.scope alone: set it to "county" (now "none")' in result.output
+    assert "Or one joint change, all of these together" in result.output
     assert summary["scenario"]["quota"]["total"] == 100
     table = pd.read_csv(out / "diagnosis.csv", dtype={"id": str})
-    assert list(table["kind"].unique()) == ["cause", "change", "conflict"]
+    assert list(table["kind"].unique()) == ["cause", "single", "change", "conflict"]
     assert table.loc[table["kind"] == "change", "change"].iloc[0] == pytest.approx(600.0)
     assert "Why the scenario has no solution:" in result.output
     shown = runner.invoke(app, ["explain", str(out)])
     assert shown.exit_code == 4 and "raise quota.total by 600.0 ha" in shown.output
+    assert "quota.total alone: raise it to 700.0 ha (now 100.0 ha)" in shown.output
     as_json = runner.invoke(app, [*args, "--json"])
     assert as_json.exit_code == 4
-    assert json.loads(as_json.stdout)["diagnosis"][1]["setting"] == "quota.total"
+    assert json.loads(as_json.stdout)["diagnosis"]["rows"][1]["setting"] == "quota.total"
 
 
 def test_many_changes_of_one_family_are_summed_up_in_the_terminal():
@@ -276,11 +308,226 @@ def test_bounds_that_cross_are_diagnosed_alike_by_every_backend(backend, tmp_pat
     out = tmp_path / "run"
     result = runner.invoke(app, ["solve", str(folder), "--out", str(out), "--backend", backend])
     assert result.exit_code == 4, result.output
-    for words in ("Infeasible bounds", "proto", "Error while executing"):
+    for words in ("Infeasible bounds", "proto", "Error while executing", "solver says"):
         assert words not in result.output
-    assert "lower min_allocation by 55.0 ha" in result.output
+    assert "lower counties.csv min_allocation of 县X by 55.0 ha" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnosis.csv",
         "landquota-run.json",
         "summary.json",
     ]
+
+
+# --------------------------------------------------------------------------- single fixes
+
+
+def _singles(ds) -> dict[str, pd.Series]:
+    d = _diagnose(ds)
+    rows = d[d["kind"] == "single"]
+    return {
+        (r["setting"] if r["id"] == "region" else f"{r['setting']}:{r['id']}"): r
+        for _, r in rows.iterrows()
+    }
+
+
+def _solves(ds, overrides: dict) -> bool:
+    return _feasible(ds.with_overrides(overrides))
+
+
+@pytest.mark.parametrize(
+    ("case", "setting", "expected", "up"),
+    [
+        (lambda: _pool_case(100), "quota.total", 140.0, True),
+        (lambda: _intensity_case(0.9), "intensity.reduction", 1 - 9_910 / 30_000, False),
+        (lambda: _region_floor_case(40_000), "farmland.region_floor", 39_970.0, False),
+        (lambda: _cap_case(), "per_capita.cap_m2", (500 + 80) * 1e4 / 35_000, True),
+    ],
+    ids=["pool", "intensity", "region_floor", "cap"],
+)
+def test_a_single_fix_applied_alone_solves_and_a_little_short_of_it_fails(
+    case, setting, expected, up
+):
+    """The closest value of one setting alone: applied with the API overrides (as --set) it
+    solves, 10⁻³ (relative) short of it it still fails; it is the exact limit rounded to the
+    feasible side (4 significant digits)."""
+    fix = _singles(case())[setting]
+    limit = float(fix["proposed"])
+    assert limit == pytest.approx(expected, rel=1e-3)
+    assert (limit >= expected - 1e-9) if up else (limit <= expected + 1e-9)
+    assert fix["message"].startswith(f"{setting} alone: {'raise' if up else 'lower'} it to ")
+    assert _solves(case(), {setting: limit})
+    short = limit * (1 - SHORT) if up else limit * (1 + SHORT)
+    assert not _solves(case(), {setting: short})
+
+
+def _region_floor_case(floor: float):
+    """X builds at least 100 ha, half of it on cultivated land (−50 ha), and cultivates its
+    20 ha of reserve land: the two counties keep at most 40,000 − 50 + 20 = 39,970 ha."""
+    return dataset(
+        [
+            county("X", min_allocation=100, occupation_rate=0.5, supplement_potential=20),
+            county("Y"),
+        ],
+        quota=200,
+        farmland={"region_floor": floor, "balance_scope": "none"},
+    )
+
+
+def _cap_case():
+    """X's 80-ha minimum needs (500 + 80)·10⁴ / 35,000 = 165.71 m²/person under the cap."""
+    return dataset([county("X", min_allocation=80, urban_pop_2035=35_000), county("Y")], quota=500)
+
+
+def test_single_fix_of_a_group_share():
+    """Either minimum share alone lowered to 0.4 makes it feasible (X 10 ha is 60 %)."""
+    singles = _singles(_groups_case(0.6))
+    assert set(singles) == {
+        "groups.csv min_share:g1",
+        "groups.csv min_share:g2",
+        "counties.csv min_allocation:X",
+    }
+    # X's guaranteed 10 ha alone: only building nothing at all meets both shares
+    assert singles["counties.csv min_allocation:X"]["proposed"] == 0.0
+    fix = singles["groups.csv min_share:g2"]
+    assert fix["proposed"] == pytest.approx(0.4, abs=1e-4) and fix["proposed"] <= 0.4
+    assert (
+        fix["message"]
+        == "groups.csv min_share of group 南组 alone: lower it to 0.4000 (now 0.6000)"
+    )
+    assert _feasible(_groups_case(fix["proposed"]))
+    assert not _feasible(_groups_case(fix["proposed"] * (1 + SHORT)))
+
+
+def _linkage_case(scope: str):
+    """X must build 80 ha from a 10-ha pool; it can reclaim 200 ha (140 ha of indicators)."""
+    return dataset(
+        [county("X", min_allocation=80, reclaim_potential=200), county("Y")],
+        quota=10,
+        linkage={"scope": scope},
+    )
+
+
+def test_single_fix_of_the_linkage_scope_is_the_narrowest_wider_scope_that_solves():
+    singles = _singles(_linkage_case("none"))
+    fix = singles["linkage.scope"]
+    assert fix["message"] == 'linkage.scope alone: set it to "county" (now "none")'
+    assert _solves(_linkage_case("none"), {"linkage.scope": "county"})
+    assert singles["quota.total"]["proposed"] == pytest.approx(80.0)
+
+
+def _balance_case(scope: str):
+    """X occupies 50 ha of cultivated land (100 ha, α 0.5) and has no reserve land; Y, in
+    another city, has 60 ha: 占补平衡 holds only region-wide."""
+    return dataset(
+        [
+            county("X", min_allocation=100, occupation_rate=0.5),
+            county("Y", city="B市", supplement_potential=60),
+        ],
+        quota=200,
+        farmland={"balance_scope": scope},
+    )
+
+
+def test_single_fix_of_the_balance_scope_skips_a_wider_scope_that_still_fails():
+    fix = _singles(_balance_case("county"))["farmland.balance_scope"]
+    assert fix["message"] == 'farmland.balance_scope alone: set it to "region" (now "county")'
+    assert not _feasible(_balance_case("city")) and _feasible(_balance_case("region"))
+
+
+def test_no_change_of_one_setting_alone_suffices_when_two_conflicts_meet():
+    """X's minimum passes its cap room and the minima (140 ha) pass the 50-ha pool: neither
+    the pool nor the cap alone is enough, and the diagnosis says so (limit null)."""
+    ds = dataset(
+        [county("X", min_allocation=80, urban_pop_2035=35_000), county("Y", min_allocation=60)],
+        quota=50,
+    )
+    r = solve(ds, backend="highs")
+    fixes = {(fix.setting, fix.id): fix for fix in r.summary.diagnosis.single_fixes}
+    assert {("quota.total", "region"), ("per_capita.cap_m2", "region")} <= set(fixes)
+    assert all(fix.limit is None and fix.reason for fix in fixes.values())
+    singles = r.diagnosis[r.diagnosis["kind"] == "single"]
+    assert singles["message"].str.startswith("no change of ").all()
+    assert singles["proposed"].isna().all()
+    from rich.console import Console
+
+    from optimizer.cli.report_explain import render_diagnosis
+
+    console = Console(width=200, record=True)
+    render_diagnosis(r, console)
+    text = console.export_text()
+    assert "Any one of these makes it feasible:" not in text
+    assert "Not enough on their own:\n• no change of quota.total alone suffices: " in text
+
+
+def test_reference_dataset_intensity_fix_alone_solves():
+    """Issue #9: with intensity.reduction = 0.6 the joint change proposes 0.5394, which fails
+    alone; the single fix is the true limit ≈ 0.535 (0.5356, rounded down) and solves."""
+    from optimizer.data.read import load_dataset
+
+    ds = load_dataset(REFERENCE, {"intensity.reduction": 0.6})
+    r = solve(ds, backend="highs")
+    [fix] = r.summary.diagnosis.single_fixes
+    assert fix.setting == "intensity.reduction" and 0.535 <= fix.limit < 0.536
+    assert _solves(ds, {"intensity.reduction": fix.limit})
+    assert not _solves(ds, {"intensity.reduction": fix.limit * (1 + SHORT)})
+    joint = r.diagnosis[(r.diagnosis["kind"] == "change") & (r.diagnosis["family"] == "intensity")]
+    assert not _solves(ds, {"intensity.reduction": float(joint["proposed"].iloc[0])})
+    # county suggestions name the county's own counties.csv column, never a made-up key
+    counties = r.diagnosis[(r.diagnosis["kind"] == "change") & (r.diagnosis["id"] != "region")]
+    assert not counties.empty
+    for row in counties.itertuples(index=False):
+        assert f"{row.setting} of {row.name}" in row.message, row.message
+    assert not r.diagnosis["message"].str.contains(r"(?<!per_capita\.)cap_m2", regex=True).any()
+
+
+def _with_county(ds, id_: str, column: str, value: float):
+    from dataclasses import replace
+
+    counties = ds.counties.copy()
+    counties.loc[counties["county_id"] == id_, column] = value
+    return replace(ds, counties=counties)
+
+
+@pytest.mark.parametrize(
+    ("case", "column", "expected", "up"),
+    [
+        (_cap_case, "min_allocation", 25.0, False),
+        (lambda: _floor_case(21_000), "farmland_floor", 20_280.0, False),
+        (lambda: _boundary_case(), "dev_boundary", 580.0, True),
+    ],
+    ids=["min_allocation", "farmland_floor", "dev_boundary"],
+)
+def test_a_county_limit_alone_names_its_counties_csv_column(case, column, expected, up):
+    """A county's own limit in the conflict is searched alone too, and named as the
+    county's counties.csv column; applied it solves, 10⁻³ short it fails."""
+    fix = _singles(case())[f"counties.csv {column}:X"]
+    assert fix["setting"] == f"counties.csv {column}"
+    assert fix["message"].startswith(f"counties.csv {column} of 县X alone: ")
+    assert fix["proposed"] == pytest.approx(expected, rel=1e-4)
+    assert _feasible(_with_county(case(), "X", column, fix["proposed"]))
+    short = fix["proposed"] * ((1 - SHORT) if up else (1 + SHORT))
+    assert not _feasible(_with_county(case(), "X", column, short))
+
+
+def _boundary_case():
+    """X's 80-ha minimum needs its development boundary at 500 + 80 = 580 ha (σ = 1)."""
+    return dataset([county("X", min_allocation=80, dev_boundary=540), county("Y")], quota=500)
+
+
+def test_single_fix_searches_say_when_they_ran_out_of_time():
+    from optimizer.analysis.single_fixes import single_fixes
+    from optimizer.formulation.build import build
+
+    fixes = single_fixes(build(_pool_case(100)), {("quota_pool", "region")}, time_limit_s=1e-9)
+    assert [(fix.setting, fix.limit) for fix in fixes] == [("quota.total", None)]
+    assert "stopped at its 1e-09-s time limit" in fixes[0].reason
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_an_infeasible_report_carries_no_solver_text(backend, tmp_path, dataset_dir):
+    """HiGHS and CBC end with their own word ("Infeasible"); the report shows the diagnosis."""
+    out = tmp_path / "run"
+    args = ["solve", str(dataset_dir), "--out", str(out), "--backend", backend]
+    result = runner.invoke(app, [*args, "--set", "quota.total=100", "--set", "linkage.scope=none"])
+    assert result.exit_code == 4, result.output
+    assert "solver says" not in result.output and "Any one of these" in result.output

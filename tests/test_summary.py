@@ -37,9 +37,26 @@ def test_an_infeasible_run_reads_back_with_empty_sections(tmp_path):
     raw = json.loads(text)
     assert (raw["headline"], raw["equity"], raw["explain"]) == ({}, {}, {})
     assert back.summary.headline is None and back.summary.explain is None
-    assert back.summary.diagnosis[0].kind == "cause"
-    assert back.summary.diagnosis[0].setting == "quota.total"
+    assert back.summary.diagnosis.rows[0].kind == "cause"
+    assert back.summary.diagnosis.rows[0].setting == "quota.total"
+    fixes = {(fix.setting, fix.id): fix for fix in back.summary.diagnosis.single_fixes}
+    pool = fixes["quota.total", "region"]
+    assert (pool.current, pool.limit) == (100.0, 140.0)
+    # either minimum alone: X's may keep 100 − 60 = 40 ha of its 80
+    assert fixes["counties.csv min_allocation", "X"].limit == pytest.approx(40.0)
     assert summary_json(back) + "\n" == text
+
+
+def test_a_diagnosis_written_as_a_bare_list_still_reads(tmp_path):
+    """Run folders written before single fixes hold summary.json ``diagnosis`` as the rows."""
+    ds = dataset([county("X", min_allocation=80), county("Y", min_allocation=60)], quota=100)
+    text, _ = _round_trip(solve(ds, backend="highs"), tmp_path / "run")
+    raw = json.loads(text)
+    old = {**raw, "diagnosis": raw["diagnosis"]["rows"]}
+    back = Summary.model_validate(old)
+    assert back.diagnosis.rows[0].setting == "quota.total"
+    assert back.diagnosis.single_fixes == []
+    assert Summary.model_validate({**raw, "diagnosis": []}).diagnosis is None
 
 
 @pytest.mark.parametrize(

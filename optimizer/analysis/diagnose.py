@@ -30,16 +30,21 @@ whatever backend the scenario uses:
    makes the rest feasible. Listed in the same words; definitional rows and
    non-negativity are left out.
 
+3. **Single-setting fixes** (single_fixes.py): for every setting in the conflict, the
+   closest value of it alone that makes the scenario feasible, or why none does.
+
 ``diagnose`` returns one table (``Result.diagnosis``, diagnosis.csv): rows with
 ``kind == "cause"`` name conflicts the data show on their own (minima above the
-pool, a floor out of reach, …; see ``causes``), rows with
-``kind == "change"`` say what to change and by how much, rows with
+pool, a floor out of reach, …; see ``causes``), rows with ``kind == "single"`` are
+the single-setting fixes, rows with ``kind == "change"`` the elastic re-solve's one
+joint change (what to change and by how much, all together), rows with
 ``kind == "conflict"`` list the conflict set (``conflict_partial`` when HiGHS ran
 out of its IIS_TIME_LIMIT_S before the subset was irreducible).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import highspy
@@ -48,6 +53,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
 from optimizer.data.numbers import wan_mu
 from optimizer.formulation.build import Formulation, intensity_limit
@@ -97,13 +103,82 @@ class Elastic:
 def diagnose(
     f: Formulation, *, iis: bool = True, time_limit_s: float | None = None
 ) -> pd.DataFrame:
-    """The changes that make an infeasible scenario feasible, and its conflict set."""
-    changes = elastic_changes(f, time_limit_s)
+    """Why an infeasible scenario has no solution: its causes, the single-setting fixes,
+    the elastic re-solve's joint change and the conflict set, as one table."""
+    return diagnose_with_fixes(f, iis=iis, time_limit_s=time_limit_s)[0]
+
+
+def diagnose_with_fixes(
+    f: Formulation, *, iis: bool = True, time_limit_s: float | None = None
+) -> tuple[pd.DataFrame, list[Fix]]:
+    """The diagnosis table and the single-setting fixes it lists (for summary.json)."""
     conflict = conflict_set(f, time_limit_s) if iis else pd.DataFrame(columns=COLUMNS)
-    frames = [t for t in (causes(f), changes, conflict) if not t.empty]
+    changes = elastic_changes(f, time_limit_s, conflict)
+    found = causes(f)
+    involved = {
+        (str(a), str(b))
+        for t in (found, changes, conflict)
+        for a, b in zip(t["family"], t["id"], strict=True)
+        if isinstance(a, str) and a
+    }
+    fixes = single_fixes(f, involved, time_limit_s)
+    singles = single_rows(f, fixes)
+    frames = [t for t in (found, singles, changes, conflict) if not t.empty]
     if not frames:
-        return pd.DataFrame(columns=COLUMNS)
-    return pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
+        return pd.DataFrame(columns=COLUMNS), fixes
+    return pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS), fixes
+
+
+def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
+    """diagnosis.csv rows (``kind == "single"``) of the single-setting fixes."""
+    words = _Words(f)
+    out = []
+    for fix in fixes:
+        numeric = isinstance(fix.current, float | int) and not isinstance(fix.current, bool)
+        limit = fix.limit if numeric and isinstance(fix.limit, float | int) else np.nan
+        current = float(fix.current) if numeric else np.nan
+        where = (
+            ""
+            if fix.id == "region"
+            else f" of group {words.name(fix.id)}"
+            if fix.setting.startswith("groups.csv")
+            else f" of {words.name(fix.id)}"
+        )
+        out.append(
+            {
+                "kind": "single",
+                "family": fix.family,
+                "id": fix.id,
+                "name": words.name(fix.id),
+                "current": current,
+                "change": limit - current,
+                "proposed": limit,
+                "unit": fix.unit,
+                "setting": fix.setting,
+                "message": _single_text(fix, where),
+            }
+        )
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _single_text(fix: Fix, where: str) -> str:
+    """'quota.total alone: raise it to 140.0 ha (now 100.0 ha)', or why no value does."""
+    if fix.limit is None:
+        return f"no change of {fix.setting}{where} alone suffices: {fix.reason}"
+    if isinstance(fix.limit, str):
+        return f'{fix.setting}{where} alone: set it to "{fix.limit}" (now "{fix.current}")'
+    verb = "raise" if fix.limit > fix.current else "lower"
+    decimals = max(0, -math.floor(math.log10(step(fix.limit, fix.unit)) + 1e-9))
+    return (
+        f"{fix.setting}{where} alone: {verb} it to {_fix_number(fix.limit, fix.unit, decimals)} "
+        f"(now {_fix_number(float(fix.current), fix.unit, decimals)})"
+    )
+
+
+def _fix_number(value: float, unit: str, decimals: int) -> str:
+    """A limit with the digits its rounding step keeps (the current value alike), and unit."""
+    text = f"{value:,.{decimals}f}"
+    return text if unit in ("share", "") else f"{text} {unit}"
 
 
 def causes(f: Formulation) -> pd.DataFrame:
@@ -265,8 +340,14 @@ def _missing_farmland_floors(f: Formulation, first_row: int):
     return table, entries
 
 
-def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.DataFrame:
-    """Solve the elastic LP; one ``change`` row per constraint that must give."""
+def elastic_changes(
+    f: Formulation, time_limit_s: float | None = None, conflict: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Solve the elastic LP; one ``change`` row per constraint that must give.
+
+    With a ``conflict`` set, a change that is in it names the other members as what it
+    conflicts with (and a change outside it names nothing); without one, the priced
+    elastic rows connected to it."""
     el = elastic_program(f)
     h = load_highs(el.lp, time_limit_s)
     run_highs(h)
@@ -279,7 +360,7 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
                     "id": "",
                     "name": "",
                     "message": "the elastic re-solve found no answer either "
-                    f"({h.modelStatusToString(h.getModelStatus())}); no diagnosis",
+                    f"({_ended(h.getModelStatus())}); no joint change to propose",
                 }
             ],
             columns=COLUMNS,
@@ -290,6 +371,14 @@ def elastic_changes(f: Formulation, time_limit_s: float | None = None) -> pd.Dat
     s = el.slacks.assign(amount=x[el.slacks["col"].to_numpy()])
     found = s[s["amount"] > SLACK_TOL * np.maximum(1.0, _rhs_scale(el, s))]
     words = _Words(f, x, el)
+    if conflict is not None and not conflict.empty:
+        members = conflict[["family", "id"]].astype({"id": str})
+        out = []
+        for row in found.itertuples(index=False):
+            others = members[(members["family"] != row.family) | (members["id"] != str(row.id))]
+            inside = len(others) < len(members)
+            out.append(words.change(row, words.partner_text(others) if inside else ""))
+        return pd.DataFrame(out, columns=COLUMNS)
     partners, component = _partners(el, duals, found)
     texts = {c: words.partner_text(group) for c, group in partners.groupby("component")}
     out = [
@@ -353,7 +442,8 @@ class _Words:
         alloc = x[f.columns.allocation] if x is not None else None
         self.total = float(alloc.sum()) if alloc is not None else float("nan")
         found = findings(c, ds.scenario, ds.groups, ds.members, ds.transfer_costs)
-        self.found = found[found["infeasible"]]
+        self.found = found[found["infeasible"].astype(bool).to_numpy()]  # (a boolean mask
+        # even when there are no findings: an empty object column would select columns)
         rooms = self.found[self.found["kind"] == "minimum_above_room"]
         order = rooms["family"].map({fam: k for k, fam in enumerate(ROOM_FAMILIES)})
         # per county, the room with the least limit (the first family on a tie), county order
@@ -494,7 +584,7 @@ class _Words:
         family, limit = self._tightest_upper(id_)
         reason = self.bound_cause(id_)
         if reason is not None:
-            extra = f" or {self._raise_upper(id_, family, lower - limit)}"
+            extra = f", or {self._raise_upper(id_, family, lower - limit)}"
         else:
             reason = f"min_allocation of {self.name(id_)} ({lower:,.1f} ha) cannot be met"
             extra = ""
@@ -502,7 +592,10 @@ class _Words:
             lower,
             lower - e,
             "ha",
-            (f"{reason}: lower min_allocation by {e:,.1f} ha (to {lower - e:,.1f}){extra}"),
+            (
+                f"{reason}: lower counties.csv min_allocation of {self.name(id_)} by "
+                f"{e:,.1f} ha (to {lower - e:,.1f}){extra}"
+            ),
         )
 
     def _upper(self, family: str, id_, e: float):
@@ -516,7 +609,10 @@ class _Words:
                 f"{words(family)} of {self.name(id_)} leaves room for {limit:,.1f} ha of "
                 f"new land, below its guaranteed minimum ({lower:,.1f} ha)"
             )
-            extra = f" or lower min_allocation by {lower - limit:,.1f} ha"
+            extra = (
+                f", or lower counties.csv min_allocation of {self.name(id_)} by "
+                f"{lower - limit:,.1f} ha"
+            )
         else:
             reason = (
                 f"{words(family)} of {self.name(id_)} (room {limit:,.1f} ha of new land) "
@@ -546,7 +642,10 @@ class _Words:
                 cap,
                 need,
                 "m²/person",
-                (f"raise cap_m2 to {need:,.1f} m²/person for it (now {cap:g})"),
+                (
+                    f"raise per_capita.cap_m2 (the cap of every county) to {need:,.1f} "
+                    f"m²/person (now {cap:g})"
+                ),
             )
         if family == "dev_boundary":
             now = float(c["dev_boundary"])
@@ -555,7 +654,10 @@ class _Words:
                 now,
                 need,
                 "ha",
-                (f"enlarge its development boundary by {need - now:,.1f} ha (to {need:,.1f})"),
+                (
+                    f"enlarge counties.csv dev_boundary of {self.name(id_)} by "
+                    f"{need - now:,.1f} ha (to {need:,.1f})"
+                ),
             )
         now = float(c["basic_farmland"])
         need = float(c["cultivated_2020"]) - p["alpha"] * new_limit
@@ -563,7 +665,10 @@ class _Words:
             now,
             need,
             "ha",
-            (f"lower its basic farmland by {now - need:,.1f} ha (to {need:,.1f})"),
+            (
+                f"lower counties.csv basic_farmland of {self.name(id_)} by "
+                f"{now - need:,.1f} ha (to {need:,.1f})"
+            ),
         )
 
     def _raise_upper(self, id_, family: str, e: float) -> str:
@@ -583,7 +688,8 @@ class _Words:
             "ha",
             (
                 f"the other constraints need {self.name(id_)} to build more than "
-                f"its demand ({d:,.1f} ha): raise demand by {e:,.1f} ha"
+                f"its demand ({d:,.1f} ha): raise counties.csv demand of {self.name(id_)} "
+                f"by {e:,.1f} ha (to {d + e:,.1f})"
             ),
         )
 
@@ -593,7 +699,13 @@ class _Words:
             f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept together "
             "with the other constraints"
         )
-        return floor, floor - e, "ha", f"{reason}: lower farmland_floor by {e:,.1f} ha"
+        return (
+            floor,
+            floor - e,
+            "ha",
+            f"{reason}: lower counties.csv farmland_floor of {self.name(id_)} by {e:,.1f} ha "
+            f"(to {floor - e:,.1f})",
+        )
 
     def _farmland_region(self, id_, e: float):
         floor = float(self.sc.farmland.region_floor or 0.0)
@@ -661,7 +773,7 @@ class _Words:
             "share",
             (
                 f"{column} of group {self.name(id_)} ({share:.2f}) cannot hold{extra}: {verb} "
-                f"{column} by {d:.4f} (to {proposed:.4f})"
+                f"groups.csv {column} of {self.name(id_)} by {d:.4f} (to {proposed:.4f})"
             ),
         )
 
@@ -775,15 +887,42 @@ def _bound_members(f: Formulation, cols: np.ndarray, bounds: np.ndarray) -> list
 
 
 def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
-    """Diagnose an infeasible Result in place: ``result.diagnosis`` and summary ``diagnosis``."""
+    """Diagnose an infeasible Result in place: ``result.diagnosis`` and summary ``diagnosis``
+    (its ``rows``, the table, and its ``single_fixes``)."""
     if result.formulation is None:
         return
-    table = diagnose(result.formulation, time_limit_s=time_limit_s)
+    table, fixes = diagnose_with_fixes(result.formulation, time_limit_s=time_limit_s)
     result.diagnosis = table
-    result.summary.diagnosis = [
-        {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-        for r in table.to_dict("records")
-    ]
+    result.summary.diagnosis = {
+        "rows": [
+            {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+            for r in table.to_dict("records")
+        ],
+        "single_fixes": [
+            {
+                "setting": fix.setting,
+                "id": fix.id,
+                "current": fix.current,
+                "limit": fix.limit,
+                "unit": fix.unit,
+                "reason": fix.reason or None,
+            }
+            for fix in fixes
+        ],
+    }
+
+
+#: HiGHS model statuses in words (never the solver's own text in a diagnosis).
+_ENDED = {
+    highspy.HighsModelStatus.kInfeasible: "it is infeasible too",
+    highspy.HighsModelStatus.kTimeLimit: "it stopped at its time limit",
+    highspy.HighsModelStatus.kIterationLimit: "it stopped at its iteration limit",
+    highspy.HighsModelStatus.kInterrupt: "it was interrupted",
+}
+
+
+def _ended(status) -> str:
+    return _ENDED.get(status, "it stopped without a solution")
 
 
 def _setting(family: str, default: str) -> str:

@@ -309,7 +309,9 @@ def explain(
         if code == EXIT_OK
         else {
             "status": result.status.value,
-            "diagnosis": [row.model_dump() for row in result.summary.diagnosis],
+            "diagnosis": (
+                result.summary.diagnosis.model_dump() if result.summary.diagnosis else {}
+            ),
         }
     )
     if as_json:

@@ -159,9 +159,13 @@ def render_diagnosis(result: Result, console: Console) -> None:
         for r in found.itertuples(index=False):
             console.print(Text(f"• {r.message}"))
         console.print()
+    _single_fixes(d[d["kind"] == "single"], console)
+    if changes.empty:
+        _conflicts(conflict, console)
+        return
     console.print(
         Text(
-            "Smallest changes that make it feasible (elastic re-solve, every "
+            "Or one joint change, all of these together (elastic re-solve, every "
             "slack counted in the hectares it frees):",
             style="bold",
         )
@@ -182,6 +186,27 @@ def render_diagnosis(result: Result, console: Console) -> None:
                     "each in diagnosis.csv)"
                 )
             )
+    _conflicts(conflict, console)
+
+
+def _single_fixes(singles: pd.DataFrame, console: Console) -> None:
+    """The settings that alone make it feasible, then those no value of which alone does."""
+    found = singles[~singles["message"].astype(str).str.startswith("no change of ")]
+    if not found.empty:
+        console.print(Text("Any one of these makes it feasible:", style="bold"))
+        for r in found.itertuples(index=False):
+            console.print(Text(f"• {r.message}"))
+    alone = singles.drop(found.index)
+    if not alone.empty:
+        console.print(Text("Not enough on their own:", style="bold"))
+    for r in alone.itertuples(index=False):
+        console.print(Text(f"• {r.message}"))
+    if not singles.empty:
+        console.print()
+
+
+def _conflicts(conflict: pd.DataFrame, console: Console) -> None:
+    """The conflict set (IIS), a family with many members on one line."""
     if not conflict.empty:
         console.print()
         if (conflict["kind"] == "conflict").all():

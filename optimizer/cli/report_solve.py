@@ -102,7 +102,7 @@ def headline_panel(result: Result) -> Group:
                 f"({pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan)})"
             )
         )
-    elif s.message:
+    elif s.message and s.diagnosis is None:  # with a diagnosis it speaks, not the solver
         lines.append(Text(f"solver says: {s.message}"))
     return Group(*lines, Text(""))
 
