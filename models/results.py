@@ -94,6 +94,21 @@ class Equity(_Section):
     method: str
 
 
+class UniqueRates(_Section):
+    """The one-sided rates of Z*(limit) of MODEL.md §6: the same for every backend.
+
+    Rates are objective units per unit of the constraint (ha); the ``holds_to`` values are
+    the limit, in the family's unit, up to which each rate holds (null: no end). A
+    ``loss_per_unit`` of null with ``loss_holds_to`` at the limit: the limit cannot be
+    tightened at all without making the plan infeasible.
+    """
+
+    gain_per_unit: float | None = Field(..., description="Z gained per unit relaxed.")
+    gain_holds_to: float | None = Field(..., description="Limit up to which the gain holds.")
+    loss_per_unit: float | None = Field(..., description="Z lost per unit tightened.")
+    loss_holds_to: float | None = Field(..., description="Limit down to which the loss holds.")
+
+
 class Price(_Section):
     """One constraint's marginal value, in words, with the range it holds over."""
 
@@ -106,6 +121,10 @@ class Price(_Section):
     range_lo: float | None
     range_hi: float | None
     range_of: str | None
+    rates: UniqueRates | None = Field(
+        None,
+        description="Region targets and group rows: gain and loss per unit, and where they hold.",
+    )
     text: str
 
 

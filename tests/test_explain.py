@@ -52,17 +52,25 @@ def test_pool_price_names_the_county_that_gets_the_next_hectare(weighted_pool):
     data = explain(weighted_pool)
     pool = _price(data, "quota_pool")
     assert pool["value"] == pytest.approx(1.0, abs=1e-9)
-    assert "raises Z by 1/ha (0.06667/亩): it would go to 县Y (tier 1)" in pool["text"]
+    assert "The next hectares would go to 县Y (tier 1)" in pool["text"]
     assert [r["name"] for r in data["marginal_tier"]] == ["县Y"]
     assert data["marginal_tier"][0]["fill"] == pytest.approx(0.8, abs=1e-9)
 
 
-def test_pool_price_range_is_hand_computed(weighted_pool):
+def test_pool_rates_and_where_they_hold_are_hand_computed(weighted_pool):
+    """Gain and loss are both Y's tier-1 value; they hold while Y's tier 1 is partly
+    filled (pool 80 to 130 ha). The solver's own basis range is not reported for them."""
     pool = _price(explain(weighted_pool), "quota_pool")
-    assert (pool["limit"], pool["range_lo"], pool["range_hi"]) == pytest.approx(
-        (120.0, 80.0, 130.0), abs=1e-6
+    assert pool["limit"] == pytest.approx(120.0)
+    assert pool["rates"] == pytest.approx(
+        dict(gain_per_unit=1.0, gain_holds_to=130.0, loss_per_unit=1.0, loss_holds_to=80.0),
+        abs=1e-6,
     )
-    assert "between 80.0 and 130 ha" in pool["text"]
+    assert pool["range_lo"] is None and pool["range_hi"] is None
+    assert (
+        "One more ha of pool raises Z by 1/ha (0.06667/亩), up to a pool of 130 ha; "
+        "one ha less lowers it by 1/ha (0.06667/亩), down to 80.0 ha." in pool["text"]
+    )
 
 
 def test_county_limits(weighted_pool):
@@ -118,12 +126,12 @@ def reference():
 
 
 def test_pool_price_matches_a_finite_difference_re_solve(reference):
-    """Raise the pool by 1 ha (inside the HiGHS range): Z rises by price × 1 ha."""
+    """Raise the pool by 1 ha (inside the gain's interval): Z rises by the gain × 1 ha."""
     ds, r = reference
     pool = _price(explain(r), "quota_pool")
     q, step = ds.scenario.quota.total, 1.0
     assert pool["value"] > 0, "the reference pool should be scarce"
-    assert pool["range_lo"] < q < q + step < pool["range_hi"]
+    assert q + step < pool["rates"]["gain_holds_to"]
     bumped = solve(ds, backend="highs", overrides={"quota.total": q + step})
     assert_feasible(bumped.formulation.dataset, bumped)
     assert bumped.objective - r.objective == pytest.approx(
@@ -183,6 +191,9 @@ def test_run_folder_explains_like_the_fresh_solve(reference, tmp_path):
             assert (a[key] is None) == (b[key] is None)
             if a[key] is not None:
                 assert a[key] == pytest.approx(b[key], abs=1e-5)
+        assert (a["rates"] is None) == (b["rates"] is None)
+        if a["rates"] is not None:
+            assert a["rates"] == pytest.approx(b["rates"], abs=1e-5)
     assert read["limits"] == fresh["limits"]
     assert [m["county_id"] for m in read["marginal_tier"]] == [
         m["county_id"] for m in fresh["marginal_tier"]
@@ -197,14 +208,20 @@ def test_explain_cli_on_a_run_folder_and_on_a_dataset(tmp_path):
     assert runner.invoke(app, ["solve", str(REFERENCE), "--out", str(out)]).exit_code == 0
     shown = runner.invoke(app, ["explain", str(out)], env={"COLUMNS": "100"})
     assert shown.exit_code == 0, shown.output
-    assert "One more hectare in the quota pool raises Z by" in shown.output
+    assert "One more ha of pool raises Z by" in shown.output
     assert "Marginal tier:" in shown.output and "What limits each county" in shown.output
     assert "gives none (HiGHS simplex does" in shown.output  # the scenario solves with glop
+    # explain of the dataset solves it as solve did: the same solver, plan and prices
     fresh = runner.invoke(app, ["explain", str(REFERENCE), "--json"])
     assert fresh.exit_code == 0, fresh.output
     data = json.loads(fresh.stdout)
-    assert data["ranging_available"]
-    assert "The price holds while the quota pool stays between" in data["prices"][0]["text"]
+    stored = json.loads(runner.invoke(app, ["explain", str(out), "--json"]).stdout)
+    assert [c["allocation"] for c in data["counties"]] == pytest.approx(
+        [c["allocation"] for c in stored["counties"]], abs=1e-5
+    )
+    assert [p["text"] for p in data["prices"]] == [p["text"] for p in stored["prices"]]
+    assert not data["ranging_available"]  # ortools/glop, as solve chose
+    assert data["prices"][0]["text"].startswith("One more ha of pool raises Z by")
     assert len(data["counties"]) == 53
     assert runner.invoke(app, ["explain", str(out), "--set", "quota.total=1"]).exit_code == 2
     missing = runner.invoke(app, ["explain", str(tmp_path / "nowhere")])
@@ -226,9 +243,11 @@ def test_binding_intensity_target_costs_per_point():
         "The 66.4% intensity target binds: each point of reduction costs 150 weighted ha of "
         "Z; each ha of construction land it allows is worth 1/ha (0.06667/亩)." in intensity["text"]
     )
-    assert (intensity["limit"], intensity["range_lo"], intensity["range_hi"]) == pytest.approx(
-        (5040.0, 5000.0, 5050.0), abs=1e-6
+    assert intensity["limit"] == pytest.approx(5040.0)
+    assert intensity["rates"] == pytest.approx(
+        dict(gain_per_unit=1.0, gain_holds_to=5050.0, loss_per_unit=1.0, loss_holds_to=5000.0),
+        abs=1e-6,
     )
-    assert "reduction target between 66.3% and 66.7%" in intensity["text"]
+    assert "the gain holds down to 66.3%, the loss up to 66.7%" in intensity["text"]
     assert _price(data, "quota_pool")["value"] == pytest.approx(0.0, abs=1e-9)
     assert r.counties.loc[0, "limited_by"] == "intensity"

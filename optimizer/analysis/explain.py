@@ -17,11 +17,13 @@ from disk explains the same way as a fresh solve):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from models.scenario import Scenario
+from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS
 from optimizer.analysis.tables import BIND_TOL, Result, row_sides
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import (
@@ -165,6 +167,9 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
         out.loc[is_row, "limit"] = limit + offset
         out.loc[is_row, "range_lo"] = lo + offset
         out.loc[is_row, "range_hi"] = hi + offset
+    # a basis's range is the solver's; the unique rows have gain/loss_holds_to instead
+    unique = out["family"].isin(UNIQUE_PRICE_ROWS).to_numpy()
+    out.loc[unique, ["range_lo", "range_hi"]] = np.nan
     is_bound = out["family"].isin(PRICED_BOUNDS).to_numpy()
     if is_bound.any():
         limit, lo, hi = _bound_ranges(f, out.loc[is_bound], ranging)
@@ -401,14 +406,24 @@ class _Context:
         """An amount of Z with its unit: '57.3 weighted ha', '57.3 万元'."""
         return f"{price(value)} {self.money or WEIGHTED_HA}"
 
+    def rate(self, value: float) -> str:
+        """A rate per ha of a limit, per ha and per 亩 (in the scenario's money if any)."""
+        return self.p(value)
+
     def price(self, row: dict) -> dict:
         family, value = row["family"], float(row["value"])
         fam = FAMILIES.get(family)
         if fam is not None and fam.applies_to == "county":  # a county named as reports name it
             row = {**row, "name": self.labels.get(row["id"], row["name"])}
-        text = getattr(self, f"_{family}", self._generic)(row, value)
+        rates = _rates(row)
+        if rates is not None:
+            text = getattr(self, f"_{family}_rates")(row, rates)
+            range_text = ""
+        else:
+            text = getattr(self, f"_{family}", self._generic)(row, value)
+            lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
+            range_text = self._range(family, row, lo, hi)
         lo, hi = row.get("range_lo", np.nan), row.get("range_hi", np.nan)
-        range_text = self._range(family, row, lo, hi)
         return {
             "family": family,
             "id": row["id"],
@@ -419,8 +434,110 @@ class _Context:
             "range_lo": _float(lo),
             "range_hi": _float(hi),
             "range_of": _limit_meaning(family),
+            "rates": rates,
             "text": text + (f" {range_text}" if range_text else ""),
         }
+
+    # unique rates (MODEL.md §6) ----------------------------------------------------------
+    def _quota_pool_rates(self, row: dict, r: dict) -> str:
+        lead = ""
+        if r["gain_per_unit"] <= 0 and r["loss_per_unit"] <= 0:
+            used, q = self._target("quota_pool", "value"), self.sc.quota.total
+            lead = f"The quota pool is not used up ({hectares(used)} of {hectares(q)} ha). "
+        where = self.receivers() if r["gain_per_unit"] > 0 else ""
+        sentence = _rate_sentence(
+            r,
+            "One more ha of pool",
+            "one ha less",
+            _end(r["gain_holds_to"], "up to a pool of {} ha"),
+            _end(r["loss_holds_to"], "down to {} ha"),
+            self.rate,
+        )
+        return lead + sentence + (f" The next hectares would go to {where}." if where else "")
+
+    def _intensity_rates(self, row: dict, r: dict) -> str:
+        tau = self.sc.intensity.reduction
+        base = self._intensity_base()
+        loss = r["loss_per_unit"]
+        if loss > 0 and np.isfinite(loss) and np.isfinite(base):
+            lead = (
+                f"The {percent(tau, 1)} intensity target binds: each point of reduction costs "
+                f"{self.z(loss * base / 100)} of Z; each ha of construction land it allows is "
+                f"worth {self.p(loss)}."
+            )
+        else:
+            achieved = self._target("intensity_reduction", "value")
+            lead = (
+                f"The {percent(tau, 1)} intensity target does not bind "
+                f"({percent(achieved, 1)} achieved)."
+            )
+        sentence = _rate_sentence(
+            r,
+            "One more ha of construction land allowed in 2035",
+            "one ha less",
+            _end(r["gain_holds_to"], "up to {} ha allowed"),
+            _end(r["loss_holds_to"], "down to {} ha"),
+            self.rate,
+        )
+        targets = ""
+        if np.isfinite(base) and base > 0:
+            low = 1 - r["gain_holds_to"] / base if np.isfinite(r["gain_holds_to"]) else -math.inf
+            high = 1 - r["loss_holds_to"] / base if np.isfinite(r["loss_holds_to"]) else math.inf
+            targets = (
+                f" In reduction targets: the gain holds down to {percent(max(low, 0.0), 1)}, "
+                f"the loss up to {percent(min(high, 1.0), 1)}."
+            )
+        return f"{lead} {sentence}{targets}"
+
+    def _farmland_region_rates(self, row: dict, r: dict) -> str:
+        floor = self.sc.farmland.region_floor
+        sentence = _rate_sentence(
+            r,
+            "One ha less in the floor",
+            "one ha more",
+            _end(r["gain_holds_to"], "down to a floor of {} ha"),
+            _end(r["loss_holds_to"], "up to {} ha"),
+            self.rate,
+        )
+        kept = self._target("farmland_region", "value")
+        return (
+            f"The region's farmland floor is {hectares(floor)} ha ({wan_mu(floor)}); "
+            f"{hectares(kept)} ha stay cultivated in 2035. {sentence}"
+        )
+
+    def _farmland_balance_rates(self, row: dict, r: dict) -> str:
+        where = "" if row["id"] == "region" else f" in {row['name']}"
+        sentence = _rate_sentence(
+            r,
+            "each ha of occupied cultivated land left unbalanced",
+            "each ha more made up than occupied",
+            _end(r["gain_holds_to"], "up to {} ha"),
+            _end(-r["loss_holds_to"], "up to {} ha"),
+            self.rate,
+        )
+        return f"占补平衡{where}: {sentence}"
+
+    def _group_min_rates(self, row: dict, r: dict) -> str:
+        sentence = _rate_sentence(
+            r,
+            "each ha it may fall short of it",
+            "each ha it must stay above it",
+            _end(-r["gain_holds_to"], "up to {} ha short"),
+            _end(r["loss_holds_to"], "up to {} ha above"),
+            self.rate,
+        )
+        return f"Group {row['name']}, minimum share: {sentence}"
+
+    def _group_max_rates(self, row: dict, r: dict) -> str:
+        sentence = _rate_sentence(
+            r,
+            "each ha more it may take",
+            "each ha it must stay below it",
+            _end(r["gain_holds_to"], "up to {} ha beyond"),
+            _end(-r["loss_holds_to"], "up to {} ha below"),
+            self.rate,
+        )
+        return f"Group {row['name']}, maximum share: {sentence}"
 
     # region targets -------------------------------------------------------------------
     def _quota_pool(self, row: dict, value: float) -> str:
@@ -602,6 +719,39 @@ class _Context:
         if which == "cap_m2" and pd.notna(now) and float(now) > setting * (1 + READ_TOL):
             text += f" (already above it: {float(now):.0f} m²/person in 2035)"
         return text
+
+
+def _rates(row: dict) -> dict | None:
+    """The unique rates of a marginals row (``PRICE_COLUMNS``), None where not computed."""
+    values = {c: row.get(c) for c in PRICE_COLUMNS}
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values.values()):
+        return None
+    return {c: float(v) for c, v in values.items()}
+
+
+def _end(value: float, template: str) -> str:
+    """Where a rate stops holding, in words ('' when it holds however far the limit moves)."""
+    return "" if math.isinf(value) else template.format(hectares(value))
+
+
+def _rate_sentence(
+    r: dict, more: str, less: str, gain_end: str, loss_end: str, amount: Callable[[float], str]
+) -> str:
+    """'One more ha of pool adds X to Z, up to a pool of Y ha; one ha less costs W, down to V ha.'
+
+    ``amount`` writes a rate per ha as an amount of Z (with its per-亩 form). A rate with
+    no end says "however far it goes"; a limit that cannot be tightened at all without
+    making the plan infeasible says that.
+    """
+    first = f"{more} raises Z by {amount(r['gain_per_unit'])}"
+    first += f", {gain_end}" if gain_end else ", however far it goes"
+    loss = r["loss_per_unit"]
+    if math.isinf(loss):
+        return f"{first}; the limit cannot be tightened at all: the plan would be infeasible."
+    second = f"{less} lowers it by {amount(loss)}" + (
+        f", {loss_end}" if loss_end else ", however far"
+    )
+    return f"{first}; {second}."
 
 
 def _limit_meaning(family: str) -> str:

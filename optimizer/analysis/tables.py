@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
+from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
 from optimizer.data.names import county_labels
 from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
 from optimizer.formulation.families import (
@@ -420,27 +421,35 @@ def _balance_margin(f: Formulation, county: pd.DataFrame) -> float:
 
 
 def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
-    """Prices of the region targets and of every binding county or group constraint.
+    """Prices of the region targets, every group row and every binding county constraint.
 
-    ``value`` is the change of Z per unit relaxation of the constraint (≥ 0 for a
-    maximisation), in objective units per ha of the constraint's own quantity.
+    ``value`` is the solver's dual: the change of Z per unit relaxation of the constraint
+    (≥ 0 for a maximisation), in objective units per ha of the constraint's own quantity;
+    at a degenerate optimum it depends on the solver. The rows of ``UNIQUE_PRICE_ROWS``
+    also carry the unique one-sided rates of MODEL.md §6 (``PRICE_COLUMNS``, prices.py),
+    the same for every backend; NaN on the other rows. A backend without prices still
+    gets those rows, with ``value`` NaN.
     """
-    columns = ["family", "id", "name", "value", "unit", "relaxation"]
-    if solution.row_duals is None or solution.x is None:
+    columns = ["family", "id", "name", "value", "unit", "relaxation", *PRICE_COLUMNS]
+    if solution.x is None:
         return pd.DataFrame(columns=columns)
     x = solution.x
     lp = f.lp
     at_ub, at_lb = row_sides(f, x)
     names = _display_names(f)
+    duals = solution.row_duals
     frames = []
     for family in PRICED_ROWS:
         pos = lp.rows.get(family)
         if pos is None or len(pos) == 0:
             continue
-        dual = solution.row_duals[pos]
-        keep = (
-            np.ones(len(pos), bool) if FAMILIES[family].region_target else (at_ub[pos] | at_lb[pos])
-        )
+        if family in UNIQUE_PRICE_ROWS:
+            keep = np.ones(len(pos), bool)
+        elif duals is None:
+            continue
+        else:
+            keep = at_ub[pos] | at_lb[pos]
+        dual = duals[pos] if duals is not None else np.full(len(pos), np.nan)
         value = np.where(at_lb[pos] & ~at_ub[pos], -dual, dual)
         ids = lp.constraints["id"].to_numpy()[pos]
         frames.append(
@@ -455,9 +464,15 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
                 }
             )
         )
-    frames.append(_bound_marginals(f, solution, names))
-    table = pd.concat([fr for fr in frames if not fr.empty], ignore_index=True)
-    table["value"] = table["value"].where(table["value"].abs() > 1e-12, 0.0)
+    if duals is not None:
+        frames.append(_bound_marginals(f, solution, names))
+    frames = [fr for fr in frames if not fr.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames, ignore_index=True)
+    table["value"] = table["value"].mask(table["value"].abs() <= 1e-12, 0.0)  # NaN stays
+    rates = unique_prices(f)
+    table = table.merge(rates, on=["family", "id"], how="left", validate="one_to_one")
     return table.reindex(columns=columns)
 
 

@@ -297,7 +297,7 @@ def explain(
         str | None,
         typer.Option(
             help="For a dataset folder: backend to solve with (default: the scenario's; "
-            "auto takes HiGHS simplex, which gives prices and their ranges)."
+            "auto chooses as `solve` does)."
         ),
     ] = None,
     solver: SolverOption = None,
@@ -308,9 +308,7 @@ def explain(
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.read import load_result
 
-    result = load_result(
-        path, overrides=parse_set(set_), backend=backend, solver=solver, needs="ranging"
-    )
+    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
     code = exit_code(result)
     data = (
         explain_data(result)

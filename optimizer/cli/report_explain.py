@@ -42,8 +42,7 @@ def render_explain(
     if not data["prices_available"]:
         console.print(
             Text(
-                f"{s.backend}/{s.solver} gives no prices: explain the dataset "
-                "folder (solved with HiGHS) or solve with --backend highs.",
+                f"{s.backend}/{s.solver} gives no prices: solve with --backend highs.",
                 style="yellow",
             )
         )
@@ -83,8 +82,8 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
     if not ranging:
         console.print(
             Text(
-                f"Ranges: {s.backend}/{s.solver} gives none (HiGHS simplex does: "
-                "`landquota explain DATASET`).",
+                f"Ranges of county prices: {s.backend}/{s.solver} gives none (HiGHS "
+                "simplex does: --backend highs --solver simplex).",
                 style="dim",
             )
         )
@@ -92,8 +91,9 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> No
 
 
 def local_prices_table(prices: list[dict], ranging: bool, money: str | None = None) -> Table:
-    """County and group constraints at their limit: price per ha and per 亩, and the range
-    of their limit (a price of 0: at its limit, but it does not bind)."""
+    """County and group constraints at their limit: price per ha and per 亩, gain and loss
+    (group rows), and the range of their limit (a price of 0: at its limit, but it does not
+    bind)."""
     t = Table(
         title="County and group constraints at their limit",
         box=box.SIMPLE_HEAD,
@@ -102,8 +102,11 @@ def local_prices_table(prices: list[dict], ranging: bool, money: str | None = No
     per_ha, per_mu = (
         f"Z {per_area(a)}" if money is None else per_area(a, money) for a in ("ha", "亩")
     )
-    columns = ["constraint", "where", per_ha, per_mu] + (
-        ["limit", "price holds for"] if ranging else []
+    rates = any(p.get("rates") for p in prices)
+    columns = (
+        ["constraint", "where", per_ha, per_mu]
+        + (["gain · loss per ha"] if rates else [])
+        + (["limit", "price holds for"] if ranging else [])
     )
     for col in columns:
         t.add_column(col, justify="right" if col in (per_ha, per_mu, "limit") else "left")
@@ -114,6 +117,9 @@ def local_prices_table(prices: list[dict], ranging: bool, money: str | None = No
             price(p["value"]),
             price(p["value"] / MU_PER_HA),
         ]
+        if rates:
+            r = p.get("rates")
+            row.append(f"{price(r['gain_per_unit'])} · {price(r['loss_per_unit'])}" if r else "–")
         if ranging:
             row += [ha(p["limit"]), _range(p)]
         t.add_row(*row)

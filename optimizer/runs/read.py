@@ -18,7 +18,6 @@ from models.results import Summary
 from optimizer.analysis.tables import Result, flags_from_text
 from optimizer.data.problems import UsageError
 from optimizer.runs.schema import SUMMARY_FILE, TABLE_FILES, TEXT_COLUMNS
-from optimizer.solve import Needs
 
 
 def is_run_folder(path: Path) -> bool:
@@ -75,9 +74,9 @@ def load_result(
     overrides: dict[str, Any] | None = None,
     backend: str | None = None,
     solver: str | None = None,
-    needs: Needs = "prices",
 ) -> Result:
-    """A run folder read back, or a dataset folder solved now (nothing is written)."""
+    """A run folder read back, or a dataset folder solved now as ``solve`` would (nothing is
+    written): the same backend, solver and plan as ``landquota solve`` of that folder."""
     from optimizer.data.read import load_dataset
     from optimizer.solve import solve
 
@@ -96,4 +95,4 @@ def load_result(
             f"{path} is neither a run folder (summary.json) nor a dataset folder "
             "(counties.csv, scenario.toml)"
         )
-    return solve(load_dataset(path, overrides), backend=backend, solver=solver, needs=needs)
+    return solve(load_dataset(path, overrides), backend=backend, solver=solver)

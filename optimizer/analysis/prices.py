@@ -1,0 +1,318 @@
+"""Prices that are unique: the one-sided rates of Z*(b) and where each holds (MODEL.md §6).
+
+At a degenerate optimum a row's dual value is not unique: each solver may hand back a
+different one. What is unique is Z*(b), the optimum as a function of the row's limit b,
+which is concave and piecewise linear for a maximisation. For each priced region row
+(quota_pool, intensity, farmland_region, farmland_balance) and every group row
+(group_min, group_max) this module reports
+
+- ``gain_per_unit``: how much Z rises per unit the limit is relaxed (the one-sided rate of
+  Z* in the relaxing direction) and ``gain_holds_to``, the limit up to which it holds;
+- ``loss_per_unit``: how much Z falls per unit the limit is tightened, and
+  ``loss_holds_to``, the limit down to which it holds.
+
+Concavity gives gain ≤ loss. They are computed by parametric re-solves of the LP with
+HiGHS dual simplex, warm-started from the previous basis, whatever backend solved the
+run: the values are the same for every backend and linkage layout.
+
+How (per row and side; t ≥ 0 is the move of the limit in that direction, ψ(t) the
+optimum there). Every solve at t gives ψ(t) and the row's dual, a supergradient s(t):
+the line ℓ_t(u) = ψ(t) + s(t)·(u − t) lies on or above ψ everywhere, and touches it
+at t. The rate at 0 and the end of the first linear piece follow exactly from a few
+such lines (the tangent-intersection method of Eisner and Severance): a probe just
+past the range over which the optimal basis at 0 stays optimal (HiGHS's ranging,
+which only places the probe), then probes where the lines known so far intersect,
+until a probe lands on the first piece's line (the piece ends there) or a line
+through (0, ψ(0)) is found (that line is the first piece). Tightening past the
+feasible range, its end is found by one LP (the row's extreme activity).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from optimizer.formulation.build import Formulation
+from optimizer.formulation.families import FAMILIES, REGION_TARGETS
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers.base import AUTO_IPM_COLUMNS
+
+if TYPE_CHECKING:  # highspy is imported when prices are computed, as backends are
+    import highspy
+
+#: Row families with unique prices: the region targets and the group shares.
+UNIQUE_PRICE_ROWS = (*REGION_TARGETS, "group_min", "group_max")
+#: Columns a unique-price table adds to marginals.csv, in this order.
+PRICE_COLUMNS = ("gain_per_unit", "gain_holds_to", "loss_per_unit", "loss_holds_to")
+#: Unique prices are computed for LPs below this many columns (the size from which the
+#: default solver is interior point). Above it, dual simplex needs minutes where interior
+#: point needs 20 s (township scale: one re-solve with the pool dropped took 155 s), so
+#: the columns are left NaN (docs/performance.md).
+MAX_COLUMNS = AUTO_IPM_COLUMNS
+#: Two values of Z agree within this, relative to max(1, |Z|) (simplex vertices are exact
+#: to about 1e-12 relative; the dual feasibility tolerance of HiGHS is 1e-7 per unit).
+Z_TOL = 1e-9
+#: Decimals (ha) of the limits where a rate stops holding: those of marginals.csv, so a
+#: run folder read back words them as the fresh solve did.
+HOLDS_DECIMALS = 6
+#: The first probe when tightening a limit moves it by this share of max(1, |limit|), ha.
+TIGHTEN_STEP = 0.01
+#: Probes per side at most: each finds a new linear piece or ends the search.
+MAX_PROBES = 60
+#: Infeasible tightening probes halved towards the last feasible one before the end of
+#: the feasible range is computed (one LP, as dear as many warm re-solves).
+INFEASIBLE_TRIES = 3
+#: Two limits closer than this share of max(1, |limit|) are the same limit.
+MIN_STEP = 1e-9
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A supporting line of ψ: ψ(t) at ``t`` and the slope ``s`` of the solver's dual."""
+
+    t: float
+    z: float
+    s: float
+
+    def at(self, u: float) -> float:
+        return self.z + self.s * (u - self.t)
+
+
+class _RowProbe:
+    """Moves one row's active limit on a warm Highs instance and reads ψ and its slope."""
+
+    def __init__(self, h: highspy.Highs, lp: LinearProgram, row: int) -> None:
+        from highspy import HighsModelStatus
+
+        self.h, self.lp, self.row = h, lp, row
+        self.optimal = HighsModelStatus.kOptimal
+        self.lb, self.ub = float(lp.row_lb[row]), float(lp.row_ub[row])
+        self.upper = math.isfinite(self.ub)  # a ≤ row (its limit is ub), else a ≥ row
+
+    def solve(self, move: float) -> _Line | None:
+        """ψ at the limit moved by ``move`` (> 0 relaxes; ±inf drops the row); None: infeasible."""
+        if self.upper:
+            self.h.changeRowBounds(self.row, self.lb, self.ub + move)
+        else:
+            self.h.changeRowBounds(self.row, self.lb - move, self.ub)
+        self.h.run()
+        if self.h.getModelStatus() != self.optimal:
+            return None
+        z = float(self.h.getInfo().objective_function_value)
+        dual = float(self.h.getSolution().row_dual[self.row]) if math.isfinite(move) else 0.0
+        return _Line(move, z, dual if self.upper else -dual)  # dZ per unit of relaxation
+
+    def restore(self) -> None:
+        self.h.changeRowBounds(self.row, self.lb, self.ub)
+
+
+def unique_prices(f: Formulation) -> pd.DataFrame:
+    """Per row of ``UNIQUE_PRICE_ROWS``: family, id and the four ``PRICE_COLUMNS``.
+
+    Rates are per unit of the row (ha); the limits are planner limits in the family's
+    unit (a row written net of a 2020 stock has the stock added back). A limit that
+    cannot be tightened at all without making the plan infeasible has loss ∞. Empty
+    (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up.
+    """
+    lp = f.lp
+    families = [fam for fam in UNIQUE_PRICE_ROWS if len(lp.rows.get(fam, ())) > 0]
+    columns = ["family", "id", *PRICE_COLUMNS]
+    if not families or lp.shape[1] >= MAX_COLUMNS:
+        return pd.DataFrame(columns=columns)
+    from highspy import HighsModelStatus
+
+    from optimizer.solvers.highs import load_highs
+
+    h = load_highs(lp, solver="simplex")
+    h.run()
+    if h.getModelStatus() != HighsModelStatus.kOptimal:
+        return pd.DataFrame(columns=columns)
+    lb, ub = lp.row_lb, lp.row_ub
+    ids = lp.constraints["id"].to_numpy()
+    relax_room, tighten_room = _rooms(h, lb, ub)
+    records = []
+    for family in families:
+        offset = _offset(f, family)
+        for row in lp.rows[family]:
+            probe = _RowProbe(h, lp, int(row))
+            limit = (ub[row] if probe.upper else lb[row]) + offset
+            scale = max(1.0, abs(limit))
+            base = probe.solve(0.0)
+            gain, gain_end = _relax_side(probe, base, scale, relax_room[row])
+            loss, loss_end = _tighten_side(probe, base, scale, tighten_room[row])
+            probe.restore()
+            sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
+            records.append(
+                (
+                    family,
+                    ids[row],
+                    gain,
+                    limit + sign * gain_end,
+                    -loss,
+                    limit - sign * loss_end,
+                )
+            )
+    h.run()  # leave the instance at the unmoved optimum (cheap: nothing changed)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    for column in PRICE_COLUMNS:
+        table[column] = table[column].astype(float) + 0.0  # no −0
+    for column in ("gain_holds_to", "loss_holds_to"):  # as marginals.csv keeps them
+        table[column] = table[column].round(HOLDS_DECIMALS) + 0.0
+    return table
+
+
+def _rooms(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, how far the limit can be relaxed and tightened with the optimal basis
+    unchanged (HiGHS's ranging; 0 where it gives none). Used only to place probes."""
+    from highspy import HighsStatus
+
+    status, ranging = h.getRanging()
+    if status != HighsStatus.kOk:
+        return np.zeros(len(lb)), np.zeros(len(lb))
+    down = np.asarray(ranging.row_bound_dn.value_, dtype=float)
+    up = np.asarray(ranging.row_bound_up.value_, dtype=float)
+    upper = np.isfinite(ub)
+    with np.errstate(invalid="ignore"):
+        relax = np.where(upper, up - ub, lb - down)
+        tighten = np.where(upper, ub - down, up - lb)
+    return tuple(np.where(np.isfinite(r) & (r > 0), r, 0.0) for r in (relax, tighten))
+
+
+def _offset(f: Formulation, family: str) -> float:
+    """Planner limit − row limit of a region row written net of a 2020 stock."""
+    stock = FAMILIES[family].net_of
+    return float(f.dataset.counties[stock].sum()) if stock else 0.0
+
+
+def _relax_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tuple[float, float]:
+    """(rate, end): Z rises by ``rate`` per unit relaxed while the move stays ≤ ``end``.
+
+    ``scale`` and ``room`` (how far the basis at 0 stays optimal) place the probes as
+    for a tightening; relaxing never makes the plan infeasible.
+    """
+    if base.s <= 0:  # Z never falls as a limit is relaxed: a zero rate holds for ever
+        return 0.0, math.inf
+    step = room * (1.0 + TIGHTEN_STEP) if room > 0 else TIGHTEN_STEP * scale
+
+    def far(known: float) -> _Line | None:
+        return probe.solve(max(2.0 * known, step) if known > 0 else step)
+
+    return _first_piece(probe, base, far(0.0), far, monotone=True)
+
+
+def _tighten_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tuple[float, float]:
+    """(rate, end) of ψ(t) = Z with the limit tightened by t: rate ≤ 0 (Z falls).
+
+    ``scale`` is max(1, |limit|); ``room`` how far the basis at 0 stays optimal (0:
+    unknown). They only place the first probe: any t > 0 gives the same answer, one just
+    past the end of the first piece saves re-solves.
+    """
+    flip = _Flipped(probe)
+    step = room * (1.0 + TIGHTEN_STEP) if room > 0 else TIGHTEN_STEP * scale
+    base = _Line(0.0, base.z, -base.s)
+
+    def far(known: float) -> _Line | None:
+        t = max(2.0 * known, step) if known > 0 else step
+        for _ in range(INFEASIBLE_TRIES):
+            line = flip.solve(t)
+            if line is not None:
+                return line
+            t = known + (t - known) / 2
+        end = flip.domain_end()  # past the feasible range: probe its very end instead
+        if end <= known + MIN_STEP * scale:
+            return None
+        return flip.solve(end)
+
+    first = far(0.0)
+    if first is None:  # no tightening at all keeps the plan feasible
+        return -math.inf, 0.0
+    return _first_piece(flip, base, first, far)
+
+
+class _Flipped:
+    """The same row probed in the tightening direction: t ≥ 0 tightens by t."""
+
+    def __init__(self, probe: _RowProbe) -> None:
+        self.probe = probe
+        self._end: float | None = None
+
+    def solve(self, t: float) -> _Line | None:
+        line = self.probe.solve(-t)
+        return None if line is None else _Line(t, line.z, -line.s)
+
+    def domain_end(self) -> float:
+        """The most the limit can be tightened with the plan still feasible (one LP: the
+        row's least activity for a ≤ row, its greatest for a ≥ row)."""
+        if self._end is None:
+            p = self.probe
+            h, lp = p.h, p.lp
+            n = lp.shape[1]
+            row_cost = lp.matrix.getrow(p.row).toarray().ravel()
+            every = np.arange(n, dtype=np.int32)
+            h.changeRowBounds(p.row, -math.inf, math.inf)
+            h.changeColsCost(n, every, -row_cost if p.upper else row_cost)
+            h.run()
+            activity = float(row_cost @ np.asarray(h.getSolution().col_value, dtype=float))
+            h.changeColsCost(n, every, lp.objective)
+            p.restore()
+            self._end = max(0.0, p.ub - activity if p.upper else activity - p.lb)
+        return self._end
+
+
+def _first_piece(
+    prober: _RowProbe | _Flipped,
+    base: _Line,
+    far: _Line | None,
+    beyond: Callable[[float], _Line | None],
+    monotone: bool = False,
+) -> tuple[float, float]:
+    """The rate of ψ at 0 in the probed direction and where its linear piece ends.
+
+    ``base`` is the solve at 0, ``far`` a solve further out, ``beyond(known)`` a solve
+    past ``known`` once ψ is known to be linear up to ``known`` (None: there is none,
+    the feasible range ends there). ``monotone``: ψ never falls (a relaxation), so a
+    zero rate holds for ever.
+    """
+    z0 = base.z
+    tol = Z_TOL * max(1.0, abs(z0))
+    rate: float | None = None  # the first piece's slope, once known
+    known = 0.0  # ψ is known to follow that piece up to here
+    for _ in range(MAX_PROBES):
+        # the first piece's line, or the base line (its slope is ≥ the rate) until known
+        slope = base.s if rate is None else rate
+        line = _Line(0.0, z0, slope)
+        if far is None:
+            return slope, known
+        if math.isinf(far.t):  # the row dropped: a horizontal line at the free optimum
+            if abs(far.z - z0) <= tol:
+                return 0.0, math.inf
+            if slope <= 0:
+                return slope, known
+            cross = (far.z - z0) / slope
+        else:
+            if abs(line.at(far.t) - far.z) <= tol or slope <= far.s:  # far is on the piece
+                rate, known = slope, far.t
+            elif rate is None and abs(far.at(0.0) - z0) <= tol:  # far's line is the piece
+                rate, known = far.s, far.t
+            if rate is not None and known == far.t:
+                if monotone and rate <= 0:
+                    return 0.0, math.inf
+                far = beyond(known)
+                continue
+            cross = (far.at(0.0) - z0) / (slope - far.s)
+        cross = max(cross, known)
+        mid = prober.solve(cross)
+        if mid is None:  # cannot happen between two feasible points (a convex domain)
+            return slope, known
+        if abs(line.at(cross) - mid.z) <= tol:  # the piece reaches the crossing and ends there
+            return slope, cross
+        if rate is None and abs(mid.at(0.0) - z0) <= tol:  # mid's line is the first piece
+            rate, known = mid.s, cross
+            continue
+        far = mid
+    return (base.s if rate is None else rate), known
