@@ -15,7 +15,6 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
-from optimizer.analysis.tiebreak import TieBreak, skipped, tie_break
 from optimizer.analysis.tables import (
     Result,
     binding_flags,
@@ -27,6 +26,7 @@ from optimizer.analysis.tables import (
     marginal_table,
     target_table,
 )
+from optimizer.analysis.tiebreak import TieBreak, skipped, tie_break
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import UsageError
 from optimizer.formulation.build import Formulation, build

@@ -33,7 +33,7 @@ worth less and less) and its shortfall is u_i = max(0, floor need − σ_i A_i).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -127,7 +127,7 @@ def tie_break(
         face_from=face_from,
         fixed_columns=int(face.fixed.sum()),
         active_rows=int(face.equal.sum()),
-        qp_columns=int(len(qp.free)),
+        qp_columns=len(qp.free),
         qp_rows=int(qp.a_eq.shape[0] + qp.a_le.shape[0]),
         qp_status=answer.status,
         qp_iterations=answer.iterations,
@@ -350,7 +350,6 @@ def _reduced_problem(
 ) -> _QP:
     """The QP over the free columns: LP rows (active ones as equalities), the stage's own
     rows, the Z row, and the free columns' bounds; fixed columns moved to the right."""
-    n_lp = lp.shape[1]
     n_own = len(terms.own_lb)
     zero_pad = sp.csr_matrix((lp.shape[0], n_own))
     z_row = sp.csr_matrix(np.append(lp.objective, np.zeros(n_own)))
@@ -424,4 +423,4 @@ def skipped(method: TieBreakMethod, reason: str) -> TieBreakInfo:
     return TieBreakInfo(ran=False, method=method, reason=reason)
 
 
-__all__ = ["TieBreak", "county_terms", "optimal_face", "replace", "skipped", "tie_break"]
+__all__ = ["TieBreak", "county_terms", "optimal_face", "skipped", "tie_break"]
