@@ -67,6 +67,8 @@ class Terms:
 
     ``rows`` (over the same z, bounds ``rows_lb``/``rows_ub``) define the own columns
     (bounds ``own_lb``/``own_ub``); ``figures`` names the row block of each county figure.
+    ``expand`` maps z to itself with some LP columns written as sums of own columns
+    (the hub form's down_i = q_i + n_i): those LP columns leave the QP.
     """
 
     matrix: sp.csr_matrix
@@ -77,6 +79,8 @@ class Terms:
     rows_lb: np.ndarray
     rows_ub: np.ndarray
     figures: dict[str, slice]
+    expand: sp.csr_matrix
+    replaced: np.ndarray  # LP columns written through ``expand``
 
 
 @dataclass(frozen=True)
@@ -105,15 +109,16 @@ def tie_break(
         if reference.row_duals is None or reference.x is None:
             return None
         solution, face_from = reference, f"highs/{again}"
-    terms = county_terms(f)
     face = optimal_face(lp, solution)
-    qp = _reduced_problem(lp, terms, float(solution.objective), face)
+    terms = county_terms(f, face.fixed & (face.value == 0.0))
+    qp = _reduced_problem(f, terms, float(solution.objective), face)
     answer = solve_qp(qp.p, qp.g, qp.a_eq, qp.b_eq, qp.a_le, qp.b_le)
     if answer.x is None:
         return None
     n_lp = lp.shape[1]
     z = qp.z0.copy()
     z[qp.free] = answer.x
+    z = terms.expand @ z
     x = final_plan(f, z[:n_lp])
     z[:n_lp] = x
     figures = _figures(terms, z, f)
@@ -164,8 +169,12 @@ def optimal_face(lp: LinearProgram, solution: Solution) -> Face:
     return Face(fixed, value, equal, level)
 
 
-def county_terms(f: Formulation) -> Terms:
-    """The squared terms of T for this formulation (pairwise or hub form)."""
+def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
+    """The squared terms of T for this formulation (pairwise or hub form).
+
+    ``zero`` (optional, per LP column) marks columns that are 0 on the whole optimal face;
+    the hub form then needs fewer columns of its own.
+    """
     lp, v, net = f.lp, f.columns, f.network
     n, n_lp = len(v.allocation), lp.shape[1]
     tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
@@ -174,12 +183,15 @@ def county_terms(f: Formulation) -> Terms:
     pos = np.arange(n)
     if net.pool < 0:  # pairwise (or no linkage): every figure is a sum of LP columns
         own = _OwnColumns(n_lp)
+        replaced = np.zeros(0, np.int64)
         between = (tail < n) & (head - n != tail)
         quota = [(pos, v.quota)] if v.quota is not None else []
         sent = [(tail[between], v.linkage[between])]
         received = [(head[between] - n, v.linkage[between])]
     else:
-        own, quota, sent, received = _hub_definitions(f, n_lp)
+        if zero is None:
+            zero = np.zeros(n_lp, dtype=bool)
+        own, quota, sent, received, replaced = _hub_definitions(f, n_lp, zero)
     blocks = [
         [(pos, v.allocation)],
         quota,
@@ -207,6 +219,8 @@ def county_terms(f: Formulation) -> Terms:
         rows_lb=np.asarray(own.lb, float),
         rows_ub=np.asarray(own.ub_rows, float),
         figures=figures,
+        expand=own.expand(width),
+        replaced=replaced,
     )
 
 
@@ -222,7 +236,7 @@ class _OwnColumns:
         self.lb: list[float] = []
         self.ub_rows: list[float] = []
         self.n_rows = 0
-        self.fixed_zero: list[np.ndarray] = []
+        self.replacements: list[tuple[np.ndarray, tuple[np.ndarray, ...]]] = []
 
     def add(self, k: int) -> np.ndarray:
         cols = self.first + self.count + np.arange(k)
@@ -235,11 +249,21 @@ class _OwnColumns:
         self.ub_rows.extend(np.broadcast_to(ub, k).tolist())
         self.n_rows += k
 
+    def expand(self, width: int) -> sp.csr_matrix:
+        """Identity, except that each replaced column is the sum of its parts."""
+        keep = np.ones(width)
+        rows, cols, vals = [np.arange(width)], [np.arange(width)], [keep]
+        for column, parts in self.replacements:
+            keep[column] = 0.0
+            for part in parts:
+                rows.append(column)
+                cols.append(part)
+                vals.append(np.ones(len(part)))
+        r, c, v = (np.concatenate(x) for x in (rows, cols, vals))
+        return sp.csr_matrix((v, (r, c)), shape=(width, width))
+
     def ub(self) -> np.ndarray:
-        ub = np.full(self.count, np.inf)
-        for cols in self.fixed_zero:
-            ub[cols - self.first] = 0.0
-        return ub
+        return np.full(self.count, np.inf)
 
     def matrix(self, width: int) -> sp.csr_matrix:
         if not self.entries:
@@ -248,57 +272,67 @@ class _OwnColumns:
         return sp.csr_matrix((v.astype(float), (r, c)), shape=(self.n_rows, width))
 
 
-def _hub_definitions(f: Formulation, n_lp: int):
+def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
     """Own columns and rows of the hub form: q_i, n_i, and the quota part of region arcs.
 
     down_i = q_i + n_i; down_i ≤ A_i; per city c: Σ_{i∈c} q_i = pool→c + quota in from the
     region hub − quota out to it; at the region hub the quota parts balance, each at most
-    its arc's flow. The indicator parts then balance too (the LP's hub rows).
+    its arc's flow. The indicator parts then balance too (the LP's hub rows). ``zero``
+    marks LP columns that are 0 on the whole optimal face: in a city no indicator can
+    reach, q_i is down_i itself (n_i = 0); in one no quota can reach, n_i is down_i.
     """
     v, net = f.columns, f.network
     n = len(v.allocation)
     tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
     city, _ = pd.factorize(f.dataset.counties["city"], sort=True)
+    n_city = int(city.max()) + 1 if n else 0
+    first_hub = 2 * n
+    region = first_hub + n_city if len(net.hub_nodes) > n_city else -1
+    live = ~zero[v.linkage]  # arcs that may carry flow on the face
+    up = np.flatnonzero(tail < n)
+    pool_arc = np.flatnonzero(tail == net.pool)
+    from_region = np.flatnonzero(tail == region) if region >= 0 else np.zeros(0, np.int64)
+    to_region = np.flatnonzero(head == region) if region >= 0 else np.zeros(0, np.int64)
+    gets_indicators = np.zeros(n_city, bool)
+    gets_quota = np.zeros(n_city, bool)
+    gets_indicators[head[up[live[up]]] - first_hub] = True
+    gets_quota[head[pool_arc[live[pool_arc]]] - first_hub] = True
+    arriving = from_region[live[from_region]]
+    gets_indicators[head[arriving] - first_hub] = True
+    gets_quota[head[arriving] - first_hub] = True
     own = _OwnColumns(n_lp)
-    q, received = own.add(n), own.add(n)
     pos = np.arange(n)
     down_arc = np.full(n, -1)
     is_down = (head >= n) & (head < 2 * n)
     down_arc[head[is_down] - n] = np.flatnonzero(is_down)
-    has_down = down_arc >= 0
-    own.fixed_zero += [q[~has_down], received[~has_down]]
-    users = pos[has_down]
-    k = len(users)
-    # down_i − q_i − n_i = 0
-    own.rows(
-        k,
-        np.tile(np.arange(k), 3),
-        np.concatenate([v.linkage[down_arc[users]], q[users], received[users]]),
-        np.concatenate([np.ones(k), -np.ones(k), -np.ones(k)]),
-        0.0,
-        0.0,
-    )
+    users = pos[down_arc >= 0]
+    users = users[live[down_arc[users]]]  # a down arc at 0 on the face: nothing comes down
+    down_col = v.linkage[down_arc[users]]
+    split = gets_indicators[city[users]] & gets_quota[city[users]]
+    quota_only = ~gets_indicators[city[users]] & ~split
+    q = np.full(n, -1)
+    received = np.full(n, -1)
+    q[users[quota_only]] = down_col[quota_only]
+    received[users[~quota_only & ~split]] = down_col[~quota_only & ~split]
+    both = users[split]
+    q[both], received[both] = own.add(len(both)), own.add(len(both))
+    # down_i = q_i + n_i where both may come down: the down arc leaves the QP
+    own.replacements.append((v.linkage[down_arc[both]], (q[both], received[both])))
     # down_i − A_i ≤ 0
+    m = len(users)
     own.rows(
-        k,
-        np.tile(np.arange(k), 2),
-        np.concatenate([v.linkage[down_arc[users]], v.allocation[users]]),
-        np.concatenate([np.ones(k), -np.ones(k)]),
+        m,
+        np.tile(np.arange(m), 2),
+        np.concatenate([down_col, v.allocation[users]]),
+        np.concatenate([np.ones(m), -np.ones(m)]),
         -np.inf,
         0.0,
     )
-    first_hub = 2 * n
-    n_city = int(city.max()) + 1 if n else 0
-    region = -1
-    if len(net.hub_nodes) > n_city:
-        region = first_hub + n_city
-    pool_arc = np.flatnonzero(tail == net.pool)
-    rows = [city, head[pool_arc] - first_hub]
-    cols = [q, v.linkage[pool_arc]]
-    coef = [np.ones(n), -np.ones(len(pool_arc))]
+    has_q = q >= 0
+    rows = [city[has_q], head[pool_arc] - first_hub]
+    cols = [q[has_q], v.linkage[pool_arc]]
+    coef = [np.ones(int(has_q.sum())), -np.ones(len(pool_arc))]
     if region >= 0:
-        to_region = np.flatnonzero(head == region)
-        from_region = np.flatnonzero(tail == region)
         quota_out, quota_in = own.add(len(to_region)), own.add(len(from_region))
         rows += [tail[to_region] - first_hub, head[from_region] - first_hub]
         cols += [quota_out, quota_in]
@@ -324,8 +358,13 @@ def _hub_definitions(f: Formulation, n_lp: int):
                 -np.inf,
                 0.0,
             )
-    up = np.flatnonzero(tail < n)
-    return own, [(pos, q)], [(tail[up], v.linkage[up])], [(pos, received)]
+    return (
+        own,
+        [(pos[has_q], q[has_q])],
+        [(tail[up], v.linkage[up])],
+        [(pos[received >= 0], received[received >= 0])],
+        v.linkage[down_arc[both]],
+    )
 
 
 @dataclass(frozen=True)
@@ -342,49 +381,86 @@ class _QP:
     z0: np.ndarray
 
 
-def _reduced_problem(
-    lp: LinearProgram,
-    terms: Terms,
-    z_star: float,
-    face: Face,
-) -> _QP:
+def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) -> _QP:
     """The QP over the free columns: LP rows (active ones as equalities), the stage's own
-    rows, the Z row, and the free columns' bounds; fixed columns moved to the right."""
+    rows, the Z row, and the free columns' bounds; fixed columns moved to the right.
+    The tiers are folded into bounds of A_i (``_fold_tiers``)."""
+    lp = f.lp
     n_own = len(terms.own_lb)
+    objective, col_lb, col_ub, tier_rows = _fold_tiers(f, face)
     zero_pad = sp.csr_matrix((lp.shape[0], n_own))
-    z_row = sp.csr_matrix(np.append(lp.objective, np.zeros(n_own)))
+    z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
     matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
+    matrix = (matrix @ terms.expand).tocsr()
     slack = Z_SLACK * max(1.0, abs(z_star))
     row_lb = np.concatenate([lp.row_lb, terms.rows_lb, [z_star - slack]])
     row_ub = np.concatenate([lp.row_ub, terms.rows_ub, [np.inf]])
     own_equal = terms.rows_lb == terms.rows_ub
     y_equal = np.concatenate([face.equal, own_equal, [False]])
     level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
-    is_fixed = np.concatenate([face.fixed, terms.own_lb == terms.own_ub])
+    fixed = face.fixed.copy()
+    fixed[f.columns.tier] = True
+    fixed[terms.replaced] = True  # through expand: held at 0 here
+    is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
     z0 = np.concatenate([face.value, terms.own_lb])
     z0[~is_fixed] = 0.0
+    z0[terms.replaced] = 0.0
     free = np.flatnonzero(~is_fixed)
     shift = matrix @ z0
     a = matrix[:, free].tocsr()
     keep = np.diff(a.indptr) > 0  # a row of fixed columns only holds by the LP's solution
+    keep[tier_rows] = False
     lb, ub = row_lb - shift, row_ub - shift
     eq = keep & y_equal
     rhs_eq = level - shift
     le_up = keep & ~eq & np.isfinite(ub)
     le_dn = keep & ~eq & np.isfinite(lb)
-    col_lb = np.concatenate([lp.col_lb, terms.own_lb])[free]
-    col_ub = np.concatenate([lp.col_ub, terms.own_ub])[free]
+    col_lb = np.concatenate([col_lb, terms.own_lb])[free]
+    col_ub = np.concatenate([col_ub, terms.own_ub])[free]
     k = len(free)
     eye = sp.identity(k, format="csr")
     has_ub, has_lb = np.isfinite(col_ub), np.isfinite(col_lb)
     a_le = sp.vstack([a[le_up], -a[le_dn], eye[has_ub], -eye[has_lb]], format="csr")
     b_le = np.concatenate([ub[le_up], -lb[le_dn], col_ub[has_ub], -col_lb[has_lb]])
-    l_free = terms.matrix[:, free]
-    offset = terms.matrix @ z0
+    l_all = (terms.matrix @ terms.expand).tocsr()
+    l_free = l_all[:, free]
+    offset = l_all @ z0
     w = sp.diags(terms.weights)
     p = (2.0 * (l_free.T @ w @ l_free)).tocsc()
     g = 2.0 * (l_free.T @ (terms.weights * offset))
     return _QP(p, np.asarray(g).ravel(), a[eq], rhs_eq[eq], a_le, b_le, free, z0)
+
+
+def _fold_tiers(
+    f: Formulation, face: Face
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Objective and column bounds with the tiers folded into A_i, and the tiers rows.
+
+    On the face every free tier of county i has a zero reduced cost, so its value per ha
+    is the same y_i (the tiers row's price): Z = Σ_fixed c·a + y_i·(A_i − Σ_fixed a) there,
+    and the free tiers only say lo_i ≤ A_i ≤ lo_i + Σ_free caps. The QP keeps no tier
+    column (the final plan fills them in order).
+    """
+    lp, v = f.lp, f.columns
+    objective, col_lb, col_ub = lp.objective.copy(), lp.col_lb.copy(), lp.col_ub.copy()
+    n, k = len(v.allocation), v.tiers_per_county
+    tiers_rows = lp.rows.get("tiers", np.zeros(0, dtype=np.int64))
+    if n == 0 or k == 0:
+        return objective, col_lb, col_ub, tiers_rows
+    tiers = v.tier.reshape(n, k)
+    fixed = face.fixed[tiers]
+    value = np.where(fixed, face.value[tiers], 0.0)
+    c = objective[tiers]
+    n_free = (~fixed).sum(axis=1)
+    y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
+    objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
+    objective[v.allocation] += y
+    lo = value.sum(axis=1)
+    hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
+    alloc_lb = np.maximum(col_lb[v.allocation], lo)
+    col_lb[v.allocation] = alloc_lb
+    col_ub[v.allocation] = np.maximum(np.minimum(col_ub[v.allocation], hi), alloc_lb)
+    return objective, col_lb, col_ub, tiers_rows
 
 
 def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
