@@ -49,6 +49,11 @@ from optimizer.solvers.qp import solve_qp
 
 #: The plans of the tie-break have Z ≥ Z* − Z_SLACK·max(1, |Z*|) (MODEL.md §6).
 Z_SLACK = 1e-9
+#: The Z row of the QP is a guard only: on the face the duals fix, Z is constant. Its
+#: slack is the larger of Z_SLACK and the solvers' own accuracy on Z* (CBC reports Z*
+#: ~1e-8 relative above the optimum, from a point a little outside the feasible set),
+#: so an optimum reported slightly too high cannot make the QP infeasible.
+Z_GUARD = 1e-7
 #: A reduced cost or price beyond this (objective units per ha) is non-zero: the column
 #: stays at its bound, the row active on the whole optimal face. Vertex duals are exact
 #: to ~1e-12; the smallest real ones here are cost differences of ~1e-3.
@@ -392,7 +397,7 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
     matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
     matrix = (matrix @ terms.expand).tocsr()
-    slack = Z_SLACK * max(1.0, abs(z_star))
+    slack = Z_GUARD * max(1.0, abs(z_star))  # ≥ Z_SLACK: a guard, see Z_GUARD
     row_lb = np.concatenate([lp.row_lb, terms.rows_lb, [z_star - slack]])
     row_ub = np.concatenate([lp.row_ub, terms.rows_ub, [np.inf]])
     own_equal = terms.rows_lb == terms.rows_ub

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 #: Clarabel's gap and feasibility tolerances: tight enough that the county figures of
 #: the tie-break agree to 1e-3 ha across backends (measured well below 1e-5 ha).
 QP_TOLERANCE = 1e-10
-#: Clarabel's reduced ("almost solved") tolerances, accepted when the full ones stall.
+#: Clarabel's reduced ("almost solved") tolerances; an almost-solved QP is not accepted.
 QP_REDUCED_TOLERANCE = 1e-7
 #: Interior-point iterations at most (Clarabel needs 20–40 here).
 QP_MAX_ITER = 200
@@ -63,6 +63,6 @@ def solve_qp(
     solver = clarabel.DefaultSolver(sp.triu(p, format="csc"), g, a, b, cones, settings)
     solution = solver.solve()
     status = str(solution.status)
-    ok = status.endswith("Solved")  # Solved or AlmostSolved
+    ok = status == "Solved"
     x = np.asarray(solution.x, dtype=float) if ok else None
     return QPResult(x, status, time.perf_counter() - start, int(solution.iterations))
