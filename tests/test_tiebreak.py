@@ -172,7 +172,7 @@ def test_cross_city_flows_agree_across_backends_and_forms():
     base = solve(ds, backend="highs", solver="simplex")
     cross = base.flows[base.flows["from_city"] != base.flows["to_city"]]
     assert not cross.empty and (cross["amount"] > 1.0).any()
-    for backend, solver in EXACT + [("highs", "ipm")]:
+    for backend, solver in [*EXACT, ("highs", "ipm")]:
         for form in FORMS:
             result = solve(ds, backend=backend, solver=solver, linkage_form=form)
             label = f"{backend}/{solver}/{form}"
