@@ -242,3 +242,32 @@ def test_cli_tie_break_option_and_summary(tmp_path):
     assert bad.exit_code != 0
     assert "solver.tie_break" in bad.output and "cubic" in bad.output
     assert not (tmp_path / "x").exists()
+
+
+def test_transfer_costs_flows_are_the_cheapest_and_agree():
+    """transfer_costs.csv lists the allowed pairs: flows.csv moves the unique figures over
+    them at least cost, the same with every backend; Z re-checked from flows.csv."""
+    from optimizer import dataset_from_tables
+
+    rows = [
+        county("01", demand=20.0, reclaim_potential=400.0),
+        county("02", demand=20.0, reclaim_potential=400.0),
+        county("03", demand=500.0, reclaim_potential=0.0),
+        county("04", demand=500.0, reclaim_potential=0.0),
+    ]
+    costs = [
+        {"from_id": "01", "to_id": "03", "cost": 0.01},
+        {"from_id": "01", "to_id": "04", "cost": 0.03},
+        {"from_id": "02", "to_id": "04", "cost": 0.01},
+        {"from_id": "02", "to_id": "03", "cost": 0.03},
+    ]
+    scenario = {"scenario": {"name": "pairs"}, "quota": {"total": 100.0}}
+    ds = dataset_from_tables(rows, [], [], scenario, costs)
+    base = solve(ds, backend="highs", solver="simplex")
+    assert base.summary.tie_break.ran
+    assert set(base.flows["cost"]) == {0.01}  # only the cheap pairs carry indicators
+    for backend, solver in [("ortools", "glop"), ("pulp", "cbc"), ("highs", "ipm")]:
+        result = solve(ds, backend=backend, solver=solver)
+        assert_same_figures(result, base, f"{backend}/{solver}")
+        assert_same_flows(result, base, f"{backend}/{solver}")
+        assert_feasible(ds, result)
