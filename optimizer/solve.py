@@ -6,6 +6,7 @@ terminal. Stage times land in ``Result.summary.timings``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -114,8 +115,6 @@ def solve(
         del watch.timings["tie_break"]
     with watch("extract"):
         result = assemble(formulation, solution, engine.name, solver_name, tie)
-    if result.summary.tie_break is not None and "tie_break" in watch.timings:
-        result.summary.tie_break.seconds = watch.timings["tie_break"]
     result.summary.timings = watch.timings
     result.summary.solver_reason = choice.reason
     result.summary.notes = list(notes)
@@ -220,9 +219,11 @@ def second_stage(
         return skipped(method, "[solver] tie_break = none: the LP solver's own vertex")
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return skipped(method, f"the LP ended {solution.status.value}: no optimal face")
+    start = time.perf_counter()
     tie = tie_break(f, solution, backend, solver, choice.time_limit_s)
     if tie is None:
         return skipped(method, "the quadratic stage did not solve: the LP solver's own vertex")
+    tie.info.seconds = time.perf_counter() - start
     return tie
 
 
