@@ -122,7 +122,7 @@ def tie_break(
         return None
     n_lp = lp.shape[1]
     z = qp.z0.copy()
-    z[qp.free] = answer.x
+    z[qp.free] = answer.x[: len(qp.free)]  # then the lifted term columns
     z = terms.expand @ z
     x = final_plan(f, z[:n_lp])
     z[:n_lp] = x
@@ -374,7 +374,8 @@ def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
 
 @dataclass(frozen=True)
 class _QP:
-    """½zᵀPz + gᵀz over the free entries of z; z0 holds the fixed ones."""
+    """½zᵀPz + gᵀz over the free entries of z (then lifted term columns); z0 holds the
+    fixed ones."""
 
     p: sp.csc_matrix
     g: np.ndarray
@@ -428,12 +429,46 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     a_le = sp.vstack([a[le_up], -a[le_dn], eye[has_ub], -eye[has_lb]], format="csr")
     b_le = np.concatenate([ub[le_up], -lb[le_dn], col_ub[has_ub], -col_lb[has_lb]])
     l_all = (terms.matrix @ terms.expand).tocsr()
-    l_free = l_all[:, free]
-    offset = l_all @ z0
-    w = sp.diags(terms.weights)
-    p = (2.0 * (l_free.T @ w @ l_free)).tocsc()
-    g = 2.0 * (l_free.T @ (terms.weights * offset))
-    return _QP(p, np.asarray(g).ravel(), a[eq], rhs_eq[eq], a_le, b_le, free, z0)
+    p, g, a_eq, b_eq = _objective(l_all[:, free], l_all @ z0, terms.weights)
+    a_eq = sp.vstack([_widen(a[eq], a_eq.shape[1]), a_eq], format="csr")
+    b_eq = np.concatenate([rhs_eq[eq], b_eq])
+    return _QP(p, g, a_eq, b_eq, _widen(a_le, a_eq.shape[1]), b_le, free, z0)
+
+
+def _objective(
+    l_free: sp.csr_matrix, offset: np.ndarray, weights: np.ndarray
+) -> tuple[sp.csc_matrix, np.ndarray, sp.csr_matrix, np.ndarray]:
+    """P and g of Σ_k w_k (L z + offset)_k², and the rows of the lifted terms.
+
+    A term of one column (A_i, q_i, r_i, s_i, and o_i, n_i in the hub form) is a diagonal
+    entry of P. A term summing many columns (o_i, n_i of the pairwise form: one per arc)
+    gets a column t_k of its own with the row L_k z − t_k = −offset_k, so that P stays
+    diagonal: LᵀWL of the pairwise sums would couple every pair of arcs of a county
+    (millions of entries at a few hundred counties).
+    """
+    k = l_free.shape[1]
+    per_row = np.diff(l_free.indptr)
+    single = np.flatnonzero(per_row == 1)
+    many = np.flatnonzero(per_row > 1)
+    one = l_free[single]
+    coef = one.data
+    col = one.indices
+    w = weights[single]
+    diag = np.bincount(col, 2.0 * w * coef * coef, minlength=k)
+    g = np.bincount(col, 2.0 * w * coef * offset[single], minlength=k)
+    m = len(many)
+    p = sp.diags(np.concatenate([diag, 2.0 * weights[many]]), format="csc")
+    p.eliminate_zeros()  # columns outside T (tiers, arcs) have no entry
+    rows = sp.hstack([l_free[many], -sp.identity(m, format="csr")], format="csr")
+    return p, np.concatenate([g, np.zeros(m)]), rows, -offset[many]
+
+
+def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """The same rows with zero columns added on the right (for lifted term columns)."""
+    extra = width - matrix.shape[1]
+    if extra == 0:
+        return matrix.tocsr()
+    return sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], extra))], format="csr")
 
 
 def _fold_tiers(

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 #: Clarabel's gap and feasibility tolerances: tight enough that the county figures of
 #: the tie-break agree to 1e-3 ha across backends (measured well below 1e-5 ha).
-QP_TOLERANCE = 1e-10
+QP_TOLERANCE = 1e-12
 #: Clarabel's reduced ("almost solved") tolerances; an almost-solved QP is not accepted.
 QP_REDUCED_TOLERANCE = 1e-7
 #: Interior-point iterations at most (Clarabel needs 20–40 here).
