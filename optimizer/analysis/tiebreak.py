@@ -107,7 +107,8 @@ def tie_break(
     """
     lp = f.lp
     face_from = f"{backend}/{solver}"
-    if (backend, solver) not in EXACT_DUALS or solution.row_duals is None:
+    exact = (backend, solver) in EXACT_DUALS
+    if not exact or solution.row_duals is None or solution.col_duals is None:
         engine = get_backend("highs")
         again = "ipm" if lp.shape[1] >= AUTO_IPM_COLUMNS else "simplex"
         reference = engine.solve(lp, again, time_limit_s)
