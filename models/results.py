@@ -213,11 +213,13 @@ def _diagnosis(value: Any) -> Any:
 
 
 class TieBreakInfo(_Section):
-    """Whether the tie-break of MODEL.md §6 ran, and how (summary.json ``tie_break``)."""
+    """Whether the tie-break of MODEL.md §6 ran, and how (summary.json ``tie_break``).
+
+    Its seconds are ``timings.tie_break``: everything here is the same for the same solve.
+    """
 
     ran: bool
     method: TieBreakMethod = Field(..., description="quadratic | none (scenario [solver]).")
-    seconds: float | None = Field(None, description="Seconds of the whole stage.")
     objective_lp: float | None = Field(None, description="Z* of the LP solve.")
     objective: float | None = Field(None, description="Z of the final plan (= summary objective).")
     face_from: str | None = Field(

@@ -6,7 +6,6 @@ terminal. Stage times land in ``Result.summary.timings``.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -219,11 +218,9 @@ def second_stage(
         return skipped(method, "[solver] tie_break = none: the LP solver's own vertex")
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return skipped(method, f"the LP ended {solution.status.value}: no optimal face")
-    start = time.perf_counter()
     tie = tie_break(f, solution, backend, solver, choice.time_limit_s)
     if tie is None:
         return skipped(method, "the quadratic stage did not solve: the LP solver's own vertex")
-    tie.info.seconds = time.perf_counter() - start
     return tie
 
 

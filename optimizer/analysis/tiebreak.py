@@ -132,7 +132,6 @@ def tie_break(
     info = TieBreakInfo(
         ran=True,
         method=TieBreakMethod.QUADRATIC,
-        seconds=0.0,
         objective_lp=float(solution.objective),
         objective=objective,
         face_from=face_from,

@@ -128,7 +128,7 @@ def headline_panel(result: Result) -> Group:
     if tie is not None and s.headline is not None:
         words = (
             "tie-break: of the equally good plans, the one with the same county figures "
-            f"for every solver ({tie.seconds or 0.0:.2f} s)"
+            f"for every solver ({s.timings.tie_break or 0.0:.2f} s)"
             if tie.ran
             else f"tie-break: not run ({tie.reason})"
         )
