@@ -79,8 +79,28 @@ SetOption = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    """``landquota --version``: the installed package's version, then exit 0."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("landquota")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            number = "(not installed: pip install -e .)"
+        typer.echo(f"landquota {number}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Land-quota allocation optimizer for territorial spatial planning (国土空间规划)."""
 
 
@@ -375,12 +395,27 @@ def compare(
             )
             raise typer.Exit(code)
         results.append(result)
-    labels = [f"{p} ({r.summary.scenario.name})" for p, r in zip((a, b), results, strict=True)]
+    labels = [
+        side_label(path, result.summary.scenario.name, flag, sets)
+        for path, result, flag, sets in zip(
+            (a, b), results, ("--set-a", "--set-b"), (set_a, set_b), strict=True
+        )
+    ]
     comparison = compare_runs(*results, *labels)
     if as_json:
         typer.echo(to_json(comparison.to_dict()))
         return
     render_compare(comparison, terminal_console(), all_counties=all_counties)
+
+
+def side_label(path: Path, scenario: str, flag: str, sets: list[str] | None) -> str:
+    """How compare's header names one side: its folder, its scenario and its overrides.
+
+    ``runs/x (shanxi-central-2035) --set-b quota.total=54000``: two sides solved from one
+    dataset folder differ by their overrides, so the header shows them.
+    """
+    label = f"{path} ({scenario})"
+    return " ".join([label, *(f"{flag} {item}" for item in sets or [])])
 
 
 @app.command()

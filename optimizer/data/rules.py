@@ -260,10 +260,24 @@ def is_number_dtype(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+#: Columns of names, kept exactly as given (only trimmed): an official name such as
+#: 一核：太原都市区 keeps its full-width colon and （含重点辐射区） its full-width brackets.
+#: Ids, zones and numbers are NFKC-normalised (full-width digits read as digits).
+NAME_COLUMNS: frozenset[str] = frozenset({"name", "city"})
+
+
 def clean_cells(raw: pd.DataFrame, nfkc: bool = True) -> pd.DataFrame:
-    """Every text column through :func:`clean_text` once; columns of numbers stay numbers."""
+    """Every text column through :func:`clean_text` once; columns of numbers stay numbers.
+
+    Name columns (:data:`NAME_COLUMNS`) are trimmed but never normalised.
+    """
     return pd.DataFrame(
-        {c: raw[c] if is_number_dtype(raw[c]) else clean_text(raw[c], nfkc) for c in raw.columns},
+        {
+            c: raw[c]
+            if is_number_dtype(raw[c])
+            else clean_text(raw[c], nfkc and c not in NAME_COLUMNS)
+            for c in raw.columns
+        },
         index=raw.index,
     )
 
