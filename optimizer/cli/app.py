@@ -29,7 +29,9 @@ from models.results import Status
 from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
+from optimizer.cli.words import Words
 from optimizer.data.check import summarize_dataset
+from optimizer.data.lang import resolve_lang
 from optimizer.data.problems import DataError, Problem, UsageError
 from optimizer.data.read import load_dataset
 from optimizer.runs.json_text import to_json
@@ -66,6 +68,16 @@ DatasetArg = Annotated[
     Path,
     typer.Argument(
         help="Dataset folder: counties.csv, groups.csv, group_members.csv, scenario.toml.",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        help="Language of the report: zh (中文) or en (default: $LANDQUOTA_LANG, else en). "
+        "Files keep their English names.",
         show_default=False,
     ),
 ]
@@ -163,6 +175,17 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def report_words(lang: str | None) -> Words:
+    """The reports' words in the language of ``--lang`` (else LANDQUOTA_LANG, else English).
+
+    A language that is neither zh nor en is a usage error (exit 2), named with its source.
+    """
+    try:
+        return Words(resolve_lang(lang))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def check_time_limit(seconds: float | None) -> float | None:
     """``--time-limit`` as given, or a UsageError: it must be a positive, finite number."""
     if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
@@ -203,14 +226,16 @@ def check(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout, nothing else.")
     ] = False,
     set_: SetOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Validate a dataset and summarise it; exit 1 listing every problem if it is not usable."""
+    words = report_words(lang)
     ds = load_dataset(dataset, parse_set(set_))
     summary = summarize_dataset(ds)
     if as_json:
         typer.echo(to_json(summary, decimals=None))  # the data's own figures, unrounded
     else:
-        render_check(summary, terminal_console())
+        render_check(summary, terminal_console(), words=words)
 
 
 @app.command()
@@ -247,6 +272,7 @@ def solve(
     all_counties: Annotated[
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.cli.report_solve import render_solve
@@ -255,6 +281,7 @@ def solve(
     from optimizer.solve import solve as run_solve
 
     check_time_limit(time_limit)
+    words = report_words(lang)
     overrides = parse_set(set_)
     if name is not None:
         overrides["scenario.name"] = name
@@ -279,13 +306,13 @@ def solve(
     else:
         console = terminal_console()
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
-        render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
+        render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None, words=words)
         if not result.diagnosis.empty:
             from optimizer.cli.report_explain import render_diagnosis
 
-            render_diagnosis(result, console)
+            render_diagnosis(result, console, words)
         if code == EXIT_OK or not result.diagnosis.empty:
-            console.print(f"run folder: {target.path}")
+            console.print(words("run_folder", path=target.path))
     raise typer.Exit(code)
 
 
@@ -321,6 +348,7 @@ def explain(
         ),
     ] = None,
     solver: SolverOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
     from optimizer.analysis.explain import explain as explain_data
@@ -328,6 +356,7 @@ def explain(
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.read import load_result
 
+    words = report_words(lang)
     result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
     code = exit_code(result)
     data = (
@@ -345,11 +374,17 @@ def explain(
     else:
         console = terminal_console()
         if code != EXIT_OK:
-            console.print(headline_panel(result))
-            render_diagnosis(result, console)
+            console.print(headline_panel(result, words))
+            render_diagnosis(result, console, words)
         else:
             many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
-            render_explain(data, result, console, max_counties=TERMINAL_COUNTIES if many else None)
+            render_explain(
+                data,
+                result,
+                console,
+                max_counties=TERMINAL_COUNTIES if many else None,
+                words=words,
+            )
     raise typer.Exit(code)
 
 
@@ -377,12 +412,14 @@ def compare(
         typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
     ] = None,
     solver: SolverOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
     from optimizer.cli.report_compare import render_compare
     from optimizer.runs.read import load_result
 
+    words = report_words(lang)
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
         result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
@@ -405,7 +442,7 @@ def compare(
     if as_json:
         typer.echo(to_json(comparison.to_dict()))
         return
-    render_compare(comparison, terminal_console(), all_counties=all_counties)
+    render_compare(comparison, terminal_console(), all_counties=all_counties, words=words)
 
 
 def side_label(path: Path, scenario: str, flag: str, sets: list[str] | None) -> str:

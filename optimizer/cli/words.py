@@ -22,6 +22,46 @@ from optimizer.data.lang import TERMS, Lang, resolve_lang, term
 
 #: message id → (English template, Chinese template), str.format fields alike in both.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # check
+    "check_valid": (
+        "Dataset {name}{source}: valid, {counties} counties in {cities} cities",
+        "数据集 {name}{source}：有效，{counties} 个县（{cities} 个市）",
+    ),
+    "check_totals": ("Totals", "合计"),
+    "col.quantity": ("quantity", "指标"),
+    "check_quota": ("Quota pool quota.total (ha)", "指标总量 quota.total（公顷）"),
+    "check_demand_ratio": ("Demand ÷ quota pool", "需求 ÷ 指标总量"),
+    "check_by_city": ("Counties by city", "各市县数"),
+    "col.city_zh": ("city 市", "市"),
+    "col.pop_2020": ("pop 2020 (persons)", "2020 年常住人口（人）"),
+    "col.urban_land_2020": ("urban land 2020 (ha)", "2020 年城镇用地（公顷）"),
+    "col.demand_ha": ("demand (ha)", "需求（公顷）"),
+    "check_by_zone": ("Counties by main-function zone", "各主体功能区县数"),
+    "check_per_capita": ("Per-capita urban land 2020 (m²/person)", "2020 年人均城镇用地（m²/人）"),
+    "col.measure": ("measure", "统计量"),
+    "check_pc_region": (
+        "region (Σ urban land ÷ Σ urban population)",
+        "全区（城镇用地之和 ÷ 城镇人口之和）",
+    ),
+    "check_pc_min": ("min over counties", "各县最小值"),
+    "check_pc_median": ("median over counties", "各县中位数"),
+    "check_pc_max": ("max over counties", "各县最大值"),
+    "check_pc_below": ("counties below the floor of {floor}", "低于下限 {floor} 的县数"),
+    "check_pc_above": ("counties above the cap of {cap}", "高于上限 {cap} 的县数"),
+    "check_pc_no_urban": ("counties without urban population", "无城镇人口的县数"),
+    "groups_check_title": ("Priority groups", "优先组群"),
+    "col.kind": ("kind", "类型"),
+    "col.members": ("members", "成员县数"),
+    "col.share_min": ("share ≥", "份额 ≥"),
+    "col.share_max": ("share ≤", "份额 ≤"),
+    "no_groups": ("No priority groups.", "无优先组群。"),
+    "transfer_pairs": (
+        "transfer_costs.csv: {n} allowed linkage pairs (they replace linkage.scope)",
+        "transfer_costs.csv：允许 {n} 对挂钩调剂（取代 linkage.scope）",
+    ),
+    "conversions": ("{n} column(s) converted on reading:", "读取时换算了 {n} 列单位："),
+    "no_warnings": ("No warnings.", "无警告。"),
+    "n_warnings": ("{n} warning(s):", "{n} 条警告："),
     # layout
     "left_out": ("left out at this width: {names}", "终端较窄，未显示：{names}"),
     # solve / explain headline

@@ -22,6 +22,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
@@ -42,6 +43,7 @@ from optimizer.data.aliases import (
     units_for,
 )
 from optimizer.data.dataset import Dataset
+from optimizer.data.names import county_labels
 from optimizer.data.problems import DataError, Problem, Severity, UsageError, sorted_problems
 
 REQUIRED_FILES: tuple[str, ...] = (
@@ -592,12 +594,15 @@ def _assemble(
             else pd.concat([transfers["from_id"], transfers["to_id"]]),
             headers_of[v.TRANSFER_COSTS.file],
         )
+    problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(sorted_problems(errors))
     table_warnings = [p for p in problems if p.severity is Severity.WARNING]
     warnings = list(table_warnings)
-    warnings += w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
+    warnings += with_county_names(
+        w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file]), counties
+    )
     members = members.drop_duplicates(["group_id", "county_id"])
     warnings += w.dataset_warnings(counties, groups, members, scenario, transfers)
     rows = counties.sort_values("county_id", kind="stable").index
@@ -616,6 +621,18 @@ def _assemble(
         county_rows=pd.Index(rows, dtype="int64"),
         county_headers=headers_of[v.COUNTIES.file],
     )
+
+
+def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) -> list[Problem]:
+    """Problems at a counties.csv row with that row's county named (古交市, row 11)."""
+    if counties is None or "name" not in counties.columns:
+        return problems
+    names = county_labels(counties)  # with its city when the name repeats (郊区 (阳泉市))
+    out = []
+    for p in problems:
+        name = names.get(p.row) if p.file == v.COUNTIES.file and p.row is not None else None
+        out.append(replace(p, county=name) if name and p.county is None else p)
+    return out
 
 
 def _sorted_table(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
