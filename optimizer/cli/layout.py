@@ -16,6 +16,7 @@ from typing import Literal
 
 from rich import box
 from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -78,16 +79,16 @@ def fitted_table(
     *,
     caption: str | None = None,
     left_out: Callable[[str], str] = "left out at this width: {}".format,
-) -> Table:
+) -> Group:
     """A table of the columns that fit in ``width``; the caption names those left out.
 
-    ``left_out`` builds the caption's sentence from their names (in the report's language).
+    The title is a line of its own above the table, so that it wraps at the terminal's
+    width rather than the (narrower) table's. ``left_out`` builds the caption's sentence
+    from the names of the columns left out (in the report's language).
     """
     kept, dropped = fit(columns, width)
     table = Table(
-        title=title,
         box=box.SIMPLE_HEAD,
-        title_justify="left",
         pad_edge=False,
         padding=(0, COLUMN_GAP, 0, 0),
         caption_justify="left",
@@ -109,4 +110,4 @@ def fitted_table(
         notes.append(left_out(names))
     if notes:
         table.caption = "\n".join(notes)
-    return table
+    return Group(Text(title, style="table.title"), table)

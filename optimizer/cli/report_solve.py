@@ -203,7 +203,7 @@ def targets_table(result: Result, w: Words = ENGLISH) -> Table:
         ("met", "center"),
         ("meaning", "left"),
     ):
-        wraps = key in ("meaning", "target")
+        wraps = key == "meaning"
         t.add_column(w(f"col.{key}"), justify=justify, no_wrap=not wraps, overflow="fold")
     for row in result.targets.itertuples(index=False):
         fmt = _TARGET_FORMAT.get(row.target, ha)
@@ -224,7 +224,7 @@ _TARGET_FORMAT = {
 }
 
 
-def groups_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Table:
+def groups_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
     g = result.groups
     columns = [
         Column(w("col.group"), justify="left", wrap=True, min_width=12),
@@ -274,7 +274,7 @@ def binding_labels(w: Words = ENGLISH) -> dict[str, str]:
 
 def counties_table(
     result: Result, max_counties: int | None = None, w: Words = ENGLISH, width: int = 100
-) -> Table:
+) -> Group:
     c = result.counties.sort_values(
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     )
@@ -323,7 +323,7 @@ def counties_table(
     return fitted_table(title, columns, width, caption=more, left_out=w.left_out)
 
 
-def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Table:
+def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
     f = result.flows.head(TOP_FLOWS)
     money = result.summary.scenario.tiers.money
     columns = [
