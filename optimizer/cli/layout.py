@@ -24,7 +24,7 @@ Cell = str | Text
 Justify = Literal["left", "right", "center"]
 #: Columns kept whatever the width (priority 0): the name of the row and its main number.
 ESSENTIAL = 0
-#: Space between two columns (rich's right padding of 1 with pad_edge off).
+#: Space between two columns: the one-cell divider of the box (no padding, no edges).
 COLUMN_GAP = 1
 
 
@@ -89,8 +89,9 @@ def fitted_table(
     kept, dropped = fit(columns, width)
     table = Table(
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         pad_edge=False,
-        padding=(0, COLUMN_GAP, 0, 0),
+        padding=0,
         caption_justify="left",
     )
     for c in kept:
@@ -110,4 +111,4 @@ def fitted_table(
         notes.append(left_out(names))
     if notes:
         table.caption = "\n".join(notes)
-    return Group(Text(title, style="table.title"), table)
+    return Group(Text(title, style="table.title"), table, Text(""))

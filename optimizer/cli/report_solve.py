@@ -310,7 +310,7 @@ def counties_table(
             priority=priority,
             justify=justify,  # type: ignore[arg-type]
             wrap=key in ("binding", "county"),
-            min_width=8 if key == "binding" else 6,
+            min_width=8 if key == "binding" else 10,
             cells=cells[key],
         )
         for key, priority, justify in COUNTY_COLUMNS
