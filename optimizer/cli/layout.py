@@ -92,7 +92,6 @@ def fitted_table(
         show_edge=False,
         pad_edge=False,
         padding=0,
-        caption_justify="left",
     )
     for c in kept:
         table.add_column(
@@ -109,6 +108,6 @@ def fitted_table(
     if dropped:
         names = ", ".join(c.header for c in columns if c in dropped)
         notes.append(left_out(names))
-    if notes:
-        table.caption = "\n".join(notes)
-    return Group(Text(title, style="table.title"), table, Text(""))
+    # title and notes are lines of their own: they wrap at the terminal's width
+    lines = [Text(note, style="table.caption") for note in notes]
+    return Group(Text(title, style="table.title"), table, *lines, Text(""))

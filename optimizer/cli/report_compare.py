@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -44,8 +45,12 @@ def render_compare(
 ) -> None:
     """Print the whole comparison, in the language of ``words``."""
     w = words
-    console.print(Text.assemble((w("compare_title"), "bold"), ("A ", "bold"), c.a_label))
-    console.print(Text.assemble((" " * len(w("compare_title")), "bold"), ("B ", "bold"), c.b_label))
+    # one line per side, never wrapped: the overrides stay on their side's line
+    console.print(
+        Text.assemble((w("compare_title"), "bold"), ("A ", "bold"), c.a_label), soft_wrap=True
+    )
+    indent = " " * cell_len(w("compare_title"))
+    console.print(Text.assemble(indent, ("B ", "bold"), c.b_label), soft_wrap=True)
     if c.dataset_warning:
         console.print(Text(w("dataset_warning", text=c.dataset_warning), style="bold yellow"))
     if c.identical:
@@ -222,7 +227,7 @@ def marginals_table(
     changed = rest[~rest["same"] | (rest["present"] != "both")]
     shown = pd.concat([region, rest if all_rows else changed.head(TOP_COUNTIES)])
     money = _money(c)
-    per_ha, per_mu = per_area("ha", money), per_area("亩", money)
+    per_ha, per_mu = w.units(per_area("ha", money)), w.units(per_area("亩", money))
     columns = [
         Column(w("col.constraint"), justify="left", wrap=True, min_width=10),
         Column(w("col.where"), justify="left", wrap=True, min_width=6),

@@ -40,7 +40,7 @@ def render_explain(
         Text.assemble(
             (w("explain_title"), "bold"),
             (s.scenario.name, "bold cyan"),
-            f"   Z = {objective(s.objective, money)}   {s.backend}/{s.solver}",
+            f"   Z = {w.units(objective(s.objective, money))}   {s.backend}/{s.solver}",
         )
     )
     console.print(z_line(money, w))
@@ -57,7 +57,7 @@ def render_explain(
                 "marginal_tier_item",
                 name=r["name"],
                 tier=r["tier"],
-                worth=price_per_ha(r["value"], money),
+                worth=w.units(price_per_ha(r["value"], money)),
                 fill=pct(r["fill"]),
             )
             for r in data["marginal_tier"]
@@ -85,7 +85,7 @@ def region_price_text(p: dict, money: str | None, w: Words = ENGLISH) -> str:
     return w(
         "region_price",
         family=family_words(p["family"], w),
-        price=price_per_ha(p["value"], money),
+        price=w.units(price_per_ha(p["value"], money)),
         limit=ha(p.get("limit")),
     )
 
@@ -96,8 +96,8 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s, w: Wo
         Text(
             w(
                 "prices_title",
-                per_ha=per_area("ha", money),
-                per_mu=per_area("亩", money),
+                per_ha=w.units(per_area("ha", money)),
+                per_mu=w.units(per_area("亩", money)),
                 mu=MU_PER_HA,
             ),
             style="bold",
@@ -126,7 +126,7 @@ def local_prices_table(
     (group rows), and the range of their limit (a price of 0: at its limit, but it does not
     bind)."""
     per_ha, per_mu = (
-        f"Z {per_area(a)}" if money is None else per_area(a, money) for a in ("ha", "亩")
+        w.units(f"Z {per_area(a)}" if money is None else per_area(a, money)) for a in ("ha", "亩")
     )
     rates = any(p.get("rates") for p in prices)
     columns = [

@@ -137,7 +137,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
             Text(
                 w(
                     "z_line",
-                    z=objective(s.objective, money),
+                    z=w.units(objective(s.objective, money)),
                     backend=s.backend,
                     solver=s.solver,
                     rows=f"{s.lp.rows:,}",
@@ -150,7 +150,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
         lines.append(z_line(money, w))
         pool = pool_price(result)
         if pool is not None:
-            lines.append(Text(w("pool_price", price=price_per_ha(pool, money))))
+            lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
     if s.solver_reason:
         lines.append(Text(w("solver_reason", reason=s.solver_reason), style="dim"))
     h = s.headline
@@ -279,7 +279,7 @@ def counties_table(
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     )
     shown = c if max_counties is None else c.head(max_counties)
-    title = f"{w('counties_title')} ({w('counties_legend')})"
+    title = w("counties_title_legend", title=w("counties_title"), legend=w("counties_legend"))
     labels = binding_labels(w)
     flags = result.binding.reindex(index=shown.index, columns=list(labels), fill_value=False)
     binding = join_flags(flags, labels, sep=" ")
@@ -330,8 +330,8 @@ def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
         Column(w("col.from"), justify="left", wrap=True, min_width=10),
         Column(w("col.to"), justify="left", wrap=True, min_width=10),
         Column(w("col.ha")),
-        Column(w("col.cost", unit=per_area("ha", money)), priority=1),
-        Column(w("col.cost", unit=per_area("亩", money)), priority=2),
+        Column(w("col.cost", unit=w.units(per_area("ha", money))), priority=1),
+        Column(w("col.cost", unit=w.units(per_area("亩", money))), priority=2),
     ]
     for r in f.itertuples(index=False):
         cells = (

@@ -164,6 +164,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Counties by new construction land, ha",
         "各县新增建设用地（公顷）",
     ),
+    "counties_title_legend": ("{title} ({legend})", "{title}（{legend}）"),
     "counties_legend": (
         "z: zone 城/农/生; in/out: linkage indicators; m²: urban land per person; "
         "farm: cultivated land, 千ha",
@@ -344,6 +345,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Unit words inside numbers the engine formats (data.numbers), and their Chinese.
+UNIT_WORDS_ZH: tuple[tuple[str, str], ...] = (
+    ("weighted ha", "加权公顷"),
+    ("per ha", "每公顷"),
+    ("per 亩", "每亩"),
+    ("/ha", "/公顷"),
+)
+
+
 def fields(template: str) -> set[str]:
     """The ``{fields}`` a template fills."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
@@ -373,6 +383,14 @@ class Words:
 
     def has(self, key: str) -> bool:
         return key in MESSAGES
+
+    def units(self, text: str) -> str:
+        """A formatted number with its unit words in the report's language
+        ("74,430.11 weighted ha" → "74,430.11 加权公顷"; "0.4455/ha" → "0.4455/公顷")."""
+        if self.zh:
+            for en, zh in UNIT_WORDS_ZH:
+                text = text.replace(en, zh)
+        return text
 
     def left_out(self, names: str) -> str:
         """The caption of a table that left out columns on a narrow terminal."""
