@@ -189,7 +189,8 @@ BAD_INPUTS = [
         "duplicate id",
         "counties.csv",
         COUNTIES_CSV.replace("140121,清徐县", "140105,清徐县"),
-        "counties.csv row 3 (清徐县), column county_id = '140105': duplicate county_id (first in row 2)",
+        "counties.csv row 3 (清徐县), column county_id = '140105': duplicate county_id "
+        "(first in row 2)",
     ),
     (
         "unknown group member",
