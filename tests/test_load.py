@@ -290,9 +290,7 @@ def test_every_header_key_is_unambiguous() -> None:
 # --------------------------------------------------------------------------- files, folder
 
 
-@pytest.mark.parametrize(
-    "name", ["counties.csv", "groups.csv", "group_members.csv", "scenario.toml"]
-)
+@pytest.mark.parametrize("name", ["counties.csv", "scenario.toml"])
 def test_missing_required_file(dataset_dir: Path, name: str) -> None:
     (dataset_dir / name).unlink()
     problems = problems_of(dataset_dir)
