@@ -605,6 +605,7 @@ def _assemble(
     counties, groups = tables[v.COUNTIES.file], tables[v.GROUPS.file]
     members, transfers = tables[v.MEMBERS.file], tables[v.TRANSFER_COSTS.file]
     county_ids = None if counties is None else counties["county_id"]
+    named: set[tuple[str, int | None, str | None]] = set()  # names of several counties
     if counties is not None:  # county names where ids belong: read as the ids, with a hint
         for spec, table, columns in (
             (v.MEMBERS, members, ("county_id",)),
@@ -616,7 +617,9 @@ def _assemble(
                 )
                 tables[spec.file] = table
                 problems += found
+                named |= {(p.file, p.row, p.column) for p in found if p.severity is Severity.ERROR}
         members, transfers = tables[v.MEMBERS.file], tables[v.TRANSFER_COSTS.file]
+    checked = len(problems)
     if members is not None:
         problems += v.check_members(
             members,
@@ -632,6 +635,10 @@ def _assemble(
             else pd.concat([transfers["from_id"], transfers["to_id"]]),
             headers_of[v.TRANSFER_COSTS.file],
         )
+    # a name of several counties is reported once, not again as an unknown id
+    problems = problems[:checked] + [
+        p for p in problems[checked:] if (p.file, p.row, p.column) not in named
+    ]
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
