@@ -457,6 +457,34 @@ def side_label(path: Path, scenario: str, flag: str, sets: list[str] | None) -> 
 
 @app.command()
 @reports_errors
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="New dataset folder to write.", show_default=False)
+    ],
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help="Headers and README in Chinese (zh) or English (en; default: "
+            "$LANDQUOTA_LANG, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    counties: Annotated[
+        int, typer.Option(help="Rows of counties.csv to fill in (add more later).")
+    ] = 3,
+) -> None:
+    """Write a template dataset to fill in (counties.csv, groups, scenario.toml, README)."""
+    from optimizer.data.template import write_template
+
+    words = report_words(lang)
+    written = write_template(folder, words.lang, counties)
+    typer.echo(words("init_done", folder=written, n=counties))
+
+
+@app.command()
+@reports_errors
 def synth(
     out_dir: Annotated[Path, typer.Argument(help="Dataset folder to write.", show_default=False)],
     counties: Annotated[int, typer.Option(help="Number of county-level units.")] = 300,

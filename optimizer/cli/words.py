@@ -62,6 +62,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conversions": ("{n} column(s) converted on reading:", "读取时换算了 {n} 列单位："),
     "no_warnings": ("No warnings.", "无警告。"),
     "n_warnings": ("{n} warning(s):", "{n} 条警告："),
+    # init
+    "init_done": (
+        "wrote {folder}: fill in counties.csv ({n} rows) and quota.total in scenario.toml, "
+        "then run `landquota check {folder}` (README.md says more)",
+        "已写入 {folder}：请填写 counties.csv（{n} 行）和 scenario.toml 中的 quota.total，"
+        "然后运行 `landquota check {folder}`（详见 README.md）",
+    ),
     # layout
     "left_out": ("left out at this width: {names}", "终端较窄，未显示：{names}"),
     # solve / explain headline

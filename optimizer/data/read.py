@@ -672,7 +672,8 @@ def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) ->
     """Problems at a counties.csv row with that row's county named (古交市, row 11)."""
     if counties is None or "name" not in counties.columns:
         return problems
-    names = county_labels(counties)  # with its city when the name repeats (郊区 (阳泉市))
+    named = counties[counties["name"].astype(str).str.strip() != ""]
+    names = county_labels(named)  # with its city when the name repeats (郊区 (阳泉市))
     out = []
     for p in problems:
         name = names.get(p.row) if p.file == v.COUNTIES.file and p.row is not None else None
