@@ -114,3 +114,14 @@ def test_members_without_groups_csv_say_so(dataset_dir: Path) -> None:
         p.file == "groups.csv" and "group_members.csv names groups" in p.message
         for p in info.value.problems
     )
+
+
+def test_without_group_files_the_optimum_is_that_of_empty_group_files(dataset_dir: Path) -> None:
+    write(dataset_dir, "groups.csv", "group_id,name,kind,weight,min_share,max_share\n")
+    write(dataset_dir, "group_members.csv", "group_id,county_id\n")
+    empty = solve(load_dataset(dataset_dir), backend="highs")
+    (dataset_dir / "groups.csv").unlink()
+    (dataset_dir / "group_members.csv").unlink()
+    missing = solve(load_dataset(dataset_dir), backend="highs")
+    assert missing.objective == empty.objective
+    assert missing.counties["allocation"].tolist() == empty.counties["allocation"].tolist()

@@ -278,3 +278,11 @@ def test_compare_warns_about_different_datasets(reference, dataset_dir: Path) ->
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and re.fullmatch(r"landquota \S+\n", result.stdout)
+
+
+def test_the_language_changes_no_file(tmp_path: Path) -> None:
+    for lang in ("en", "zh"):
+        args = ["solve", str(REFERENCE), "--out", str(tmp_path / lang), "--lang", lang]
+        assert runner.invoke(app, args).exit_code == 0
+    for name in ("allocation.csv", "targets.csv", "groups.csv", "marginals.csv", "flows.csv"):
+        assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "zh" / name).read_bytes()
