@@ -286,3 +286,16 @@ def test_the_language_changes_no_file(tmp_path: Path) -> None:
         assert runner.invoke(app, args).exit_code == 0
     for name in ("allocation.csv", "targets.csv", "groups.csv", "marginals.csv", "flows.csv"):
         assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "zh" / name).read_bytes()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_check_tables_keep_every_value_at_80_columns(width: int) -> None:
+    from optimizer.cli.report_check import render_check
+    from optimizer.data.check import summarize_dataset
+
+    summary = summarize_dataset(load_dataset(REFERENCE))
+    text = rendered(lambda c: render_check(summary, c), width)
+    groups = text.split("Priority groups")[1].split("\n\n")[0]
+    header = groups.splitlines()[1]
+    assert "share ≤" in header and "share ≥" in header
+    assert "G1_core" in groups and "0.35" in groups and "…" not in text

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from optimizer.cli.console import terminal_console
 from optimizer.cli.format import total
+from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.check import TOTAL_KEYS
 
@@ -165,27 +166,7 @@ def render_check(
     console.print(per_capita)
 
     if summary["groups"]:
-        groups = _table(
-            w("groups_check_title"),
-            (w("col.group"), "left"),
-            ("name", "left"),  # the column that takes the room left (see _table)
-            (w("col.kind"), "left"),
-            (w("col.members"), "right"),
-            (w("col.weight"), "right"),
-            (w("col.share_min"), "right"),
-            (w("col.share_max"), "right"),
-        )
-        for g in summary["groups"]:
-            groups.add_row(
-                g["group_id"],
-                g["name"],
-                g["kind"],
-                total(g["members"]),
-                total(g["weight"], 2),
-                total(g["min_share"], 2),
-                total(g["max_share"], 2),
-            )
-        console.print(groups)
+        console.print(groups_table(summary["groups"], w, console.width))
     else:
         console.print(w("no_groups"))
     if summary["transfer_costs"] is not None:
@@ -204,6 +185,32 @@ def render_check(
     console.print(Text(w("n_warnings", n=len(warnings)), style="bold yellow"))
     for w in warnings:
         console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
+
+
+def groups_table(groups: list[dict[str, Any]], w: Words, width: int) -> Group:
+    """The priority groups, fitted to the terminal: names wrap, the kind goes first."""
+    columns = [
+        Column(w("col.group"), justify="left", wrap=True, min_width=8),
+        Column(w("col.name"), justify="left", wrap=True, min_width=14),
+        Column(w("col.kind"), priority=4, justify="left", wrap=True, min_width=6),
+        Column(w("col.members"), priority=3),
+        Column(w("col.weight"), priority=2),
+        Column(w("col.share_min"), priority=1),
+        Column(w("col.share_max"), priority=1),
+    ]
+    for g in groups:
+        cells = (
+            g["group_id"],
+            g["name"],
+            g["kind"],
+            total(g["members"]),
+            total(g["weight"], 2),
+            total(g["min_share"], 2),
+            total(g["max_share"], 2),
+        )
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    return fitted_table(w("groups_check_title"), columns, width, left_out=w.left_out)
 
 
 def _conversion_text(c: dict[str, Any]) -> str:

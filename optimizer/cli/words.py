@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_pc_no_urban": ("counties without urban population", "无城镇人口的县数"),
     "groups_check_title": ("Priority groups", "优先组群"),
     "col.kind": ("kind", "类型"),
+    "col.name": ("name", "名称"),
     "col.members": ("members", "成员县数"),
     "col.share_min": ("share ≥", "份额 ≥"),
     "col.share_max": ("share ≤", "份额 ≤"),
