@@ -103,7 +103,7 @@ def headline_table(c: Comparison, w: Words = ENGLISH) -> Table:
         fmt = _fmt_for(r.unit)
         delta_fmt = share_points if r.unit == "share" else fmt
         unit = z_unit if r.unit == "" else r.unit
-        shown_unit = w.term("ha") if unit == "ha" else unit
+        shown_unit = w.term("ha") if unit == "ha" else w.units(unit)
         label = metric_words(r.metric, w) + (f" ({shown_unit})" if unit in ("ha", z_unit) else "")
         t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), signed_pct(r.delta_pct))
     return t
