@@ -22,7 +22,6 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
@@ -43,7 +42,7 @@ from optimizer.data.aliases import (
     units_for,
 )
 from optimizer.data.dataset import Dataset
-from optimizer.data.names import county_labels
+from optimizer.data.names import with_county_names
 from optimizer.data.problems import DataError, Problem, Severity, UsageError, sorted_problems
 
 REQUIRED_FILES: tuple[str, ...] = ("counties.csv", "scenario.toml")
@@ -666,19 +665,6 @@ def _assemble(
         county_rows=pd.Index(rows, dtype="int64"),
         county_headers=headers_of[v.COUNTIES.file],
     )
-
-
-def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) -> list[Problem]:
-    """Problems at a counties.csv row with that row's county named (古交市, row 11)."""
-    if counties is None or "name" not in counties.columns:
-        return problems
-    named = counties[counties["name"].astype(str).str.strip() != ""]
-    names = county_labels(named)  # with its city when the name repeats (郊区 (阳泉市))
-    out = []
-    for p in problems:
-        name = names.get(p.row) if p.file == v.COUNTIES.file and p.row is not None else None
-        out.append(replace(p, county=name) if name and p.county is None else p)
-    return out
 
 
 def _sorted_table(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
