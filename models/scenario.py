@@ -52,6 +52,7 @@ class ScenarioInfo(_Section):
         None,
         description="Name of the scenario; runs land in outputs/<name>/. "
         "Default: the dataset folder's name.",
+        json_schema_extra={"unit": "text"},
     )
 
     @field_validator("name")
@@ -82,6 +83,7 @@ class QuotaSettings(_Section):
         allow_inf_nan=False,
         description="Q, ha: the pool of new construction-land quota (新增建设用地指标) "
         "for 2021-2035 that the region may hand out.",
+        json_schema_extra={"unit": "ha"},
     )
 
 
@@ -92,6 +94,7 @@ class IntensitySettings(_Section):
         le=1,
         description="τ, fraction: construction land per unit of GDP (单位GDP建设用地使用面积) "
         "must fall by at least this share from 2020 to 2035.",
+        json_schema_extra={"unit": "fraction"},
     )
 
 
@@ -102,6 +105,7 @@ class PerCapitaSettings(_Section):
         allow_inf_nan=False,
         description="m²/person: soft lower band of per-capita urban land; counties below it "
         "may add land to make up the shortfall (each ha short costs shortfall_penalty).",
+        json_schema_extra={"unit": "m²/person"},
     )
     cap_m2: Number = Field(
         150,
@@ -109,12 +113,14 @@ class PerCapitaSettings(_Section):
         allow_inf_nan=False,
         description="m²/person: hard upper band of per-capita urban land in 2035; new urban "
         "land may not push a county above it.",
+        json_schema_extra={"unit": "m²/person"},
     )
     shortfall_penalty: Number = Field(
         2.0,
         ge=0,
         allow_inf_nan=False,
         description="P_u, objective units per ha of urban land missing below the floor.",
+        json_schema_extra={"unit": "objective units/ha"},
     )
 
     @model_validator(mode="after")
@@ -131,11 +137,13 @@ class FarmlandSettings(_Section):
         allow_inf_nan=False,
         description="ha: cultivated land the whole region keeps in 2035 (耕地保有量); "
         "omit for no region floor.",
+        json_schema_extra={"unit": "ha"},
     )
     balance_scope: Scope = Field(
         "region",
         description="占补平衡: cultivated land occupied by new construction must be made up "
         "by reclamation and reserve land within each region | city | county, or none.",
+        json_schema_extra={"unit": "region | city | county | none"},
     )
 
 
@@ -145,42 +153,59 @@ class LinkageSettings(_Section):
         description="Where urban-rural linkage surplus indicators (增减挂钩节余指标) may be "
         "used: anywhere in the region, only within the same city, only in the county that "
         "reclaimed them, or none at all.",
+        json_schema_extra={"unit": "region | city | county | none"},
     )
     same_city_cost: Number = Field(
         0.005,
         ge=0,
         allow_inf_nan=False,
         description="c_ij, objective units per ha moved between two counties of one city.",
+        json_schema_extra={"unit": "objective units/ha"},
     )
     cross_city_cost: Number = Field(
         0.02,
         ge=0,
         allow_inf_nan=False,
         description="c_ij, objective units per ha moved between counties of different cities.",
+        json_schema_extra={"unit": "objective units/ha"},
     )
     reclaim_cost: Number = Field(
         0.02,
         ge=0,
         allow_inf_nan=False,
         description="c_r, objective units per ha of rural settlement land reclaimed (拆旧复垦).",
+        json_schema_extra={"unit": "objective units/ha"},
     )
     supplement_cost: Number = Field(
         0.01,
         ge=0,
         allow_inf_nan=False,
         description="c_s, objective units per ha of reserve land brought into cultivation.",
+        json_schema_extra={"unit": "objective units/ha"},
     )
 
 
 class ZoneWeights(_Section):
     urban: Number = Field(
-        1.0, ge=0, allow_inf_nan=False, description="Weight of 城市化地区 counties."
+        1.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Weight of 城市化地区 counties.",
+        json_schema_extra={"unit": "weight (dimensionless)"},
     )
     agricultural: Number = Field(
-        0.7, ge=0, allow_inf_nan=False, description="Weight of 农产品主产区 counties."
+        0.7,
+        ge=0,
+        allow_inf_nan=False,
+        description="Weight of 农产品主产区 counties.",
+        json_schema_extra={"unit": "weight (dimensionless)"},
     )
     ecological: Number = Field(
-        0.4, ge=0, allow_inf_nan=False, description="Weight of 重点生态功能区 counties."
+        0.4,
+        ge=0,
+        allow_inf_nan=False,
+        description="Weight of 重点生态功能区 counties.",
+        json_schema_extra={"unit": "weight (dimensionless)"},
     )
 
 
@@ -192,11 +217,13 @@ class TierSettings(_Section):
     shares: list[Number] = Field(
         [0.5, 0.3, 0.2],
         description="θ_k: each county's demand is cut into tiers of these shares (sum to 1).",
+        json_schema_extra={"unit": "fractions (list)"},
     )
     values: list[Number] = Field(
         [1.0, 0.6, 0.3],
         description="φ_k: value of a hectare in tier k, non-increasing, so the first "
         "hectares of every county count more than the last ones of any single county.",
+        json_schema_extra={"unit": "objective units/ha (list)"},
     )
     unit: str | None = Field(
         None,
@@ -204,6 +231,7 @@ class TierSettings(_Section):
         "亿元/ha): Z is then in 万元, prices in 万元/ha and 万元/亩, and the costs and the "
         "shortfall penalty are read in 万元/ha too. Default: none, values are weights and Z "
         "counts weighted hectares of demand met.",
+        json_schema_extra={"unit": "text: 元/ha | 万元/ha | 亿元/ha"},
     )
 
     @field_validator("shares", "values")
@@ -250,9 +278,14 @@ class DefaultRates(_Section):
         ge=0,
         le=1,
         description="α: share of new construction land that occupies cultivated land.",
+        json_schema_extra={"unit": "fraction"},
     )
     urban_share: Number = Field(
-        0.7, ge=0, le=1, description="σ: share of new construction land that becomes urban land."
+        0.7,
+        ge=0,
+        le=1,
+        description="σ: share of new construction land that becomes urban land.",
+        json_schema_extra={"unit": "fraction"},
     )
     resettle_ratio: Number = Field(
         0.3,
@@ -260,9 +293,14 @@ class DefaultRates(_Section):
         le=1,
         description="ρ: share of reclaimed rural land re-used for resettlement (安置), "
         "so not available as a surplus indicator.",
+        json_schema_extra={"unit": "fraction"},
     )
     reclaim_to_farmland: Number = Field(
-        0.8, ge=0, le=1, description="κ: share of reclaimed land that becomes cultivated."
+        0.8,
+        ge=0,
+        le=1,
+        description="κ: share of reclaimed land that becomes cultivated.",
+        json_schema_extra={"unit": "fraction"},
     )
 
 
@@ -273,6 +311,7 @@ class SolverSettings(_Section):
         "docs/performance.md: OR-Tools GLOP below 40,000 LP columns, HiGHS interior point "
         "above), ortools (OR-Tools model_builder), pulp, or highs (HiGHS's own API: prices "
         "with ranging, and conflict sets when infeasible).",
+        json_schema_extra={"unit": "auto | ortools | pulp | highs"},
     )
     name: str | None = Field(
         None,
@@ -281,9 +320,14 @@ class SolverSettings(_Section):
         "simplex for small LPs, interior point for large ones). Default: the backend's "
         "first (glop, cbc, auto). With backend auto, naming a solver picks the first "
         "backend that has it (ortools, highs, pulp).",
+        json_schema_extra={"unit": "text (solver name)"},
     )
     time_limit_s: Number = Field(
-        60, gt=0, allow_inf_nan=False, description="Seconds the solver may run."
+        60,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds the solver may run.",
+        json_schema_extra={"unit": "s"},
     )
     tie_break: TieBreakMethod = Field(
         TieBreakMethod.QUADRATIC,
@@ -291,6 +335,7 @@ class SolverSettings(_Section):
         "optimal Z, the one that spreads land most evenly relative to demand and moves "
         "the fewest indicators (unique: the same county figures with every backend and "
         "solver); none keeps the LP solver's own vertex.",
+        json_schema_extra={"unit": "quadratic | none"},
     )
 
 

@@ -113,12 +113,12 @@ def test_warnings_are_shown_and_in_json(dataset_dir: Path, edit_cell) -> None:
     assert result.exit_code == 0
     assert "1 warning(s):" in result.stdout
     assert (
-        "counties.csv row 2, column urban_land_2020 = '16000': per-capita urban land "
+        "counties.csv row 2 (小店区), column urban_land_2020 = '16000': per-capita urban land "
         "2020 is 168.4 m²/person" in result.stdout
     )
     summary = json.loads(check(dataset_dir, "--json").stdout)
     (w,) = summary["warnings"]
-    assert w["severity"] == "warning" and w["row"] == 2
+    assert w["severity"] == "warning" and w["row"] == 2 and w["county"] == "小店区"
     assert summary["per_capita_urban_land_2020"]["counties_above_cap"] == 1
 
 
@@ -183,13 +183,14 @@ BAD_INPUTS = [
         "text in a number column",
         "counties.csv",
         COUNTIES_CSV.replace("900.5", "九百"),
-        "counties.csv row 2, column gdp_2020 = '九百': is not a number",
+        "counties.csv row 2 (小店区), column gdp_2020 = '九百': is not a number",
     ),
     (
         "duplicate id",
         "counties.csv",
         COUNTIES_CSV.replace("140121,清徐县", "140105,清徐县"),
-        "counties.csv row 3, column county_id = '140105': duplicate county_id (first in row 2)",
+        "counties.csv row 3 (清徐县), column county_id = '140105': duplicate county_id "
+        "(first in row 2)",
     ),
     (
         "unknown group member",
@@ -201,7 +202,7 @@ BAD_INPUTS = [
         "negative area",
         "counties.csv",
         COUNTIES_CSV.replace(",15000,3000,", ",15000,-3000,"),
-        "counties.csv row 2, column demand = '-3000': must be ≥ 0",
+        "counties.csv row 2 (小店区), column demand = '-3000': must be ≥ 0",
     ),
     (
         "NaN",
@@ -255,7 +256,7 @@ def test_bad_input_exits_1_with_a_clean_message(
     records = json.loads(as_json.stdout)  # JSON on stdout and nothing else
     assert isinstance(records, list) and len(records) == len(lines) - 1
     for record, line in zip(records, lines, strict=False):  # the same problems, in order
-        assert set(record) == {"file", "row", "column", "value", "rule", "severity"}
+        assert set(record) == {"file", "row", "column", "value", "rule", "severity", "county"}
         assert record["severity"] == "error"
         assert line.startswith(record["file"]) and line.endswith(": " + record["rule"])
     assert as_json.stderr.strip().splitlines() == lines[-1:]  # only the count on stderr
@@ -269,9 +270,9 @@ def test_every_problem_is_one_line_on_stderr(dataset_dir: Path, edit_cell) -> No
     assert_clean_failure(result, 1)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 4 and lines[-1] == "landquota: 3 problems in the input; nothing was done."
-    assert lines[0].startswith("counties.csv row 2, column gdp_2020 = 'x': ")
-    assert lines[1].startswith("counties.csv row 3, column gdp_2035 = '-1': ")
-    assert lines[2].startswith("counties.csv row 4, column zone = 'mountain': ")
+    assert lines[0].startswith("counties.csv row 2 (小店区), column gdp_2020 = 'x': ")
+    assert lines[1].startswith("counties.csv row 3 (清徐县), column gdp_2035 = '-1': ")
+    assert lines[2].startswith("counties.csv row 4 (太谷区), column zone = 'mountain': ")
 
 
 def test_unknown_column_is_only_a_warning(dataset_dir: Path) -> None:

@@ -246,7 +246,7 @@ def test_values_below_the_tolerance_are_zero_with_a_warning(
     assert (w.file, w.row, w.column, w.value) == ("counties.csv", 4, "min_allocation", cell)
     assert "below the model's tolerance of 1e-06 ha" in w.message and "read as 0" in w.message
     text = runner.invoke(app, ["check", str(dataset_dir)]).stdout
-    assert f"counties.csv row 4, column min_allocation = '{cell}': is below" in text
+    assert f"counties.csv row 4 (太谷区), column min_allocation = '{cell}': is below" in text
 
 
 def test_values_at_the_tolerance_are_kept(dataset_dir: Path, edit_cell) -> None:
@@ -289,13 +289,14 @@ def test_json_commands_on_bad_data_print_the_problems_as_json(
             "value": "九百",
             "rule": "is not a number",
             "severity": "error",
+            "county": "小店区",
         }
     ]
     assert "1 problem in the input" in result.stderr
     assert not out.exists()
     text = runner.invoke(app, [a for a in args if a != "--json"])
     assert text.exit_code == 1 and text.stdout == ""
-    assert "counties.csv row 2, column gdp_2020 = '九百': is not a number" in text.stderr
+    assert "counties.csv row 2 (小店区), column gdp_2020 = '九百': is not a number" in text.stderr
 
 
 # --------------------------------------------------------------------------- every new error
@@ -319,7 +320,8 @@ def test_new_errors_name_file_row_column_and_value(
     column = column or "cultivated_2020(公亩)"
     value = value or column
     assert (p.file, p.row, p.column, p.value) == ("counties.csv", row, column, value)
-    assert str(p).startswith(f"counties.csv row {row}, column {column} = {value!r}: ")
+    county = {2: " (小店区)", 3: " (清徐县)"}.get(row, "")  # a county's row names it
+    assert str(p).startswith(f"counties.csv row {row}{county}, column {column} = {value!r}: ")
 
 
 # --------------------------------------------------------------------------- reference

@@ -57,6 +57,9 @@ class Comparison:
     #: The money Z and prices are in (``[tiers] unit``'s numerator) in A and in B; None:
     #: weighted hectares.
     money: tuple[str | None, str | None] = (None, None)
+    #: Why the two runs look like different datasets (``dataset_difference``); '' when
+    #: they share their counties.
+    dataset_warning: str = ""
 
     @property
     def identical(self) -> bool:
@@ -97,6 +100,7 @@ class Comparison:
             "b": self.b_label,
             "identical": self.identical,
             "money": {"a": self.money[0], "b": self.money[1]},
+            "dataset_warning": self.dataset_warning,
             **{name: _records(t.drop(columns="same")) for name, t in tables.items()},
         }
 
@@ -113,7 +117,11 @@ def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Com
         a_label,
         b_label,
         headline=headline_delta(a, b),
-        targets=_side_by_side(a.targets, b.targets, ["target"], "value", extra=("limit", "met")),
+        targets=_in_solve_order(
+            _side_by_side(a.targets, b.targets, ["target"], "value", extra=("limit", "met")),
+            a.targets,
+            b.targets,
+        ),
         groups=_side_by_side(
             a.groups, b.groups, ["group_id"], "allocation", extra=("name", "share"), presence=True
         ),
@@ -121,6 +129,57 @@ def compare(a: Result, b: Result, a_label: str = "A", b_label: str = "B") -> Com
         marginals=_marginal_delta(a, b),
         equity=equity_delta(a, b),
         money=(a.summary.scenario.tiers.money, b.summary.scenario.tiers.money),
+        dataset_warning=dataset_difference(a.counties, b.counties),
+    )
+
+
+#: Counties named in the dataset warning before "and N more".
+NAMED_DIFFERENCES = 3
+
+
+def dataset_difference(a: pd.DataFrame, b: pd.DataFrame) -> str:
+    """Why A and B look like two datasets, '' when they hold the same counties.
+
+    Two runs of one dataset (whatever their scenarios) have the same county ids with the
+    same names; a county on one side only, or an id named differently, means the runs
+    read different data, and their differences are not a scenario's effect alone.
+    """
+    if a.empty or b.empty or "county_id" not in a or "county_id" not in b:
+        return ""
+    ids_a, ids_b = set(a["county_id"].astype(str)), set(b["county_id"].astype(str))
+    only_a, only_b = sorted(ids_a - ids_b), sorted(ids_b - ids_a)
+    names = a[["county_id", "name"]].merge(b[["county_id", "name"]], on="county_id")
+    renamed = names.loc[names["name_x"].astype(str) != names["name_y"].astype(str), "county_id"]
+    parts = []
+    for what, ids in (("only in A", only_a), ("only in B", only_b)):
+        if ids:
+            parts.append(f"{len(ids)} counties {what} ({_some(ids)})")
+    if len(renamed):
+        parts.append(f"{len(renamed)} ids named differently ({_some(renamed.astype(str))})")
+    if not parts:
+        return ""
+    return (
+        "A and B look like different datasets: "
+        + "; ".join(parts)
+        + ". Their differences are not the effect of the scenario alone."
+    )
+
+
+def _some(ids) -> str:
+    ids = list(ids)
+    more = len(ids) - NAMED_DIFFERENCES
+    return ", ".join(ids[:NAMED_DIFFERENCES]) + (f" and {more} more" if more > 0 else "")
+
+
+def _in_solve_order(table: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Targets in the order ``solve`` lists them (A's, then any of B's only), not sorted."""
+    order = list(dict.fromkeys([*a.get("target", []), *b.get("target", [])]))
+    rank = {t: i for i, t in enumerate(order)}
+    return (
+        table.assign(_rank=table["target"].map(rank))
+        .sort_values("_rank", kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
     )
 
 

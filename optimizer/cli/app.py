@@ -29,7 +29,9 @@ from models.results import Status
 from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
+from optimizer.cli.words import Words
 from optimizer.data.check import summarize_dataset
+from optimizer.data.lang import resolve_lang
 from optimizer.data.problems import DataError, Problem, UsageError
 from optimizer.data.read import load_dataset
 from optimizer.runs.json_text import to_json
@@ -69,6 +71,16 @@ DatasetArg = Annotated[
         show_default=False,
     ),
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        help="Language of the report: zh (中文) or en (default: $LANDQUOTA_LANG, else en). "
+        "Files keep their English names.",
+        show_default=False,
+    ),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -96,8 +108,28 @@ def with_tie_break(overrides: dict[str, str], tie_break: str | None) -> dict[str
     return overrides
 
 
+def _print_version(value: bool) -> None:
+    """``landquota --version``: the installed package's version, then exit 0."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("landquota")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            number = "(not installed: pip install -e .)"
+        typer.echo(f"landquota {number}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Land-quota allocation optimizer for territorial spatial planning (国土空间规划)."""
 
 
@@ -160,6 +192,17 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def report_words(lang: str | None) -> Words:
+    """The reports' words in the language of ``--lang`` (else LANDQUOTA_LANG, else English).
+
+    A language that is neither zh nor en is a usage error (exit 2), named with its source.
+    """
+    try:
+        return Words(resolve_lang(lang))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def check_time_limit(seconds: float | None) -> float | None:
     """``--time-limit`` as given, or a UsageError: it must be a positive, finite number."""
     if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
@@ -200,14 +243,16 @@ def check(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout, nothing else.")
     ] = False,
     set_: SetOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Validate a dataset and summarise it; exit 1 listing every problem if it is not usable."""
+    words = report_words(lang)
     ds = load_dataset(dataset, parse_set(set_))
     summary = summarize_dataset(ds)
     if as_json:
         typer.echo(to_json(summary, decimals=None))  # the data's own figures, unrounded
     else:
-        render_check(summary, terminal_console())
+        render_check(summary, terminal_console(), words=words)
 
 
 @app.command()
@@ -245,6 +290,7 @@ def solve(
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
     tie_break: TieBreakOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.cli.report_solve import render_solve
@@ -253,6 +299,7 @@ def solve(
     from optimizer.solve import solve as run_solve
 
     check_time_limit(time_limit)
+    words = report_words(lang)
     overrides = with_tie_break(parse_set(set_), tie_break)
     if name is not None:
         overrides["scenario.name"] = name
@@ -277,13 +324,13 @@ def solve(
     else:
         console = terminal_console()
         many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
-        render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None)
+        render_solve(result, console, max_counties=TERMINAL_COUNTIES if many else None, words=words)
         if not result.diagnosis.empty:
             from optimizer.cli.report_explain import render_diagnosis
 
-            render_diagnosis(result, console)
+            render_diagnosis(result, console, words)
         if code == EXIT_OK or not result.diagnosis.empty:
-            console.print(f"run folder: {target.path}")
+            console.print(words("run_folder", path=target.path))
     raise typer.Exit(code)
 
 
@@ -320,6 +367,7 @@ def explain(
     ] = None,
     solver: SolverOption = None,
     tie_break: TieBreakOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
     from optimizer.analysis.explain import explain as explain_data
@@ -327,6 +375,7 @@ def explain(
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.read import load_result
 
+    words = report_words(lang)
     overrides = with_tie_break(parse_set(set_), tie_break)
     result = load_result(path, overrides=overrides, backend=backend, solver=solver)
     code = exit_code(result)
@@ -345,11 +394,17 @@ def explain(
     else:
         console = terminal_console()
         if code != EXIT_OK:
-            console.print(headline_panel(result))
-            render_diagnosis(result, console)
+            console.print(headline_panel(result, words))
+            render_diagnosis(result, console, words)
         else:
             many = len(result.counties) > TERMINAL_COUNTIES and not all_counties
-            render_explain(data, result, console, max_counties=TERMINAL_COUNTIES if many else None)
+            render_explain(
+                data,
+                result,
+                console,
+                max_counties=TERMINAL_COUNTIES if many else None,
+                words=words,
+            )
     raise typer.Exit(code)
 
 
@@ -378,12 +433,14 @@ def compare(
     ] = None,
     solver: SolverOption = None,
     tie_break: TieBreakOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
     from optimizer.cli.report_compare import render_compare
     from optimizer.runs.read import load_result
 
+    words = report_words(lang)
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
         overrides = with_tie_break(parse_set(sets), tie_break)
@@ -397,12 +454,55 @@ def compare(
             )
             raise typer.Exit(code)
         results.append(result)
-    labels = [f"{p} ({r.summary.scenario.name})" for p, r in zip((a, b), results, strict=True)]
+    labels = [
+        side_label(path, result.summary.scenario.name, flag, sets)
+        for path, result, flag, sets in zip(
+            (a, b), results, ("--set-a", "--set-b"), (set_a, set_b), strict=True
+        )
+    ]
     comparison = compare_runs(*results, *labels)
     if as_json:
         typer.echo(to_json(comparison.to_dict()))
         return
-    render_compare(comparison, terminal_console(), all_counties=all_counties)
+    render_compare(comparison, terminal_console(), all_counties=all_counties, words=words)
+
+
+def side_label(path: Path, scenario: str, flag: str, sets: list[str] | None) -> str:
+    """How compare's header names one side: its folder, its scenario and its overrides.
+
+    ``runs/x (shanxi-central-2035) --set-b quota.total=54000``: two sides solved from one
+    dataset folder differ by their overrides, so the header shows them.
+    """
+    label = f"{path} ({scenario})"
+    return " ".join([label, *(f"{flag} {item}" for item in sets or [])])
+
+
+@app.command()
+@reports_errors
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="New dataset folder to write.", show_default=False)
+    ],
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help="Headers and README in Chinese (zh) or English (en; default: "
+            "$LANDQUOTA_LANG, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    counties: Annotated[
+        int, typer.Option(help="Rows of counties.csv to fill in (add more later).")
+    ] = 3,
+) -> None:
+    """Write a template dataset to fill in (counties.csv, groups, scenario.toml, README)."""
+    from optimizer.data.template import write_template
+
+    words = report_words(lang)
+    written = write_template(folder, words.lang, counties)
+    typer.echo(words("init_done", folder=written, n=counties))
 
 
 @app.command()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from typing import IO
 
 from rich.console import Console
 
@@ -24,9 +26,44 @@ class PlannerConsole(Console):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+class TrimmedLines(io.TextIOBase):
+    """A text stream that writes each line without its trailing spaces.
+
+    Rich pads every table cell to its column's width, the last one too; on a terminal
+    that is invisible, in a file or a pipe it leaves trailing spaces on every line.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        for line in lines:
+            self.out.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending.rstrip())
+            self.pending = ""
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.out.fileno()
+
+
 def terminal_console() -> Console:
-    """Colour on terminals (NO_COLOR respected by rich), 100 columns when piped."""
+    """Colour on terminals (NO_COLOR respected by rich), 100 columns when piped.
+
+    Piped or redirected output has no trailing spaces (TrimmedLines).
+    """
     console = PlannerConsole(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = PlannerConsole(highlight=False, width=PIPED_WIDTH)
+    if not console.is_terminal:
+        width = None if "COLUMNS" in os.environ else PIPED_WIDTH
+        console = PlannerConsole(highlight=False, width=width, file=TrimmedLines(sys.stdout))
     return console

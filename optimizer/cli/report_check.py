@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from optimizer.cli.console import terminal_console
 from optimizer.cli.format import total
+from optimizer.cli.layout import Column, fitted_table
+from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.check import TOTAL_KEYS
 
 #: Labels of the totals, with their units, in the order shown.
@@ -39,6 +41,27 @@ TOTAL_LABELS: dict[str, str] = {
     "supplement_potential_ha": "Reserve land 耕地后备资源 (ha)",
 }
 assert set(TOTAL_LABELS) == {*TOTAL_KEYS.values(), "dev_boundary_room_ha"}
+#: The same labels in Chinese (``--lang zh``).
+TOTAL_LABELS_ZH: dict[str, str] = {
+    "pop_2020_persons": "2020 年常住人口（人）",
+    "urban_pop_2020_persons": "2020 年城镇人口（人）",
+    "urban_pop_2035_persons": "2035 年城镇人口（人）",
+    "gdp_2020_100m_cny": "2020 年地区生产总值（亿元）",
+    "gdp_2035_100m_cny": "2035 年地区生产总值，2020 年价（亿元）",
+    "construction_land_2020_ha": "2020 年建设用地（公顷）",
+    "urban_land_2020_ha": "2020 年城镇建设用地（公顷）",
+    "dev_boundary_ha": "城镇开发边界（公顷）",
+    "dev_boundary_room_ha": "开发边界内剩余空间（公顷）",
+    "rural_settlement_2020_ha": "2020 年村庄建设用地（公顷）",
+    "cultivated_2020_ha": "2020 年耕地（公顷）",
+    "farmland_floor_ha": "耕地保有量（公顷）",
+    "basic_farmland_ha": "永久基本农田（公顷）",
+    "demand_ha": "新增建设用地需求（公顷）",
+    "min_allocation_ha": "保障下限（公顷）",
+    "reclaim_potential_ha": "增减挂钩潜力（公顷）",
+    "supplement_potential_ha": "耕地后备资源（公顷）",
+}
+assert set(TOTAL_LABELS_ZH) == set(TOTAL_LABELS)
 
 
 def _table(title: str, *columns: tuple[str, str]) -> Table:
@@ -60,38 +83,47 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
     return table
 
 
-def render_check(summary: dict[str, Any], console: Console | None = None) -> None:
+def render_check(
+    summary: dict[str, Any], console: Console | None = None, words: Words = ENGLISH
+) -> None:
     """Print the check summary: totals, counties by city and zone, per-capita, groups,
-    unit conversions, warnings."""
+    unit conversions, warnings (in the language of ``words``)."""
     if console is None:
         console = terminal_console()
+    w = words
     ds, counties = summary["dataset"], summary["counties"]
     source = f" ({ds['source']})" if ds.get("source") else ""
     console.print(
         Text(
-            f"Dataset {ds['name']}{source}: valid, {counties['count']} counties "
-            f"in {counties['cities']} cities",
+            w(
+                "check_valid",
+                name=ds["name"],
+                source=source,
+                counties=counties["count"],
+                cities=counties["cities"],
+            ),
             style="bold",
         ),
         soft_wrap=True,
     )
 
-    totals = _table("Totals", ("quantity", "left"), ("value", "right"))
-    for key, label in TOTAL_LABELS.items():
+    totals = _table(w("check_totals"), (w("col.quantity"), "left"), (w("col.value"), "right"))
+    labels = TOTAL_LABELS_ZH if w.zh else TOTAL_LABELS
+    for key, label in labels.items():
         totals.add_row(label, total(summary["totals"][key], 1 if key.startswith("gdp") else 0))
     quota = summary["quota"]
-    totals.add_row("Quota pool quota.total (ha)", total(quota["total_ha"]))
+    totals.add_row(w("check_quota"), total(quota["total_ha"]))
     ratio = quota["demand_over_quota"]
-    totals.add_row("Demand ÷ quota pool", total(ratio, 2))
+    totals.add_row(w("check_demand_ratio"), total(ratio, 2))
     console.print(totals)
 
     cities = _table(
-        "Counties by city",
-        ("city 市", "left"),
-        ("counties", "right"),
-        ("pop 2020 (persons)", "right"),
-        ("urban land 2020 (ha)", "right"),
-        ("demand (ha)", "right"),
+        w("check_by_city"),
+        (w("col.city_zh"), "left"),
+        (w("col.counties"), "right"),
+        (w("col.pop_2020"), "right"),
+        (w("col.urban_land_2020"), "right"),
+        (w("col.demand_ha"), "right"),
     )
     for row in counties["by_city"]:
         cities.add_row(
@@ -104,81 +136,81 @@ def render_check(summary: dict[str, Any], console: Console | None = None) -> Non
     console.print(cities)
 
     zones = _table(
-        "Counties by main-function zone",
-        ("zone", "left"),
+        w("check_by_zone"),
+        *(() if w.zh else (("zone", "left"),)),
         ("主体功能区", "left"),
-        ("counties", "right"),
+        (w("col.counties"), "right"),
     )
     for row in counties["by_zone"]:
-        zones.add_row(row["zone"], row["zone_zh"], total(row["counties"]))
+        zone = () if w.zh else (row["zone"],)
+        zones.add_row(*zone, row["zone_zh"], total(row["counties"]))
     console.print(zones)
 
     pc = summary["per_capita_urban_land_2020"]
     per_capita = _table(
-        "Per-capita urban land 2020 (m²/person)", ("measure", "left"), ("value", "right")
+        w("check_per_capita"), (w("col.measure"), "left"), (w("col.value"), "right")
     )
-    per_capita.add_row(
-        "region (Σ urban land ÷ Σ urban population)", total(pc["region_m2_per_person"], 1)
-    )
+    per_capita.add_row(w("check_pc_region"), total(pc["region_m2_per_person"], 1))
     for what in ("min", "median", "max"):
-        per_capita.add_row(f"{what} over counties", total(pc[f"{what}_m2_per_person"], 1))
+        per_capita.add_row(w(f"check_pc_{what}"), total(pc[f"{what}_m2_per_person"], 1))
     per_capita.add_row(
-        f"counties below the floor of {total(pc['floor_m2_per_person'])}",
+        w("check_pc_below", floor=total(pc["floor_m2_per_person"])),
         total(pc["counties_below_floor"]),
     )
     per_capita.add_row(
-        f"counties above the cap of {total(pc['cap_m2_per_person'])}",
+        w("check_pc_above", cap=total(pc["cap_m2_per_person"])),
         total(pc["counties_above_cap"]),
     )
     if pc["counties_without_urban_pop"]:
-        per_capita.add_row(
-            "counties without urban population", total(pc["counties_without_urban_pop"])
-        )
+        per_capita.add_row(w("check_pc_no_urban"), total(pc["counties_without_urban_pop"]))
     console.print(per_capita)
 
     if summary["groups"]:
-        groups = _table(
-            "Priority groups",
-            ("group", "left"),
-            ("name", "left"),
-            ("kind", "left"),
-            ("members", "right"),
-            ("weight", "right"),
-            ("share ≥", "right"),
-            ("share ≤", "right"),
-        )
-        for g in summary["groups"]:
-            groups.add_row(
-                g["group_id"],
-                g["name"],
-                g["kind"],
-                total(g["members"]),
-                total(g["weight"], 2),
-                total(g["min_share"], 2),
-                total(g["max_share"], 2),
-            )
-        console.print(groups)
+        console.print(groups_table(summary["groups"], w, console.width))
     else:
-        console.print("No priority groups.")
+        console.print(w("no_groups"))
     if summary["transfer_costs"] is not None:
-        console.print(
-            f"transfer_costs.csv: {summary['transfer_costs']['pairs']} allowed "
-            "linkage pairs (they replace linkage.scope)"
-        )
+        console.print(w("transfer_pairs", n=summary["transfer_costs"]["pairs"]))
 
     conversions = summary["conversions"]
     if conversions:
-        console.print(Text(f"{len(conversions)} column(s) converted on reading:", style="bold"))
+        console.print(Text(w("conversions", n=len(conversions)), style="bold"))
         for c in conversions:
             console.print(Text("  " + _conversion_text(c)), soft_wrap=True)
 
     warnings = summary["warnings"]
     if not warnings:
-        console.print(Text("No warnings.", style="green"))
+        console.print(Text(w("no_warnings"), style="green"))
         return
-    console.print(Text(f"{len(warnings)} warning(s):", style="bold yellow"))
+    console.print(Text(w("n_warnings", n=len(warnings)), style="bold yellow"))
     for w in warnings:
         console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
+
+
+def groups_table(groups: list[dict[str, Any]], w: Words, width: int) -> Group:
+    """The priority groups, fitted to the terminal: names wrap, the kind goes first."""
+    columns = [
+        Column(w("col.group"), justify="left", wrap=True, min_width=8),
+        Column(w("col.name"), justify="left", wrap=True, min_width=14),
+        Column(w("col.kind"), priority=4, justify="left", wrap=True, min_width=6),
+        Column(w("col.members"), priority=3),
+        Column(w("col.weight"), priority=2),
+        Column(w("col.share_min"), priority=1),
+        Column(w("col.share_max"), priority=1),
+    ]
+    for g in groups:
+        cells = (
+            g["group_id"],
+            g["name"],
+            g["kind"],
+            total(g["members"]),
+            total(g["weight"], 2),
+            total(g["min_share"], 2),
+            total(g["max_share"], 2),
+        )
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    return fitted_table(w("groups_check_title"), columns, width, left_out=w.left_out)
 
 
 def _conversion_text(c: dict[str, Any]) -> str:
@@ -192,6 +224,8 @@ def _problem_text(p: dict[str, Any]) -> str:
     where = p["file"]
     if p["row"] is not None:
         where += f" row {p['row']}"
+        if p.get("county"):
+            where += f" ({p['county']})"
     if p["column"] is not None:
         where += f", column {p['column']}"
     if p["value"] is not None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from rich import box
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, Group
 from rich.text import Text
 
 from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
 from optimizer.cli.format import ha, objective, pct, per_area, price, price_per_ha
+from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.report_solve import equity_lines, z_line
+from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.numbers import MU_PER_HA
-from optimizer.formulation.families import REGION_TARGETS, words
+from optimizer.formulation.families import REGION_TARGETS
+from optimizer.formulation.families import words as planner_words
 
 #: Conflict-set members named per family before "and N more".
 CONFLICT_NAMES = 8
@@ -24,95 +25,125 @@ CHANGES_PER_FAMILY = 10
 
 
 def render_explain(
-    data: dict, result: Result, console: Console, *, max_counties: int | None = None
+    data: dict,
+    result: Result,
+    console: Console,
+    *,
+    max_counties: int | None = None,
+    words: Words = ENGLISH,
 ) -> None:
     """Print prices in words, the marginal tier, equity and what limits each county."""
+    w = words
     s = result.summary
     money = s.scenario.tiers.money
     console.print(
         Text.assemble(
-            ("landquota explain ", "bold"),
+            (w("explain_title"), "bold"),
             (s.scenario.name, "bold cyan"),
-            f"   Z = {objective(s.objective, money)}   {s.backend}/{s.solver}",
+            f"   Z = {w.units(objective(s.objective, money))}   {s.backend}/{s.solver}",
         )
     )
-    console.print(z_line(money))
+    console.print(z_line(money, w))
     console.print()
     prices = data["prices"]
     if not data["prices_available"]:
-        console.print(
-            Text(
-                f"{s.backend}/{s.solver} gives no prices: solve with --backend highs.",
-                style="yellow",
-            )
-        )
+        console.print(Text(w("no_prices", backend=s.backend, solver=s.solver), style="yellow"))
         console.print()
     else:
-        _price_section(console, prices, data["ranging_available"], s)
+        _price_section(console, prices, data["ranging_available"], s, w)
     if data["marginal_tier"]:
         names = ", ".join(
-            f"{r['name']} (tier {r['tier']}, worth {price_per_ha(r['value'], money)}, "
-            f"{pct(r['fill'])} filled)"
+            w(
+                "marginal_tier_item",
+                name=r["name"],
+                tier=r["tier"],
+                worth=w.units(price_per_ha(r["value"], money)),
+                fill=pct(r["fill"]),
+            )
             for r in data["marginal_tier"]
         )
-        console.print(Text.assemble(("Marginal tier: ", "bold"), names))
+        console.print(Text.assemble((w("marginal_tier"), "bold"), names))
         console.print()
-    for line in equity_lines(s.equity):
+    for line in equity_lines(s.equity, w):
         console.print(line)
     console.print()
-    console.print(limits_table(data, max_counties))
+    console.print(limits_table(data, max_counties, w, console.width))
 
 
-def _price_section(console: Console, prices: list[dict], ranging: bool, s) -> None:
+def family_words(family: str, w: Words = ENGLISH) -> str:
+    """A constraint family as the reports name it: its planner words, or its zh term."""
+    if w.zh:
+        return w.term(f"family.{family}", family)
+    return planner_words(family).removeprefix("the ")
+
+
+def region_price_text(p: dict, money: str | None, w: Words = ENGLISH) -> str:
+    """A region target's price line: the engine's sentence in English; in Chinese the
+    report's own line from the same data (family, price, limit)."""
+    if not w.zh:
+        return p["text"]
+    return w(
+        "region_price",
+        family=family_words(p["family"], w),
+        price=w.units(price_per_ha(p["value"], money)),
+        limit=ha(p.get("limit")),
+    )
+
+
+def _price_section(console: Console, prices: list[dict], ranging: bool, s, w: Words) -> None:
     money = s.scenario.tiers.money
     console.print(
         Text(
-            f"Prices: how much Z rises when a limit gives one unit, {per_area('ha', money)} "
-            f"and {per_area('亩', money)} (1 亩 = 1/{MU_PER_HA} ha)",
+            w(
+                "prices_title",
+                per_ha=w.units(per_area("ha", money)),
+                per_mu=w.units(per_area("亩", money)),
+                mu=MU_PER_HA,
+            ),
             style="bold",
         )
     )
     for p in prices:
         if p["family"] in REGION_TARGETS:
-            console.print(Text(f"• {p['text']}"))
+            console.print(Text(f"• {region_price_text(p, money, w)}"))
     local = [p for p in prices if p["family"] not in REGION_TARGETS]
     if local:
-        console.print(local_prices_table(local, ranging, money))
-        console.print(Text("Each row's sentence is in `landquota explain --json`.", style="dim"))
+        console.print(local_prices_table(local, ranging, money, w, console.width))
+        console.print(Text(w("sentences_in_json"), style="dim"))
     if not ranging:
-        console.print(
-            Text(
-                f"Ranges of county prices: {s.backend}/{s.solver} gives none (HiGHS "
-                "simplex does: --backend highs --solver simplex).",
-                style="dim",
-            )
-        )
+        console.print(Text(w("no_ranges", backend=s.backend, solver=s.solver), style="dim"))
     console.print()
 
 
-def local_prices_table(prices: list[dict], ranging: bool, money: str | None = None) -> Table:
+def local_prices_table(
+    prices: list[dict],
+    ranging: bool,
+    money: str | None = None,
+    w: Words = ENGLISH,
+    width: int = 100,
+) -> Group:
     """County and group constraints at their limit: price per ha and per 亩, gain and loss
     (group rows), and the range of their limit (a price of 0: at its limit, but it does not
     bind)."""
-    t = Table(
-        title="County and group constraints at their limit",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
     per_ha, per_mu = (
-        f"Z {per_area(a)}" if money is None else per_area(a, money) for a in ("ha", "亩")
+        w.units(f"Z {per_area(a)}" if money is None else per_area(a, money)) for a in ("ha", "亩")
     )
     rates = any(p.get("rates") for p in prices)
-    columns = (
-        ["constraint", "where", per_ha, per_mu]
-        + (["gain · loss per ha"] if rates else [])
-        + (["limit", "price holds for"] if ranging else [])
-    )
-    for col in columns:
-        t.add_column(col, justify="right" if col in (per_ha, per_mu, "limit") else "left")
+    columns = [
+        Column(w("col.constraint"), justify="left", wrap=True, min_width=10),
+        Column(w("col.where"), justify="left", wrap=True, min_width=8),
+        Column(per_ha),
+        Column(per_mu, priority=2),
+        *([Column(w("col.gain_loss"), priority=3, justify="left")] if rates else []),
+        *(
+            [Column(w("col.limit"), priority=1), Column(w("col.holds_for"), priority=4)]
+            if ranging
+            else []
+        ),
+    ]
     for p in prices:
         row = [
-            words(p["family"]).removeprefix("the "),
+            family_words(p["family"], w),
             str(p["name"]),
             price(p["value"]),
             price(p["value"] / MU_PER_HA),
@@ -122,8 +153,9 @@ def local_prices_table(prices: list[dict], ranging: bool, money: str | None = No
             row.append(f"{price(r['gain_per_unit'])} · {price(r['loss_per_unit'])}" if r else "–")
         if ranging:
             row += [ha(p["limit"]), _range(p)]
-        t.add_row(*row)
-    return t
+        for column, cell in zip(columns, row, strict=True):
+            column.cells.append(cell)
+    return fitted_table(w("local_prices_title"), columns, width, left_out=w.left_out)
 
 
 def _range(p: dict) -> str:
@@ -135,58 +167,71 @@ def _range(p: dict) -> str:
     return f"{lo_text} … {hi_text} ha"
 
 
-def limits_table(data: dict, max_counties: int | None = None) -> Table:
+def limit_words(limited_by: str, w: Words = ENGLISH) -> str:
+    """What stops a county, as a short phrase (the count in the title, the zh reason)."""
+    return w.term(f"limit.{limited_by}", limited_by) if w.zh else limited_by
+
+
+def limits_table(
+    data: dict, max_counties: int | None = None, w: Words = ENGLISH, width: int = 100
+) -> Group:
     rows = pd.DataFrame(data["counties"])
     order = {k: i for i, k in enumerate(LIMIT_TEXT)}
     rows = rows.assign(order=rows["limited_by"].map(order).fillna(len(order))).sort_values(
         ["order", "allocation", "county_id"], ascending=[True, False, True], kind="stable"
     )
     shown = rows if max_counties is None else rows.head(max_counties)
-    counts = ", ".join(f"{k} {v}" for k, v in data["limits"].items())
-    t = Table(
-        title=f"What limits each county ({counts})", box=box.SIMPLE_HEAD, title_justify="left"
-    )
-    for col, justify in (
-        ("county", "left"),
-        ("new land ha", "right"),
-        ("demand", "right"),
-        ("sat", "right"),
-        ("why it stops", "left"),
-    ):
-        t.add_column(col, justify=justify, overflow="fold", no_wrap=col != "why it stops")
+    counts = ", ".join(f"{limit_words(k, w)} {v}" for k, v in data["limits"].items())
+    columns = [
+        Column(w("col.county"), justify="left", wrap=True, min_width=6),
+        Column(w("col.new_land_ha")),
+        Column(w("col.demand"), priority=2),
+        Column(w("col.sat"), priority=1),
+        Column(w("col.why"), justify="left", wrap=True, min_width=16),
+    ]
     for r in shown.itertuples(index=False):
         sat = r.allocation / r.demand if r.demand else math.nan
-        t.add_row(str(r.name), ha(r.allocation), ha(r.demand), pct(sat), r.text)
-    if max_counties is not None and len(rows) > max_counties:
-        t.caption = f"{len(rows) - max_counties} more counties (--all lists them)"
-    return t
+        # English: the engine's sentence; Chinese: the phrase of its limited_by (TERMS)
+        why = limit_words(r.limited_by, w) if w.zh else r.text
+        cells = (str(r.name), ha(r.allocation), ha(r.demand), pct(sat), why)
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    more = (
+        w("more_counties", n=len(rows) - max_counties)
+        if max_counties is not None and len(rows) > max_counties
+        else None
+    )
+    return fitted_table(
+        w("limits_title", counts=counts), columns, width, caption=more, left_out=w.left_out
+    )
 
 
-def render_diagnosis(result: Result, console: Console) -> None:
-    """What to change to make an infeasible scenario feasible, and the conflict set."""
+def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -> None:
+    """What to change to make an infeasible scenario feasible, and the conflict set.
+
+    The headings are in the language of ``words``; each line is the engine's sentence
+    (English, as in diagnosis.csv; the Chinese report says so once).
+    """
+    w = words
     d = result.diagnosis
     if d.empty:
-        console.print(Text("No diagnosis available for this status.", style="yellow"))
+        console.print(Text(w("no_diagnosis"), style="yellow"))
         return
+    if w("engine_english"):
+        console.print(Text(w("engine_english"), style="dim"))
     changes = d[d["kind"] == "change"]
     conflict = d[d["kind"].isin(["conflict", "conflict_partial"])]
     found = d[d["kind"] == "cause"]
     if not found.empty:
-        console.print(Text("Why the scenario has no solution:", style="bold"))
+        console.print(Text(w("why_no_solution"), style="bold"))
         for r in found.itertuples(index=False):
             console.print(Text(f"• {r.message}"))
         console.print()
-    _single_fixes(d[d["kind"] == "single"], console)
+    _single_fixes(d[d["kind"] == "single"], console, w)
     if changes.empty:
-        _conflicts(conflict, console)
+        _conflicts(conflict, console, w)
         return
-    console.print(
-        Text(
-            "Or one joint change, all of these together (elastic re-solve, every "
-            "slack counted in the hectares it frees):",
-            style="bold",
-        )
-    )
+    console.print(Text(w("joint_change"), style="bold"))
     shown = 0
     for family, group in changes.groupby("family", sort=False):
         largest = group.reindex(group["change"].abs().sort_values(ascending=False).index)
@@ -198,44 +243,39 @@ def render_diagnosis(result: Result, console: Console) -> None:
             rest = largest.iloc[CHANGES_PER_FAMILY:]
             console.print(
                 Text(
-                    f"   … and {words(family)} of {len(rest)} more "
-                    f"(Σ change {rest['change'].sum():+,.1f} {rest['unit'].iloc[0]}; "
-                    "each in diagnosis.csv)"
+                    w(
+                        "and_more_changes",
+                        what=planner_words(family) if not w.zh else family_words(family, w),
+                        n=len(rest),
+                        total=f"{rest['change'].sum():+,.1f}",
+                        unit=rest["unit"].iloc[0],
+                    )
                 )
             )
-    _conflicts(conflict, console)
+    _conflicts(conflict, console, w)
 
 
-def _single_fixes(singles: pd.DataFrame, console: Console) -> None:
+def _single_fixes(singles: pd.DataFrame, console: Console, w: Words = ENGLISH) -> None:
     """The settings that alone make it feasible, then those no value of which alone does."""
     found = singles[~singles["message"].astype(str).str.startswith("no change of ")]
     if not found.empty:
-        console.print(Text("Any one of these makes it feasible:", style="bold"))
+        console.print(Text(w("any_one_fix"), style="bold"))
         for r in found.itertuples(index=False):
             console.print(Text(f"• {r.message}"))
     alone = singles.drop(found.index)
     if not alone.empty:
-        console.print(Text("Not enough on their own:", style="bold"))
+        console.print(Text(w("not_enough_alone"), style="bold"))
     for r in alone.itertuples(index=False):
         console.print(Text(f"• {r.message}"))
     if not singles.empty:
         console.print()
 
 
-def _conflicts(conflict: pd.DataFrame, console: Console) -> None:
+def _conflicts(conflict: pd.DataFrame, console: Console, w: Words = ENGLISH) -> None:
     """The conflict set (IIS), a family with many members on one line."""
     if not conflict.empty:
         console.print()
-        if (conflict["kind"] == "conflict").all():
-            head = (
-                "These constraints cannot hold together (irreducible infeasible subset, "
-                "HiGHS); relaxing any one of them removes this conflict:"
-            )
-        else:
-            head = (
-                "These constraints cannot hold together (an infeasible subset; HiGHS ran "
-                "out of time before reducing it to the fewest):"
-            )
+        head = w("iis_head") if (conflict["kind"] == "conflict").all() else w("iis_partial_head")
         console.print(Text(head, style="bold"))
         for family, group in conflict.groupby("family", sort=False):
             if len(group) <= CONFLICT_NAMES:
@@ -243,9 +283,7 @@ def _conflicts(conflict: pd.DataFrame, console: Console) -> None:
                     console.print(Text(f"  - {r.message}"))
                 continue
             names = ", ".join(group["name"].astype(str).head(CONFLICT_NAMES))
+            what = family_words(family, w) if w.zh else planner_words(family)
             console.print(
-                Text(
-                    f"  - {words(family)} of {names} "
-                    f"and {len(group) - CONFLICT_NAMES} more (diagnosis.csv)"
-                )
+                Text(w("conflict_many", what=what, names=names, n=len(group) - CONFLICT_NAMES))
             )

@@ -1,7 +1,10 @@
 """The terminal report of a solve, rendered with rich (plain text when piped).
 
-Readable at 100 columns: the county table keeps short headers with units in
-the table title, and long binding lists wrap inside their column.
+Readable at 80 columns and up: the county table keeps short headers with units in
+the table title, leaves out its least important columns when the terminal is too
+narrow for all (never cutting a number: optimizer.cli.layout), and long binding lists
+wrap inside their column. Every heading and sentence comes from the catalogue of
+optimizer.cli.words, in the language asked for (``--lang``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from optimizer.cli.format import (
     thousand_ha,
     weight,
 )
-from optimizer.data.numbers import MU_PER_HA, z_meaning
+from optimizer.cli.layout import Column, fitted_table
+from optimizer.cli.words import ENGLISH, Words
+from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
 #: How many linkage flows the report lists (all are in flows.csv).
@@ -42,52 +47,65 @@ BINDING_SHORT = {f: FAMILIES[f].label for f in ALLOCATION_LIMITS}
 ZONE_SHORT = {"urban": "城", "agricultural": "农", "ecological": "生"}
 
 
-def render_solve(result: Result, console: Console, *, max_counties: int | None = None) -> None:
-    """Print the whole solve report."""
-    console.print(headline_panel(result))
+#: How many data warnings the solve report lists (`landquota check` lists them all).
+SHOWN_WARNINGS = 5
+
+
+def render_solve(
+    result: Result,
+    console: Console,
+    *,
+    max_counties: int | None = None,
+    words: Words = ENGLISH,
+) -> None:
+    """Print the whole solve report, in the language of ``words``."""
+    w = words
+    console.print(headline_panel(result, w))
     if result.status is not Status.OPTIMAL:
         return
-    console.print(targets_table(result))
+    console.print(targets_table(result, w))
     if not result.groups.empty:
-        console.print(groups_table(result))
-    console.print(Group(*equity_lines(result.summary.equity), Text("")))
-    console.print(counties_table(result, max_counties))
+        console.print(groups_table(result, w, console.width))
+    console.print(Group(*equity_lines(result.summary.equity, w), Text("")))
+    console.print(counties_table(result, max_counties, w, console.width))
     if not result.flows.empty:
-        console.print(flows_table(result))
+        console.print(flows_table(result, w, console.width))
     if result.summary.warnings:
-        console.print(
-            Text(
-                f"{len(result.summary.warnings)} data warnings (see `landquota check`):",
-                style="yellow",
-            )
-        )
-        for w in result.summary.warnings[:5]:
-            console.print(Text(f"  ! {w}", style="yellow"))
+        console.print(Text(w("data_warnings", n=len(result.summary.warnings)), style="yellow"))
+        for warning in result.summary.warnings[:SHOWN_WARNINGS]:
+            console.print(Text(f"  ! {warning}", style="yellow"))
 
 
-def equity_lines(equity: Equity | None) -> list[Text]:
+def equity_lines(equity: Equity | None, w: Words = ENGLISH) -> list[Text]:
     """Equity: the two Gini coefficients and each zone's share of the pool and of new land."""
     if equity is None:
         return []
     shares = " · ".join(
-        f"{ZONE_SHORT.get(z, z)} {z} {pct1(v.quota_share)} of the pool, "
-        f"{pct1(v.allocation_share)} of new land"
+        w(
+            "zone_share",
+            short=ZONE_SHORT.get(z, z),
+            zone=w.term(z),
+            pool=pct1(v.quota_share),
+            land=pct1(v.allocation_share),
+        )
         for z, v in equity.zones.items()
     )
     return [
-        Text("Equity", style="bold"),
+        Text(w("equity"), style="bold"),
         Text(
-            f"Gini of new land per resident {gini(equity.gini_allocation_per_resident)}"
-            f" (weighted by 2020 residents) · Gini of demand satisfaction "
-            f"{gini(equity.gini_satisfaction)} (weighted by demand)"
+            w(
+                "equity_gini",
+                alloc=gini(equity.gini_allocation_per_resident),
+                sat=gini(equity.gini_satisfaction),
+            )
         ),
         Text(shares),
     ]
 
 
-def z_line(money: str | None) -> Text:
-    """What Z means, in words (MODEL.md §3)."""
-    return Text(f"Z: {z_meaning(money)}.", style="dim")
+def z_line(money: str | None, w: Words = ENGLISH) -> Text:
+    """What Z means, in words (MODEL.md §3; the English is data.numbers.z_meaning's)."""
+    return Text(w("z_meaning_money", money=money) if money else w("z_meaning"), style="dim")
 
 
 def pool_price(result: Result) -> float | None:
@@ -97,7 +115,13 @@ def pool_price(result: Result) -> float | None:
     return float(pool.iloc[0]) if len(pool) else None
 
 
-def headline_panel(result: Result) -> Group:
+def status_word(status: Status, w: Words = ENGLISH) -> str:
+    """OPTIMAL / 最优 …: how a solve ended, in the report's language."""
+    key = f"status.{status.value}"
+    return w(key) if w.has(key) else status.value.upper()
+
+
+def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
     s = result.summary
     money = s.scenario.tiers.money
     style = "bold green" if s.status is Status.OPTIMAL else "bold red"
@@ -105,64 +129,99 @@ def headline_panel(result: Result) -> Group:
         ("landquota ", "bold"),
         (s.scenario.name, "bold cyan"),
         "  ",
-        (s.status.value.upper(), style),
+        (status_word(s.status, w), style),
     )
     lines = [title]
     if s.objective is not None:
         lines.append(
             Text(
-                f"Z = {objective(s.objective, money)}   backend {s.backend}/{s.solver}   "
-                f"LP {s.lp.rows:,} rows × {s.lp.cols:,} cols, {s.lp.nnz:,} nnz   "
-                f"{s.timings.total():.2f} s"
+                w(
+                    "z_line",
+                    z=w.units(objective(s.objective, money)),
+                    backend=s.backend,
+                    solver=s.solver,
+                    rows=f"{s.lp.rows:,}",
+                    cols=f"{s.lp.cols:,}",
+                    nnz=f"{s.lp.nnz:,}",
+                    seconds=f"{s.timings.total():.2f}",
+                )
             )
         )
-        lines.append(z_line(money))
+        lines.append(z_line(money, w))
         pool = pool_price(result)
         if pool is not None:
-            lines.append(
-                Text(f"pool price: one more ha of pool raises Z by {price_per_ha(pool, money)}")
-            )
+            lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
     if s.solver_reason:
-        lines.append(Text(f"solver {s.solver_reason}", style="dim"))
+        lines.append(Text(w("solver_reason", reason=s.solver_reason), style="dim"))
     tie = s.tie_break
     if tie is not None and s.headline is not None:
-        words = (
-            "tie-break: of the equally good plans, the one with the same county figures "
-            f"for every solver ({s.timings.tie_break or 0.0:.2f} s)"
+        line = (
+            w("tie_break_ran", seconds=f"{s.timings.tie_break or 0.0:.2f}")
             if tie.ran
-            else f"tie-break: not run ({tie.reason})"
+            else w("tie_break_not_run", reason=tie.reason)
         )
-        lines.append(Text(words, style="dim"))
+        lines.append(Text(line, style="dim"))
     h = s.headline
     if h is not None:
         lines.append(
             Text(
-                f"quota used {ha(h.quota_used_ha)} of {ha(h.quota_pool_ha)} ha · "
-                f"linkage {ha(h.linkage_used_ha)} ha used, {ha(h.linkage_transferred_ha)} ha "
-                f"moved · reclaimed {ha(h.reclaimed_ha)} ha · new land "
-                f"{ha(h.allocation_ha)} of {ha(h.demand_ha)} ha asked "
-                f"({pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan)})"
+                w(
+                    "headline",
+                    used=ha(h.quota_used_ha),
+                    pool=ha(h.quota_pool_ha),
+                    linkage=ha(h.linkage_used_ha),
+                    moved=ha(h.linkage_transferred_ha),
+                    reclaimed=ha(h.reclaimed_ha),
+                    allocation=ha(h.allocation_ha),
+                    demand=ha(h.demand_ha),
+                    share=pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan),
+                )
             )
         )
     elif s.message and s.diagnosis is None:  # with a diagnosis it speaks, not the solver
-        lines.append(Text(f"solver says: {s.message}"))
+        lines.append(Text(w("solver_says", message=s.message)))
     return Group(*lines, Text(""))
 
 
-def targets_table(result: Result) -> Table:
-    t = Table(title="Plan targets", box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (
+def target_name(target: str, w: Words = ENGLISH) -> str:
+    """A target as the reports call it: its targets.csv name in English, its term in zh."""
+    return w.term(target) if w.zh else target
+
+
+def target_meaning(target: str, meaning: str, result: Result, w: Words = ENGLISH) -> str:
+    """What a target means: the engine's sentence in English, the catalogue's in Chinese
+    (a target the catalogue does not know keeps the engine's sentence)."""
+    key = f"meaning.{target}"
+    if not w.zh or not w.has(key):
+        return meaning
+    pc = result.summary.scenario.per_capita
+    return w(key, cap=f"{pc.cap_m2:g}", floor=f"{pc.floor_m2:g}")
+
+
+def met_text(met: bool, w: Words = ENGLISH) -> Text:
+    return Text(w("yes"), style="green") if met else Text(w("no"), style="bold red")
+
+
+def targets_table(result: Result, w: Words = ENGLISH) -> Table:
+    t = Table(title=w("targets_title"), box=box.SIMPLE_HEAD, title_justify="left")
+    for key, justify in (
         ("target", "left"),
         ("value", "right"),
         ("limit", "right"),
         ("met", "center"),
         ("meaning", "left"),
     ):
-        t.add_column(col, justify=justify, no_wrap=col != "meaning", overflow="fold")
+        wraps = key == "meaning"
+        t.add_column(w(f"col.{key}"), justify=justify, no_wrap=not wraps, overflow="fold")
     for row in result.targets.itertuples(index=False):
         fmt = _TARGET_FORMAT.get(row.target, ha)
-        met = Text("yes", style="green") if row.met else Text("NO", style="bold red")
-        t.add_row(row.target, fmt(row.value), fmt(row.limit), met, row.meaning)
+        t.add_row(
+            target_name(row.target, w),
+            fmt(row.value),
+            fmt(row.limit),
+            met_text(row.met, w),
+            target_meaning(row.target, row.meaning, result, w),
+        )
     return t
 
 
@@ -173,19 +232,18 @@ _TARGET_FORMAT = {
 }
 
 
-def groups_table(result: Result) -> Table:
-    t = Table(title="Priority groups (ha)", box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (
-        ("group", "left"),
-        ("weight", "right"),
-        ("counties", "right"),
-        ("new land", "right"),
-        ("share", "right"),
-        ("bound", "left"),
-    ):
-        t.add_column(col, justify=justify)
-    for row in result.groups.itertuples(index=False):
-        t.add_row(
+def groups_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
+    g = result.groups
+    columns = [
+        Column(w("col.group"), justify="left", wrap=True, min_width=12),
+        Column(w("col.weight"), priority=3),
+        Column(w("col.counties"), priority=2),
+        Column(w("col.new_land")),
+        Column(w("col.share"), priority=1),
+        Column(w("col.bound"), priority=4, justify="left", wrap=True),
+    ]
+    for row in g.itertuples(index=False):
+        cells = (
             str(row.name),
             f"{row.weight:g}",
             str(row.members),
@@ -193,84 +251,110 @@ def groups_table(result: Result) -> Table:
             pct1(row.share),
             row.bound or "",
         )
-    return t
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    return fitted_table(w("groups_title"), columns, width, left_out=w.left_out)
 
 
-def counties_table(result: Result, max_counties: int | None = None) -> Table:
+#: The county table's columns: message id of the header, priority (0 = always shown;
+#: the highest number is the first left out on a narrow terminal), alignment.
+COUNTY_COLUMNS: tuple[tuple[str, int, str], ...] = (
+    ("county", 0, "left"),
+    ("city", 6, "left"),
+    ("zone", 7, "left"),
+    ("w", 8, "right"),
+    ("demand", 0, "right"),
+    ("quota", 3, "right"),
+    ("in", 4, "right"),
+    ("out", 5, "right"),
+    ("total", 0, "right"),
+    ("sat", 1, "right"),
+    ("m2", 9, "right"),
+    ("farm", 10, "right"),
+    ("binding", 2, "left"),
+)
+
+
+def binding_labels(w: Words = ENGLISH) -> dict[str, str]:
+    """Short labels of the families that bound a county's new land, in the report's language."""
+    return {f: w.term(f"label.{label}", label) for f, label in BINDING_SHORT.items()}
+
+
+def counties_table(
+    result: Result, max_counties: int | None = None, w: Words = ENGLISH, width: int = 100
+) -> Group:
     c = result.counties.sort_values(
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     )
     shown = c if max_counties is None else c.head(max_counties)
-    title = (
-        "Counties by new construction land, ha (z: zone 城/农/生; in/out: linkage "
-        "indicators; m²: urban land per person; farm: cultivated land, 千ha)"
-    )
-    t = Table(
-        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, padding=(0, 1, 0, 0)
-    )
-    columns = (
-        ("county", "left"),
-        ("city", "left"),
-        ("z", "left"),
-        ("w", "right"),
-        ("demand", "right"),
-        ("quota", "right"),
-        ("in", "right"),
-        ("out", "right"),
-        ("total", "right"),
-        ("sat", "right"),
-        ("m² 20→35", "right"),
-        ("farm 20→35", "right"),
-    )
-    for col, justify in columns:
-        t.add_column(col, justify=justify, no_wrap=True)
-    t.add_column("binding", overflow="fold", min_width=8)
-    flags = result.binding.reindex(index=shown.index, columns=list(BINDING_SHORT), fill_value=False)
-    binding = join_flags(flags, BINDING_SHORT, sep=" ")
-    for r, short in zip(shown.itertuples(index=False), binding, strict=True):
-        t.add_row(
-            str(r.name),
-            str(r.city).removesuffix("市"),
-            ZONE_SHORT.get(r.zone, str(r.zone)),
-            weight(r.weight),
-            ha(r.demand),
-            ha(r.quota),
-            ha(r.linkage_in),
-            ha(r.linkage_out),
-            ha(r.allocation),
-            pct(r.satisfaction),
-            f"{m2(r.per_capita_2020)}→{m2(r.per_capita_2035)}",
-            f"{thousand_ha(r.cultivated_2020)}→{thousand_ha(r.cultivated_2035)}",
-            short,
+    title = w("counties_title_legend", title=w("counties_title"), legend=w("counties_legend"))
+    labels = binding_labels(w)
+    flags = result.binding.reindex(index=shown.index, columns=list(labels), fill_value=False)
+    binding = join_flags(flags, labels, sep=" ")
+    cells = {
+        "county": [str(n) for n in shown["name"]],
+        "city": [str(x).removesuffix("市") for x in shown["city"]],
+        "zone": [ZONE_SHORT.get(z, str(z)) for z in shown["zone"]],
+        "w": [weight(x) for x in shown["weight"]],
+        "demand": [ha(x) for x in shown["demand"]],
+        "quota": [ha(x) for x in shown["quota"]],
+        "in": [ha(x) for x in shown["linkage_in"]],
+        "out": [ha(x) for x in shown["linkage_out"]],
+        "total": [ha(x) for x in shown["allocation"]],
+        "sat": [pct(x) for x in shown["satisfaction"]],
+        "m2": [
+            f"{m2(a)}→{m2(b)}"
+            for a, b in zip(shown["per_capita_2020"], shown["per_capita_2035"], strict=True)
+        ],
+        "farm": [
+            f"{thousand_ha(a)}→{thousand_ha(b)}"
+            for a, b in zip(shown["cultivated_2020"], shown["cultivated_2035"], strict=True)
+        ],
+        "binding": list(binding),
+    }
+    columns = [
+        Column(
+            w(f"col.{key}"),
+            priority=priority,
+            justify=justify,  # type: ignore[arg-type]
+            wrap=key in ("binding", "county"),
+            min_width=8 if key == "binding" else 10,
+            cells=cells[key],
         )
-    if max_counties is not None and len(c) > max_counties:
-        t.caption = f"{len(c) - max_counties} more counties in allocation.csv (--all lists them)"
-    return t
-
-
-def flows_table(result: Result) -> Table:
-    f = result.flows.head(TOP_FLOWS)
-    t = Table(
-        title=f"Top linkage flows (ha; {len(result.flows)} in flows.csv)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
+        for key, priority, justify in COUNTY_COLUMNS
+    ]
+    more = (
+        w("counties_more", n=len(c) - max_counties)
+        if max_counties is not None and len(c) > max_counties
+        else None
     )
+    return fitted_table(title, columns, width, caption=more, left_out=w.left_out)
+
+
+def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
+    f = result.flows.head(TOP_FLOWS)
     money = result.summary.scenario.tiers.money
-    cost_ha, cost_mu = (f"cost {per_area(a, money)}" for a in ("ha", "亩"))
-    for col, justify in (("from", "left"), ("to", "left"), ("ha", "right"), (cost_ha, "right")):
-        t.add_column(col, justify=justify)
-    t.add_column(cost_mu, justify="right")
+    columns = [
+        Column(w("col.from"), justify="left", wrap=True, min_width=10),
+        Column(w("col.to"), justify="left", wrap=True, min_width=10),
+        Column(w("col.ha")),
+        Column(w("col.cost", unit=w.units(per_area("ha", money))), priority=1),
+        Column(w("col.cost", unit=w.units(per_area("亩", money))), priority=2),
+    ]
     for r in f.itertuples(index=False):
-        t.add_row(
+        cells = (
             f"{r.from_name} ({r.from_city})",
             f"{r.to_name} ({r.to_city})",
             ha(r.amount),
             price(r.cost),
             price(r.cost / MU_PER_HA),
         )
-    return t
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    return fitted_table(w("flows_title", n=len(result.flows)), columns, width, left_out=w.left_out)
 
 
-def short_binding(families: tuple[str, ...]) -> str:
+def short_binding(families: tuple[str, ...], w: Words = ENGLISH) -> str:
     """Short labels of binding families that limit a county's allocation, space-separated."""
-    return " ".join(BINDING_SHORT[f] for f in families if f in BINDING_SHORT)
+    labels = binding_labels(w)
+    return " ".join(labels[f] for f in families if f in labels)

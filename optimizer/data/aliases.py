@@ -71,10 +71,18 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "县级单元代码": "county_id",
         "行政区划代码": "county_id",
         "县代码": "county_id",
+        "区划代码": "county_id",
+        "adcode": "county_id",
     },
     "transfer_costs.csv": {
         "调出县": "from_id",
+        "调出县区划代码": "from_id",
+        "调出区划代码": "from_id",
+        "from_adcode": "from_id",
         "调入县": "to_id",
+        "调入县区划代码": "to_id",
+        "调入区划代码": "to_id",
+        "to_adcode": "to_id",
         "成本": "cost",
     },
 }
@@ -82,6 +90,7 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
 #: Zone values accepted besides the English names.
 ZONE_ALIASES: dict[str, str] = {
     "城市化地区": "urban",
+    "城市化发展区": "urban",
     "农产品主产区": "agricultural",
     "重点生态功能区": "ecological",
 }

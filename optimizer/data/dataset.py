@@ -50,6 +50,7 @@ class Dataset:
         Warnings that depend on the scenario (per-capita cap, minimums that cannot
         fit, group shares against the pool) are worked out again for it.
         """
+        from optimizer.data.names import with_county_names
         from optimizer.data.warnings import county_warnings, dataset_warnings
 
         counties = self.counties
@@ -57,7 +58,7 @@ class Dataset:
             counties = counties.set_axis(self.county_rows, axis=0)
         warnings = [
             *self.table_warnings,
-            *county_warnings(counties, scenario, self.county_headers),
+            *with_county_names(county_warnings(counties, scenario, self.county_headers), counties),
             *dataset_warnings(counties, self.groups, self.members, scenario, self.transfer_costs),
         ]
         return replace(self, scenario=scenario, warnings=sorted_problems(warnings))

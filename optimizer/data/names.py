@@ -7,7 +7,14 @@ always reads "城区 (阳泉市)"; the files keep the plain ``name`` and ``city`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
+
+from optimizer.data.problems import Problem
+
+#: The file whose rows are counties (problems at its rows name the county).
+COUNTIES_FILE = "counties.csv"
 
 
 def county_labels(counties: pd.DataFrame) -> pd.Series:
@@ -26,3 +33,20 @@ def county_labels(counties: pd.DataFrame) -> pd.Series:
         with_id = name + " (" + city + ", " + counties["county_id"].astype(str) + ")"
         label = label.where(~twin, with_id)
     return label
+
+
+def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) -> list[Problem]:
+    """Problems at a counties.csv row with that row's county named (古交市, row 11).
+
+    ``counties`` is indexed by spreadsheet row, as the loader reads it; a row without a
+    name (a template not yet filled in) names none.
+    """
+    if counties is None or "name" not in counties.columns:
+        return problems
+    named = counties[counties["name"].astype(str).str.strip() != ""]
+    names = county_labels(named)  # with its city when the name repeats (郊区 (阳泉市))
+    out = []
+    for p in problems:
+        name = names.get(p.row) if p.file == COUNTIES_FILE and p.row is not None else None
+        out.append(replace(p, county=name) if name and p.county is None else p)
+    return out

@@ -31,7 +31,8 @@ class Problem:
     """One finding about the input, located as a planner would look for it.
 
     ``row`` is the row number a spreadsheet shows (the header is row 1), or None
-    when the problem is about a whole file or table.
+    when the problem is about a whole file or table. ``county`` names the county of a
+    counties.csv row ("counties.csv row 11 (古交市)"), so a planner finds it by name.
     """
 
     file: str
@@ -40,11 +41,14 @@ class Problem:
     column: str | None = None
     value: Any = None
     severity: Severity = Severity.ERROR
+    county: str | None = None
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f" row {self.row}"
+            if self.county:
+                where += f" ({self.county})"
         if self.column is not None:
             where += f", {'key' if self.file in SETTINGS_FILES else 'column'} {self.column}"
         if self.value is not None:
@@ -60,6 +64,7 @@ class Problem:
             "value": value,
             "message": self.message,
             "severity": str(self.severity),
+            "county": self.county,
         }
 
     def to_record(self) -> dict[str, Any]:

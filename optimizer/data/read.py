@@ -42,19 +42,23 @@ from optimizer.data.aliases import (
     units_for,
 )
 from optimizer.data.dataset import Dataset
+from optimizer.data.names import with_county_names
 from optimizer.data.problems import DataError, Problem, Severity, UsageError, sorted_problems
 
-REQUIRED_FILES: tuple[str, ...] = (
-    "counties.csv",
-    "groups.csv",
-    "group_members.csv",
-    "scenario.toml",
-)
-OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
+REQUIRED_FILES: tuple[str, ...] = ("counties.csv", "scenario.toml")
+#: Files that may be left out: without groups.csv and group_members.csv the dataset has
+#: no priority groups (as with header rows alone); without transfer_costs.csv linkage
+#: follows linkage.scope.
+OPTIONAL_FILES: tuple[str, ...] = ("groups.csv", "group_members.csv", "transfer_costs.csv")
+#: Optional files read as tables without rows when they are left out.
+EMPTY_WHEN_MISSING: tuple[str, ...] = ("groups.csv", "group_members.csv")
 
 # A trailing bracket of a header (after NFKC: （）→ (), ［］→ []; 【】 and 〔〕 stay).
 _BRACKET = re.compile(r"\s*[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]\s*$")
 _YEAR = re.compile(r"(\d{4})\s*年?")
+# A year written before the name: 2035年城镇人口 (not a period such as 2021-2035年…).
+_LEADING_PERIOD = re.compile(r"^\d{4}\s*年?\s*[-–—~至到]\s*\d{4}\s*年?\s*")
+_LEADING_YEAR = re.compile(r"^(\d{4})\s*年?\s*(?=[^\d\s\-–—~至到])")
 _PERIOD = re.compile(r"\d{4}\s*年?\s*[-–—~至到]\s*\d{4}\s*年?")
 _COLUMN_YEAR = re.compile(r"_(\d{4})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -106,11 +110,26 @@ def load_dataset(folder: str | Path, overrides: Mapping[str, Any] | None = None)
         if path is None:
             if spec.file in REQUIRED_FILES:
                 problems.append(_missing_file(spec.file, present))
-            raws[spec.file] = None
+                raws[spec.file] = None
+            elif spec.file in EMPTY_WHEN_MISSING:  # no groups: a table without rows
+                raws[spec.file], _ = table_from_cells(
+                    spec.names, pd.DataFrame(columns=range(len(spec.names)), dtype="str"), spec
+                )
+            else:
+                raws[spec.file] = None
             continue
         raw, found = read_csv_table(path, spec)
         raws[spec.file] = raw
         problems += found
+    members = raws.get(v.MEMBERS.file)
+    if "groups.csv" not in present and members is not None and not members.cells.empty:
+        problems.append(  # memberships of groups that are nowhere defined
+            Problem(
+                "groups.csv",
+                "the file is missing from the dataset folder, but group_members.csv names "
+                "groups: add groups.csv, or leave out both files for a dataset without groups",
+            )
+        )
     scenario: Scenario | None = None
     toml_path = present.get("scenario.toml")
     if toml_path is None:
@@ -163,8 +182,9 @@ def dataset_from_tables(
 def parse_header(text: str) -> Header:
     """Split a header into name, bracketed year and bracketed unit (after NFKC).
 
-    Trailing brackets may be (), （）, [], ［］, 【】 or 〔〕: a year ("(2035年)") goes
-    with the name, a period ("(2021-2035年)") is dropped, anything else is the unit.
+    Trailing brackets may be (), （）, [], ［］, 【】 or 〔〕, in any order: a year
+    ("(2035年)") goes with the name, a period ("(2021-2035年)") is dropped, anything else
+    is the unit. A year may also lead the name: "2035年城镇人口" is 城镇人口 of 2035.
     """
     t = unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip()
     year, unit = "", None
@@ -177,6 +197,11 @@ def parse_header(text: str) -> Header:
                 break
             unit = inner
         t = t[: m.start()]
+    t = t.strip()
+    if (period := _LEADING_PERIOD.match(t)) is not None and period.end() < len(t):
+        t = t[period.end() :]  # 2021-2035年新增建设用地需求: the plan period, dropped
+    if not year and (lead := _LEADING_YEAR.match(t)) is not None:
+        year, t = lead.group(1), t[lead.end() :]
     return Header(t.strip(), year, unit)
 
 
@@ -375,6 +400,8 @@ def table_from_cells(
     if len(raw.columns):
         blank = (raw.isna() | raw.eq("")).all(axis=1)
         raw = raw.loc[~blank]
+    raw, totals = v.total_rows(raw, spec)
+    problems += totals
     if raw.empty and not spec.may_be_empty:
         problems.append(Problem(spec.file, "has no data rows: at least one row is needed"))
     return Raw(raw, headers, tuple(conversions)), problems
@@ -577,6 +604,21 @@ def _assemble(
     counties, groups = tables[v.COUNTIES.file], tables[v.GROUPS.file]
     members, transfers = tables[v.MEMBERS.file], tables[v.TRANSFER_COSTS.file]
     county_ids = None if counties is None else counties["county_id"]
+    named: set[tuple[str, int | None, str | None]] = set()  # names of several counties
+    if counties is not None:  # county names where ids belong: read as the ids, with a hint
+        for spec, table, columns in (
+            (v.MEMBERS, members, ("county_id",)),
+            (v.TRANSFER_COSTS, transfers, ("from_id", "to_id")),
+        ):
+            if table is not None:
+                table, found = v.ids_from_names(
+                    table, columns, counties, spec.file, headers_of[spec.file]
+                )
+                tables[spec.file] = table
+                problems += found
+                named |= {(p.file, p.row, p.column) for p in found if p.severity is Severity.ERROR}
+        members, transfers = tables[v.MEMBERS.file], tables[v.TRANSFER_COSTS.file]
+    checked = len(problems)
     if members is not None:
         problems += v.check_members(
             members,
@@ -592,12 +634,19 @@ def _assemble(
             else pd.concat([transfers["from_id"], transfers["to_id"]]),
             headers_of[v.TRANSFER_COSTS.file],
         )
+    # a name of several counties is reported once, not again as an unknown id
+    problems = problems[:checked] + [
+        p for p in problems[checked:] if (p.file, p.row, p.column) not in named
+    ]
+    problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(sorted_problems(errors))
     table_warnings = [p for p in problems if p.severity is Severity.WARNING]
     warnings = list(table_warnings)
-    warnings += w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file])
+    warnings += with_county_names(
+        w.county_warnings(counties, scenario, headers_of[v.COUNTIES.file]), counties
+    )
     members = members.drop_duplicates(["group_id", "county_id"])
     warnings += w.dataset_warnings(counties, groups, members, scenario, transfers)
     rows = counties.sort_values("county_id", kind="stable").index
@@ -641,15 +690,7 @@ def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
     stem = name.rsplit(".", 1)[0]
     near = sorted(p.name for k, p in present.items() if k.startswith(stem + ".") and k != name)
     hint = f"; found {', '.join(near)}: save it as {name}" if near else ""
-    what = (
-        "may have no data rows but must exist"
-        if name in ("groups.csv", "group_members.csv")
-        else ""
-    )
-    return Problem(
-        name,
-        "the file is missing from the dataset folder" + (f" (it {what})" if what else "") + hint,
-    )
+    return Problem(name, "the file is missing from the dataset folder" + hint)
 
 
 def _header_lookup(spec: v.TableSpec) -> dict[str, str]:

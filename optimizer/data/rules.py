@@ -260,10 +260,24 @@ def is_number_dtype(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+#: Columns of names, kept exactly as given (only trimmed): an official name such as
+#: 一核：太原都市区 keeps its full-width colon and （含重点辐射区） its full-width brackets.
+#: Ids, zones and numbers are NFKC-normalised (full-width digits read as digits).
+NAME_COLUMNS: frozenset[str] = frozenset({"name", "city"})
+
+
 def clean_cells(raw: pd.DataFrame, nfkc: bool = True) -> pd.DataFrame:
-    """Every text column through :func:`clean_text` once; columns of numbers stay numbers."""
+    """Every text column through :func:`clean_text` once; columns of numbers stay numbers.
+
+    Name columns (:data:`NAME_COLUMNS`) are trimmed but never normalised.
+    """
     return pd.DataFrame(
-        {c: raw[c] if is_number_dtype(raw[c]) else clean_text(raw[c], nfkc) for c in raw.columns},
+        {
+            c: raw[c]
+            if is_number_dtype(raw[c])
+            else clean_text(raw[c], nfkc and c not in NAME_COLUMNS)
+            for c in raw.columns
+        },
         index=raw.index,
     )
 
@@ -673,6 +687,104 @@ def _unknown(
     s = df[column]
     bad = (s != "") & ~s.isin(pd.Index(list(known), dtype="str"))
     return _where(file, df, bad, column, headers, f"unknown {column}: not in {where}")
+
+
+#: What a total row says where a county id or name belongs (compared without spaces,
+#: in any case): such a row sums the others and is not a county.
+TOTAL_WORDS: frozenset[str] = frozenset({"合计", "总计", "小计", "全区合计", "total", "sum"})
+
+
+def total_rows(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """A table without its total rows (合计, 总计, 小计, Total), with one warning for each.
+
+    A row is a total row when its id or name cell says one of TOTAL_WORDS: a sheet's sum
+    line exported with the counties, which would otherwise count every county twice.
+    """
+    columns = [c.name for c in spec.columns if c.kind == "id" or c.name == "name"]
+    columns = [c for c in columns if c in raw.columns and not is_number_dtype(raw[c])]
+    if not columns or raw.empty:
+        return raw, []
+    words = (
+        raw[columns]
+        .astype("str")
+        .apply(lambda col: col.str.replace(r"\s+", "", regex=True).str.casefold())
+    )
+    hit = words.isin(TOTAL_WORDS)
+    rows = hit.any(axis=1)
+    if not rows.any():
+        return raw, []
+    problems = []
+    for row in raw.index[rows]:
+        column = next(c for c in columns if hit.at[row, c])
+        problems.append(
+            Problem(
+                spec.file,
+                "a total row, not a county: skipped (the model sums the rows itself)"
+                if spec is COUNTIES
+                else "a total row: skipped",
+                row=int(row),
+                column=column,
+                value=str(raw.at[row, column]),
+                severity=Severity.WARNING,
+            )
+        )
+    return raw.loc[~rows], problems
+
+
+def ids_from_names(
+    df: pd.DataFrame,
+    columns: Iterable[str],
+    counties: pd.DataFrame,
+    file: str,
+    headers: Mapping[str, str],
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """County names written where county ids belong, read as the ids, with a hint.
+
+    A cell of ``columns`` that is no county_id but the name of exactly one county is
+    that county's id (a warning says so: ids are stable, names may repeat); a name that
+    several counties share stays as written, and its error says which ids it could be.
+    """
+    ids = counties["county_id"].astype("str")
+    names = counties["name"].astype("str").str.normalize("NFKC").str.strip()
+    by_name = pd.Series(ids.to_numpy(), index=names.to_numpy())
+    counts = by_name.index.value_counts()
+    unique = by_name[~by_name.index.duplicated(keep=False)]
+    known = set(ids)
+    problems: list[Problem] = []
+    out = df.copy()
+    for column in columns:
+        cells = out[column].astype("str")
+        named = ~cells.isin(known) & cells.isin(by_name.index)
+        if not named.any():
+            continue
+        once = named & cells.isin(unique.index)
+        out.loc[once, column] = cells[once].map(unique)
+        label = _label(column, headers)
+        for row in out.index[once]:
+            problems.append(
+                Problem(
+                    file,
+                    f"is a county name, read as its county_id {out.at[row, column]} "
+                    "(write the id: ids are stable, names may repeat)",
+                    row=int(row),
+                    column=label,
+                    value=cells[row],
+                    severity=Severity.WARNING,
+                )
+            )
+        for row in out.index[named & ~once]:
+            name = cells[row]
+            choices = ", ".join(sorted(by_name[[name]].astype(str)))
+            problems.append(
+                Problem(
+                    file,
+                    f"is the name of {counts[name]} counties ({choices}): write the county_id",
+                    row=int(row),
+                    column=label,
+                    value=name,
+                )
+            )
+    return out, problems
 
 
 def check_members(
