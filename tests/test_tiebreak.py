@@ -271,3 +271,17 @@ def test_transfer_costs_flows_are_the_cheapest_and_agree():
         assert_same_figures(result, base, f"{backend}/{solver}")
         assert_same_flows(result, base, f"{backend}/{solver}")
         assert_feasible(ds, result)
+
+
+def test_a_failed_quadratic_stage_keeps_the_vertex_and_says_so(reference, monkeypatch):
+    """If Clarabel does not solve the QP, the run is the LP vertex with the reason given."""
+    from optimizer.analysis import tiebreak
+    from optimizer.solvers.qp import QPResult
+
+    monkeypatch.setattr(tiebreak, "solve_qp", lambda *args: QPResult(None, "MaxIterations", 0.0))
+    result = solve(reference, backend="highs", solver="simplex")
+    vertex = solve(reference, backend="highs", solver="simplex", tie_break_method="none")
+    assert result.status is Status.OPTIMAL
+    assert result.summary.tie_break.ran is False
+    assert "quadratic stage did not solve" in result.summary.tie_break.reason
+    pd.testing.assert_frame_equal(result.counties, vertex.counties)
