@@ -53,6 +53,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "intensity_reduction": ("construction land per unit GDP", "单位GDP建设用地下降"),
     "farmland_region": ("region farmland floor", "耕地保有量"),
     "farmland_balance": ("farmland balance (占补平衡)", "耕地占补平衡"),
+    "farmland_floor_counties": ("counties keeping their farmland floor", "守住耕地底线的县"),
+    "per_capita_cap_counties": ("counties above the per-capita cap", "超出人均用地上限的县"),
+    "per_capita_floor_shortfall": ("shortfall below the per-capita floor", "人均用地下限缺口"),
+    "dev_boundary": ("development boundary", "城镇开发边界"),
 }
 
 

@@ -1,0 +1,178 @@
+"""The tables the workbook and the HTML report show, built from a Result (never from files).
+
+``SECTIONS`` is the one data-driven list of table sections: a section whose table is
+empty (or absent from the Result, as periods/projects before they exist) is left out,
+so a new table joins both reports by one entry here. Values are shown in the
+report's area unit (``AreaUnit``); the run folder's files stay in ha.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.analysis.tables import Result
+from optimizer.data.lang import Lang
+from optimizer.data.numbers import FILE_DECIMALS
+from optimizer.reports.labels import (
+    FILE_COLUMNS,
+    TARGET_UNITS,
+    AreaUnit,
+    Unit,
+    area_factor,
+    column_unit,
+    target_name,
+    unit_label,
+    word,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table of the reports: its SECTION_NAMES key, the file whose columns it shows, its table."""
+
+    key: str
+    file: str
+    table: Callable[[Result], pd.DataFrame]
+    #: leading columns kept in view (frozen panes in the workbook)
+    frozen_columns: int = 0
+
+
+def _attribute(name: str) -> Callable[[Result], pd.DataFrame]:
+    """The Result's table ``name``; an empty one where the Result has no such table (yet)."""
+
+    def table(result: Result) -> pd.DataFrame:
+        value = getattr(result, name, None)
+        return value if isinstance(value, pd.DataFrame) else pd.DataFrame()
+
+    return table
+
+
+def _counties(result: Result) -> pd.DataFrame:
+    if result.counties.empty:
+        return result.counties
+    return result.counties.assign(binding=result.binding_text())
+
+
+#: Every table section, in report order (the summary sheet comes first, built apart).
+SECTIONS: tuple[Section, ...] = (
+    Section("targets", "targets.csv", _attribute("targets"), frozen_columns=1),
+    Section("counties", "allocation.csv", _counties, frozen_columns=2),
+    Section("groups", "groups.csv", _attribute("groups"), frozen_columns=2),
+    Section("flows", "flows.csv", _attribute("flows")),
+    Section("prices", "marginals.csv", _attribute("marginals"), frozen_columns=1),
+    Section("periods", "periods.csv", _attribute("periods"), frozen_columns=1),
+    Section("projects", "projects.csv", _attribute("projects"), frozen_columns=1),
+    Section("diagnosis", "diagnosis.csv", _attribute("diagnosis"), frozen_columns=1),
+)
+
+
+@dataclass
+class Shown:
+    """A table as a report shows it: values (areas converted), units per column, total rows."""
+
+    section: Section
+    table: pd.DataFrame
+    units: list[Unit]
+    #: positions of subtotal / total rows (bold in the workbook)
+    total_rows: list[int]
+
+
+def ordered(table: pd.DataFrame, file: str) -> pd.DataFrame:
+    """The dictionary's column order first (the files' order), then any other column."""
+    known = []
+    for entry in FILE_COLUMNS.get(file, ()):
+        known += [c for c in table.columns if entry.matches(c) and c not in known]
+    return table[[*known, *(c for c in table.columns if c not in known)]]
+
+
+def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
+    """Every non-empty section of ``result``, ready to render."""
+    out = []
+    for section in SECTIONS:
+        table = section.table(result)
+        if table.empty:
+            continue
+        table = ordered(table.reset_index(drop=True), section.file)
+        if section.key == "targets":
+            table = _targets(table, lang, area)
+        units = [column_unit(section.file, c) for c in table.columns]
+        totals: list[int] = []
+        if section.key == "counties":
+            table, totals = with_city_subtotals(table, units, lang)
+        table = _in_area_unit(table, units, area)
+        numeric = table.select_dtypes("number").columns
+        table[numeric] = table[numeric].round(FILE_DECIMALS)  # the files' precision
+        out.append(Shown(section, table, units, totals))
+    return out
+
+
+def _in_area_unit(table: pd.DataFrame, units: list[Unit], area: AreaUnit) -> pd.DataFrame:
+    factor = area_factor(area)
+    if factor == 1.0:
+        return table
+    table = table.copy()
+    for column, unit in zip(table.columns, units, strict=True):
+        if unit is Unit.AREA:
+            table[column] = pd.to_numeric(table[column], errors="coerce") * factor
+    return table
+
+
+def _targets(table: pd.DataFrame, lang: Lang, area: AreaUnit) -> pd.DataFrame:
+    """targets: names in ``lang``, rows measured in ha shown in ``area``, each row's unit.
+
+    The English ``meaning`` is kept only in English (the name says it in Chinese).
+    """
+    out = table.copy()
+    kinds = out["target"].map(TARGET_UNITS)
+    is_area = (kinds == Unit.AREA).to_numpy()
+    for column in ("value", "limit"):
+        values = pd.to_numeric(out[column], errors="coerce").to_numpy(float)
+        out[column] = np.where(is_area, values * area_factor(area), values)
+    out["unit"] = [
+        unit_label(k, lang, area) if isinstance(k, Unit) else "" for k in kinds.to_numpy()
+    ]
+    out["target"] = out["target"].map(lambda t: target_name(t, lang))
+    if lang is Lang.ZH:
+        out = out.drop(columns="meaning", errors="ignore")
+    return out
+
+
+def with_city_subtotals(
+    table: pd.DataFrame, units: list[Unit], lang: Lang
+) -> tuple[pd.DataFrame, list[int]]:
+    """Counties grouped by city (in input order), a subtotal row after each city, a total last.
+
+    Subtotals add the area columns; satisfaction is Σ allocation ÷ Σ demand; other
+    columns are left empty there.
+    """
+    additive = [c for c, u in zip(table.columns, units, strict=True) if u is Unit.AREA]
+    city_order = pd.unique(table["city"])
+    rank = pd.Series(np.arange(len(city_order)), index=city_order)
+    table = table.iloc[np.argsort(rank[table["city"]].to_numpy(), kind="stable")]
+    blocks, totals, position = [], [], 0
+    for city, block in table.groupby("city", sort=False):
+        blocks += [block, _total_row(block, additive, word("subtotal", lang, city=city), city)]
+        position += len(block)
+        totals.append(position)
+        position += 1
+    blocks.append(_total_row(table, additive, word("total", lang), ""))
+    totals.append(position)
+    return pd.concat(blocks, ignore_index=True), totals
+
+
+def _total_row(block: pd.DataFrame, additive: list[str], label: str, city: str) -> pd.DataFrame:
+    row = {c: block[c].sum() for c in additive}
+    if "satisfaction" in block.columns and row.get("demand", 0) > 0:
+        row["satisfaction"] = row["allocation"] / row["demand"]
+    row.update(name=label, city=city)
+    return pd.DataFrame([row]).reindex(columns=block.columns)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on screen or in a sheet: East Asian wide characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
