@@ -227,14 +227,41 @@ def solve(
     all_counties: Annotated[
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language of report.xlsx and report.html: en | zh (default: "
+            "LANDQUOTA_LANG, else en)."
+        ),
+    ] = None,
+    area_unit: Annotated[
+        str,
+        typer.Option(
+            "--area-unit",
+            help="Areas in report.xlsx and report.html: ha | mu (亩, × 15). Files stay in ha.",
+        ),
+    ] = "ha",
 ) -> None:
-    """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
+    """Solve the allocation LP and write the run folder (allocation.csv, …, report.html)."""
     from optimizer.cli.report_solve import render_solve
+    from optimizer.data.lang import resolve_lang
+    from optimizer.reports.labels import AreaUnit
     from optimizer.runs.target import check_target
     from optimizer.runs.write import summary_json, write_run
     from optimizer.solve import solve as run_solve
 
     check_time_limit(time_limit)
+    try:
+        report_lang = resolve_lang(lang)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    try:
+        report_area = AreaUnit(area_unit.strip().lower())
+    except ValueError:
+        choices = ", ".join(u.value for u in AreaUnit)
+        raise UsageError(
+            f"--area-unit={area_unit!r} is not an area unit (choose: {choices})"
+        ) from None
     overrides = parse_set(set_)
     if name is not None:
         overrides["scenario.name"] = name
@@ -253,7 +280,7 @@ def solve(
         typer.echo(f"landquota: note: {note}", err=True)
     code = exit_code(result)
     if code == EXIT_OK or not result.diagnosis.empty:  # infeasible: summary.json, diagnosis
-        write_run(result, target)
+        write_run(result, target, lang=report_lang, area_unit=report_area)
     if as_json:
         typer.echo(summary_json(result))
     else:

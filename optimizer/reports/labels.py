@@ -10,6 +10,7 @@ shares (units, target names) are ``TERMS`` of ``optimizer.data.lang``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -88,8 +89,12 @@ class Column:
     meaning: str
 
     def matches(self, column: str) -> re.Match | None:
-        pattern = re.escape(self.name).replace(r"\{k\}", r"(?P<k>\d+)")
-        return re.fullmatch(pattern, column)
+        return _pattern(self.name).fullmatch(column)
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(re.escape(name).replace(r"\{k\}", r"(?P<k>\d+)"))
 
 
 C = Column
@@ -114,8 +119,18 @@ FILE_COLUMNS: dict[str, tuple[Column, ...]] = {
         C("supplemented", "补充耕地", Unit.AREA, "farmland supplemented (s_i)"),
         C("shortfall", "人均用地缺口", Unit.AREA, "urban land short of the per-capita floor"),
         C("urban_land_2035", "2035年城镇用地", Unit.AREA, "urban land 2035"),
-        C("per_capita_2020", "2020年人均城镇用地", Unit.M2_PER_PERSON, "per-capita urban land 2020"),
-        C("per_capita_2035", "2035年人均城镇用地", Unit.M2_PER_PERSON, "per-capita urban land 2035"),
+        C(
+            "per_capita_2020",
+            "2020年人均城镇用地",
+            Unit.M2_PER_PERSON,
+            "per-capita urban land 2020",
+        ),
+        C(
+            "per_capita_2035",
+            "2035年人均城镇用地",
+            Unit.M2_PER_PERSON,
+            "per-capita urban land 2035",
+        ),
         C("cultivated_2035", "2035年耕地", Unit.AREA, "cultivated land 2035"),
         C("construction_land_2035", "2035年建设用地", Unit.AREA, "construction land 2035"),
         C("binding", "起约束作用的限制", Unit.TEXT, "binding constraint families, ;-joined"),
@@ -240,9 +255,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "intensity_reduction": ("fall of land per GDP", "单位GDP建设用地下降"),
     "cultivated_2035_ha": ("cultivated land 2035", "2035年耕地"),
     "shortfall_ha": ("per-capita shortfall", "人均用地缺口"),
+    "maps": ("Maps by county", "分县地图"),
     "map_allocation": ("New construction land", "新增建设用地"),
     "map_satisfaction": ("Demand satisfaction", "需求满足率"),
-    "map_per_capita": ("Change of per-capita urban land 2020→2035", "人均城镇用地变化（2020→2035）"),
+    "map_per_capita": (
+        "Change of per-capita urban land 2020→2035",
+        "人均城镇用地变化（2020→2035）",
+    ),
     "flows_on_map": ("lines: linkage flows", "连线：增减挂钩流转"),
     "top_allocations": ("Largest allocations", "新增建设用地最多的县"),
     "lorenz": ("Lorenz curves of equity", "公平性洛伦兹曲线"),
@@ -251,8 +270,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "equality": ("equality", "绝对平均线"),
     "no_map": ("No map: {reason}", "无地图：{reason}"),
     "no_geojson": ("the dataset has no counties.geojson", "数据集无 counties.geojson"),
-    "too_many": ("{n:,} counties is more than {limit:,} drawn", "县数 {n:,} 超过绘制上限 {limit:,}"),
-    "bad_geojson": ("counties.geojson could not be read ({error})", "counties.geojson 无法读取（{error}）"),
+    "too_many": (
+        "{n:,} counties is more than {limit:,} drawn",
+        "县数 {n:,} 超过绘制上限 {limit:,}",
+    ),
+    "bad_geojson": (
+        "counties.geojson could not be read ({error})",
+        "counties.geojson 无法读取（{error}）",
+    ),
     "infeasible": ("The scenario has no solution: see diagnosis", "该情景无可行解：见无解诊断"),
 }
 

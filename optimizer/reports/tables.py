@@ -84,10 +84,14 @@ class Shown:
 
 def ordered(table: pd.DataFrame, file: str) -> pd.DataFrame:
     """The dictionary's column order first (the files' order), then any other column."""
-    known = []
-    for entry in FILE_COLUMNS.get(file, ()):
-        known += [c for c in table.columns if entry.matches(c) and c not in known]
+    entries = FILE_COLUMNS.get(file, ())
+    position = {c: _entry_position(entries, c) for c in table.columns}
+    known = sorted((c for c in table.columns if position[c] is not None), key=position.get)
     return table[[*known, *(c for c in table.columns if c not in known)]]
+
+
+def _entry_position(entries: tuple, column: str) -> int | None:
+    return next((i for i, entry in enumerate(entries) if entry.matches(column)), None)
 
 
 def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
@@ -148,29 +152,30 @@ def with_city_subtotals(
     """Counties grouped by city (in input order), a subtotal row after each city, a total last.
 
     Subtotals add the area columns; satisfaction is Σ allocation ÷ Σ demand; other
-    columns are left empty there.
+    columns are left empty there. One groupby, whatever the number of cities.
     """
     additive = [c for c, u in zip(table.columns, units, strict=True) if u is Unit.AREA]
-    city_order = pd.unique(table["city"])
-    rank = pd.Series(np.arange(len(city_order)), index=city_order)
-    table = table.iloc[np.argsort(rank[table["city"]].to_numpy(), kind="stable")]
-    blocks, totals, position = [], [], 0
-    for city, block in table.groupby("city", sort=False):
-        blocks += [block, _total_row(block, additive, word("subtotal", lang, city=city), city)]
-        position += len(block)
-        totals.append(position)
-        position += 1
-    blocks.append(_total_row(table, additive, word("total", lang), ""))
-    totals.append(position)
-    return pd.concat(blocks, ignore_index=True), totals
-
-
-def _total_row(block: pd.DataFrame, additive: list[str], label: str, city: str) -> pd.DataFrame:
-    row = {c: block[c].sum() for c in additive}
-    if "satisfaction" in block.columns and row.get("demand", 0) > 0:
-        row["satisfaction"] = row["allocation"] / row["demand"]
-    row.update(name=label, city=city)
-    return pd.DataFrame([row]).reindex(columns=block.columns)
+    cities = table["city"].astype(str)
+    rank = pd.Series(np.arange(cities.nunique()), index=pd.unique(cities))
+    sums = table[additive].groupby(cities.to_numpy(), sort=False).sum()
+    grand = sums.sum().to_frame().T
+    subtotal_names = [word("subtotal", lang, city=city) for city in sums.index]
+    subtotals = sums.assign(city=sums.index, name=subtotal_names).reset_index(drop=True)
+    total = grand.assign(city="", name=word("total", lang))
+    rows = pd.concat([table, subtotals, total], ignore_index=True)
+    order_rank = np.concatenate([rank[cities].to_numpy(), rank[sums.index].to_numpy(), [len(rank)]])
+    is_total = np.concatenate([np.zeros(len(table)), np.ones(len(sums) + 1)])
+    order = np.lexsort((is_total, order_rank))  # stable: counties keep their input order
+    rows = rows.iloc[order].reset_index(drop=True).reindex(columns=table.columns)
+    if {"satisfaction", "allocation", "demand"} <= set(rows.columns):
+        total_rows = np.flatnonzero(is_total[order] == 1)
+        demand = rows["demand"].to_numpy(float)[total_rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(
+                demand > 0, rows["allocation"].to_numpy(float)[total_rows] / demand, np.nan
+            )
+        rows.loc[total_rows, "satisfaction"] = share
+    return rows, np.flatnonzero(is_total[order] == 1).tolist()
 
 
 def display_width(text: str) -> int:

@@ -43,18 +43,25 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 WIDTH_PADDING = 2
 #: Text shown for an infinite number (a rate that holds without end).
 INFINITY_TEXT = "∞"
+#: Types of a cell, as tuples (isinstance with X | Y builds a union at every call).
+_BOOLS = (bool, np.bool_)
+_NUMBERS = (int, float, np.integer, np.floating)
 
 
 def write_workbook(
-    result: Result, path: Path, lang: Lang = Lang.EN, area: AreaUnit = AreaUnit.HA
+    result: Result,
+    path: Path,
+    lang: Lang = Lang.EN,
+    area: AreaUnit = AreaUnit.HA,
+    shown: list[Shown] | None = None,
 ) -> None:
-    """Write report.xlsx for ``result`` at ``path``."""
+    """Write report.xlsx for ``result`` at ``path`` (``shown``: its tables, if already built)."""
     book = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False})
     book.set_properties({"title": word("title", lang), "created": CREATED})
     styles = _Styles(book)
     _summary_sheet(book, styles, result, lang, area)
-    for shown in shown_sections(result, lang, area):
-        _table_sheet(book, styles, shown, lang, area)
+    for table in shown if shown is not None else shown_sections(result, lang, area):
+        _table_sheet(book, styles, table, lang, area)
     book.close()
 
 
@@ -141,7 +148,9 @@ def _table_sheet(
         for c, values in enumerate(columns):
             _write_cell(sheet, HEADER_ROWS + r, c, values[r], units[c], numbers, text)
     for c, column in enumerate(table.columns):
-        width = max(display_width(heads[c]), display_width(unit_row[c]), _cells_width(table[column]))
+        width = max(
+            display_width(heads[c]), display_width(unit_row[c]), _cells_width(table[column])
+        )
         sheet.set_column(c, c, _fit(width))
     sheet.freeze_panes(HEADER_ROWS, shown.section.frozen_columns)
 
@@ -150,9 +159,9 @@ def _write_cell(sheet, row: int, col: int, value, unit: Unit, numbers: dict, tex
     """One cell: numbers with their unit's format, NaN/None empty, ±inf as ∞, booleans, text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, numbers.get(unit, text))
-    elif isinstance(value, bool | np.bool_):
+    elif isinstance(value, _BOOLS):
         sheet.write_boolean(row, col, bool(value), text)
-    elif isinstance(value, int | float | np.integer | np.floating):
+    elif isinstance(value, _NUMBERS):
         number = float(value)
         if math.isinf(number):
             sheet.write_string(row, col, INFINITY_TEXT if number > 0 else "-" + INFINITY_TEXT, text)
