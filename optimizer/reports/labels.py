@@ -346,7 +346,7 @@ def dictionary_markdown() -> str:
         "Generated from `optimizer/reports/labels.py` (`FILE_COLUMNS`); "
         "`tests/test_reports.py` checks that this page is up to date and that every column "
         "a run folder writes is here. Regenerate with "
-        "`python -m optimizer.reports.labels > docs/outputs.md`.",
+        "`python -m optimizer.reports > docs/outputs.md`.",
         "",
         "The CSV files keep these English names in every language; the workbook "
         "(report.xlsx) and the HTML report (report.html) show the Chinese header with "
@@ -364,9 +364,3 @@ def dictionary_markdown() -> str:
         lines.append(f"| `{target}` | {target_name(target, Lang.ZH)} | {UNIT_LABELS[unit][2]} |")
     lines.append("")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover - the doc generator
-    import sys
-
-    sys.stdout.write(dictionary_markdown())
