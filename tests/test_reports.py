@@ -321,11 +321,8 @@ def test_an_infeasible_run_gets_reports_with_the_diagnosis(tmp_path, dataset_dir
 
 def test_every_column_a_run_folder_writes_is_in_the_dictionary(runs, tmp_path, dataset_dir):
     infeasible = tmp_path / "infeasible"
-    runner.invoke(
-        app,
-        ["solve", str(dataset_dir), "--out", str(infeasible), "--set", "quota.total=100"]
-        + ["--set", "linkage.scope=none"],
-    )
+    args = ["solve", str(dataset_dir), "--out", str(infeasible), "--set", "quota.total=100"]
+    assert runner.invoke(app, [*args, "--set", "linkage.scope=none"]).exit_code == 4
     written = sorted([*runs["en"].glob("*.csv"), *infeasible.glob("*.csv")])
     assert {p.name for p in written} == set(FILE_COLUMNS)
     for path in written:

@@ -110,18 +110,20 @@ def render_html(
         f"<title>{_e(title)} · {_e(name)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)} · {_e(name)}</h1>",
-        _summary(result, lang, area),
     ]
     counties = result.counties
     if not counties.empty:
         shapes, reason = _shapes(geojson, counties)
         parts.append(_maps(result, shapes, lang, area) if shapes else _no_map(reason, lang))
         parts.append('<div class="row">')
+        parts.append(_summary(result, lang, area))
         parts.append(_top_allocations(counties, lang, area))
         parts.append(_lorenz(result, lang))
         parts.append("</div>")
-    elif not result.diagnosis.empty:
-        parts.append(f"<p class='note'>{_e(word('infeasible', lang))}</p>")
+    else:
+        parts.append(_summary(result, lang, area))
+        if not result.diagnosis.empty:
+            parts.append(f"<p class='note'>{_e(word('infeasible', lang))}</p>")
     for table in shown if shown is not None else shown_sections(result, lang, area):
         if table.section.key != "counties":
             parts.append(_table(table, lang, area))
@@ -448,8 +450,9 @@ _FORMATS = {
     Unit.PRICE: "{:.4f}",
     Unit.PRICE_PER_MU: "{:.5f}",
     Unit.COST: "{:.3f}",
-    Unit.MIXED: "{:,.4g}",
 }
+#: A number of mixed unit (a target, a limit): whole with separators from this size on.
+MIXED_WHOLE_FROM = 100
 
 
 def _is_number(value: object) -> bool:
@@ -465,6 +468,8 @@ def _fmt(value: object, unit: Unit) -> str:
         number = float(value)
         if math.isinf(number):
             return "∞" if number > 0 else "-∞"
+        if unit is Unit.MIXED:
+            return f"{number:,.2f}" if abs(number) >= MIXED_WHOLE_FROM else f"{number:.4g}"
         return _FORMATS.get(unit, "{:,.6g}").format(number)
     return str(value)
 

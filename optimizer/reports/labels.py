@@ -75,7 +75,7 @@ NUMBER_FORMATS: dict[Unit, str] = {
     Unit.PRICE: "0.0000",
     Unit.PRICE_PER_MU: "0.00000",
     Unit.COST: "0.000",
-    Unit.MIXED: "#,##0.####",
+    Unit.MIXED: "General",
 }
 
 
@@ -255,6 +255,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "intensity_reduction": ("fall of land per GDP", "单位GDP建设用地下降"),
     "cultivated_2035_ha": ("cultivated land 2035", "2035年耕地"),
     "shortfall_ha": ("per-capita shortfall", "人均用地缺口"),
+    "optimal": ("optimal", "最优"),
+    "infeasible_status": ("infeasible", "无可行解"),
+    "unbounded": ("unbounded", "无界"),
+    "time_limit": ("time limit", "超时"),
+    "error": ("solver error", "求解出错"),
     "maps": ("Maps by county", "分县地图"),
     "map_allocation": ("New construction land", "新增建设用地"),
     "map_satisfaction": ("Demand satisfaction", "需求满足率"),

@@ -23,6 +23,7 @@ from optimizer.analysis.tables import Result
 from optimizer.data.lang import Lang
 from optimizer.reports.labels import (
     NUMBER_FORMATS,
+    WORDS,
     AreaUnit,
     Unit,
     area_factor,
@@ -102,7 +103,7 @@ def summary_rows(result: Result, lang: Lang, area: AreaUnit) -> list[tuple[str, 
     s = result.summary
     rows: list[tuple[str, object, str, Unit]] = [
         (word("scenario", lang), s.scenario.scenario.name, "", Unit.TEXT),
-        (word("status", lang), s.status.value, "", Unit.TEXT),
+        (word("status", lang), status_word(s.status.value, lang), "", Unit.TEXT),
         (word("solver", lang), f"{s.backend}/{s.solver}", "", Unit.TEXT),
         (word("objective", lang), s.objective, "Z", Unit.VALUE),
     ]
@@ -128,6 +129,12 @@ def summary_rows(result: Result, lang: Lang, area: AreaUnit) -> list[tuple[str, 
             )
         )
     return rows
+
+
+def status_word(status: str, lang: Lang) -> str:
+    """How the solve ended, in ``lang`` (summary.json keeps the English value)."""
+    key = "infeasible_status" if status == "infeasible" else status
+    return word(key, lang) if key in WORDS else status
 
 
 def _table_sheet(
