@@ -594,6 +594,7 @@ def test_an_infeasible_run_follows_the_same_rules(run_dir, dataset_dir, tmp_path
         "diagnosis.csv",
         schema.SUMMARY_FILE,
         schema.MARKER_FILE,
+        *schema.REPORT_FILES,
     }
     assert_complete_run(run_dir)
     (run_dir / "notes.txt").write_text("why?", encoding="utf-8")

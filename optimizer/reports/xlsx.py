@@ -185,8 +185,8 @@ def _cells_width(values: pd.Series) -> int:
         finite = numeric[np.isfinite(numeric)]
         biggest = float(finite.abs().max()) if len(finite) else 0.0
         return len(f"-{biggest:,.2f}")
-    texts = values.dropna().astype(str)
-    return int(texts.map(display_width).max()) if len(texts) else 0
+    texts = pd.unique(values.dropna().astype(str))  # names repeat (cities): measure each once
+    return max((display_width(t) for t in texts), default=0)
 
 
 def _fit(width: int) -> int:
