@@ -24,6 +24,7 @@ from optimizer.cli.app import app
 from optimizer.data.lang import Lang
 from optimizer.data.read import load_dataset
 from optimizer.reports import labels
+from optimizer.reports.html import render_html
 from optimizer.reports.labels import FILE_COLUMNS, AreaUnit, find_column
 from optimizer.reports.tables import display_width
 from optimizer.runs.schema import COLUMN_ORDER, MARKER_FILE, RUN_FILES, TEXT_COLUMNS
@@ -175,6 +176,16 @@ def test_the_targets_sheet_holds_targets_csv(runs):
     assert zh["指标"][0] == "新增建设用地指标总量"
 
 
+def test_zones_have_their_official_chinese_names_in_chinese(runs):
+    zones = set(_sheet(runs["zh_mu"], "分县分配")["主体功能区"].dropna())
+    assert zones == {"城市化地区", "农产品主产区", "重点生态功能区"}
+    assert set(_sheet(runs["en"], "counties")["zone"].dropna()) == {
+        "urban",
+        "agricultural",
+        "ecological",
+    }
+
+
 def test_identical_runs_give_identical_report_bytes(runs):
     for name in ("report.xlsx", "report.html"):
         assert (runs["en"] / name).read_bytes() == (runs["en_again"] / name).read_bytes()
@@ -242,6 +253,13 @@ def test_a_broken_geojson_gives_a_page_that_says_so(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'class="county"' not in page
     assert "counties.geojson could not be read (JSONDecodeError" in page
+
+
+def test_above_the_map_limit_the_page_has_no_map(monkeypatch, reference_result):
+    monkeypatch.setattr("optimizer.reports.html.MAP_MAX_COUNTIES", 50)
+    page = render_html(reference_result, Lang.EN, AreaUnit.HA, REFERENCE / "counties.geojson")
+    assert 'class="county"' not in page
+    assert "No map: 53 counties, more than the 50 a map draws" in page
 
 
 def test_the_lorenz_curve_is_the_one_the_gini_reads():

@@ -139,7 +139,7 @@ def _shapes(geojson: Path | None, counties: pd.DataFrame) -> tuple[Shapes | None
     if geojson is None or not geojson.is_file():
         return None, "no_geojson"
     if len(counties) > MAP_MAX_COUNTIES:
-        return None, "too_many"
+        return None, f"too_many:{len(counties)}"
     try:
         features = json.loads(geojson.read_text(encoding="utf-8"))["features"]
         rings, centres = _rings(features, set(counties["county_id"].astype(str)))
@@ -313,8 +313,9 @@ def _flow_lines(
 def _no_map(reason: str, lang: Lang) -> str:
     if reason.startswith("bad_geojson:"):
         why = word("bad_geojson", lang, error=reason.removeprefix("bad_geojson:"))
-    elif reason == "too_many":
-        why = word("too_many", lang, n=MAP_MAX_COUNTIES + 1, limit=MAP_MAX_COUNTIES)
+    elif reason.startswith("too_many:"):
+        n = int(reason.removeprefix("too_many:"))
+        why = word("too_many", lang, n=n, limit=MAP_MAX_COUNTIES)
     else:
         why = word("no_geojson", lang)
     return f'<p class="note no-map">{_e(word("no_map", lang, reason=why))}</p>'

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.analysis.tables import Result
+from optimizer.data.aliases import ZONE_ALIASES
 from optimizer.data.lang import Lang
 from optimizer.data.numbers import FILE_DECIMALS
 from optimizer.reports.labels import (
@@ -29,6 +30,9 @@ from optimizer.reports.labels import (
     unit_label,
     word,
 )
+
+#: Zone → its official Chinese name (主体功能区), the Chinese value the inputs accept.
+ZONE_NAMES_ZH = {zone: name for name, zone in ZONE_ALIASES.items()}
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
         table = ordered(table.reset_index(drop=True), section.file)
         if section.key == "targets":
             table = _targets(table, lang, area)
+        if lang is Lang.ZH and "zone" in table.columns:
+            table = table.assign(zone=table["zone"].map(ZONE_NAMES_ZH).fillna(table["zone"]))
         units = [column_unit(section.file, c) for c in table.columns]
         totals: list[int] = []
         if section.key == "counties":
