@@ -174,6 +174,9 @@ def test_the_targets_sheet_holds_targets_csv(runs):
     assert sheet["value"].to_numpy(float) == pytest.approx(targets["value"].to_numpy(float))
     zh = _sheet(runs["zh_mu"], "规划指标")
     assert zh["指标"][0] == "新增建设用地指标总量"
+    ws = openpyxl.load_workbook(runs["en"] / "report.xlsx")["targets"]
+    assert ws.cell(3, 2).number_format == "#,##0.00"  # the quota pool, ha
+    assert ws.cell(4, 2).number_format == "0.0%"  # the intensity target, a fraction
 
 
 def test_zones_have_their_official_chinese_names_in_chinese(runs):

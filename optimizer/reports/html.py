@@ -420,12 +420,12 @@ def _table(shown: Shown, lang: Lang, area: AreaUnit) -> str:
     heads = "".join(f"<th>{_e(header(shown.section.file, c, lang))}</th>" for c in table.columns)
     units = "".join(f"<td>{_e(unit_label(u, lang, area))}</td>" for u in shown.units)
     body = []
-    for values in table.itertuples(index=False):
+    for r, values in enumerate(table.itertuples(index=False)):
         cells = "".join(
-            f"<td class='num'>{_e(_fmt(v, u))}</td>"
+            f"<td class='num'>{_e(_fmt(v, shown.cell_unit(r, c)))}</td>"
             if _is_number(v)
-            else f"<td>{_e(_fmt(v, u))}</td>"
-            for v, u in zip(values, shown.units, strict=True)
+            else f"<td>{_e(_fmt(v, shown.cell_unit(r, c)))}</td>"
+            for c, v in enumerate(values)
         )
         body.append(f"<tr>{cells}</tr>")
     more = ""

@@ -276,8 +276,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_map": ("No map: {reason}", "无地图：{reason}"),
     "no_geojson": ("the dataset has no counties.geojson", "数据集无 counties.geojson"),
     "too_many": (
-        "{n:,} counties is more than {limit:,} drawn",
-        "县数 {n:,} 超过绘制上限 {limit:,}",
+        "{n:,} counties, more than the {limit:,} a map draws",
+        "县数 {n:,} 超过地图绘制上限 {limit:,}",
     ),
     "bad_geojson": (
         "counties.geojson could not be read ({error})",

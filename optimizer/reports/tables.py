@@ -84,6 +84,15 @@ class Shown:
     units: list[Unit]
     #: positions of subtotal / total rows (bold in the workbook)
     total_rows: list[int]
+    #: per row, the unit of its MIXED columns when the table knows it (targets); else None
+    row_units: list[Unit] | None = None
+
+    def cell_unit(self, row: int, column: int) -> Unit:
+        """The unit of one cell: its column's, or its row's for a MIXED column."""
+        unit = self.units[column]
+        if unit is Unit.MIXED and self.row_units is not None:
+            return self.row_units[row]
+        return unit
 
 
 def ordered(table: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -112,12 +121,15 @@ def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
             table = table.assign(zone=table["zone"].map(ZONE_NAMES_ZH).fillna(table["zone"]))
         units = [column_unit(section.file, c) for c in table.columns]
         totals: list[int] = []
+        row_units = None
+        if section.key == "targets":
+            row_units = [TARGET_UNITS.get(t, Unit.MIXED) for t in section.table(result)["target"]]
         if section.key == "counties":
             table, totals = with_city_subtotals(table, units, lang)
         table = _in_area_unit(table, units, area)
         numeric = table.select_dtypes("number").columns
         table[numeric] = table[numeric].round(FILE_DECIMALS)  # the files' precision
-        out.append(Shown(section, table, units, totals))
+        out.append(Shown(section, table, units, totals, row_units))
     return out
 
 

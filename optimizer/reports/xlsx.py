@@ -153,7 +153,8 @@ def _table_sheet(
         numbers = styles.bold_numbers if bold else styles.numbers
         text = styles.bold_text if bold else styles.text
         for c, values in enumerate(columns):
-            _write_cell(sheet, HEADER_ROWS + r, c, values[r], units[c], numbers, text)
+            unit = shown.cell_unit(r, c)
+            _write_cell(sheet, HEADER_ROWS + r, c, values[r], unit, numbers, text)
     for c, column in enumerate(table.columns):
         width = max(
             display_width(heads[c]), display_width(unit_row[c]), _cells_width(table[column])
