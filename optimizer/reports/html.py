@@ -489,7 +489,7 @@ tr.units td {{ color: #666; font-style: italic; background: #f7f7f7; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .row {{ display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }}
 figure {{ margin: 0; }} figcaption {{ font-weight: bold; margin-bottom: 6px; }}
-path.county {{ stroke: #fff; stroke-width: 0.6; }}
+path.county {{ stroke: #fff; stroke-width: 0.6; fill-rule: evenodd; }}
 path.county:hover {{ stroke: #000; stroke-width: 1.2; }}
 g.flows line {{ stroke-opacity: 0.75; stroke-linecap: round; }}
 g.flows circle {{ fill-opacity: 0.9; stroke: none; }}

@@ -108,7 +108,12 @@ FILE_COLUMNS: dict[str, tuple[Column, ...]] = {
     "allocation.csv": (
         *_COUNTY_KEYS,
         C("zone", "主体功能区", Unit.TEXT, "urban / agricultural / ecological (主体功能区)"),
-        C("weight", "权重", Unit.WEIGHT, "priority weight w_i (zone weight × county weight)"),
+        C(
+            "weight",
+            "权重",
+            Unit.WEIGHT,
+            "priority weight w_i: zone weight × the largest weight of its groups",
+        ),
         C("demand", "用地需求", Unit.AREA, "new construction land the county asks for"),
         C("quota", "分配指标", Unit.AREA, "quota from the pool handed to the county (q_i)"),
         C("linkage_in", "增减挂钩使用", Unit.AREA, "linkage indicators used here (self-use too)"),
