@@ -179,6 +179,23 @@ def test_the_targets_sheet_holds_targets_csv(runs):
     assert ws.cell(4, 2).number_format == "0.0%"  # the intensity target, a fraction
 
 
+def test_families_and_the_region_are_named_in_chinese(runs):
+    prices = _sheet(runs["zh_mu"], "影子价格")
+    assert prices["约束类别"][0] == "新增建设用地指标总量" and prices["对象"][0] == "全域"
+    assert "放宽含义" not in prices.columns  # an English sentence: English reports only
+    binding = _sheet(runs["zh_mu"], "分县分配")["起约束作用的限制"]
+    assert binding[0] == "县耕地保护底线、可复垦农村居民点、耕地后备资源"
+    assert _sheet(runs["en"], "counties")["binding"][0] == (
+        "farmland_floor;reclaim_potential;supplement_potential"
+    )
+
+
+def test_every_constraint_family_has_a_chinese_name():
+    from optimizer.formulation.families import FAMILIES
+
+    assert set(FAMILIES) <= set(labels.FAMILY_NAMES_ZH)
+
+
 def test_zones_have_their_official_chinese_names_in_chinese(runs):
     zones = set(_sheet(runs["zh_mu"], "分县分配")["主体功能区"].dropna())
     assert zones == {"城市化地区", "农产品主产区", "重点生态功能区"}

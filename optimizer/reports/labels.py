@@ -221,6 +221,35 @@ TARGET_UNITS: dict[str, Unit] = {
     "dev_boundary": Unit.AREA,
 }
 
+#: Constraint family (formulation/families.py) → its Chinese name in the reports (prices,
+#: diagnosis, the counties' binding column); tests/test_reports.py checks every family has one.
+FAMILY_NAMES_ZH: dict[str, str] = {
+    "quota_pool": "新增建设用地指标总量",
+    "intensity": "单位GDP建设用地下降目标",
+    "farmland_region": "耕地保有量",
+    "farmland_balance": "耕地占补平衡",
+    "demand": "用地需求",
+    "min_allocation": "保障底线",
+    "per_capita_cap": "人均城镇用地上限",
+    "dev_boundary": "城镇开发边界",
+    "basic_farmland": "永久基本农田",
+    "farmland_floor": "县耕地保护底线",
+    "per_capita_floor": "人均城镇用地下限",
+    "reclaim_potential": "可复垦农村居民点",
+    "supplement_potential": "耕地后备资源",
+    "group_min": "分组最低占比",
+    "group_max": "分组最高占比",
+    "tiers": "需求分档",
+    "split": "指标与挂钩拆分",
+    "surplus": "挂钩节余指标",
+    "total_allocation": "新增建设用地总量",
+    "hub_balance": "挂钩枢纽平衡",
+}
+#: The region as a priced unit (marginals.csv id/name "region") in Chinese.
+REGION_ZH = "全域"
+#: Separator of the binding families in the Chinese counties sheet (allocation.csv: ";").
+ZH_LIST_SEPARATOR = "、"
+
 #: Workbook sheets and HTML sections: key → (English, Chinese). Sheet names ≤ 31 characters.
 SECTION_NAMES: dict[str, tuple[str, str]] = {
     "summary": ("summary", "概要"),

@@ -20,8 +20,11 @@ from optimizer.data.aliases import ZONE_ALIASES
 from optimizer.data.lang import Lang
 from optimizer.data.numbers import FILE_DECIMALS
 from optimizer.reports.labels import (
+    FAMILY_NAMES_ZH,
     FILE_COLUMNS,
+    REGION_ZH,
     TARGET_UNITS,
+    ZH_LIST_SEPARATOR,
     AreaUnit,
     Unit,
     area_factor,
@@ -117,8 +120,8 @@ def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
         table = ordered(table.reset_index(drop=True), section.file)
         if section.key == "targets":
             table = _targets(table, lang, area)
-        if lang is Lang.ZH and "zone" in table.columns:
-            table = table.assign(zone=table["zone"].map(ZONE_NAMES_ZH).fillna(table["zone"]))
+        if lang is Lang.ZH:
+            table = _in_chinese(table)
         units = [column_unit(section.file, c) for c in table.columns]
         totals: list[int] = []
         row_units = None
@@ -131,6 +134,29 @@ def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
         table[numeric] = table[numeric].round(FILE_DECIMALS)  # the files' precision
         out.append(Shown(section, table, units, totals, row_units))
     return out
+
+
+def _in_chinese(table: pd.DataFrame) -> pd.DataFrame:
+    """Chinese words for the English codes a person reads: zones, families, the region.
+
+    Names stay exactly as given; English sentences (prices' ``relaxation``) are left out.
+    """
+    out = table.copy()
+    if "zone" in out.columns:
+        out["zone"] = out["zone"].map(ZONE_NAMES_ZH).fillna(out["zone"])
+    if "family" in out.columns:
+        out["family"] = out["family"].map(FAMILY_NAMES_ZH).fillna(out["family"])
+    if "binding" in out.columns:
+        out["binding"] = [_families_zh(text) for text in out["binding"].fillna("")]
+    for column in ("id", "name"):
+        if "family" in table.columns and column in out.columns:
+            out[column] = out[column].replace("region", REGION_ZH)
+    return out.drop(columns="relaxation", errors="ignore")
+
+
+def _families_zh(text: str) -> str:
+    names = [FAMILY_NAMES_ZH.get(f, f) for f in str(text).split(";") if f]
+    return ZH_LIST_SEPARATOR.join(names)
 
 
 def _in_area_unit(table: pd.DataFrame, units: list[Unit], area: AreaUnit) -> pd.DataFrame:
