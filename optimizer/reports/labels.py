@@ -401,5 +401,16 @@ def dictionary_markdown() -> str:
     lines += ["## Units of targets.csv rows", "", "| target | 中文 | unit |", "|---|---|---|"]
     for target, unit in TARGET_UNITS.items():
         lines.append(f"| `{target}` | {target_name(target, Lang.ZH)} | {UNIT_LABELS[unit][2]} |")
+    lines += [
+        "",
+        "## Constraint families in Chinese",
+        "",
+        "marginals.csv / diagnosis.csv `family` and allocation.csv `binding` (joined by "
+        f"{ZH_LIST_SEPARATOR}) as the Chinese reports show them; `region` is {REGION_ZH}.",
+        "",
+        "| family | 中文 |",
+        "|---|---|",
+    ]
+    lines += [f"| `{family}` | {zh} |" for family, zh in FAMILY_NAMES_ZH.items()]
     lines.append("")
     return "\n".join(lines)
