@@ -77,6 +77,23 @@ SetOption = Annotated[
         help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).",
     ),
 ]
+TieBreakOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tie-break",
+        metavar="quadratic|none",
+        help="Second stage (MODEL.md §6): quadratic (default) picks, of the equally good "
+        "plans, the one with the same county figures for every solver; none keeps the "
+        "solver's own vertex. Same as --set solver.tie_break=….",
+    ),
+]
+
+
+def with_tie_break(overrides: dict[str, str], tie_break: str | None) -> dict[str, str]:
+    """``--tie-break`` as the scenario key it stands for (checked like --set)."""
+    if tie_break is not None:
+        overrides["solver.tie_break"] = tie_break
+    return overrides
 
 
 @app.callback()
@@ -227,6 +244,7 @@ def solve(
     all_counties: Annotated[
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
+    tie_break: TieBreakOption = None,
     lang: Annotated[
         str | None,
         typer.Option(
@@ -262,7 +280,7 @@ def solve(
         raise UsageError(
             f"--area-unit={area_unit!r} is not an area unit (choose: {choices})"
         ) from None
-    overrides = parse_set(set_)
+    overrides = with_tie_break(parse_set(set_), tie_break)
     if name is not None:
         overrides["scenario.name"] = name
     try:
@@ -328,6 +346,7 @@ def explain(
         ),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
     from optimizer.analysis.explain import explain as explain_data
@@ -335,7 +354,8 @@ def explain(
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.read import load_result
 
-    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
+    overrides = with_tie_break(parse_set(set_), tie_break)
+    result = load_result(path, overrides=overrides, backend=backend, solver=solver)
     code = exit_code(result)
     data = (
         explain_data(result)
@@ -384,6 +404,7 @@ def compare(
         typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
@@ -392,7 +413,8 @@ def compare(
 
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
-        result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
+        overrides = with_tie_break(parse_set(sets), tie_break)
+        result = load_result(path, overrides=overrides, backend=backend, solver=solver)
         code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(
