@@ -224,6 +224,8 @@ def test_infeasible_solve_exits_4_and_writes_the_diagnosis(tmp_path, dataset_dir
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnosis.csv",
         "landquota-run.json",
+        "report.html",
+        "report.xlsx",
         "summary.json",
     ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -314,6 +316,8 @@ def test_bounds_that_cross_are_diagnosed_alike_by_every_backend(backend, tmp_pat
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnosis.csv",
         "landquota-run.json",
+        "report.html",
+        "report.xlsx",
         "summary.json",
     ]
 

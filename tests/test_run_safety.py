@@ -72,7 +72,7 @@ def test_a_run_folder_carries_a_marker_listing_every_file_it_wrote(run_dir):
     assert_complete_run(run_dir)
     written = {p.name for p in run_dir.iterdir()}
     feasible = set(schema.TABLE_FILES.values()) - {"diagnosis.csv"}
-    assert written == feasible | {schema.SUMMARY_FILE, schema.MARKER_FILE}
+    assert written == feasible | {schema.SUMMARY_FILE, schema.MARKER_FILE, *schema.REPORT_FILES}
     assert is_run_folder(run_dir)
     assert read_run(run_dir).counties["county_id"].tolist()[:1] != []
 
@@ -594,6 +594,7 @@ def test_an_infeasible_run_follows_the_same_rules(run_dir, dataset_dir, tmp_path
         "diagnosis.csv",
         schema.SUMMARY_FILE,
         schema.MARKER_FILE,
+        *schema.REPORT_FILES,
     }
     assert_complete_run(run_dir)
     (run_dir / "notes.txt").write_text("why?", encoding="utf-8")

@@ -83,3 +83,24 @@ def equity_indicators(counties: pd.DataFrame, population: np.ndarray) -> dict:
 
 def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole > 0 else 0.0
+
+
+def lorenz_curve(
+    values: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Lorenz curve ``gini`` reads: cumulative share of the base (x) and of new land (y).
+
+    Both start at 0 and end at 1; empty arrays when there is nothing to compare (as
+    ``gini`` gives NaN). G = 1 − 2·(area under the curve, trapezoids).
+    """
+    v = np.asarray(values, dtype=float)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=float)
+    keep = (w > 0) & np.isfinite(v) & np.isfinite(w)
+    v, w = v[keep], w[keep]
+    mass = w * v
+    if len(v) == 0 or mass.sum() <= 0:
+        return np.zeros(0), np.zeros(0)
+    order = np.argsort(v, kind="stable")
+    x = np.concatenate([[0.0], np.cumsum(w[order]) / w.sum()])
+    y = np.concatenate([[0.0], np.cumsum(mass[order]) / mass.sum()])
+    return x, y

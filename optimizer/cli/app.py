@@ -291,15 +291,31 @@ def solve(
     ] = False,
     tie_break: TieBreakOption = None,
     lang: LangOption = None,
+    area_unit: Annotated[
+        str,
+        typer.Option(
+            "--area-unit",
+            help="Areas in report.xlsx and report.html: ha | mu (亩, × 15). Files stay in ha.",
+        ),
+    ] = "ha",
 ) -> None:
-    """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
+    """Solve the allocation LP and write the run folder (allocation.csv, …, report.html)."""
     from optimizer.cli.report_solve import render_solve
+    from optimizer.reports.labels import AreaUnit
     from optimizer.runs.target import check_target
     from optimizer.runs.write import summary_json, write_run
     from optimizer.solve import solve as run_solve
 
     check_time_limit(time_limit)
     words = report_words(lang)
+    report_lang = words.lang
+    try:
+        report_area = AreaUnit(area_unit.strip().lower())
+    except ValueError:
+        choices = ", ".join(u.value for u in AreaUnit)
+        raise UsageError(
+            f"--area-unit={area_unit!r} is not an area unit (choose: {choices})"
+        ) from None
     overrides = with_tie_break(parse_set(set_), tie_break)
     if name is not None:
         overrides["scenario.name"] = name
@@ -318,7 +334,7 @@ def solve(
         typer.echo(f"landquota: note: {note}", err=True)
     code = exit_code(result)
     if code == EXIT_OK or not result.diagnosis.empty:  # infeasible: summary.json, diagnosis
-        write_run(result, target)
+        write_run(result, target, lang=report_lang, area_unit=report_area)
     if as_json:
         typer.echo(summary_json(result))
     else:

@@ -27,9 +27,13 @@ TABLE_FILES = {
     "marginals": "marginals.csv",
     "diagnosis": "diagnosis.csv",
 }
+#: What a person reads (optimizer/reports): the Excel workbook and the offline HTML page.
+REPORT_XLSX = "report.xlsx"
+REPORT_HTML = "report.html"
+REPORT_FILES = (REPORT_XLSX, REPORT_HTML)
 #: Every file landquota has ever written into a run folder, marker aside (folders
 #: written before the marker existed hold only these).
-RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values()})
+RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values(), *REPORT_FILES})
 
 #: Files a file manager leaves in any folder it shows (Finder, Explorer): not a planner's
 #: work, so a run folder holding them is still replaced (they go with the old run).

@@ -23,10 +23,20 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.analysis.tables import Result
+from optimizer.data.lang import Lang
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.data.problems import UsageError
+from optimizer.reports.labels import AreaUnit
+from optimizer.reports.write import write_reports
 from optimizer.runs.json_text import to_json
-from optimizer.runs.schema import COLUMN_ORDER, CSV_DECIMALS, MARKER_FILE, SUMMARY_FILE
+from optimizer.runs.schema import (
+    COLUMN_ORDER,
+    CSV_DECIMALS,
+    MARKER_FILE,
+    REPORT_HTML,
+    REPORT_XLSX,
+    SUMMARY_FILE,
+)
 from optimizer.runs.target import RunTarget, check_target, describe_files, marker_text
 
 try:
@@ -66,8 +76,16 @@ def summary_json(result: Result) -> str:
     return to_json(result.summary.model_dump(mode="json"))
 
 
-def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
+def write_run(
+    result: Result,
+    out_dir: str | Path | RunTarget,
+    lang: Lang = Lang.EN,
+    area_unit: AreaUnit = AreaUnit.HA,
+) -> Path:
     """Write the run folder at ``out_dir``; a UsageError (nothing touched) where that is unsafe.
+
+    ``lang`` and ``area_unit`` are those of report.xlsx and report.html (the CSV and
+    JSON files are the same in every language, in ha).
 
     ``out_dir`` is a path, or the RunTarget ``check_target`` gave before the solve: then
     a run folder that another solve wrote meanwhile is refused too (one that was
@@ -92,6 +110,7 @@ def write_run(result: Result, out_dir: str | Path | RunTarget) -> Path:
             for name, table in run_tables(result).items():
                 _write_csv(table, staging / name)
             (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
+            write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
             (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
             _pause_for_tests("staged")
             with _stop_signals_deferred():
