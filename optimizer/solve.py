@@ -196,7 +196,15 @@ def choose_solver(
     return SolverChoice(engine, name, limit, reason)
 
 
-def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> Result:
+#: What ``assemble`` fills: every table of MODEL.md §4 (``full``, a run), or only the
+#: allocation, its binding flags, the targets, the headline and the equity Ginis
+#: (``allocation``, a sweep's scenario: no flows, prices, explanation or diagnosis).
+Tables = Literal["full", "allocation"]
+
+
+def assemble(
+    f: Formulation, solution: Solution, backend: str, solver: str, tables: Tables = "full"
+) -> Result:
     """Turn a solver's answer into the Result tables (empty tables when not optimal)."""
     ds = f.dataset
     summary = Summary(
@@ -211,6 +219,8 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
         duals=solution.row_duals is not None,
     )
     result = Result(summary=summary, formulation=f, solution=solution)
+    if tables == "allocation":
+        return _allocation_only(result, f, solution)
     if solution.status is Status.INFEASIBLE:
         from optimizer.analysis.diagnose import (
             attach_diagnosis,  # HiGHS, scipy.sparse.csgraph: on need
@@ -228,4 +238,20 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     result.marginals = marginal_table(f, solution)
     summary.headline = headline(result.counties, result.targets, f)
     annotate(result)
+    return result
+
+
+def _allocation_only(result: Result, f: Formulation, solution: Solution) -> Result:
+    """The tables a sweep keeps per scenario, computed exactly as a full solve does."""
+    from optimizer.analysis.equity import equity_indicators
+
+    if solution.status is not Status.OPTIMAL or solution.x is None:
+        return result
+    x = solution.x
+    result.counties = county_table(f, x)
+    result.binding = binding_flags(f, x)
+    result.targets = target_table(f, result.counties)
+    result.summary.headline = headline(result.counties, result.targets, f)
+    population = f.dataset.counties["pop_2020"].to_numpy(float)
+    result.summary.equity = equity_indicators(result.counties, population)
     return result
