@@ -84,12 +84,7 @@ def sweep(
         dataset = dataset.with_overrides(overrides)
     if chunk_size < 1:
         raise UsageError(f"the chunk size must be at least 1; got {chunk_size}")
-    full = _spec(dataset, grid, samples, spec, seed)
-    if not full.axes and not (full.samples and full.n_samples):
-        raise UsageError(
-            "nothing to sweep: give --grid KEY=START:STOP:STEP (or KEY=v1,v2,…), "
-            "or --sample N with --spec sweep.toml"
-        )
+    full = plan(dataset, grid, samples, spec, seed)
     pts = points(full, dataset)
     token = dataset_token(dataset)
     chunks = chunked(pts, chunk_size)
@@ -99,8 +94,12 @@ def sweep(
     if chunk_store is not None:
         for i, key in enumerate(keys):
             stored = chunk_store.load(key)
-            if stored is not None and len(stored) == len(chunks[i]) and all(
-                r.get("digest") == p.digest() for r, p in zip(stored, chunks[i], strict=True)
+            if (
+                stored is not None
+                and len(stored) == len(chunks[i])
+                and all(
+                    r.get("digest") == p.digest() for r, p in zip(stored, chunks[i], strict=True)
+                )
             ):
                 results[i] = stored
     resumed = sum(len(r) for r in results.values())
@@ -152,14 +151,15 @@ def assemble_sweep(
     )
 
 
-def _spec(
+def plan(
     dataset: Dataset,
-    grid: GridArg,
-    samples: int | None,
-    spec: SweepSpec | str | Path | None,
-    seed: int | None,
+    grid: GridArg = None,
+    samples: int | None = None,
+    spec: SweepSpec | str | Path | None = None,
+    seed: int | None = None,
 ) -> SweepSpec:
-    """One SweepSpec from the grid, the spec (file or object), samples and seed."""
+    """One SweepSpec from the grid, the spec (file or object), samples and seed, checked
+    against the dataset (a UsageError naming the option when something is wrong)."""
     file_axes: list[Axis] = []
     if spec is None:
         base = SweepSpec()
@@ -178,6 +178,11 @@ def _spec(
             "--sample N draws from the distributions of a spec: give --spec sweep.toml "
             "with [sample.KEY] tables (docs/sweeps.md)"
         )
+    if not axes and not base.axes and not (base.samples and n):
+        raise UsageError(
+            "nothing to sweep: give --grid KEY=START:STOP:STEP (or KEY=v1,v2,…), "
+            "or --sample N with --spec sweep.toml"
+        )
     return SweepSpec(
         axes=(*base.axes, *axes),
         samples=base.samples,
@@ -192,7 +197,11 @@ def _grid_items(grid: GridArg) -> list[str]:
     if isinstance(grid, Mapping):
         out = []
         for key, values in grid.items():
-            text = values if isinstance(values, str) else ",".join(repr(v) if isinstance(v, float) else str(v) for v in values)
+            text = values if isinstance(values, str) else ",".join(_text(v) for v in values)
             out.append(f"{key}={text}")
         return out
     return [str(item) for item in grid]
+
+
+def _text(value: float | str) -> str:
+    return repr(value) if isinstance(value, float) else str(value)

@@ -140,5 +140,5 @@ def _padded(lo: float, hi: float) -> tuple[float, float]:
 def _tick(v: float) -> str:
     if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-2):
         return f"{v:.3g}"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(v)))) if v else 0)
+    digits = max(0, 2 - math.floor(math.log10(abs(v))) if v else 0)
     return f"{v:,.{min(digits, 3)}f}"

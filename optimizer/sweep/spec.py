@@ -17,15 +17,15 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from models.scenario import Scenario
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import DataError, UsageError
-from models.scenario import Scenario
 from optimizer.data.read import scenario_from_data, scenario_keys
 
 #: Prefix of a key that varies a county column as a factor (``counties.demand``).
@@ -38,7 +38,7 @@ GRID_DIGITS = 12
 TEXT_COLUMNS = frozenset({"county_id", "name", "city", "zone"})
 
 
-class Distribution(str, Enum):
+class Distribution(StrEnum):
     """How a sampled key is drawn (sweep.toml ``distribution``)."""
 
     UNIFORM = "uniform"
@@ -46,7 +46,7 @@ class Distribution(str, Enum):
     TRIANGULAR = "triangular"
 
 
-class Per(str, Enum):
+class Per(StrEnum):
     """Whether a county column's factor is drawn once per county or once for the region."""
 
     COUNTY = "county"
@@ -204,7 +204,9 @@ def _value(key: str, text: str) -> float | str:
         number = float(text)
     except ValueError:
         if key.startswith(COUNTY_PREFIX):
-            raise UsageError(f"--grid {key}: {text!r} is not a number (a factor, e.g. 1.1)")
+            raise UsageError(
+                f"--grid {key}: {text!r} is not a number (a factor, e.g. 1.1)"
+            ) from None
         return text
     if not math.isfinite(number):
         raise UsageError(f"--grid {key}: {text!r} is not a finite number")
@@ -311,7 +313,8 @@ def _sample_spec(path: Path, key: str, entry: Any, dataset: Dataset) -> SampleSp
     check_key(key, dataset, option=f"--spec {path}: sample")
     unknown = sorted(set(entry) - _SAMPLE_FIELDS)
     if unknown:
-        raise UsageError(f"{where}: unknown field {unknown[0]!r} ({', '.join(sorted(_SAMPLE_FIELDS))})")
+        known = ", ".join(sorted(_SAMPLE_FIELDS))
+        raise UsageError(f"{where}: unknown field {unknown[0]!r} (known: {known})")
     try:
         dist = Distribution(entry.get("distribution", "uniform"))
         per = Per(entry.get("per", "county"))
@@ -371,8 +374,11 @@ def points(spec: SweepSpec, dataset: Dataset) -> list[Point]:
         grid_values = list(zip(keys, combo, strict=True))
         for d in range(max(spec.n_samples, 1) if spec.samples else 1):
             values = list(grid_values)
-            factors = [(k, np.full(len(dataset.counties), float(v))) for k, v in grid_values
-                       if k.startswith(COUNTY_PREFIX)]
+            factors = [
+                (k, np.full(len(dataset.counties), float(v)))
+                for k, v in grid_values
+                if k.startswith(COUNTY_PREFIX)
+            ]
             values = [(k, v) for k, v in values if not k.startswith(COUNTY_PREFIX)]
             draw = None
             if spec.samples and spec.n_samples:
@@ -423,7 +429,7 @@ def draw_samples(spec: SweepSpec, dataset: Dataset) -> dict[str, np.ndarray]:
     return out
 
 
-def _draw(rng, dist, shape, low, mode, high, sd) -> np.ndarray:  # noqa: ANN001
+def _draw(rng, dist, shape, low, mode, high, sd) -> np.ndarray:
     if dist is Distribution.NORMAL:
         return rng.normal(1.0, sd, shape)
     if dist is Distribution.TRIANGULAR:

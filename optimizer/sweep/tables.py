@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ SCENARIO_FIGURES = (
 COUNTY_COLUMNS = ("scenario_id", "county_id", "allocation", "satisfaction", "binding", "demand")
 
 
-class Robustness(str, Enum):
+class Robustness(StrEnum):
     """How a county fares across the sweep: at least half its demand in every scenario,
     in some, or in none (robustness.csv ``class``)."""
 

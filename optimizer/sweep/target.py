@@ -92,17 +92,20 @@ def target(
     if steps > 2**MAX_STEPS:
         raise UsageError(f"--tolerance {tolerance:g} is too fine for the range {low:g}…{high:g}")
     search = _Search(dataset, vary)
+
+    def answer(value: float | None, achieved: float) -> TargetResult:
+        reached = value is not None
+        return TargetResult(
+            vary, value, reached, achieved, "satisfaction", satisfaction, low, high, tolerance,
+            search.n,
+        )  # fmt: skip
+
     best = search.satisfaction(high)
     if best < satisfaction - REACH_TOLERANCE:
-        return TargetResult(
-            vary, None, False, best, "satisfaction", satisfaction, low, high, tolerance, search.n
-        )
+        return answer(None, best)
     at_low = search.satisfaction(low)
-    if at_low >= satisfaction - REACH_TOLERANCE or steps == 0:
-        value, achieved = (low, at_low) if at_low >= satisfaction - REACH_TOLERANCE else (high, best)
-        return TargetResult(
-            vary, value, True, achieved, "satisfaction", satisfaction, low, high, tolerance, search.n
-        )
+    if at_low >= satisfaction - REACH_TOLERANCE:
+        return answer(low, at_low)
     lo, hi, hi_sat = 0, steps, best
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -111,18 +114,7 @@ def target(
             hi, hi_sat = mid, s
         else:
             lo = mid
-    return TargetResult(
-        vary,
-        _at(low, high, tolerance, hi),
-        True,
-        hi_sat,
-        "satisfaction",
-        satisfaction,
-        low,
-        high,
-        tolerance,
-        search.n,
-    )
+    return answer(_at(low, high, tolerance, hi), hi_sat)
 
 
 def _at(low: float, high: float, tolerance: float, k: int) -> float:
@@ -130,7 +122,9 @@ def _at(low: float, high: float, tolerance: float, k: int) -> float:
     return float(min(low + k * tolerance, high))
 
 
-def _range(dataset: Dataset, key: str, low: float | None, high: float | None) -> tuple[float, float]:
+def _range(
+    dataset: Dataset, key: str, low: float | None, high: float | None
+) -> tuple[float, float]:
     if key == DEFAULT_KEY:
         low = 0.0 if low is None else low
         high = float(dataset.counties["demand"].sum()) if high is None else high

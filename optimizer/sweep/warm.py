@@ -84,7 +84,6 @@ class WarmSolver:
             solution.col_duals = np.asarray(sol.col_dual, dtype=float)
         return solution
 
-
     def objective_with_column_bounds(self, col: int, lb: float, ub: float) -> float | None:
         """Z of the loaded LP with one column's bounds changed (restored after); None if
         that LP has no optimum."""
