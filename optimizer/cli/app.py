@@ -98,12 +98,7 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         typer.echo("landquota: interrupted; no partial files were left.", err=True)
-        highs = sys.modules.get("optimizer.solvers.highs")  # loaded only if HiGHS ran
-        if highs is not None and highs.solve_left_running():
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(EXIT_INTERRUPTED)  # no C++ clean-up under a solver thread still running
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        stop_interrupted()
     except DataError as err:
         if as_json:
             records = [p.to_record() for p in err.problems]
@@ -130,6 +125,17 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
             err=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def stop_interrupted() -> None:
+    """End a command stopped by Ctrl-C with exit 130 (without C++ clean-up while a HiGHS
+    solver thread still runs)."""
+    highs = sys.modules.get("optimizer.solvers.highs")  # loaded only if HiGHS ran
+    if highs is not None and highs.solve_left_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # no C++ clean-up under a solver thread still running
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def reports_errors(func: F) -> F:
@@ -566,17 +572,27 @@ def sweep(
     ds = load_dataset(dataset, parse_set(set_))
     full = plan(ds, grid, sample, spec, seed)  # a bad --grid or --spec: exit 2, nothing written
     target = check_target(out if out is not None else default_folder(ds.scenario.name), dataset)
-    with _dask_client(workers, scheduler) as client, sweep_progress(not as_json) as progress:
-        store = ChunkStore(partial_path(target.real))  # kept if stopped: a re-run resumes
-        result = run_sweep(
-            ds,
-            spec=full,
-            executor=client,
-            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-            store=store,
-            importance=importance,
-            progress=progress,
+    store = None
+    try:
+        with _dask_client(workers, scheduler) as client, sweep_progress(not as_json) as progress:
+            store = ChunkStore(partial_path(target.real))  # kept if stopped: a re-run resumes
+            result = run_sweep(
+                ds,
+                spec=full,
+                executor=client,
+                chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                store=store,
+                importance=importance,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        kept = f" (kept in {store.folder})" if store is not None else ""
+        typer.echo(
+            f"landquota: interrupted; the finished chunks of scenarios{kept} are read back "
+            "when the same command runs again; no sweep folder was written.",
+            err=True,
         )
+        stop_interrupted()
     folder = write_sweep(result, target)
     store.remove()
     if as_json:

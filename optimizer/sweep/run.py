@@ -135,7 +135,7 @@ def run_dask(
         return
     shared = client.scatter(dataset, broadcast=True, hash=False)
     futures = {
-        client.submit(solve_chunk, shared, token, chunk, key=f"sweep-{token[:8]}-{i}"): i
+        client.submit(solve_chunk, shared, token, chunk, pure=False): i
         for i, chunk in chunks.items()
     }
     try:

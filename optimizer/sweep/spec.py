@@ -425,8 +425,26 @@ def draw_samples(spec: SweepSpec, dataset: Dataset) -> dict[str, np.ndarray]:
             drawn = rng.normal(s.mean, s.sd, shape)
         else:
             drawn = _draw(rng, s.distribution, shape, s.low, s.mode, s.high, None)
-        out[s.key] = drawn if s.is_county else np.array([_rounded(x) for x in drawn])
+        if s.is_county:
+            out[s.key] = drawn
+        else:
+            out[s.key] = np.array([_rounded(x) for x in drawn])
+            _check_draws(s.key, out[s.key], dataset)
     return out
+
+
+def _check_draws(key: str, drawn: np.ndarray, dataset: Dataset) -> None:
+    """Every draw of a scenario key must be a value the scenario accepts (a normal draw of
+    a pool can be negative): refused before anything is solved, naming the draw."""
+    for d, value in enumerate(drawn, start=1):
+        try:
+            scenario_with(dataset, {key: float(value)})
+        except DataError as err:
+            reasons = "; ".join(p.message for p in err.problems)
+            raise UsageError(
+                f"sample {key}: draw {d} is {value:g}, which the scenario refuses ({reasons}); "
+                "narrow the distribution"
+            ) from None
 
 
 def _draw(rng, dist, shape, low, mode, high, sd) -> np.ndarray:

@@ -53,8 +53,8 @@ def sweep_seconds(dataset: Path, grid: str, work: Path, name: str, *extra: str) 
 
 def national(work: Path) -> Path:
     folder = work / "national"
-    subprocess.run([*LANDQUOTA, "synth", str(folder), "--counties", "2850", "--cities", "31",
-                    "--seed", "20240601", "--scope", "city"], check=True, capture_output=True)  # fmt: skip
+    synth = ["synth", str(folder), "--counties", "2850", "--cities", "31", "--seed", "20240601"]
+    subprocess.run([*LANDQUOTA, *synth, "--scope", "city"], check=True, capture_output=True)
     return folder
 
 
