@@ -323,3 +323,32 @@ def test_point_digest_names_what_it_sets():
     f1 = Point(factors=(("counties.demand", np.array([1.0, 1.1])),))
     f2 = Point(factors=(("counties.demand", np.array([1.0, 1.2])),))
     assert f1.digest() != f2.digest()
+
+
+def test_county_figures_equal_a_plain_solve_where_the_optimum_is_unique():
+    """Three zones, distinct values per tier (w_zone × v_k all differ): one optimum, so a
+    warm re-solve must give every county exactly what a cold GLOP solve gives."""
+    ds = dataset(
+        [
+            county("A", zone="urban", demand=100),
+            county("B", zone="agricultural", demand=100),
+            county("C", city="B市", zone="ecological", demand=100),
+        ],
+        quota=10,
+    )
+    pools = [0.0, 30.0, 75.0, 120.0, 180.0, 260.0, 300.0]
+    result = sweep(ds, grid={"quota.total": pools}, chunk_size=3)
+    for sid, q in enumerate(pools, start=1):
+        plain = solve(ds, overrides={"quota.total": q})
+        mine = result.counties[result.counties["scenario_id"] == sid]
+        np.testing.assert_allclose(
+            mine["allocation"].to_numpy(), plain.counties["allocation"].to_numpy(), atol=1e-7
+        )
+        assert list(mine["binding"]) == list(plain.binding_text())
+
+
+def test_a_draw_the_scenario_refuses_is_named_before_solving(tmp_path, reference):
+    path = tmp_path / "sweep.toml"
+    path.write_text('[sample."quota.total"]\ndistribution = "normal"\nmean = 100\nsd = 1000\n')
+    with pytest.raises(UsageError, match=r"sample quota.total: draw \d+ is -"):
+        sweep(reference, spec=path, samples=20)
