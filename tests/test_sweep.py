@@ -108,21 +108,54 @@ def test_a_matrix_change_reloads_the_model(reference):
     assert solution.objective == pytest.approx(solve(other).objective, rel=Z_RTOL)
 
 
-def test_serial_and_dask_give_identical_tables():
+@pytest.fixture(scope="module")
+def cluster():
+    """A local Dask cluster of two worker processes (started once for this module)."""
     distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def test_serial_and_dask_give_identical_tables(cluster):
+    from distributed import Client
+
     ds = small()
     grid = {"quota.total": [100.0, 250.0, 400.0, 600.0], "weights.zone.urban": [0.5, 1.0]}
     serial = sweep(ds, grid=grid, chunk_size=3)
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with Client(cluster) as client:
         parallel = sweep(ds, grid=grid, chunk_size=3, executor=client)
     pd.testing.assert_frame_equal(serial.scenarios, parallel.scenarios, check_exact=True)
     pd.testing.assert_frame_equal(serial.counties, parallel.counties, check_exact=True)
     pd.testing.assert_frame_equal(serial.robustness, parallel.robustness, check_exact=True)
+
+
+def test_the_cli_on_a_running_scheduler_writes_what_a_serial_run_writes(cluster, dataset_dir):
+    tmp = dataset_dir.parent
+    args = ["sweep", str(dataset_dir), "--grid", "quota.total=1000:3000:500", "--chunk-size", "2"]
+    serial = runner.invoke(app, [*args, "--out", str(tmp / "serial")])
+    assert serial.exit_code == 0, serial.output
+    remote = runner.invoke(
+        app, [*args, "--out", str(tmp / "remote"), "--scheduler", cluster.scheduler_address]
+    )
+    assert remote.exit_code == 0, remote.output
+    for file in ("scenarios.csv", "counties.csv", "robustness.csv", "summary.json"):
+        assert (tmp / "serial" / file).read_bytes() == (tmp / "remote" / file).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--workers", "0"], "--workers must be at least 1"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+        (["--chunk-size", "0"], "--chunk-size must be at least 1"),
+    ],
+)
+def test_bad_sweep_options_exit_2(tmp_path, options, words):
+    args = ["sweep", str(REFERENCE), "--grid", "quota.total=1,2", "--out", str(tmp_path / "s")]
+    res = runner.invoke(app, [*args, *options])
+    assert res.exit_code == 2 and words in res.stderr, res.output
 
 
 def test_a_resumed_sweep_equals_an_uninterrupted_one(tmp_path):

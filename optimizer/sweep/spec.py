@@ -366,6 +366,9 @@ def points(spec: SweepSpec, dataset: Dataset) -> list[Point]:
     in the spec's (sorted) order: the same seed gives the same draws; draw d is shared
     by every grid point (common random numbers, so grid points differ only by the grid).
     """
+    total = math.prod(len(a.values) for a in spec.axes) * max(spec.n_samples, 1)
+    if total > MAX_SCENARIOS:
+        raise UsageError(f"the sweep has {total:,} scenarios; at most {MAX_SCENARIOS:,}")
     grid = list(itertools.product(*(a.values for a in spec.axes))) or [()]
     keys = [a.key for a in spec.axes]
     draws = draw_samples(spec, dataset)
@@ -387,10 +390,9 @@ def points(spec: SweepSpec, dataset: Dataset) -> list[Point]:
                     if key.startswith(COUNTY_PREFIX):
                         factors = _combine(factors, key, drawn[d])
                     else:
-                        values = [(k, v) for k, v in values if k != key] + [(key, drawn[d])]
+                        kept = [(k, v) for k, v in values if k != key]
+                        values = [*kept, (key, float(drawn[d]))]
             out.append(Point(tuple(values), tuple(factors), draw))
-    if len(out) > MAX_SCENARIOS:
-        raise UsageError(f"the sweep has {len(out):,} scenarios; at most {MAX_SCENARIOS:,}")
     return out
 
 
