@@ -385,3 +385,35 @@ def test_a_draw_the_scenario_refuses_is_named_before_solving(tmp_path, reference
     path.write_text('[sample."quota.total"]\ndistribution = "normal"\nmean = 100\nsd = 1000\n')
     with pytest.raises(UsageError, match=r"sample quota.total: draw \d+ is -"):
         sweep(reference, spec=path, samples=20)
+
+
+def test_the_cli_resumes_what_was_left_and_writes_what_a_whole_run_writes(dataset_dir):
+    """A sweep stopped after two chunks (its resume area kept), then the same command: it
+    reads them back, solves the rest, and writes the files of an uninterrupted sweep."""
+    tmp = dataset_dir.parent
+    grid = "quota.total=500:3500:250"
+    whole = runner.invoke(
+        app, ["sweep", str(dataset_dir), "--grid", grid, "--chunk-size", "3", "--out",
+              str(tmp / "whole"), "--json"],
+    )  # fmt: skip
+    assert whole.exit_code == 0, whole.output
+    assert json.loads(whole.stdout)["scenarios"] == 13  # --json: summary.json only
+
+    def stop(done: int, total: int) -> None:
+        if done >= 6:
+            raise KeyboardInterrupt
+
+    out = tmp / "resumed"
+    with pytest.raises(KeyboardInterrupt):
+        sweep(load_dataset(dataset_dir), grid=[grid], chunk_size=3,
+              store=partial_path(out), progress=stop)  # fmt: skip
+    assert not out.exists() and partial_path(out).is_dir()
+    res = runner.invoke(
+        app, ["sweep", str(dataset_dir), "--grid", grid, "--chunk-size", "3", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "6 scenarios were finished before and read back" in res.stdout
+    assert not partial_path(out).exists()
+    files = ("scenarios.csv", "counties.csv", "robustness.csv", "report.html", "summary.json")
+    for file in files:
+        assert (out / file).read_bytes() == (tmp / "whole" / file).read_bytes(), file
