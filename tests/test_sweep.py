@@ -339,6 +339,18 @@ def test_the_sweep_folder_is_atomic_and_safe(tmp_path):
     assert (out / "notes.txt").read_text() == "mine"
 
 
+def test_a_sweep_does_not_replace_a_run_folder(tmp_path):
+    run = tmp_path / "run"
+    assert runner.invoke(app, ["solve", str(REFERENCE), "--out", str(run), "--json"]).exit_code == 0
+    before = sorted(p.name for p in run.iterdir())
+    res = runner.invoke(
+        app, ["sweep", str(REFERENCE), "--grid", "quota.total=1,2", "--out", str(run)]
+    )
+    assert res.exit_code == 2 and "not a sweep folder" in res.stderr, res.output
+    assert sorted(p.name for p in run.iterdir()) == before
+    assert not partial_path(run).exists()
+
+
 def test_a_foreign_folder_at_the_resume_path_is_left_alone(tmp_path):
     out = tmp_path / "s"
     foreign = partial_path(out)

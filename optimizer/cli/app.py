@@ -556,10 +556,9 @@ def sweep(
 ) -> None:
     """Solve many scenarios (a grid, sampled draws) warm and write the sweep folder."""
     from optimizer.cli.report_sweep import render_sweep, sweep_progress
-    from optimizer.runs.target import check_target
     from optimizer.sweep.api import plan
     from optimizer.sweep.api import sweep as run_sweep
-    from optimizer.sweep.output import default_folder, write_sweep
+    from optimizer.sweep.output import check_sweep_target, default_folder, write_sweep
     from optimizer.sweep.run import DEFAULT_CHUNK_SIZE
     from optimizer.sweep.store import ChunkStore, partial_path
 
@@ -571,7 +570,8 @@ def sweep(
         raise UsageError(f"--chunk-size must be at least 1; got {chunk_size}")
     ds = load_dataset(dataset, parse_set(set_))
     full = plan(ds, grid, sample, spec, seed)  # a bad --grid or --spec: exit 2, nothing written
-    target = check_target(out if out is not None else default_folder(ds.scenario.name), dataset)
+    place = out if out is not None else default_folder(ds.scenario.name)
+    target = check_sweep_target(place, dataset)
     store = None
     try:
         with _dask_client(workers, scheduler) as client, sweep_progress(not as_json) as progress:

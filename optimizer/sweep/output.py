@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from optimizer.data.problems import UsageError
 from optimizer.runs.json_text import to_json
 from optimizer.runs.target import RunTarget, check_target
 from optimizer.runs.write import write_folder
@@ -33,9 +34,19 @@ def sweep_files(result: SweepResult) -> dict[str, object]:
     }
 
 
+def check_sweep_target(out_dir: str | Path | RunTarget, dataset_folder: Path | None) -> RunTarget:
+    """Where a sweep may be written: as for a run (``check_target``), and what is there
+    already must be an earlier sweep (a run folder is not replaced by a sweep)."""
+    target = check_target(out_dir, dataset_folder)
+    if target.previous != "nothing" and not (target.real / SCENARIOS_FILE).is_file():
+        raise UsageError(
+            f"{target.path} is a landquota run folder, not a sweep folder: a sweep replaces "
+            "only an earlier sweep (choose another --out)"
+        )
+    return target
+
+
 def write_sweep(result: SweepResult, out_dir: str | Path | RunTarget) -> Path:
     """Write the sweep folder; a UsageError (nothing touched) where that is unsafe."""
-    target = (
-        out_dir if isinstance(out_dir, RunTarget) else check_target(out_dir, result.dataset.source)
-    )
+    target = check_sweep_target(out_dir, result.dataset.source)
     return write_folder(sweep_files(result), target)
