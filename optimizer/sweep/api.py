@@ -90,18 +90,7 @@ def sweep(
     chunks = chunked(pts, chunk_size)
     keys = [chunk_key(token, c) for c in chunks]
     chunk_store = store if isinstance(store, ChunkStore) or store is None else ChunkStore(store)
-    results: dict[int, list[Record]] = {}
-    if chunk_store is not None:
-        for i, key in enumerate(keys):
-            stored = chunk_store.load(key)
-            if (
-                stored is not None
-                and len(stored) == len(chunks[i])
-                and all(
-                    r.get("digest") == p.digest() for r, p in zip(stored, chunks[i], strict=True)
-                )
-            ):
-                results[i] = stored
+    results = _stored_chunks(chunk_store, chunks, keys)
     resumed = sum(len(r) for r in results.values())
     todo = {i: c for i, c in enumerate(chunks) if i not in results}
     if progress is not None:
@@ -121,6 +110,24 @@ def sweep(
     records = [r for i in range(len(chunks)) for r in results[i]]
     scores = importance_scores(dataset) if importance else None
     return assemble_sweep(dataset, full, pts, records, chunk_size, resumed, scores)
+
+
+def _stored_chunks(
+    store: ChunkStore | None, chunks: list[list[Point]], keys: list[str]
+) -> dict[int, list[Record]]:
+    """The chunks finished before (index → records), each checked scenario by scenario."""
+    found: dict[int, list[Record]] = {}
+    if store is None:
+        return found
+    for i, (chunk, key) in enumerate(zip(chunks, keys, strict=True)):
+        stored = store.load(key)
+        if (
+            isinstance(stored, list)
+            and len(stored) == len(chunk)
+            and all(r.get("digest") == p.digest() for r, p in zip(stored, chunk, strict=True))
+        ):
+            found[i] = stored
+    return found
 
 
 def assemble_sweep(
