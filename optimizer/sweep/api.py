@@ -124,7 +124,10 @@ def _stored_chunks(
         if (
             isinstance(stored, list)
             and len(stored) == len(chunk)
-            and all(r.get("digest") == p.digest() for r, p in zip(stored, chunk, strict=True))
+            and all(
+                isinstance(r, dict) and r.get("digest") == p.digest()
+                for r, p in zip(stored, chunk, strict=True)
+            )
         ):
             found[i] = stored
     return found
