@@ -10,6 +10,9 @@ import pandas as pd
 import pytest
 from checker import assert_feasible
 from factories import county, dataset
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_cross_backend import small_datasets
 from typer.testing import CliRunner
 
 from optimizer import load_dataset, solve
@@ -429,3 +432,24 @@ def test_the_cli_resumes_what_was_left_and_writes_what_a_whole_run_writes(datase
     files = ("scenarios.csv", "counties.csv", "robustness.csv", "report.html", "summary.json")
     for file in files:
         assert (out / file).read_bytes() == (tmp / "whole" / file).read_bytes(), file
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ds=small_datasets(),
+    pools=st.lists(st.floats(0, 1_500), min_size=2, max_size=4),
+    urban=st.sampled_from([[1.0], [0.5, 1.5]]),
+)
+def test_random_sweeps_equal_plain_solves(ds, pools, urban):
+    """Random datasets, pools and weights, warm in chunks of 3: every scenario's status
+    and Z equal a cold solve's (the checker re-checks warm answers in
+    test_warm_re_solves_are_feasible_and_optimal)."""
+    result = sweep(ds, grid={"quota.total": pools, "weights.zone.urban": urban}, chunk_size=3)
+    for row, point in zip(result.scenarios.itertuples(index=False), result.points, strict=True):
+        scenario = apply_point(ds, point)
+        plain = solve(scenario, backend="highs", solver="simplex")
+        assert row.status == plain.status.value
+        if plain.status.value != "optimal":
+            continue
+        scale = float(np.abs(plain.formulation.lp.objective * plain.solution.x).sum())
+        assert row.objective == pytest.approx(plain.objective, rel=Z_RTOL, abs=Z_RTOL * scale)
