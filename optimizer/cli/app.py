@@ -521,7 +521,7 @@ def sweep(
     ] = None,
     spec: Annotated[
         Path | None,
-        typer.Option("--spec", help="sweep.toml: [sample.KEY] distributions (docs/sweeps.md)."),
+        typer.Option("--spec", help="sweep.toml: the sample.KEY distributions (docs/sweeps.md)."),
     ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Seed of the draws (default: the spec's, else 0).")
