@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from optimizer.cli.format import gini, ha, pct1
+from optimizer.data.numbers import MISSING, is_missing
 from optimizer.sweep.api import SweepResult
 from optimizer.sweep.target import TargetResult
 
@@ -98,4 +99,4 @@ def _value(v: object) -> str:
 
 
 def _z(v: float) -> str:
-    return "—" if v != v else f"{v:,.1f}"
+    return MISSING if is_missing(v) else f"{v:,.1f}"
