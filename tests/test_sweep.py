@@ -21,6 +21,7 @@ from optimizer.data.problems import UsageError
 from optimizer.formulation.build import build
 from optimizer.solve import assemble
 from optimizer.sweep import sweep, target, write_sweep
+from optimizer.sweep.importance import importance_scores
 from optimizer.sweep.spec import Point, apply_point, draw_samples, load_spec
 from optimizer.sweep.store import ChunkStore, partial_path
 from optimizer.sweep.warm import WarmSolver
@@ -453,3 +454,14 @@ def test_random_sweeps_equal_plain_solves(ds, pools, urban):
             continue
         scale = float(np.abs(plain.formulation.lp.objective * plain.solution.x).sum())
         assert row.objective == pytest.approx(plain.objective, rel=Z_RTOL, abs=Z_RTOL * scale)
+
+
+def test_importance_through_the_cli(dataset_dir):
+    out = dataset_dir.parent / "s"
+    args = ["sweep", str(dataset_dir), "--grid", "quota.total=2000,3000", "--importance"]
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "robustness.csv", encoding="utf-8-sig", dtype={"county_id": str})
+    expected = importance_scores(load_dataset(dataset_dir))
+    np.testing.assert_allclose(table["importance"].to_numpy(), expected, atol=1e-6)
+    assert (table["importance"] >= 0).all()
