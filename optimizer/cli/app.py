@@ -77,6 +77,23 @@ SetOption = Annotated[
         help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).",
     ),
 ]
+TieBreakOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tie-break",
+        metavar="quadratic|none",
+        help="Second stage (MODEL.md §6): quadratic (default) picks, of the equally good "
+        "plans, the one with the same county figures for every solver; none keeps the "
+        "solver's own vertex. Same as --set solver.tie_break=….",
+    ),
+]
+
+
+def with_tie_break(overrides: dict[str, str], tie_break: str | None) -> dict[str, str]:
+    """``--tie-break`` as the scenario key it stands for (checked like --set)."""
+    if tie_break is not None:
+        overrides["solver.tie_break"] = tie_break
+    return overrides
 
 
 @app.callback()
@@ -233,6 +250,7 @@ def solve(
     all_counties: Annotated[
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
     from optimizer.cli.report_solve import render_solve
@@ -241,7 +259,7 @@ def solve(
     from optimizer.solve import solve as run_solve
 
     check_time_limit(time_limit)
-    overrides = parse_set(set_)
+    overrides = with_tie_break(parse_set(set_), tie_break)
     if name is not None:
         overrides["scenario.name"] = name
     try:
@@ -307,6 +325,7 @@ def explain(
         ),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
     from optimizer.analysis.explain import explain as explain_data
@@ -314,7 +333,8 @@ def explain(
     from optimizer.cli.report_solve import headline_panel
     from optimizer.runs.read import load_result
 
-    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
+    overrides = with_tie_break(parse_set(set_), tie_break)
+    result = load_result(path, overrides=overrides, backend=backend, solver=solver)
     code = exit_code(result)
     data = (
         explain_data(result)
@@ -363,6 +383,7 @@ def compare(
         typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
     from optimizer.analysis.compare import compare as compare_runs
@@ -371,7 +392,8 @@ def compare(
 
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
-        result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
+        overrides = with_tie_break(parse_set(sets), tie_break)
+        result = load_result(path, overrides=overrides, backend=backend, solver=solver)
         code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(
@@ -553,6 +575,7 @@ def sweep(
         bool, typer.Option("--json", help="Print summary.json on stdout and nothing else.")
     ] = False,
     set_: SetOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """Solve many scenarios (a grid, sampled draws) warm and write the sweep folder."""
     from optimizer.cli.report_sweep import render_sweep, sweep_progress
@@ -568,7 +591,7 @@ def sweep(
         raise UsageError(f"--workers must be at least 1; got {workers}")
     if chunk_size < 1:
         raise UsageError(f"--chunk-size must be at least 1; got {chunk_size}")
-    ds = load_dataset(dataset, parse_set(set_))
+    ds = load_dataset(dataset, with_tie_break(parse_set(set_), tie_break))
     full = plan(ds, grid, sample, spec, seed)  # a bad --grid or --spec: exit 2, nothing written
     place = out if out is not None else default_folder(ds.scenario.name)
     target = check_sweep_target(place, dataset)
@@ -667,6 +690,7 @@ def target(
         typer.Option("--json", help="Print {key, value, reached, achieved} and nothing else."),
     ] = False,
     set_: SetOption = None,
+    tie_break: TieBreakOption = None,
 ) -> None:
     """The smallest value of a key (the pool) whose optimum reaches a satisfaction; exit 4
     if no value in the range reaches it."""
@@ -688,7 +712,7 @@ def target(
             low, high = float(lo), float(hi)
         except ValueError:
             raise UsageError(f"--range expects LOW:HIGH, e.g. 0:100000; got {range_!r}") from None
-    ds = load_dataset(dataset, parse_set(set_))
+    ds = load_dataset(dataset, with_tie_break(parse_set(set_), tie_break))
     found = find_target(ds, value, vary.strip(), low=low, high=high, tolerance=tolerance)
     if as_json:
         typer.echo(to_json(found.to_dict()))

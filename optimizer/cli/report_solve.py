@@ -124,6 +124,15 @@ def headline_panel(result: Result) -> Group:
             )
     if s.solver_reason:
         lines.append(Text(f"solver {s.solver_reason}", style="dim"))
+    tie = s.tie_break
+    if tie is not None and s.headline is not None:
+        words = (
+            "tie-break: of the equally good plans, the one with the same county figures "
+            f"for every solver ({s.timings.tie_break or 0.0:.2f} s)"
+            if tie.ran
+            else f"tie-break: not run ({tie.reason})"
+        )
+        lines.append(Text(words, style="dim"))
     h = s.headline
     if h is not None:
         lines.append(

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from models.results import Status
+from models.scenario import TieBreakMethod
 from optimizer.data.dataset import Dataset
 from optimizer.formulation.build import build
-from optimizer.solve import assemble, crossing_bounds
+from optimizer.solve import SolverChoice, assemble, crossing_bounds, second_stage
+from optimizer.solvers import get_backend
 from optimizer.solvers.base import Solution
 from optimizer.sweep.spec import Point, apply_point
 from optimizer.sweep.warm import WARM_BACKEND, WARM_SOLVER, WarmSolver
@@ -29,7 +31,7 @@ from optimizer.sweep.warm import WARM_BACKEND, WARM_SOLVER, WarmSolver
 #: Scenarios per chunk: the unit of work a worker takes and of what a resumed sweep skips.
 DEFAULT_CHUNK_SIZE = 25
 #: Bump when a record's content changes: chunks stored by another format are solved again.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 
 #: A scenario's answer, as plain data (it travels from Dask workers and into the resume area).
 Record = dict[str, Any]
@@ -81,7 +83,9 @@ def _worker_solver(dataset: Dataset, token: str) -> WarmSolver:
 
 
 def solve_point(dataset: Dataset, point: Point, solver: WarmSolver, first: bool) -> Record:
-    """One scenario: apply it, build its LP, solve warm, assemble its allocation."""
+    """One scenario: apply it, build its LP, solve warm, then the steps a plain ``solve``
+    takes after its LP solve: the tie-break (``second_stage``, MODEL.md §6, as the
+    scenario's ``[solver] tie_break`` says) and ``assemble`` (allocation tables only)."""
     ds = apply_point(dataset, point)
     f = build(ds)
     if crossing_bounds(f.lp) is not None:
@@ -90,14 +94,18 @@ def solve_point(dataset: Dataset, point: Point, solver: WarmSolver, first: bool)
         if first:
             solver.restart(f.lp)
         solution = solver.solve(f.lp)
-    result = assemble(f, solution, WARM_BACKEND, WARM_SOLVER, tables="allocation")
+    limit = ds.scenario.solver.time_limit_s
+    choice = SolverChoice(get_backend(WARM_BACKEND), WARM_SOLVER, limit, "sweep: warm re-solve")
+    method = TieBreakMethod(ds.scenario.solver.tie_break)
+    tie = second_stage(f, solution, WARM_BACKEND, WARM_SOLVER, choice, method)
+    result = assemble(f, solution, WARM_BACKEND, WARM_SOLVER, tie, tables="allocation")
     record: Record = {"digest": point.digest(), "status": result.status.value}
     if result.status is not Status.OPTIMAL:
         return record | {"objective": None}
     head, equity, counties = result.summary.headline, result.summary.equity, result.counties
     demand, allocation = float(head.demand_ha), float(head.allocation_ha)
     return record | {
-        "objective": float(solution.objective),
+        "objective": float(result.summary.objective),
         "quota_used": float(head.quota_used_ha),
         "allocation_ha": allocation,
         "demand_ha": demand,
