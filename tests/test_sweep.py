@@ -22,9 +22,10 @@ from optimizer.formulation.build import build
 from optimizer.solve import assemble
 from optimizer.sweep import sweep, target, write_sweep
 from optimizer.sweep.importance import importance_scores
+from optimizer.sweep.run import formulation_for
 from optimizer.sweep.spec import Point, apply_point, draw_samples, load_spec
 from optimizer.sweep.store import ChunkStore, partial_path
-from optimizer.sweep.warm import WarmSolver
+from optimizer.sweep.warm import WarmSolver, same_matrix
 
 REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
 runner = CliRunner()
@@ -465,3 +466,17 @@ def test_importance_through_the_cli(dataset_dir):
     expected = importance_scores(load_dataset(dataset_dir))
     np.testing.assert_allclose(table["importance"].to_numpy(), expected, atol=1e-6)
     assert (table["importance"] >= 0).all()
+
+
+@pytest.mark.parametrize("pool", [0.0, 35000.0, 60000.0, 1e6])
+def test_the_pool_shortcut_gives_the_lp_build_gives(reference, pool):
+    """A point that sets only the pool takes the base LP with the quota_pool row's bound
+    changed (RHS_KEYS); it must be the LP the builder makes for that scenario."""
+    point = Point((("quota.total", pool),))
+    ds, fast = formulation_for(reference, point, build(reference))
+    built = build(apply_point(reference, point))
+    assert ds.scenario.quota.total == pool == fast.dataset.scenario.quota.total
+    assert same_matrix(fast.lp, built.lp)
+    for name in ("objective", "col_lb", "col_ub", "row_lb", "row_ub"):
+        np.testing.assert_array_equal(getattr(fast.lp, name), getattr(built.lp, name), name)
+    pd.testing.assert_frame_equal(fast.lp.constraints, built.lp.constraints)

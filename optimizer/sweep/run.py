@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import numpy as np
 from models.results import Status
 from models.scenario import TieBreakMethod
 from optimizer.data.dataset import Dataset
-from optimizer.formulation.build import build
+from optimizer.formulation.build import Formulation, build
 from optimizer.solve import SolverChoice, assemble, crossing_bounds, second_stage
 from optimizer.solvers import get_backend
 from optimizer.solvers.base import Solution
@@ -65,29 +66,61 @@ def chunk_key(token: str, chunk: Sequence[Point]) -> str:
 
 def solve_chunk(dataset: Dataset, token: str, chunk: Sequence[Point]) -> list[Record]:
     """Every scenario of one chunk, warm on this worker's model (built once per worker)."""
-    solver = _worker_solver(dataset, token)
-    return [solve_point(dataset, point, solver, first=i == 0) for i, point in enumerate(chunk)]
+    solver, base = _worker_solver(dataset, token)
+    return [
+        solve_point(dataset, point, solver, first=i == 0, base=base)
+        for i, point in enumerate(chunk)
+    ]
 
 
-def _worker_solver(dataset: Dataset, token: str) -> WarmSolver:
-    """This thread's WarmSolver for the dataset, holding the base scenario's basis."""
+def _worker_solver(dataset: Dataset, token: str) -> tuple[WarmSolver, Formulation]:
+    """This thread's WarmSolver for the dataset, holding the base scenario's basis, and the
+    base formulation (built once per worker)."""
     held = getattr(_LOCAL, "solver", None)
     if held is not None and held[0] == token:
-        return held[1]
+        return held[1], held[2]
     solver = WarmSolver(dataset.scenario.solver.time_limit_s)
-    lp = build(dataset).lp
-    if crossing_bounds(lp) is None and solver.solve(lp).status is Status.OPTIMAL:
+    base = build(dataset)
+    if crossing_bounds(base.lp) is None and solver.solve(base.lp).status is Status.OPTIMAL:
         solver.remember_basis()
-    _LOCAL.solver = (token, solver)
-    return solver
+    _LOCAL.solver = (token, solver, base)
+    return solver, base
 
 
-def solve_point(dataset: Dataset, point: Point, solver: WarmSolver, first: bool) -> Record:
+#: Scenario keys that enter the LP in one known place only, so a point that sets nothing
+#: else takes the base LP with that place changed instead of a rebuild: key → (row
+#: family, bound). Tested against ``build`` (tests/test_sweep.py).
+RHS_KEYS = {"quota.total": ("quota_pool", "ub")}
+
+
+def formulation_for(
+    dataset: Dataset, point: Point, base: Formulation | None
+) -> tuple[Dataset, Formulation]:
+    """The scenario's dataset and LP: the base LP with a right-hand side changed when the
+    point sets only RHS_KEYS, else rebuilt by the vectorised builder."""
+    ds = apply_point(dataset, point)
+    overrides = point.overrides
+    if base is None or point.factors or not overrides or set(overrides) - RHS_KEYS.keys():
+        return ds, build(ds)
+    constraints = base.lp.constraints.copy()
+    for key, value in overrides.items():
+        family, side = RHS_KEYS[key]
+        constraints.loc[base.lp.rows[family], side] = float(value)
+    lp = replace(base.lp, constraints=constraints)
+    return ds, replace(base, lp=lp, dataset=ds)
+
+
+def solve_point(
+    dataset: Dataset,
+    point: Point,
+    solver: WarmSolver,
+    first: bool,
+    base: Formulation | None = None,
+) -> Record:
     """One scenario: apply it, build its LP, solve warm, then the steps a plain ``solve``
     takes after its LP solve: the tie-break (``second_stage``, MODEL.md §6, as the
     scenario's ``[solver] tie_break`` says) and ``assemble`` (allocation tables only)."""
-    ds = apply_point(dataset, point)
-    f = build(ds)
+    ds, f = formulation_for(dataset, point, base)
     if crossing_bounds(f.lp) is not None:
         solution = Solution(Status.INFEASIBLE)
     else:

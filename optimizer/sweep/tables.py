@@ -163,6 +163,7 @@ def sweep_summary(
         "seed": seed if samples else None,
         "backend": "highs",
         "solver": "simplex (warm re-solves)",
+        "tie_break": str(dataset.scenario.solver.tie_break),
         "chunk_size": chunk_size,
         "objective": span("objective"),
         "satisfaction": span("satisfaction"),

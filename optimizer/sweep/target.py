@@ -20,6 +20,7 @@ from typing import Any
 from models.results import Status
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import UsageError
+from optimizer.formulation.build import build
 from optimizer.sweep.run import solve_point
 from optimizer.sweep.spec import COUNTY_PREFIX, Point, check_key, check_value
 from optimizer.sweep.warm import WarmSolver
@@ -146,6 +147,7 @@ class _Search:
     def __init__(self, dataset: Dataset, key: str) -> None:
         self.dataset, self.key = dataset, key
         self.solver = WarmSolver(dataset.scenario.solver.time_limit_s)
+        self.base = build(dataset)
         self.n = 0
 
     def satisfaction(self, value: float) -> float:
@@ -157,7 +159,7 @@ class _Search:
             point = Point(factors=((self.key, np.full(n, float(value))),))
         else:
             point = Point(values=((self.key, float(value)),))
-        record = solve_point(self.dataset, point, self.solver, first=self.n == 0)
+        record = solve_point(self.dataset, point, self.solver, first=self.n == 0, base=self.base)
         self.n += 1
         if record["status"] != Status.OPTIMAL.value:
             return -math.inf
