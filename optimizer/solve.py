@@ -205,6 +205,12 @@ def choose_solver(
     return SolverChoice(engine, name, limit, reason)
 
 
+#: What ``assemble`` fills: every table of MODEL.md §4 (``full``, a run), or only the
+#: allocation, its binding flags, the targets, the headline and the equity Ginis
+#: (``allocation``, a sweep's scenario: no flows, prices, explanation or diagnosis).
+Tables = Literal["full", "allocation"]
+
+
 def second_stage(
     f: Formulation,
     solution: Solution,
@@ -230,11 +236,13 @@ def assemble(
     backend: str,
     solver: str,
     tie: TieBreak | TieBreakInfo | None = None,
+    tables: Tables = "full",
 ) -> Result:
     """Turn a solver's answer into the Result tables (empty tables when not optimal).
 
     With a ``TieBreak`` the tables describe its plan (unique county figures, flows by the
     rule of ``pairs_from_totals``) and Z is that plan's; prices stay the LP's.
+    ``tables="allocation"`` (a sweep's scenario) fills only the allocation tables.
     """
     ds = f.dataset
     final = tie if isinstance(tie, TieBreak) else None
@@ -254,6 +262,8 @@ def assemble(
     if final is not None:
         solution = replace(solution, x=final.x, objective=final.objective)
     result = Result(summary=summary, formulation=f, solution=solution)
+    if tables == "allocation":
+        return _allocation_only(result, f, solution, final)
     if solution.status is Status.INFEASIBLE:
         from optimizer.analysis.diagnose import (
             attach_diagnosis,  # HiGHS, scipy.sparse.csgraph: on need
@@ -272,4 +282,22 @@ def assemble(
     result.marginals = marginal_table(f, lp_solution)
     summary.headline = headline(result.counties, result.targets, f)
     annotate(result)
+    return result
+
+
+def _allocation_only(
+    result: Result, f: Formulation, solution: Solution, final: TieBreak | None
+) -> Result:
+    """The tables a sweep keeps per scenario, computed exactly as a full solve does."""
+    from optimizer.analysis.equity import equity_indicators
+
+    if solution.status is not Status.OPTIMAL or solution.x is None:
+        return result
+    x = solution.x
+    result.counties = county_table(f, x, final.figures if final else None)
+    result.binding = binding_flags(f, x)
+    result.targets = target_table(f, result.counties)
+    result.summary.headline = headline(result.counties, result.targets, f)
+    population = f.dataset.counties["pop_2020"].to_numpy(float)
+    result.summary.equity = equity_indicators(result.counties, population)
     return result

@@ -147,12 +147,7 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         typer.echo("landquota: interrupted; no partial files were left.", err=True)
-        highs = sys.modules.get("optimizer.solvers.highs")  # loaded only if HiGHS ran
-        if highs is not None and highs.solve_left_running():
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(EXIT_INTERRUPTED)  # no C++ clean-up under a solver thread still running
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        stop_interrupted()
     except DataError as err:
         if as_json:
             records = [p.to_record() for p in err.problems]
@@ -179,6 +174,17 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
             err=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def stop_interrupted() -> None:
+    """End a command stopped by Ctrl-C with exit 130 (without C++ clean-up while a HiGHS
+    solver thread still runs)."""
+    highs = sys.modules.get("optimizer.solvers.highs")  # loaded only if HiGHS ran
+    if highs is not None and highs.solve_left_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # no C++ clean-up under a solver thread still running
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def reports_errors(func: F) -> F:
@@ -632,6 +638,203 @@ def bench(
         typer.echo(to_json(results))
         return
     typer.echo(format_table(results))
+
+
+@app.command()
+@reports_errors
+def sweep(
+    dataset: DatasetArg,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grid",
+            metavar="KEY=START:STOP:STEP|KEY=v1,v2,…",
+            help="A scenario key (or counties.<column> as a factor) and its values, STOP "
+            "included (repeatable: the cross product), e.g. --grid quota.total=40000:80000:5000.",
+        ),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", metavar="N", help="Draw N scenarios from --spec's distributions."),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option("--spec", help="sweep.toml: the sample.KEY distributions (docs/sweeps.md)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the draws (default: the spec's, else 0).")
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="Sweep folder to write (default: outputs/<name>-sweep/)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Solve on a local Dask cluster of N worker processes."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(metavar="tcp://HOST:PORT", help="Solve on an existing Dask cluster."),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Scenarios per chunk of work.")
+    ] = 25,
+    importance: Annotated[
+        bool,
+        typer.Option(
+            "--importance",
+            help="Also score each county: how much Z falls if it gets nothing beyond its "
+            "minimum (one more solve per county).",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print summary.json on stdout and nothing else.")
+    ] = False,
+    set_: SetOption = None,
+    tie_break: TieBreakOption = None,
+) -> None:
+    """Solve many scenarios (a grid, sampled draws) warm and write the sweep folder."""
+    from optimizer.cli.report_sweep import render_sweep, sweep_progress
+    from optimizer.sweep.api import plan
+    from optimizer.sweep.api import sweep as run_sweep
+    from optimizer.sweep.output import check_sweep_target, default_folder, write_sweep
+    from optimizer.sweep.run import DEFAULT_CHUNK_SIZE
+    from optimizer.sweep.store import ChunkStore, partial_path
+
+    if workers is not None and scheduler is not None:
+        raise UsageError("give --workers N (a local cluster) or --scheduler ADDRESS, not both")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    if chunk_size < 1:
+        raise UsageError(f"--chunk-size must be at least 1; got {chunk_size}")
+    ds = load_dataset(dataset, with_tie_break(parse_set(set_), tie_break))
+    full = plan(ds, grid, sample, spec, seed)  # a bad --grid or --spec: exit 2, nothing written
+    place = out if out is not None else default_folder(ds.scenario.name)
+    target = check_sweep_target(place, dataset)
+    store = None
+    try:
+        with _dask_client(workers, scheduler) as client, sweep_progress(not as_json) as progress:
+            store = ChunkStore(partial_path(target.real))  # kept if stopped: a re-run resumes
+            result = run_sweep(
+                ds,
+                spec=full,
+                executor=client,
+                chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                store=store,
+                importance=importance,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        kept = f" (kept in {store.folder})" if store is not None else ""
+        typer.echo(
+            f"landquota: interrupted; the finished chunks of scenarios{kept} are read back "
+            "when the same command runs again; no sweep folder was written.",
+            err=True,
+        )
+        stop_interrupted()
+    folder = write_sweep(result, target)
+    store.remove()
+    if as_json:
+        typer.echo(to_json(result.summary))
+    else:
+        render_sweep(result, terminal_console(), str(folder))
+
+
+@contextmanager
+def _dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client: a local cluster of ``workers`` processes, or the scheduler's; or None."""
+    if workers is None and scheduler is None:
+        yield None
+        return
+    import logging
+
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise UsageError(
+            "--workers/--scheduler need dask distributed: pip install distributed"
+        ) from None
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as err:
+            raise UsageError(f"--scheduler {scheduler}: cannot connect ({err})") from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@app.command()
+@reports_errors
+def target(
+    dataset: DatasetArg,
+    goal: Annotated[
+        str,
+        typer.Argument(
+            metavar="satisfaction=X",
+            help="The figure to reach: satisfaction=0.8 (Σ allocation / Σ demand).",
+            show_default=False,
+        ),
+    ],
+    vary: Annotated[
+        str, typer.Option(help="The key to search (default: the pool quota.total).")
+    ] = "quota.total",
+    range_: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LOW:HIGH",
+            help="Values to search (default for quota.total: 0 to Σ demand).",
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(help="Step the answer is exact to, in the key's unit (1 ha).")
+    ] = 1.0,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print {key, value, reached, achieved} and nothing else."),
+    ] = False,
+    set_: SetOption = None,
+    tie_break: TieBreakOption = None,
+) -> None:
+    """The smallest value of a key (the pool) whose optimum reaches a satisfaction; exit 4
+    if no value in the range reaches it."""
+    from optimizer.cli.report_sweep import render_target
+    from optimizer.sweep.target import METRICS
+    from optimizer.sweep.target import target as find_target
+
+    metric, sep, text = goal.partition("=")
+    if not sep or metric.strip() not in METRICS:
+        raise UsageError(f"the target is satisfaction=X, e.g. satisfaction=0.8; got {goal!r}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"satisfaction={text}: not a number (e.g. 0.8 for 80 %)") from None
+    low = high = None
+    if range_ is not None:
+        lo, sep, hi = range_.partition(":")
+        try:
+            low, high = float(lo), float(hi)
+        except ValueError:
+            raise UsageError(f"--range expects LOW:HIGH, e.g. 0:100000; got {range_!r}") from None
+    ds = load_dataset(dataset, with_tie_break(parse_set(set_), tie_break))
+    found = find_target(ds, value, vary.strip(), low=low, high=high, tolerance=tolerance)
+    if as_json:
+        typer.echo(to_json(found.to_dict()))
+    else:
+        render_target(found, terminal_console())
+    raise typer.Exit(EXIT_OK if found.reached else EXIT_NO_SOLUTION)
 
 
 def main() -> None:

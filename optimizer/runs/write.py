@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -119,6 +119,42 @@ def write_run(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return planned.path
+
+
+def write_folder(files: Mapping[str, pd.DataFrame | str], target: RunTarget) -> Path:
+    """Write a folder of tables (CSV) and texts atomically, with a run folder's safety.
+
+    For folders other than a run's (a sweep's): every file goes into a staging folder,
+    the marker last, and is swapped into place under the same lock and checks as
+    ``write_run``, so the folder appears whole or not at all and replaces only a
+    landquota folder holding nothing but its own files.
+    """
+    try:
+        target.real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"cannot write folder {target.path}: {err.strerror}") from None
+    with _parent_locked(target.real.parent), _stop_signals_raise():
+        now = check_target(target)
+        if now.identity is not None and now.identity != target.identity:
+            raise UsageError(
+                f"folder {target.path} was written by another landquota command meanwhile, "
+                "so it is not replaced (run again to replace it)"
+            )
+        staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
+        try:
+            os.chmod(staging, FOLDER_MODE & ~_umask())
+            for name, content in files.items():
+                if isinstance(content, pd.DataFrame):
+                    _write_csv(content, staging / name)
+                else:
+                    (staging / name).write_text(content, encoding="utf-8")
+            (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
+            with _stop_signals_deferred():
+                _swap_into_place(staging, now.real)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target.path
 
 
 def _source(result: Result) -> Path | None:
