@@ -24,6 +24,7 @@ from optimizer.analysis.tables import (
     headline,
     lp_size,
     marginal_table,
+    project_table,
     target_table,
 )
 from optimizer.data.dataset import Dataset
@@ -226,6 +227,7 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     result.flows = flow_table(f, x)
     result.targets = target_table(f, result.counties)
     result.marginals = marginal_table(f, solution)
+    result.projects = project_table(f, result.counties)
     summary.headline = headline(result.counties, result.targets, f)
     annotate(result)
     return result

@@ -29,12 +29,13 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from models.inputs import ZONES
+from models.inputs import PROJECT_KINDS, ZONES
 from models.scenario import Scenario
 from optimizer.data import rules as v
 from optimizer.data import warnings as w
 from optimizer.data.aliases import (
     HEADER_ALIASES,
+    PROJECT_KIND_ALIASES,
     QUANTITY_OF_UNIT,
     ZONE_ALIASES,
     UnitConversion,
@@ -50,7 +51,7 @@ REQUIRED_FILES: tuple[str, ...] = (
     "group_members.csv",
     "scenario.toml",
 )
-OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv",)
+OPTIONAL_FILES: tuple[str, ...] = ("transfer_costs.csv", "projects.csv")
 
 # A trailing bracket of a header (after NFKC: （）→ (), ［］→ []; 【】 and 〔〕 stay).
 _BRACKET = re.compile(r"\s*[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]\s*$")
@@ -128,6 +129,7 @@ def dataset_from_tables(
     members: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None,
     scenario: Scenario | Mapping[str, Any],
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
 
@@ -142,10 +144,11 @@ def dataset_from_tables(
         v.GROUPS.file: groups,
         v.MEMBERS.file: members,
         v.TRANSFER_COSTS.file: transfer_costs,
+        v.PROJECTS.file: projects,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec is v.TRANSFER_COSTS:
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -372,6 +375,8 @@ def table_from_cells(
     )
     if "zone" in raw.columns:
         raw["zone"] = _zone_names(raw["zone"])
+    if spec is v.PROJECTS and "kind" in raw.columns:
+        raw["kind"] = _project_kinds(raw["kind"])
     if len(raw.columns):
         blank = (raw.isna() | raw.eq("")).all(axis=1)
         raw = raw.loc[~blank]
@@ -564,7 +569,7 @@ def _assemble(
         df, found = v.coerce_table(cells, spec, headers, factors, raw.ambiguous_comma)
         conversions += raw.conversions
         found += v.check_ranges(df, spec, headers)
-        if spec in (v.COUNTIES, v.GROUPS):
+        if spec in (v.COUNTIES, v.GROUPS, v.PROJECTS):
             found += v.check_ids(df, spec.file, (spec.names[0],), headers)
         if spec is v.COUNTIES:
             found += v.check_counties(df, headers)
@@ -592,6 +597,11 @@ def _assemble(
             else pd.concat([transfers["from_id"], transfers["to_id"]]),
             headers_of[v.TRANSFER_COSTS.file],
         )
+    projects = tables[v.PROJECTS.file]
+    if projects is not None:
+        problems += v.check_projects(
+            projects, counties, headers_of[v.PROJECTS.file], scenario
+        )
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(sorted_problems(errors))
@@ -609,6 +619,7 @@ def _assemble(
         transfer_costs=None
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
+        projects=None if projects is None else _sorted_table(projects, ["project_id"]),
         warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,
@@ -663,6 +674,14 @@ def _zone_names(zone: pd.Series) -> pd.Series:
     text = zone.astype("str").fillna("")
     names = {**ZONE_ALIASES, **{z: z for z in ZONES}}
     mapped = text.str.casefold().map(names)
+    return mapped.where(mapped.notna(), text).astype("str")
+
+
+def _project_kinds(kind: pd.Series) -> pd.Series:
+    """Project kinds with Chinese names and any-case English names turned into the enum."""
+    text = kind.astype("str").fillna("")
+    names = {**PROJECT_KIND_ALIASES, **{k: k for k in PROJECT_KINDS}}
+    mapped = text.str.strip().str.casefold().map(names)
     return mapped.where(mapped.notna(), text).astype("str")
 
 
