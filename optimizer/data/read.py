@@ -599,9 +599,7 @@ def _assemble(
         )
     projects = tables[v.PROJECTS.file]
     if projects is not None:
-        problems += v.check_projects(
-            projects, counties, headers_of[v.PROJECTS.file], scenario
-        )
+        problems += v.check_projects(projects, counties, headers_of[v.PROJECTS.file], scenario)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
         raise DataError(sorted_problems(errors))

@@ -484,9 +484,7 @@ def define_project_min_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> Non
     if len(pos) == 0:
         return
     ids = ds.counties["county_id"].to_numpy(dtype=object)[pos]
-    b.add_constraints(
-        "project_min", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=need[pos]
-    )
+    b.add_constraints("project_min", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=need[pos])
 
 
 def define_linked_quota_constraints(
