@@ -248,7 +248,7 @@ def test_linked_quota_is_earned_by_stock(backend, solver, form):
         worth, abs=ABS
     )
     assert _target(r, "quota_linked") == (pytest.approx(20.0), pytest.approx(30.0), True)
-    text = [p["text"] for p in explain(r)["prices"] if p["family"] == "stock_potential"][0]
+    text = next(p["text"] for p in explain(r)["prices"] if p["family"] == "stock_potential")
     assert "0.44" in text and "0.5 × 0.3" in text
 
 
