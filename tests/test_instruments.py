@@ -364,3 +364,21 @@ def test_bad_instrument_keys_name_the_key_and_value(key, value):
     ds = dataset([county("X")], quota=10)
     found = _problems(lambda: ds.with_overrides({key: value}))
     assert any(p.column == key for p in found), found
+
+
+def test_projects_above_a_county_limit_are_diagnosed():
+    """X's per-capita cap leaves 100 ha of new land; its projects need 150: infeasible, and
+    the diagnosis names the projects, the cap and by how much (50 ha)."""
+    ds = dataset(
+        [county("X", urban_pop_2035=40_000, demand=300), county("Y")],
+        quota=300,
+        projects=[dict(project_id="p1", name="路", county_id="X", area=150)],
+    )
+    r = solve(ds, backend="highs")
+    assert r.status.value == "infeasible"
+    d = r.diagnosis
+    change = d[(d["kind"] == "change") & (d["family"] == "project_min")]
+    assert len(change) == 1 and change["id"].iloc[0] == "X"
+    assert "50.0 ha" in change["message"].iloc[0] and "projects.csv" in change["message"].iloc[0]
+    conflict = set(d.loc[d["kind"] == "conflict", "family"])
+    assert {"project_min", "per_capita_cap"} <= conflict

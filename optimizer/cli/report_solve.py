@@ -29,6 +29,7 @@ from optimizer.cli.format import (
     thousand_ha,
     weight,
 )
+from optimizer.data.lang import term
 from optimizer.data.numbers import MU_PER_HA, z_meaning
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
@@ -52,6 +53,8 @@ def render_solve(result: Result, console: Console, *, max_counties: int | None =
         console.print(groups_table(result))
     console.print(Group(*equity_lines(result.summary.equity), Text("")))
     console.print(counties_table(result, max_counties))
+    if not result.projects.empty:
+        console.print(projects_table(result))
     if not result.flows.empty:
         console.print(flows_table(result))
     if result.summary.warnings:
@@ -135,9 +138,62 @@ def headline_panel(result: Result) -> Group:
                 f"({pct(h.allocation_ha / h.demand_ha if h.demand_ha else math.nan)})"
             )
         )
+        instruments = instrument_line(h)
+        if instruments is not None:
+            lines.append(instruments)
     elif s.message and s.diagnosis is None:  # with a diagnosis it speaks, not the solver
         lines.append(Text(f"solver says: {s.message}"))
     return Group(*lines, Text(""))
+
+
+def instrument_line(h) -> Text | None:
+    """The instruments in use (MODEL.md §8): new land apart from stock reused, the reserve
+    held back, linked quota and key projects; None when the run uses none of them."""
+    parts = []
+    if h.stock_used_ha is not None:
+        parts.append(
+            f"{term('new_land')} {ha(h.allocation_ha)} ha + {term('stock_used')} "
+            f"{ha(h.stock_used_ha)} ha = {ha(h.allocation_ha + h.stock_used_ha)} ha supplied"
+        )
+    if h.quota_linked_ha is not None:
+        parts.append(f"{term('quota_linked')} {ha(h.quota_linked_ha)} ha")
+    if h.quota_reserve_ha is not None:
+        parts.append(f"{term('quota_reserve')} {ha(h.quota_reserve_ha)} ha held back")
+    if h.projects_ha is not None:
+        parts.append(f"{term('key_projects')} {ha(h.projects_ha)} ha guaranteed")
+    return Text(" · ".join(parts)) if parts else None
+
+
+def projects_table(result: Result) -> Table:
+    """Key projects (重点项目库): each project, its county and whether its land is guaranteed."""
+    t = Table(
+        title=f"Key projects (ha; {len(result.projects)} in projects.csv)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for col, justify in (
+        ("project", "left"),
+        ("name", "left"),
+        ("county", "left"),
+        ("kind", "left"),
+        ("area", "right"),
+        ("by", "right"),
+        ("guaranteed", "center"),
+    ):
+        t.add_column(col, justify=justify, overflow="fold")
+    names = dict(zip(result.counties["county_id"], result.counties["name"], strict=True))
+    for r in result.projects.itertuples(index=False):
+        ok = r.guaranteed == "yes"
+        t.add_row(
+            str(r.project_id),
+            str(r.name),
+            str(names.get(r.county_id, r.county_id)),
+            str(r.kind) if isinstance(r.kind, str) else "",
+            ha(r.area),
+            str(r.period_end),
+            Text("yes", style="green") if ok else Text("NO", style="bold red"),
+        )
+    return t
 
 
 def targets_table(result: Result) -> Table:
@@ -192,9 +248,12 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     )
     shown = c if max_counties is None else c.head(max_counties)
+    stock = "stock_used" in c.columns  # MODEL.md §8: stock reused, apart from new land
     title = (
         "Counties by new construction land, ha (z: zone 城/农/生; in/out: linkage "
-        "indicators; m²: urban land per person; farm: cultivated land, 千ha)"
+        "indicators; m²: urban land per person; farm: cultivated land, 千ha"
+        + ("; total: new land, stock: existing stock reused, sat: both ÷ demand" if stock else "")
+        + ")"
     )
     t = Table(
         title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, padding=(0, 1, 0, 0)
@@ -209,6 +268,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
         ("in", "right"),
         ("out", "right"),
         ("total", "right"),
+        *((("stock", "right"),) if stock else ()),
         ("sat", "right"),
         ("m² 20→35", "right"),
         ("farm 20→35", "right"),
@@ -229,6 +289,7 @@ def counties_table(result: Result, max_counties: int | None = None) -> Table:
             ha(r.linkage_in),
             ha(r.linkage_out),
             ha(r.allocation),
+            *((ha(r.stock_used),) if stock else ()),
             pct(r.satisfaction),
             f"{m2(r.per_capita_2020)}→{m2(r.per_capita_2035)}",
             f"{thousand_ha(r.cultivated_2020)}→{thousand_ha(r.cultivated_2035)}",

@@ -53,6 +53,12 @@ TERMS: dict[str, tuple[str, str]] = {
     "intensity_reduction": ("construction land per unit GDP", "单位GDP建设用地下降"),
     "farmland_region": ("region farmland floor", "耕地保有量"),
     "farmland_balance": ("farmland balance (占补平衡)", "耕地占补平衡"),
+    # instruments (MODEL.md §8)
+    "quota_reserve": ("provincial reserve", "预留指标"),
+    "quota_linked": ("linked quota (增存挂钩)", "增存挂钩指标"),
+    "stock_used": ("stock reused", "盘活存量用地"),
+    "new_land": ("new land", "新增建设用地"),
+    "key_projects": ("key projects", "重点项目"),
 }
 
 

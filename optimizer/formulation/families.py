@@ -372,7 +372,7 @@ _FAMILIES = (
         "ha",
         "counties.csv stock_potential",
         "ha",
-        "the existing stock land to supply again (存量)",
+        "the existing stock land (存量)",
         side="upper",
         binding=True,
         priced=True,
