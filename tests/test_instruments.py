@@ -382,3 +382,17 @@ def test_projects_above_a_county_limit_are_diagnosed():
     assert "50.0 ha" in change["message"].iloc[0] and "projects.csv" in change["message"].iloc[0]
     conflict = set(d.loc[d["kind"] == "conflict", "family"])
     assert {"project_min", "per_capita_cap"} <= conflict
+
+
+def test_a_reserve_that_leaves_too_little_is_diagnosed_in_quota_total():
+    """X must get 60 ha (min_allocation); Q = 70 with a 20 % reserve leaves 56: infeasible.
+    The fix for quota.total scales by the free share: 60 / 0.8 = 75 ha."""
+    ds = dataset([county("X", min_allocation=60)], quota=70)
+    ds = ds.with_overrides({"quota.reserve_share": 0.2})
+    r = solve(ds, backend="highs")
+    assert r.status.value == "infeasible"
+    fixes = {f.setting: f for f in r.summary.diagnosis.single_fixes}
+    assert fixes["quota.total"].limit == pytest.approx(75.0, abs=1e-3)
+    d = r.diagnosis
+    change = d[(d["kind"] == "change") & (d["family"] == "quota_pool")]
+    assert "to 75.0" in change["message"].iloc[0] and "reserve_share" in change["message"].iloc[0]

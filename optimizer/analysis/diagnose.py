@@ -57,7 +57,13 @@ from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import percent, wan_mu
-from optimizer.formulation.build import Formulation, intensity_limit, linked_quota, project_needs
+from optimizer.formulation.build import (
+    Formulation,
+    free_share,
+    intensity_limit,
+    linked_quota,
+    project_needs,
+)
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs, run_highs
@@ -577,6 +583,17 @@ class _Words:
             self.pool_cause()
             or f"the quota pool ({q:,.0f} ha) is too small for the other constraints"
         )
+        share = free_share(self.sc)  # the row is the free part of the pool (MODEL.md §8)
+        if share < 1.0:
+            d = e / share if share > 0 else math.inf
+            return (
+                q,
+                q + d,
+                "ha",
+                f"{reason}: counties need {e:,.1f} ha more free quota: raise quota.total by "
+                f"{d:,.1f} ha (to {q + d:,.1f}), or lower quota.reserve_share or "
+                "stock.linked_share",
+            )
         return q, q + e, "ha", f"{reason}: raise quota.total by {e:,.1f} ha (to {q + e:,.1f})"
 
     def _min_allocation(self, id_, e: float):

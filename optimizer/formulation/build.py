@@ -270,10 +270,12 @@ def free_quota(scenario) -> float:
     (stock.linked_share) can only be earned by reusing stock (MODEL.md §8, docs/MODEL.md).
     With neither, this is Q itself.
     """
-    quota = scenario.quota
-    if quota.reserve_share == 0 and scenario.stock.linked_share == 0:
-        return quota.total
-    return (1.0 - scenario.stock.linked_share) * quota.available
+    return free_share(scenario) * scenario.quota.total
+
+
+def free_share(scenario) -> float:
+    """(1 − λ)(1 − ρ_Q): the share of quota.total that is free quota (1.0 by default)."""
+    return (1.0 - scenario.stock.linked_share) * (1.0 - scenario.quota.reserve_share)
 
 
 def linked_quota(scenario) -> float:
