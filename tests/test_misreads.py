@@ -168,8 +168,10 @@ def test_true_is_not_a_number_in_scenario_toml(dataset_dir: Path, key: str) -> N
     value = "[true]" if key.startswith("tiers.") else "true"
     if section == "weights":
         toml = f"[quota]\ntotal = 3000\n[weights.zone]\n{name.split('.')[1]} = {value}\n"
-    elif section == "quota":
+    elif key == "quota.total":
         toml = f"[quota]\ntotal = {value}\n"
+    elif section == "quota":
+        toml = f"[quota]\ntotal = 3000\n{name} = {value}\n"
     else:
         toml = f"[quota]\ntotal = 3000\n[{section}]\n{name} = {value}\n"
     write(dataset_dir, "scenario.toml", toml)

@@ -28,6 +28,9 @@ TABLE_FILES = {
     "diagnosis": "diagnosis.csv",
     "projects": "projects.csv",
 }
+#: Table files a feasible run writes only when the dataset uses their instrument
+#: (projects.csv: key projects, MODEL.md §8).
+OPTIONAL_TABLE_FILES = frozenset({"projects.csv"})
 #: Every file landquota has ever written into a run folder, marker aside (folders
 #: written before the marker existed hold only these).
 RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values()})
