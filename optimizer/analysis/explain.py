@@ -508,9 +508,12 @@ class _Context:
         link = self.prices.get(("stock_link", row["id"]), 0.0)
         link = 0.0 if pd.isna(link) else float(link)
         if value <= 0:
+            used = self.counties["stock_used"].get(row["id"], math.nan)
+            left = "" if pd.isna(used) else f" (it reuses {hectares(float(used))} ha)"
             return (
-                f"{row['name']} does not reuse all its stock land: one more ha of it would "
-                "not raise Z (price 0)."
+                f"One more ha of stock land in {row['name']} would not raise Z (price 0){left}: "
+                "its stock is not all used, or its next hectare of demand is not worth the "
+                "stock cost."
             )
         demand = value + cost - mu * link
         parts = f"{self.p(demand)} for a ha of demand met without new land, − {self.p(cost)} cost"
