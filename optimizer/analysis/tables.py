@@ -15,6 +15,7 @@ import pandas as pd
 from models.results import LPSize, Status, Summary
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
 from optimizer.data.names import county_labels
+from optimizer.data.rules import TARGET_YEAR
 from optimizer.formulation.build import (
     M2_PER_HA,
     Formulation,
@@ -492,7 +493,7 @@ def project_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     covered = alloc.reindex(ids).to_numpy(float) >= need.reindex(ids).to_numpy(float) - (
         _tolerance(need.reindex(ids).to_numpy(float))
     )
-    end = projects["period_end"].where(projects["period_end"] != "", "2035")
+    end = projects["period_end"].where(projects["period_end"] != "", TARGET_YEAR)
     return pd.DataFrame(
         {
             "project_id": projects["project_id"],
