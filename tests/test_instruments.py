@@ -324,13 +324,14 @@ def test_projects_file_with_chinese_headers(tmp_path):
         (folder / name).write_bytes((REFERENCE / name).read_bytes())
     (folder / "projects.csv").write_text(
         "项目代码,项目名称,县级单元代码,用地面积（亩）,保障期限,项目类型\n"
-        "K1,太忻大道,140108,1500,2035,交通\n",
+        "K1,太忻大道,140108,1500,2035年,交通\n",
         encoding="utf-8",
     )
     ds = load_dataset(folder)
     row = ds.projects.iloc[0]
     assert (row["project_id"], row["county_id"], row["kind"]) == ("K1", "140108", "transport")
     assert row["area"] == pytest.approx(100.0)  # 1500 亩 = 100 ha
+    assert row["period_end"] == "2035"  # 2035年
 
 
 def test_stock_column_rules_and_alias(tmp_path):

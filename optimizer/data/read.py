@@ -377,6 +377,9 @@ def table_from_cells(
         raw["zone"] = _zone_names(raw["zone"])
     if spec is v.PROJECTS and "kind" in raw.columns:
         raw["kind"] = _project_kinds(raw["kind"])
+    if spec is v.PROJECTS and "period_end" in raw.columns:  # "2035年" is the year 2035
+        text = raw["period_end"].astype("str").fillna("").str.strip()
+        raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
         blank = (raw.isna() | raw.eq("")).all(axis=1)
         raw = raw.loc[~blank]
