@@ -424,3 +424,20 @@ def test_hub_and_pairwise_agree_on_random_instrument_cases(seed):
     ds = ds.with_overrides({"quota.reserve_share": 0.1})
     hub, pairwise = _solve(ds), _solve(ds, form="pairwise")
     assert hub.objective == pytest.approx(pairwise.objective, rel=1e-9, abs=1e-9)
+
+
+def test_bad_instrument_keys_in_scenario_toml(tmp_path):
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    for name in ("counties.csv", "groups.csv", "group_members.csv"):
+        (folder / name).write_bytes((REFERENCE / name).read_bytes())
+    (folder / "scenario.toml").write_text(
+        "[quota]\ntotal = 60000\nreserve_share = 1.2\n[stock]\nlinked_shar = 0.1\n",
+        encoding="utf-8",
+    )
+    found = _problems(lambda: load_dataset(folder))
+    where = {(p.file, p.column): p for p in found}
+    bad = where[("scenario.toml", "quota.reserve_share")]
+    assert bad.value == 1.2 and "less than 1" in bad.message
+    unknown = where[("scenario.toml", "stock.linked_shar")]
+    assert "did you mean stock.linked_share" in unknown.message
