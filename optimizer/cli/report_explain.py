@@ -13,7 +13,7 @@ from rich.text import Text
 from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
 from optimizer.cli.format import ha, objective, pct, per_area, price, price_per_ha
-from optimizer.cli.report_solve import equity_lines, z_line
+from optimizer.cli.report_solve import equity_lines, uses_stock, z_line
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import REGION_TARGETS, words
 
@@ -36,7 +36,7 @@ def render_explain(
             f"   Z = {objective(s.objective, money)}   {s.backend}/{s.solver}",
         )
     )
-    console.print(z_line(money))
+    console.print(z_line(money, uses_stock(result)))
     console.print()
     prices = data["prices"]
     if not data["prices_available"]:

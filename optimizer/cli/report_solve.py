@@ -88,9 +88,15 @@ def equity_lines(equity: Equity | None) -> list[Text]:
     ]
 
 
-def z_line(money: str | None) -> Text:
-    """What Z means, in words (MODEL.md §3)."""
-    return Text(f"Z: {z_meaning(money)}.", style="dim")
+def z_line(money: str | None, stock: bool = False) -> Text:
+    """What Z means, in words (MODEL.md §3; with the stock cost when stock is reused, §8)."""
+    return Text(f"Z: {z_meaning(money, stock)}.", style="dim")
+
+
+def uses_stock(result: Result) -> bool:
+    """Whether the run reuses existing stock land (MODEL.md §8)."""
+    h = result.summary.headline
+    return h is not None and h.stock_used_ha is not None
 
 
 def pool_price(result: Result) -> float | None:
@@ -119,7 +125,7 @@ def headline_panel(result: Result) -> Group:
                 f"{s.timings.total():.2f} s"
             )
         )
-        lines.append(z_line(money))
+        lines.append(z_line(money, uses_stock(result)))
         pool = pool_price(result)
         if pool is not None:
             lines.append(
