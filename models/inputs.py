@@ -83,6 +83,13 @@ class County(BaseModel):
     reclaim_to_farmland: float | None = Field(
         None, **_Fraction, description="κ, fraction; empty = scenario default."
     )
+    stock_potential: float = Field(
+        0.0,
+        **_Area,
+        description="Existing construction land (存量: 批而未供, 闲置, 低效用地) that can be "
+        "supplied again, ha; meets demand without new quota, urban land or farmland "
+        "(MODEL.md §8). Empty = 0.",
+    )
 
 
 class Group(BaseModel):
@@ -133,11 +140,39 @@ class TransferCost(BaseModel):
     )
 
 
+ProjectKind = Literal["transport", "energy", "water", "industry", "livelihood"]
+#: Kinds of key project (projects.csv ``kind``), English names; aliases.PROJECT_KIND_ALIASES
+#: holds the Chinese ones (交通, 能源, 水利, 产业, 民生).
+PROJECT_KINDS: tuple[str, ...] = ("transport", "energy", "water", "industry", "livelihood")
+
+
+class Project(BaseModel):
+    """A key project (重点项目库, MODEL.md §8): a row of projects.csv."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    project_id: str = Field(..., min_length=1, description="Stable id of the project, text.")
+    name: str = Field(..., min_length=1, description="Project name, e.g. 太忻城际铁路.")
+    county_id: str = Field(..., min_length=1, description="The county the land lies in.")
+    area: float = Field(
+        ..., **_Area, description="New construction land the project needs, ha (guaranteed)."
+    )
+    period_end: str = Field(
+        "",
+        description="Year by which the area is guaranteed (a period end of [periods]; "
+        "without periods only the target year). Empty = the target year.",
+    )
+    kind: ProjectKind | None = Field(
+        None, description="transport | energy | water | industry | livelihood; empty = none."
+    )
+
+
 #: Column order of each table, as in MODEL.md §2.
 COUNTY_COLUMNS: tuple[str, ...] = tuple(County.model_fields)
 GROUP_COLUMNS: tuple[str, ...] = tuple(Group.model_fields)
 MEMBER_COLUMNS: tuple[str, ...] = tuple(GroupMember.model_fields)
 TRANSFER_COLUMNS: tuple[str, ...] = tuple(TransferCost.model_fields)
+PROJECT_COLUMNS: tuple[str, ...] = tuple(Project.model_fields)
 RATE_COLUMNS: tuple[str, ...] = (
     "occupation_rate",
     "urban_share",

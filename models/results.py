@@ -11,7 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_serializer,
+    model_serializer,
+)
 
 from models.scenario import Scenario, TieBreakMethod
 
@@ -76,6 +83,26 @@ class Headline(_Section):
     )
     cultivated_2035_ha: float
     shortfall_ha: float = Field(..., description="Urban land missing below the per-capita floor.")
+    quota_reserve_ha: float | None = Field(
+        None, description="Pool held back by the province (quota.reserve_share × Q, 预留指标)."
+    )
+    stock_used_ha: float | None = Field(
+        None, description="Σ existing stock land supplied again z_i (存量), beside new land."
+    )
+    quota_linked_ha: float | None = Field(
+        None, description="Σ quota earned by reusing stock (增存挂钩)."
+    )
+    projects_ha: float | None = Field(None, description="Σ key projects' areas (重点项目库).")
+
+    @model_serializer(mode="wrap")
+    def _instruments_in_use(self, handler) -> dict:
+        """The instrument totals only when the run uses the instrument (MODEL.md §8)."""
+        data = handler(self)
+        return {k: v for k, v in data.items() if not (k in INSTRUMENT_KEYS and v is None)}
+
+
+#: Headline keys of the optional instruments, left out of summary.json when unused.
+INSTRUMENT_KEYS = ("quota_reserve_ha", "stock_used_ha", "quota_linked_ha", "projects_ha")
 
 
 class ZoneShare(_Section):

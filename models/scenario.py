@@ -85,6 +85,24 @@ class QuotaSettings(_Section):
         "for 2021-2035 that the region may hand out.",
         json_schema_extra={"unit": "ha"},
     )
+    reserve_share: Number = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="ρ_Q, fraction in [0, 1): share of the pool the province holds back "
+        "(预留指标, MODEL.md §8); counties share Σ q ≤ (1 − ρ_Q)·Q. Default 0: no reserve.",
+        json_schema_extra={"unit": "fraction"},
+    )
+
+    @property
+    def available(self) -> float:
+        """ha of the pool counties may share: (1 − reserve_share) × total."""
+        return (1.0 - self.reserve_share) * self.total
+
+    @property
+    def reserve(self) -> float:
+        """ha the province holds back: reserve_share × total."""
+        return self.reserve_share * self.total
 
 
 class IntensitySettings(_Section):
@@ -304,6 +322,37 @@ class DefaultRates(_Section):
     )
 
 
+class StockSettings(_Section):
+    """Existing stock land (存量) and 增存挂钩 (MODEL.md §8); used only when some county has
+    counties.csv stock_potential > 0."""
+
+    cost: Number = Field(
+        0.01,
+        ge=0,
+        allow_inf_nan=False,
+        description="c_z, objective units per ha of existing stock land supplied again "
+        "(批而未供, 闲置, 低效用地 brought back into use).",
+        json_schema_extra={"unit": "objective units per ha"},
+    )
+    linked_share: Number = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="λ, fraction (增存挂钩): share of the pool left after the reserve that "
+        "a county can only earn by reusing stock: Σ q^link ≤ λ(1 − ρ_Q)Q and the free "
+        "quota Σ q ≤ (1 − λ)(1 − ρ_Q)Q. Default 0: no linked quota.",
+        json_schema_extra={"unit": "fraction"},
+    )
+    quota_per_ha: Number = Field(
+        1.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="μ, ha of linked quota a county earns per ha of stock it reuses: "
+        "q_i^link ≤ μ z_i.",
+        json_schema_extra={"unit": "ha/ha"},
+    )
+
+
 class SolverSettings(_Section):
     backend: BackendName = Field(
         "auto",
@@ -351,6 +400,7 @@ class Scenario(_Section):
     weights: WeightSettings = Field(default_factory=WeightSettings)
     tiers: TierSettings = Field(default_factory=TierSettings)
     defaults: DefaultRates = Field(default_factory=DefaultRates)
+    stock: StockSettings = Field(default_factory=StockSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
 
     @property

@@ -46,6 +46,9 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     )
     b = a["linkage_in"].to_numpy(float)
     demand = c["demand"].to_numpy(float)
+    # MODEL.md §8 instruments: stock reused z_i and linked quota q_i^link (0 when unused)
+    z = _column(a, "stock_used")
+    q_link = _column(a, "quota_linked")
     out: list[str] = []
     # variable bounds
     for name, v in (
@@ -63,7 +66,8 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     for k, col in enumerate(tiers):
         out += _le(f"tier_{k + 1}", a[col], sc.tiers.shares[k] * demand, ids, rtol)
         out += _le(f"tier_{k + 1}>=0", -a[col], 0.0, ids, rtol)
-    out += _eq("tiers_sum", a[tiers].sum(axis=1), A, ids, rtol)
+    out += _eq("tiers_sum", a[tiers].sum(axis=1), A + z, ids, rtol)
+    out += instrument_violations(ds, a, A, q, z, q_link, rtol)
     # linkage: flows, self-use and scope
     flows = result.flows
     pos = pd.Index(ids)
@@ -98,10 +102,11 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     if scope == "none" and ds.transfer_costs is None:
         out += _le("no_linkage_self", self_use, 0.0, ids, rtol)
     # the constraints table of MODEL.md §3
-    out += _eq("split", A, q + b, ids, rtol)
-    out += _le("quota_pool", q.sum(), sc.quota.total, "region", rtol)
+    out += _eq("split", A, q + q_link + b, ids, rtol)
+    pool = (1 - sc.stock.linked_share) * (1 - sc.quota.reserve_share) * sc.quota.total
+    out += _le("quota_pool", q.sum(), pool, "region", rtol)
     out += _le("min_allocation", c["min_allocation"].fillna(0), A, ids, rtol)
-    out += _le("demand", A, demand, ids, rtol)
+    out += _le("demand", A + z, demand, ids, rtol)
     u0 = c["urban_land_2020"].to_numpy(float)
     up35 = c["urban_pop_2035"].to_numpy(float)
     pc = sc.per_capita
@@ -141,8 +146,39 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     out += _eq("construction_land_2035", a["construction_land_2035"], C, ids, rtol)
     # objective: relative to its gross terms Σ|term| (value and costs can nearly cancel,
     # and a solver that writes 8 digits, such as CBC, cannot give Z to 1e-6 of itself)
-    z, gross = objective_terms(ds, a, flows, A, r, s, u)
-    out += _eq("objective", result.objective / max(1.0, gross), z / max(1.0, gross), "Z", rtol)
+    z_value, gross = objective_terms(ds, a, flows, A, r, s, u)
+    out += _eq(
+        "objective", result.objective / max(1.0, gross), z_value / max(1.0, gross), "Z", rtol
+    )
+    return out
+
+
+def _column(a: pd.DataFrame, name: str) -> np.ndarray:
+    return a[name].to_numpy(float) if name in a.columns else np.zeros(len(a))
+
+
+def instrument_violations(ds, a: pd.DataFrame, A, q, z, q_link, rtol: float) -> list[str]:
+    """The instruments of MODEL.md §8, from the inputs and the reported numbers.
+
+    Stock: 0 ≤ z_i ≤ stock_potential_i. 增存挂钩: q_i^link ≥ 0, q_i^link ≤ μ z_i,
+    Σ q^link ≤ λ(1 − ρ_Q)Q. Reserve: Σ q + Σ q^link ≤ (1 − ρ_Q)Q. Key projects:
+    A_i (new land, not stock) ≥ Σ areas of the county's projects.
+    """
+    sc = ds.scenario
+    c = ds.counties.reset_index(drop=True)
+    ids = c["county_id"].to_numpy()
+    potential = c["stock_potential"].fillna(0).to_numpy(float)
+    out = _le("stock>=0", -z, 0.0, ids, rtol)
+    out += _le("stock_potential", z, potential, ids, rtol)
+    out += _le("quota_linked>=0", -q_link, 0.0, ids, rtol)
+    out += _le("stock_link", q_link, sc.stock.quota_per_ha * z, ids, rtol)
+    available = (1 - sc.quota.reserve_share) * sc.quota.total
+    out += _le("quota_linked", q_link.sum(), sc.stock.linked_share * available, "region", rtol)
+    out += _le("quota_reserve", q.sum() + q_link.sum(), available, "region", rtol)
+    if ds.projects is not None:
+        need = ds.projects.groupby("county_id")["area"].sum()
+        on = need.reindex(ids).fillna(0.0).to_numpy(float)
+        out += _le("project_min", on, A, ids, rtol)
     return out
 
 
@@ -172,7 +208,7 @@ def objective_terms(ds, a: pd.DataFrame, flows: pd.DataFrame, A, r, s, u) -> tup
     sc = ds.scenario
     w = priority_weights(ds)
     demand = ds.counties["demand"].to_numpy(float)
-    remaining = A.copy()
+    remaining = A + _column(a, "stock_used")  # tiers hold new land and stock (MODEL.md §8)
     value = np.zeros(len(A))
     for share, phi in zip(sc.tiers.shares, sc.tiers.values, strict=True):
         take = np.minimum(remaining, share * demand)
@@ -203,6 +239,7 @@ def objective_terms(ds, a: pd.DataFrame, flows: pd.DataFrame, A, r, s, u) -> tup
             -link.reclaim_cost * r.sum(),
             -link.supplement_cost * s.sum(),
             -transfer,
+            -sc.stock.cost * _column(a, "stock_used").sum(),
         ]
     )
     return float(terms.sum()), float(np.abs(terms).sum())

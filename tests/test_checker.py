@@ -75,3 +75,31 @@ def test_objective_tolerance_is_relative_to_gross_terms(solved):
 
     assert not [v for v in violations(ds, off_by(1e-7 * gross)) if v.startswith("objective")]
     assert any(v.startswith("objective") for v in violations(ds, off_by(1e-4 * gross)))
+
+
+@pytest.fixture(scope="module")
+def instruments():
+    ds = load_dataset(REFERENCE.parent / "shanxi-central-instruments")
+    return ds, solve(ds)
+
+
+def test_instruments_solution_passes_and_broken_numbers_are_named(instruments):
+    """MODEL.md §8 re-checked: stock above its potential, linked quota above μ z, a key
+    project's county below its projects, the reserve handed out."""
+    ds, result = instruments
+    assert violations(ds, result) == []
+    c = result.counties
+    stocked = c.loc[c["stock_used"].idxmax(), "county_id"]
+    over = float(ds.counties.set_index("county_id").loc[stocked, "stock_potential"])
+    broken = _broken(result, "stock_used", stocked, over)
+    assert any(v.startswith("stock_potential") for v in violations(ds, broken))
+    linked = c.loc[c["quota_linked"].idxmax(), "county_id"]
+    found = violations(ds, _broken(result, "quota_linked", linked, 1e4))
+    assert any(v.startswith("stock_link") for v in found)
+    assert any(v.startswith("quota_linked[region]") for v in found)
+    project = ds.projects["county_id"].iloc[0]
+    found = violations(ds, _broken(result, "allocation", project, -1e4))
+    assert any(v.startswith("project_min") for v in found)
+    no_reserve = ds.with_overrides({"quota.reserve_share": 0.5})
+    found = violations(no_reserve, result)
+    assert any(v.startswith("quota_reserve") or v.startswith("quota_pool") for v in found)

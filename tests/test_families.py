@@ -34,6 +34,8 @@ from optimizer.runs.write import write_run
 from optimizer.solve import solve
 
 REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+#: The reference with every instrument of MODEL.md §8 (projects, reserve, stock, 增存挂钩).
+INSTRUMENTS = REFERENCE.parent / "shanxi-central-instruments"
 #: Row kinds: families the builder emits as LP rows (bounds and potentials are bounds).
 ROW_KINDS = ("row", "soft", "definition")
 
@@ -49,10 +51,13 @@ def formulations(reference):
     groups = reference.groups.copy()
     groups.loc[groups["min_share"].isna().idxmax(), "max_share"] = 0.5
     with_max = dataclasses.replace(reference, groups=groups)
+    instruments = load_dataset(INSTRUMENTS)
     return [
         build(reference),
         build(reference, linkage_form="pairwise"),
         build(with_max),
+        build(instruments),
+        build(instruments, linkage_form="pairwise"),
     ]
 
 
@@ -95,6 +100,7 @@ def test_derived_orders_keep_the_reports_order():
     assert BINDING == (
         "demand",
         "min_allocation",
+        "project_min",
         "per_capita_cap",
         "dev_boundary",
         "basic_farmland",
@@ -102,10 +108,11 @@ def test_derived_orders_keep_the_reports_order():
         "per_capita_floor",
         "reclaim_potential",
         "supplement_potential",
+        "stock_potential",
     )
     assert PRICED_ROWS[: len(REGION_TARGETS)] == REGION_TARGETS
     assert PRICED_BOUNDS == ("per_capita_cap", "dev_boundary", "basic_farmland", "min_allocation")
-    assert COUNTY_LIMITS[-2:] == ("min_allocation", "per_capita_floor")
+    assert COUNTY_LIMITS[-3:] == ("min_allocation", "project_min", "per_capita_floor")
     assert UPPER_BOUNDS[0] == "demand"
 
 
@@ -121,7 +128,10 @@ def test_builder_emits_only_registered_families(formulations):
         for name in BINDING:
             fam = FAMILIES[name]
             if fam.kind == "potential":
-                assert fam.variable in f.lp.cols and name in f.dataset.counties.columns
+                assert name in f.dataset.counties.columns
+                # an optional instrument's variable exists when its potential is used
+                used = (f.dataset.counties[name] > 0).any()
+                assert (fam.variable in f.lp.cols) == used, name
             if fam.rate is not None:
                 assert fam.rate in f.params.columns
             if fam.net_of is not None:
@@ -138,6 +148,12 @@ def test_columns_are_the_lps_columns(formulations):
         n = len(f.params)
         for field in ("allocation", "tier", "reclaim", "supplement", "shortfall", "linkage"):
             assert np.array_equal(getattr(cols, field), lp.cols[field]), field
+        for field in ("stock", "quota_linked"):  # instruments: present only when used
+            assert (getattr(cols, field) is None) == (field not in lp.cols), field
+            if getattr(cols, field) is not None:
+                assert np.array_equal(getattr(cols, field), lp.cols[field]), field
+                ids = lp.variables["id"].to_numpy()[getattr(cols, field)]
+                assert list(ids) == list(f.params["county_id"].to_numpy()[cols.stock_counties])
         assert (cols.quota is None) == ("quota" not in lp.cols)
         if cols.quota is not None:
             assert np.array_equal(cols.quota, lp.cols["quota"])

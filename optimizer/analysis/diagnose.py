@@ -57,7 +57,13 @@ from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import percent, wan_mu
-from optimizer.formulation.build import Formulation, intensity_limit
+from optimizer.formulation.build import (
+    Formulation,
+    free_share,
+    intensity_limit,
+    linked_quota,
+    project_needs,
+)
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs, run_highs
@@ -577,6 +583,17 @@ class _Words:
             self.pool_cause()
             or f"the quota pool ({q:,.0f} ha) is too small for the other constraints"
         )
+        share = free_share(self.sc)  # the row is the free part of the pool (MODEL.md §8)
+        if share < 1.0:
+            d = e / share if share > 0 else math.inf
+            return (
+                q,
+                q + d,
+                "ha",
+                f"{reason}: counties need {e:,.1f} ha more free quota: raise quota.total by "
+                f"{d:,.1f} ha (to {q + d:,.1f}), or lower quota.reserve_share or "
+                "stock.linked_share",
+            )
         return q, q + e, "ha", f"{reason}: raise quota.total by {e:,.1f} ha (to {q + e:,.1f})"
 
     def _min_allocation(self, id_, e: float):
@@ -596,6 +613,41 @@ class _Words:
             (
                 f"{reason}: lower counties.csv min_allocation of {self.name(id_)} by "
                 f"{e:,.1f} ha (to {lower - e:,.1f}){extra}"
+            ),
+        )
+
+    def _project_min(self, id_, e: float):
+        """Key projects (MODEL.md §8) whose land the county's other limits cannot hold."""
+        need = float(project_needs(self.f.dataset)[self.c.index.get_loc(id_)])
+        family, limit = self._tightest_upper(id_)
+        reason = f"the key projects of {self.name(id_)} need {need:,.1f} ha of new land" + (
+            f", more than {words(family)} allows ({limit:,.1f} ha)" if limit < need else ""
+        )
+        extra = (
+            f", or {self._raise_upper(id_, family, need - limit)}"
+            if family is not None and limit < need
+            else ""
+        )
+        return (
+            need,
+            need - e,
+            "ha",
+            (
+                f"{reason}: take {e:,.1f} ha of projects of {self.name(id_)} out of projects.csv "
+                f"(or shrink them, to {need - e:,.1f} ha){extra}"
+            ),
+        )
+
+    def _quota_linked(self, id_, e: float):
+        sc = self.sc
+        limit = linked_quota(sc)
+        return (
+            sc.stock.linked_share,
+            sc.stock.linked_share + e / max(sc.quota.available, 1e-9),
+            "share",
+            (
+                f"the linked part of the pool ({limit:,.1f} ha) is too small for the other "
+                f"constraints: raise stock.linked_share so that it grows by {e:,.1f} ha"
             ),
         )
 

@@ -34,7 +34,7 @@ from optimizer.data.numbers import (
     price_per_ha,
     wan_mu,
 )
-from optimizer.formulation.build import Formulation
+from optimizer.formulation.build import Formulation, free_quota
 from optimizer.formulation.families import (
     COUNTY_LIMITS,
     FAMILIES,
@@ -168,7 +168,8 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
         out.loc[is_row, "range_lo"] = lo + offset
         out.loc[is_row, "range_hi"] = hi + offset
     # a basis's range is the solver's; the unique rows have gain/loss_holds_to instead
-    unique = out["family"].isin(UNIQUE_PRICE_ROWS).to_numpy()
+    # (stock_link[i] is written q^link − μz ≤ 0: its right-hand side is no planner's limit)
+    unique = out["family"].isin([*UNIQUE_PRICE_ROWS, "stock_link"]).to_numpy()
     out.loc[unique, ["range_lo", "range_hi"]] = np.nan
     is_bound = out["family"].isin(PRICED_BOUNDS).to_numpy()
     if is_bound.any():
@@ -442,7 +443,7 @@ class _Context:
     def _quota_pool_rates(self, row: dict, r: dict) -> str:
         lead = ""
         if r["gain_per_unit"] <= 0 and r["loss_per_unit"] <= 0:
-            used, q = self._target("quota_pool", "value"), self.sc.quota.total
+            used, q = self._target("quota_pool", "value"), free_quota(self.sc)
             lead = f"The quota pool is not used up ({hectares(used)} of {hectares(q)} ha). "
         where = self.receivers() if r["gain_per_unit"] > 0 else ""
         sentence = _rate_sentence(
@@ -453,7 +454,75 @@ class _Context:
             _end(r["loss_holds_to"], "down to {} ha"),
             self.rate,
         )
-        return lead + sentence + (f" The next hectares would go to {where}." if where else "")
+        tail = f" The next hectares would go to {where}." if where else ""
+        return lead + sentence + tail + self._reserve_text(r["gain_per_unit"], r["gain_holds_to"])
+
+    def _reserve_text(self, gain: float, holds_to: float) -> str:
+        """What releasing the provincial reserve would be worth (MODEL.md §8), at the pool's
+        rate: exact while the rate holds for the whole reserve, at most that beyond."""
+        quota = self.sc.quota
+        if quota.reserve_share <= 0:
+            return ""
+        reserve = quota.reserve
+        lam = self.sc.stock.linked_share
+        free = (1 - lam) * reserve  # a released reserve splits as the pool does
+        text = (
+            f" The province holds back {hectares(reserve)} ha ({percent(quota.reserve_share, 1)}"
+            " of the pool, 预留指标)"
+        )
+        if not np.isfinite(gain):
+            return text + "."
+        worth = gain * free
+        share = f" ({hectares(free)} ha of it as free quota)" if lam > 0 else ""
+        partly = np.isfinite(holds_to) and holds_to + 1e-9 < free_quota(self.sc) + free
+        how = "at most" if partly else ""
+        return (
+            text + f": releasing it to the counties{share} would raise Z by "
+            f"{(how + ' ') if how else ''}{self.z(worth)} (the pool's rate "
+            f"{self.p(gain)} × {hectares(free)} ha)."
+        )
+
+    def _quota_linked_rates(self, row: dict, r: dict) -> str:
+        used = self._target("quota_linked", "value")
+        limit = self._target("quota_linked", "limit")
+        sentence = _rate_sentence(
+            r,
+            "One more ha of linked quota (增存挂钩)",
+            "one ha less",
+            _end(r["gain_holds_to"], "up to {} ha"),
+            _end(r["loss_holds_to"], "down to {} ha"),
+            self.rate,
+        )
+        return (
+            f"Linked quota (增存挂钩): {hectares(used)} of {hectares(limit)} ha earned by "
+            f"reusing stock. {sentence}"
+        )
+
+    def _quota_linked(self, row: dict, value: float) -> str:
+        return f"One more ha of linked quota (增存挂钩) raises Z by {self.p(value)}."
+
+    def _stock_potential(self, row: dict, value: float) -> str:
+        """What one more ha of stock reuse is worth to the county, and where it comes from."""
+        cost = self.sc.stock.cost
+        mu = self.sc.stock.quota_per_ha
+        link = self.prices.get(("stock_link", row["id"]), 0.0)
+        link = 0.0 if pd.isna(link) else float(link)
+        if value <= 0:
+            used = self.counties["stock_used"].get(row["id"], math.nan)
+            left = "" if pd.isna(used) else f" (it reuses {hectares(float(used))} ha)"
+            return (
+                f"One more ha of stock land in {row['name']} would not raise Z (price 0){left}: "
+                "its stock is not all used, or its next hectare of demand is not worth the "
+                "stock cost."
+            )
+        demand = value + cost - mu * link
+        parts = f"{self.p(demand)} for a ha of demand met without new land, − {self.p(cost)} cost"
+        if link > 0:
+            parts += f", + {mu:g} × {self.p(link)} for the linked quota it earns"
+        return (
+            f"{row['name']} reuses all its stock land: one more ha of it raises Z by "
+            f"{self.p(value)} ({parts})."
+        )
 
     def _intensity_rates(self, row: dict, r: dict) -> str:
         tau = self.sc.intensity.reduction
@@ -541,7 +610,7 @@ class _Context:
 
     # region targets -------------------------------------------------------------------
     def _quota_pool(self, row: dict, value: float) -> str:
-        q = self.sc.quota.total
+        q = free_quota(self.sc)
         if value <= 0:
             used = self._target("quota_pool", "value")
             return (
@@ -549,8 +618,10 @@ class _Context:
                 "one more hectare in it adds nothing."
             )
         where = self.receivers()
-        return f"One more hectare in the quota pool raises Z by {self.p(value)}" + (
-            f": it would go to {where}." if where else "."
+        return (
+            f"One more hectare in the quota pool raises Z by {self.p(value)}"
+            + (f": it would go to {where}." if where else ".")
+            + self._reserve_text(value, math.nan)
         )
 
     def receivers(self, limit: int = 4) -> str:

@@ -35,7 +35,7 @@ import numpy as np
 from optimizer.data.dataset import Dataset
 from optimizer.data.derived import LIMIT_FAMILIES, M2_PER_HA, divide
 from optimizer.data.problems import DataError
-from optimizer.formulation.build import Formulation, build
+from optimizer.formulation.build import Formulation, build, free_share
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs, run_highs
 
@@ -299,8 +299,10 @@ class _Search:
             )
         activity = float(h.getInfo().objective_function_value)
         c = self.ds.counties
-        if family == "quota_pool":
-            return self.confirmed(setting, family, "region", unit, activity, up=True)
+        if family == "quota_pool":  # the row holds the free part of quota.total (MODEL.md §8)
+            share = free_share(self.ds.scenario)
+            total = activity / share if share > 0 else activity
+            return self.confirmed(setting, family, "region", unit, total, up=True)
         if family == "farmland_region":
             floor = activity + float(c["cultivated_2020"].sum())
             return self.confirmed(setting, family, "region", unit, floor, up=False)

@@ -15,7 +15,15 @@ import pandas as pd
 from models.results import LPSize, Status, Summary
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
 from optimizer.data.names import county_labels
-from optimizer.formulation.build import M2_PER_HA, Formulation, intensity_limit
+from optimizer.data.rules import TARGET_YEAR
+from optimizer.formulation.build import (
+    M2_PER_HA,
+    Formulation,
+    free_quota,
+    intensity_limit,
+    linked_quota,
+    project_needs,
+)
 from optimizer.formulation.families import (
     ALLOCATION_BOUNDS,
     BINDING,
@@ -46,6 +54,8 @@ class Result:
     marginals: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: when infeasible: changes that restore feasibility and the conflict set (diagnose.py)
     diagnosis: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: key projects (projects.csv, MODEL.md §8) and whether each is guaranteed; empty without
+    projects: pd.DataFrame = field(default_factory=pd.DataFrame)
     formulation: Formulation | None = None
     solution: Solution | None = None
 
@@ -79,6 +89,8 @@ def county_table(
     cols, p, c = f.columns, f.params, f.dataset.counties.reset_index(drop=True)
     n = len(p)
     alloc = x[cols.allocation]
+    stock = stock_used(f, x)
+    linked = quota_linked_used(f, x)
     tiers = x[cols.tier].reshape(n, -1) if n else np.zeros((0, 1))
     shortfall = _shortfall(f, x)
     reclaimed = x[cols.reclaim]
@@ -114,7 +126,9 @@ def county_table(
             "linkage_out": linkage_out,
             "linkage_self": linkage_self,
             "allocation": alloc,
-            "satisfaction": np.divide(alloc, demand, out=np.full(n, np.nan), where=demand > 0),
+            "satisfaction": np.divide(
+                alloc + stock, demand, out=np.full(n, np.nan), where=demand > 0
+            ),
             "reclaimed": reclaimed,
             "supplemented": supplemented,
             "shortfall": shortfall,
@@ -135,7 +149,28 @@ def county_table(
     )
     for k in range(tiers.shape[1]):
         t[f"tier_{k + 1}"] = tiers[:, k]
+    if cols.stock is not None:  # MODEL.md §8: stock reused, beside the new land A_i
+        t["stock_used"] = stock
+    if cols.quota_linked is not None:
+        t["quota_linked"] = linked
     return t
+
+
+def stock_used(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """z_i per county: existing stock land supplied again, ha (0 where it has no stock)."""
+    return _per_county(f, x, f.columns.stock)
+
+
+def quota_linked_used(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """q_i^link per county: quota earned by reusing stock (增存挂钩), ha."""
+    return _per_county(f, x, f.columns.quota_linked)
+
+
+def _per_county(f: Formulation, x: np.ndarray, columns: np.ndarray | None) -> np.ndarray:
+    out = np.zeros(len(f.params))
+    if columns is not None:
+        out[f.columns.stock_counties] = x[columns]
+    return out
 
 
 def _per_capita(land_ha: np.ndarray, people: np.ndarray) -> np.ndarray:
@@ -158,7 +193,7 @@ def linkage_use(f: Formulation, x: np.ndarray) -> tuple[np.ndarray, pd.DataFrame
     quota, pairs = county_flows(
         f.network,
         x[cols.linkage],
-        x[cols.allocation],
+        x[cols.allocation] - quota_linked_used(f, x),  # the new land the network supplies
         surplus,
         x[cols.quota] if cols.quota is not None else None,
     )
@@ -197,8 +232,10 @@ def allocation_bound_families(f: Formulation, x: np.ndarray) -> pd.DataFrame:
             at[family] = (lower > 0) & (alloc <= lower + _tolerance(lower))
         else:
             limit = p[f"limit_{family}"].to_numpy()
+            # demand caps new land and stock together (tiers[i], MODEL.md §8)
+            held = alloc + stock_used(f, x) if family == "demand" else alloc
             with np.errstate(invalid="ignore"):
-                at[family] = np.isfinite(limit) & (alloc >= limit - _tolerance(limit))
+                at[family] = np.isfinite(limit) & (held >= limit - _tolerance(limit))
     return pd.DataFrame(at)
 
 
@@ -226,7 +263,11 @@ def binding_flags(f: Formulation, x: np.ndarray) -> pd.DataFrame:
             flags[family] = _shortfall(f, x) > FLOW_TOL
         elif fam.kind == "potential":
             potential = c[family].to_numpy(float)
-            used = x[getattr(f.columns, fam.variable)]
+            columns = getattr(f.columns, fam.variable)
+            if columns is None:  # an instrument the dataset does not use (stock)
+                flags[family] = np.zeros(n, dtype=bool)
+                continue
+            used = stock_used(f, x) if fam.variable == "stock" else x[columns]
             flags[family] = (potential > 0) & (used >= potential - _tolerance(potential))
     return flags.reindex(columns=list(BINDING))
 
@@ -350,8 +391,9 @@ def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     p = f.params
     rows: list[tuple[str, float, float, bool, str]] = []
     used = float(county["quota"].sum())
-    q = sc.quota.total
+    q = free_quota(sc)
     rows.append(("quota_pool", used, q, used <= q + _tol(q), "ha of quota used ≤ pool"))
+    rows += _instrument_targets(f, county, used)
     limit = intensity_limit(ds)
     if limit is not None:
         base = c["construction_land_2020"].sum() / c["gdp_2020"].sum()
@@ -434,6 +476,68 @@ def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["target", "value", "limit", "met", "meaning"])
 
 
+def _instrument_targets(
+    f: Formulation, county: pd.DataFrame, used: float
+) -> list[tuple[str, float, float, bool, str]]:
+    """targets.csv rows of the instruments in use (MODEL.md §8): reserve, linked quota."""
+    sc = f.dataset.scenario
+    rows = []
+    linked = float(county["quota_linked"].sum()) if "quota_linked" in county else 0.0
+    if sc.stock.linked_share > 0:
+        limit = linked_quota(sc)
+        rows.append(
+            (
+                "quota_linked",
+                linked,
+                limit,
+                linked <= limit + _tol(limit),
+                "ha of linked quota (增存挂钩) earned by reusing stock ≤ linked part of the pool",
+            )
+        )
+    if sc.quota.reserve_share > 0:
+        held = sc.quota.total - used - linked
+        reserve = sc.quota.reserve
+        rows.append(
+            (
+                "quota_reserve",
+                held,
+                reserve,
+                held >= reserve - _tol(reserve),
+                "ha of the pool not handed out ≥ the provincial reserve held back (预留指标)",
+            )
+        )
+    return rows
+
+
+def project_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
+    """projects.csv of a run: each key project, and whether its county's new land covers it.
+
+    A county's projects are guaranteed together (project_min[i]); ``guaranteed`` says
+    the county's new land A_i reaches the sum of its projects' areas.
+    """
+    projects = f.dataset.projects
+    if projects is None:
+        return pd.DataFrame()
+    need = pd.Series(project_needs(f.dataset), index=county["county_id"].to_numpy())
+    alloc = county.set_index("county_id")["allocation"]
+    ids = projects["county_id"]
+    covered = alloc.reindex(ids).to_numpy(float) >= need.reindex(ids).to_numpy(float) - (
+        _tolerance(need.reindex(ids).to_numpy(float))
+    )
+    end = projects["period_end"].where(projects["period_end"] != "", TARGET_YEAR)
+    return pd.DataFrame(
+        {
+            "project_id": projects["project_id"],
+            "name": projects["name"],
+            "county_id": ids,
+            "area": projects["area"].to_numpy(float),
+            "guaranteed": np.where(covered, "yes", "no"),
+            "period_end": end,
+            "kind": projects["kind"],
+        }
+    )
+
+
 def _tol(bound: float) -> float:
     return BIND_TOL * max(1.0, abs(bound))
 
@@ -497,6 +601,7 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
         )
     if duals is not None:
         frames.append(_bound_marginals(f, solution, names))
+        frames.append(_stock_marginals(f, solution, names))
     frames = [fr for fr in frames if not fr.empty]
     if not frames:
         return pd.DataFrame(columns=columns)
@@ -541,6 +646,31 @@ def _bound_marginals(f: Formulation, solution: Solution, names: dict) -> pd.Data
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _stock_marginals(f: Formulation, solution: Solution, names: dict) -> pd.DataFrame:
+    """stock_potential of every county with stock: what one more ha of stock reuse is worth.
+
+    dZ per ha of stock_potential_i is the reduced cost of z_i: −stock.cost, plus the
+    price of the county's tiers row (a ha of its demand met without new land), plus
+    μ × the price of stock_link[i] (the linked quota it earns); 0 while z_i is below
+    its potential (MODEL.md §8, docs/MODEL.md).
+    """
+    cols = f.columns
+    if cols.stock is None or solution.col_duals is None:
+        return pd.DataFrame()
+    fam = FAMILIES["stock_potential"]
+    ids = f.params["county_id"].to_numpy()[cols.stock_counties]
+    return pd.DataFrame(
+        {
+            "family": fam.name,
+            "id": ids,
+            "name": [names.get(i, i) for i in ids],
+            "value": solution.col_duals[cols.stock],
+            "unit": f"per {fam.unit}",
+            "relaxation": fam.relaxation,
+        }
+    )
+
+
 def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
 
@@ -568,4 +698,20 @@ def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dic
         "intensity_reduction": float(t.get("intensity_reduction", np.nan)),
         "cultivated_2035_ha": float(county["cultivated_2035"].sum()),
         "shortfall_ha": float(county["shortfall"].sum()),
+        **instrument_headline(county, f),
     }
+
+
+def instrument_headline(county: pd.DataFrame, f: Formulation) -> dict:
+    """Headline totals of the instruments in use (MODEL.md §8); none without them."""
+    sc = f.dataset.scenario
+    out = {}
+    if sc.quota.reserve_share > 0:
+        out["quota_reserve_ha"] = sc.quota.reserve
+    if "stock_used" in county:
+        out["stock_used_ha"] = float(county["stock_used"].sum())
+    if "quota_linked" in county:
+        out["quota_linked_ha"] = float(county["quota_linked"].sum())
+    if f.dataset.projects is not None:
+        out["projects_ha"] = float(f.dataset.projects["area"].sum())
+    return out

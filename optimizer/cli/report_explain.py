@@ -12,7 +12,7 @@ from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
 from optimizer.cli.format import ha, objective, pct, per_area, price, price_per_ha
 from optimizer.cli.layout import Column, fitted_table
-from optimizer.cli.report_solve import equity_lines, z_line
+from optimizer.cli.report_solve import equity_lines, uses_stock, z_line
 from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import REGION_TARGETS
@@ -43,7 +43,7 @@ def render_explain(
             f"   Z = {w.units(objective(s.objective, money))}   {s.backend}/{s.solver}",
         )
     )
-    console.print(z_line(money, w))
+    console.print(z_line(money, w, uses_stock(result)))
     console.print()
     prices = data["prices"]
     if not data["prices_available"]:

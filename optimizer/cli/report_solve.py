@@ -34,6 +34,7 @@ from optimizer.cli.format import (
 )
 from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.words import ENGLISH, Words
+from optimizer.data.lang import term
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
@@ -68,6 +69,8 @@ def render_solve(
         console.print(groups_table(result, w, console.width))
     console.print(Group(*equity_lines(result.summary.equity, w), Text("")))
     console.print(counties_table(result, max_counties, w, console.width))
+    if not result.projects.empty:
+        console.print(projects_table(result))
     if not result.flows.empty:
         console.print(flows_table(result, w, console.width))
     if result.summary.warnings:
@@ -103,9 +106,16 @@ def equity_lines(equity: Equity | None, w: Words = ENGLISH) -> list[Text]:
     ]
 
 
-def z_line(money: str | None, w: Words = ENGLISH) -> Text:
-    """What Z means, in words (MODEL.md §3; the English is data.numbers.z_meaning's)."""
-    return Text(w("z_meaning_money", money=money) if money else w("z_meaning"), style="dim")
+def z_line(money: str | None, w: Words = ENGLISH, stock: bool = False) -> Text:
+    """What Z means, in words (MODEL.md §3; with the stock cost when stock is reused, §8)."""
+    key = ("z_meaning_money" if money else "z_meaning") + ("_stock" if stock else "")
+    return Text(w(key, money=money) if money else w(key), style="dim")
+
+
+def uses_stock(result: Result) -> bool:
+    """Whether the run reuses existing stock land (MODEL.md §8)."""
+    h = result.summary.headline
+    return h is not None and h.stock_used_ha is not None
 
 
 def pool_price(result: Result) -> float | None:
@@ -147,7 +157,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
                 )
             )
         )
-        lines.append(z_line(money, w))
+        lines.append(z_line(money, w, uses_stock(result)))
         pool = pool_price(result)
         if pool is not None:
             lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
@@ -178,6 +188,9 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
                 )
             )
         )
+        instruments = instrument_line(h)
+        if instruments is not None:
+            lines.append(instruments)
     elif s.message and s.diagnosis is None:  # with a diagnosis it speaks, not the solver
         lines.append(Text(w("solver_says", message=s.message)))
     return Group(*lines, Text(""))
@@ -200,6 +213,56 @@ def target_meaning(target: str, meaning: str, result: Result, w: Words = ENGLISH
 
 def met_text(met: bool, w: Words = ENGLISH) -> Text:
     return Text(w("yes"), style="green") if met else Text(w("no"), style="bold red")
+
+
+def instrument_line(h) -> Text | None:
+    """The instruments in use (MODEL.md §8): new land apart from stock reused, the reserve
+    held back, linked quota and key projects; None when the run uses none of them."""
+    parts = []
+    if h.stock_used_ha is not None:
+        parts.append(
+            f"{term('new_land')} {ha(h.allocation_ha)} ha + {term('stock_used')} "
+            f"{ha(h.stock_used_ha)} ha = {ha(h.allocation_ha + h.stock_used_ha)} ha supplied"
+        )
+    if h.quota_linked_ha is not None:
+        parts.append(f"{term('quota_linked')} {ha(h.quota_linked_ha)} ha")
+    if h.quota_reserve_ha is not None:
+        parts.append(f"{term('quota_reserve')} {ha(h.quota_reserve_ha)} ha held back")
+    if h.projects_ha is not None:
+        parts.append(f"{term('key_projects')} {ha(h.projects_ha)} ha guaranteed")
+    return Text(" · ".join(parts)) if parts else None
+
+
+def projects_table(result: Result) -> Table:
+    """Key projects (重点项目库): each project, its county and whether its land is guaranteed."""
+    t = Table(
+        title=f"Key projects (ha; {len(result.projects)} in projects.csv)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for col, justify in (
+        ("project", "left"),
+        ("name", "left"),
+        ("county", "left"),
+        ("kind", "left"),
+        ("area", "right"),
+        ("by", "right"),
+        ("guaranteed", "center"),
+    ):
+        t.add_column(col, justify=justify, overflow="fold")
+    names = dict(zip(result.counties["county_id"], result.counties["name"], strict=True))
+    for r in result.projects.itertuples(index=False):
+        ok = r.guaranteed == "yes"
+        t.add_row(
+            str(r.project_id),
+            str(r.name),
+            str(names.get(r.county_id, r.county_id)),
+            str(r.kind) if isinstance(r.kind, str) else "",
+            ha(r.area),
+            str(r.period_end),
+            Text("yes", style="green") if ok else Text("NO", style="bold red"),
+        )
+    return t
 
 
 def targets_table(result: Result, w: Words = ENGLISH) -> Table:
@@ -268,6 +331,7 @@ COUNTY_COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("in", 4, "right"),
     ("out", 5, "right"),
     ("total", 0, "right"),
+    ("stock", 3, "right"),  # existing stock reused (MODEL.md §8), only when the run uses it
     ("sat", 1, "right"),
     ("m2", 9, "right"),
     ("farm", 10, "right"),
@@ -287,6 +351,7 @@ def counties_table(
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     )
     shown = c if max_counties is None else c.head(max_counties)
+    stock = "stock_used" in c.columns  # MODEL.md §8: stock reused, apart from new land
     title = w("counties_title_legend", title=w("counties_title"), legend=w("counties_legend"))
     labels = binding_labels(w)
     flags = result.binding.reindex(index=shown.index, columns=list(labels), fill_value=False)
@@ -301,6 +366,7 @@ def counties_table(
         "in": [ha(x) for x in shown["linkage_in"]],
         "out": [ha(x) for x in shown["linkage_out"]],
         "total": [ha(x) for x in shown["allocation"]],
+        "stock": [ha(x) for x in shown["stock_used"]] if stock else [],
         "sat": [pct(x) for x in shown["satisfaction"]],
         "m2": [
             f"{m2(a)}→{m2(b)}"
@@ -322,6 +388,7 @@ def counties_table(
             cells=cells[key],
         )
         for key, priority, justify in COUNTY_COLUMNS
+        if key != "stock" or stock
     ]
     more = (
         w("counties_more", n=len(c) - max_counties)

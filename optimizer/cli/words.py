@@ -85,6 +85,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Z：满足需求的价值（{money}，每公顷档位价值 × 优先权重），减去人均下限缺口罚项"
         "及增减挂钩、复垦成本。",
     ),
+    "z_meaning_money_stock": (
+        "Z: the worth of the demand met, in {money} (tier value per ha × priority weight), "
+        "less the shortfall penalty and the linkage, reclamation and stock costs.",
+        "Z：满足需求的价值（{money}，每公顷档位价值 × 优先权重），减去人均下限缺口罚项"
+        "及增减挂钩、复垦、存量盘活成本。",
+    ),
+    "z_meaning_stock": (
+        "Z: hectares of demand met, each weighted by its tier value and its county's "
+        "priority weight, less the shortfall penalty and the linkage, reclamation and "
+        "stock costs.",
+        "Z：满足的需求公顷数（按档位价值与所在县优先权重加权），减去人均下限缺口罚项"
+        "及增减挂钩、复垦、存量盘活成本。",
+    ),
     "z_meaning": (
         "Z: hectares of demand met, each weighted by its tier value and its county's "
         "priority weight, less the shortfall penalty and the linkage and reclamation costs.",
@@ -197,6 +210,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.in": ("in", "调入"),
     "col.out": ("out", "调出"),
     "col.total": ("total", "合计"),
+    "col.stock": ("stock", "存量"),
     "col.sat": ("sat", "满足率"),
     "col.m2": ("m² 20→35", "人均 20→35"),
     "col.farm": ("farm 20→35", "耕地 20→35"),

@@ -56,6 +56,10 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "城镇用地比例": "urban_share",
         "安置比例": "resettle_ratio",
         "复垦为耕地比例": "reclaim_to_farmland",
+        "存量用地潜力": "stock_potential",
+        "存量建设用地潜力": "stock_potential",
+        "存量潜力": "stock_potential",
+        "可盘活存量": "stock_potential",
     },
     "groups.csv": {
         "组群代码": "group_id",
@@ -85,6 +89,31 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "to_adcode": "to_id",
         "成本": "cost",
     },
+    "projects.csv": {
+        "项目代码": "project_id",
+        "项目编号": "project_id",
+        "项目名称": "name",
+        "名称": "name",
+        "县级单元代码": "county_id",
+        "行政区划代码": "county_id",
+        "县代码": "county_id",
+        "用地面积": "area",
+        "面积": "area",
+        "新增建设用地": "area",
+        "保障期限": "period_end",
+        "期末年份": "period_end",
+        "项目类型": "kind",
+        "类型": "kind",
+    },
+}
+
+#: projects.csv ``kind`` values accepted besides the English names.
+PROJECT_KIND_ALIASES: dict[str, str] = {
+    "交通": "transport",
+    "能源": "energy",
+    "水利": "water",
+    "产业": "industry",
+    "民生": "livelihood",
 }
 
 #: Zone values accepted besides the English names.

@@ -26,6 +26,8 @@ class Dataset:
     - ``groups``: ``group_id, name, kind, weight, min_share, max_share`` (NaN = none).
     - ``members``: ``group_id, county_id``.
     - ``transfer_costs``: ``from_id, to_id, cost`` or None when the file is absent.
+    - ``projects``: key projects (MODEL.md §8) ``project_id, name, county_id, area,
+      period_end, kind`` or None when projects.csv is absent.
     """
 
     counties: pd.DataFrame
@@ -33,6 +35,7 @@ class Dataset:
     members: pd.DataFrame
     scenario: Scenario
     transfer_costs: pd.DataFrame | None = None
+    projects: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
     source: Path | None = None
     #: The warnings that do not depend on the scenario (e.g. an unknown column).

@@ -100,6 +100,12 @@ TERMS: dict[str, tuple[str, str]] = {
     "label.farm": ("farm", "耕地"),
     "label.floor": ("floor", "下限"),
     "limit.cost": ("its next hectare costs more than it is worth", "下一公顷的成本高于其价值"),
+    # instruments (MODEL.md §8)
+    "quota_reserve": ("provincial reserve", "预留指标"),
+    "quota_linked": ("linked quota (增存挂钩)", "增存挂钩指标"),
+    "stock_used": ("stock reused", "盘活存量用地"),
+    "new_land": ("new land", "新增建设用地"),
+    "key_projects": ("key projects", "重点项目"),
 }
 
 

@@ -109,12 +109,14 @@ def price_per_ha(value: float | None, money: str | None = None) -> str:
     return f"{price(value)}{unit}/ha ({price(value / MU_PER_HA)}{unit}/亩)"
 
 
-def z_meaning(money: str | None = None) -> str:
-    """Z in words (MODEL.md §3), for the headlines of solve and explain."""
+def z_meaning(money: str | None = None, stock: bool = False) -> str:
+    """Z in words (MODEL.md §3), for the headlines of solve and explain; ``stock``: the run
+    reuses existing stock land, whose cost Z counts too (MODEL.md §8)."""
     met = (
         f"the worth of the demand met, in {money} (tier value per ha × priority weight)"
         if money
         else "hectares of demand met, each weighted by its tier value and its county's "
         "priority weight"
     )
-    return f"{met}, less the shortfall penalty and the linkage and reclamation costs"
+    costs = "linkage, reclamation and stock costs" if stock else "linkage and reclamation costs"
+    return f"{met}, less the shortfall penalty and the {costs}"

@@ -29,12 +29,13 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from models.inputs import ZONES
+from models.inputs import PROJECT_KINDS, ZONES
 from models.scenario import Scenario
 from optimizer.data import rules as v
 from optimizer.data import warnings as w
 from optimizer.data.aliases import (
     HEADER_ALIASES,
+    PROJECT_KIND_ALIASES,
     QUANTITY_OF_UNIT,
     ZONE_ALIASES,
     UnitConversion,
@@ -49,7 +50,12 @@ REQUIRED_FILES: tuple[str, ...] = ("counties.csv", "scenario.toml")
 #: Files that may be left out: without groups.csv and group_members.csv the dataset has
 #: no priority groups (as with header rows alone); without transfer_costs.csv linkage
 #: follows linkage.scope.
-OPTIONAL_FILES: tuple[str, ...] = ("groups.csv", "group_members.csv", "transfer_costs.csv")
+OPTIONAL_FILES: tuple[str, ...] = (
+    "groups.csv",
+    "group_members.csv",
+    "transfer_costs.csv",
+    "projects.csv",
+)
 #: Optional files read as tables without rows when they are left out.
 EMPTY_WHEN_MISSING: tuple[str, ...] = ("groups.csv", "group_members.csv")
 
@@ -147,6 +153,7 @@ def dataset_from_tables(
     members: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None,
     scenario: Scenario | Mapping[str, Any],
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
 
@@ -161,10 +168,11 @@ def dataset_from_tables(
         v.GROUPS.file: groups,
         v.MEMBERS.file: members,
         v.TRANSFER_COSTS.file: transfer_costs,
+        v.PROJECTS.file: projects,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec is v.TRANSFER_COSTS:
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -397,6 +405,11 @@ def table_from_cells(
     )
     if "zone" in raw.columns:
         raw["zone"] = _zone_names(raw["zone"])
+    if spec is v.PROJECTS and "kind" in raw.columns:
+        raw["kind"] = _project_kinds(raw["kind"])
+    if spec is v.PROJECTS and "period_end" in raw.columns:  # "2035年" is the year 2035
+        text = raw["period_end"].astype("str").fillna("").str.strip()
+        raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
         blank = (raw.isna() | raw.eq("")).all(axis=1)
         raw = raw.loc[~blank]
@@ -591,7 +604,7 @@ def _assemble(
         df, found = v.coerce_table(cells, spec, headers, factors, raw.ambiguous_comma)
         conversions += raw.conversions
         found += v.check_ranges(df, spec, headers)
-        if spec in (v.COUNTIES, v.GROUPS):
+        if spec in (v.COUNTIES, v.GROUPS, v.PROJECTS):
             found += v.check_ids(df, spec.file, (spec.names[0],), headers)
         if spec is v.COUNTIES:
             found += v.check_counties(df, headers)
@@ -638,6 +651,9 @@ def _assemble(
     problems = problems[:checked] + [
         p for p in problems[checked:] if (p.file, p.row, p.column) not in named
     ]
+    projects = tables[v.PROJECTS.file]
+    if projects is not None:
+        problems += v.check_projects(projects, counties, headers_of[v.PROJECTS.file], scenario)
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
@@ -658,6 +674,7 @@ def _assemble(
         transfer_costs=None
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
+        projects=None if projects is None else _sorted_table(projects, ["project_id"]),
         warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,
@@ -704,6 +721,14 @@ def _zone_names(zone: pd.Series) -> pd.Series:
     text = zone.astype("str").fillna("")
     names = {**ZONE_ALIASES, **{z: z for z in ZONES}}
     mapped = text.str.casefold().map(names)
+    return mapped.where(mapped.notna(), text).astype("str")
+
+
+def _project_kinds(kind: pd.Series) -> pd.Series:
+    """Project kinds with Chinese names and any-case English names turned into the enum."""
+    text = kind.astype("str").fillna("")
+    names = {**PROJECT_KIND_ALIASES, **{k: k for k in PROJECT_KINDS}}
+    mapped = text.str.strip().str.casefold().map(names)
     return mapped.where(mapped.notna(), text).astype("str")
 
 

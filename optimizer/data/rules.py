@@ -21,6 +21,8 @@ from models.inputs import (
     COUNTY_COLUMNS,
     GROUP_COLUMNS,
     MEMBER_COLUMNS,
+    PROJECT_COLUMNS,
+    PROJECT_KINDS,
     RATE_COLUMNS,
     TRANSFER_COLUMNS,
     ZONES,
@@ -112,7 +114,7 @@ COUNTIES = TableSpec(
             Column(c, "fraction", required=False, unit="fraction")
             if c in RATE_COLUMNS
             else Column(c, "number", required=False, default=0.0, unit="ha")
-            if c == "min_allocation"
+            if c in ("min_allocation", "stock_potential")
             else Column(c, "number", unit=_county_unit(c))
             for c in _NUMBER_COLUMNS
         ),
@@ -141,10 +143,26 @@ TRANSFER_COSTS = TableSpec(
     (Column("from_id", "id"), Column("to_id", "id"), Column("cost", "number")),
     may_be_empty=True,
 )
-SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS)
+PROJECTS = TableSpec(
+    "projects.csv",
+    (
+        Column("project_id", "id"),
+        Column("name", "text"),
+        Column("county_id", "id"),
+        Column("area", "number", unit="ha"),
+        Column("period_end", "text", required=False, default=""),
+        Column("kind", "text", required=False, default=""),
+    ),
+    may_be_empty=True,
+)
+SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS, PROJECTS)
 
 assert COUNTIES.names == COUNTY_COLUMNS and GROUPS.names == GROUP_COLUMNS
 assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
+assert PROJECTS.names == PROJECT_COLUMNS
+
+#: The plan's target year: the only period end of a plan without [periods] (MODEL.md §7).
+TARGET_YEAR = "2035"
 
 
 # --------------------------------------------------------------------------- messages
@@ -558,6 +576,8 @@ def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) 
     and a zone from the enum."""
     problems: list[Problem] = []
     for col in spec.columns:
+        if col.name not in df.columns and not col.required:  # a table built in code
+            continue
         s = df[col.name]
         if col.unit in PLAUSIBLE_MAX:
             limit, what = PLAUSIBLE_MAX[col.unit]
@@ -603,7 +623,10 @@ def _at_most(
     headers: Mapping[str, str],
     rule: str,
 ) -> list[Problem]:
-    """Rows where column ``left`` exceeds column ``right``."""
+    """Rows where column ``left`` exceeds column ``right`` (none when ``left`` is absent: an
+    optional column of a table built in code)."""
+    if left not in df.columns:
+        return []
     bad = df[left] > df[right] + AREA_TOLERANCE
     if not bad.any():
         return []
@@ -660,6 +683,14 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "rural_settlement_2020",
             headers,
             "reclaimable land must not exceed rural settlement land 2020",
+        ),
+        *_at_most(
+            f,
+            df,
+            "stock_potential",
+            "construction_land_2020",
+            headers,
+            "existing stock land to supply again must not exceed construction land 2020",
         ),
     ]
 
@@ -823,3 +854,64 @@ def check_transfer_costs(
         ),
         *check_ids(df, f, ("from_id", "to_id"), headers, duplicate=Severity.ERROR),
     ]
+
+
+def period_ends(scenario: Any = None) -> tuple[str, ...]:
+    """The years a project's period_end may name: the target year without [periods].
+
+    The one place that says which period ends exist; [periods] (MODEL.md §7) adds its
+    own ends here.
+    """
+    return (TARGET_YEAR,)
+
+
+def check_projects(
+    df: pd.DataFrame,
+    counties: pd.DataFrame | None,
+    headers: Mapping[str, str],
+    scenario: Any = None,
+) -> list[Problem]:
+    """projects.csv (MODEL.md §8): county known, Σ areas ≤ demand, period_end a period end,
+    kind one of PROJECT_KINDS (or its Chinese name, already mapped by the loader)."""
+    f = PROJECTS.file
+    problems: list[Problem] = []
+    if counties is not None:
+        problems += _unknown(f, df, "county_id", counties["county_id"], COUNTIES.file, headers)
+        demand = counties.drop_duplicates("county_id").set_index("county_id")["demand"]
+        total = df.groupby("county_id")["area"].transform("sum")
+        limit = df["county_id"].map(demand)
+        over = total > limit + AREA_TOLERANCE
+
+        def too_much(m: pd.Series) -> pd.Series:
+            return (
+                "the key projects of county "
+                + df.loc[m, "county_id"].astype(str)
+                + " need "
+                + fmts(total[m])
+                + " ha together, more than its demand (counties.csv demand = "
+                + fmts(limit[m])
+                + "): a project is part of its county's demand"
+            )
+
+        problems += _where(f, df, over, "area", headers, too_much)
+    ends = period_ends(scenario)
+    bad_end = (df["period_end"] != "") & ~df["period_end"].isin(ends)
+    problems += _where(
+        f,
+        df,
+        bad_end,
+        "period_end",
+        headers,
+        f"is not a period end of the plan: use {', '.join(ends)} or leave it empty",
+    )
+    bad_kind = (df["kind"] != "") & ~df["kind"].isin(PROJECT_KINDS)
+    problems += _where(
+        f,
+        df,
+        bad_kind,
+        "kind",
+        headers,
+        "is not a project kind: use transport (交通), energy (能源), water (水利), "
+        "industry (产业) or livelihood (民生), or leave it empty",
+    )
+    return problems

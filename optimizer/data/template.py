@@ -62,6 +62,7 @@ COUNTY_HEADERS_ZH: dict[str, str] = {
     "urban_share": "城镇用地比例",
     "resettle_ratio": "安置比例",
     "reclaim_to_farmland": "复垦为耕地比例",
+    "stock_potential": "存量用地潜力（公顷）",
 }
 GROUP_HEADERS_ZH: dict[str, str] = {
     "group_id": "组群代码",

@@ -45,6 +45,13 @@ class Columns:
     linkage: np.ndarray  # x, one per arc of the linkage network
     quota: np.ndarray | None = None  # q_i: pairwise form only (the hub form has a pool node)
     total: int | None = None  # T = Σ A_i, when some group has a share
+    #: z_i, existing stock land supplied again (MODEL.md §8), one per county in
+    #: ``stock_counties``; None when no county has stock_potential > 0.
+    stock: np.ndarray | None = None
+    stock_counties: np.ndarray | None = None  # county positions of the stock columns
+    #: q_i^link, quota earned by reusing stock (增存挂钩), one per stock county; None
+    #: unless stock.linked_share > 0 and some county has stock.
+    quota_linked: np.ndarray | None = None
 
     @property
     def tiers_per_county(self) -> int:
@@ -128,6 +135,8 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     define_intensity_constraint(b, ds, params, v)
     define_group_constraints(b, ds, v)
     define_hub_balance_constraints(b, network, v)
+    define_project_min_constraints(b, ds, v)
+    define_linked_quota_constraints(b, ds, v, network)
     return Formulation(b.build(maximize=True), v, params, network, ds)
 
 
@@ -169,6 +178,13 @@ def define_variables(
         key=network.labels[arcs["head"].to_numpy()],
     )
     total = int(b.add_variables("total", ["all"])[0]) if _groups_with_shares(ds).any() else None
+    stock_counties = stock_county_positions(ds)
+    stock = quota_linked = None
+    if stock_counties is not None:
+        potential = c["stock_potential"].to_numpy(float)[stock_counties]
+        stock = b.add_variables("stock", ids[stock_counties], 0.0, potential, -sc.stock.cost)
+        if sc.stock.linked_share > 0:
+            quota_linked = b.add_variables("quota_linked", ids[stock_counties])
     return Columns(
         allocation=allocation,
         tier=tier,
@@ -179,17 +195,34 @@ def define_variables(
         linkage=linkage,
         quota=quota,
         total=total,
+        stock=stock,
+        stock_counties=stock_counties,
+        quota_linked=quota_linked,
     )
 
 
+def stock_county_positions(ds: Dataset) -> np.ndarray | None:
+    """Positions of the counties with existing stock to supply again, or None when none has."""
+    potential = ds.counties["stock_potential"].to_numpy(float)
+    stock = np.flatnonzero(potential > 0)
+    return stock if len(stock) else None
+
+
 def define_tier_constraints(b: LPBuilder, ids: np.ndarray, v: Columns) -> None:
-    """tiers[i]: Σ_k a_ik − A_i = 0 (A_i is the county's total new land)."""
+    """tiers[i]: Σ_k a_ik − A_i − z_i = 0 (A_i new land, z_i stock reused where there is
+    stock, MODEL.md §8): demand is met by both, so the tier bounds cap A_i + z_i."""
     n = len(ids)
     k = v.tiers_per_county
-    rows = np.concatenate([np.repeat(np.arange(n), k), np.arange(n)])
-    cols = np.concatenate([v.tier, v.allocation])
-    coef = np.concatenate([np.ones(n * k), -np.ones(n)])
-    b.add_constraints("tiers", ids, rows, cols, coef, 0.0, 0.0)
+    rows = [np.repeat(np.arange(n), k), np.arange(n)]
+    cols = [v.tier, v.allocation]
+    coef = [np.ones(n * k), -np.ones(n)]
+    if v.stock is not None:
+        rows.append(v.stock_counties)
+        cols.append(v.stock)
+        coef.append(-np.ones(len(v.stock)))
+    b.add_constraints(
+        "tiers", ids, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), 0.0, 0.0
+    )
 
 
 def define_split_constraints(
@@ -205,10 +238,16 @@ def define_split_constraints(
     pos = np.arange(n)
     head = network.arcs["head"].to_numpy()
     into_use = np.flatnonzero((head >= n) & (head < 2 * n))
-    rows = np.concatenate([pos, pos, head[into_use] - n])
-    cols = np.concatenate([v.allocation, v.quota, v.linkage[into_use]])
-    coef = np.concatenate([np.ones(n), -np.ones(n), -np.ones(len(into_use))])
-    b.add_constraints("split", ids, rows, cols, coef, 0.0, 0.0)
+    rows = [pos, pos, head[into_use] - n]
+    cols = [v.allocation, v.quota, v.linkage[into_use]]
+    coef = [np.ones(n), -np.ones(n), -np.ones(len(into_use))]
+    if v.quota_linked is not None:  # A_i = q_i + q_i^link + b_i
+        rows.append(v.stock_counties)
+        cols.append(v.quota_linked)
+        coef.append(-np.ones(len(v.quota_linked)))
+    b.add_constraints(
+        "split", ids, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), 0.0, 0.0
+    )
 
 
 def define_quota_pool_constraint(
@@ -220,8 +259,28 @@ def define_quota_pool_constraint(
     else:
         cols = v.quota
     b.add_constraints(
-        "quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0, ub=ds.scenario.quota.total
+        "quota_pool", ["region"], np.zeros(len(cols)), cols, 1.0, ub=free_quota(ds.scenario)
     )
+
+
+def free_quota(scenario) -> float:
+    """ha of the pool counties share without conditions: (1 − λ)(1 − ρ_Q)·Q.
+
+    The provincial reserve ρ_Q·Q is held back first; of what is left, the share λ
+    (stock.linked_share) can only be earned by reusing stock (MODEL.md §8, docs/MODEL.md).
+    With neither, this is Q itself.
+    """
+    return free_share(scenario) * scenario.quota.total
+
+
+def free_share(scenario) -> float:
+    """(1 − λ)(1 − ρ_Q): the share of quota.total that is free quota (1.0 by default)."""
+    return (1.0 - scenario.stock.linked_share) * (1.0 - scenario.quota.reserve_share)
+
+
+def linked_quota(scenario) -> float:
+    """ha of the pool earned only by reusing stock (增存挂钩): λ(1 − ρ_Q)·Q."""
+    return scenario.stock.linked_share * scenario.quota.available
 
 
 def define_surplus_constraints(
@@ -247,6 +306,10 @@ def define_surplus_constraints(
         rows += [pos, head[into_use] - n]
         cols += [v.allocation, v.linkage[into_use]]
         coef += [np.ones(n), -np.ones(len(into_use))]
+        if v.quota_linked is not None:  # linked quota comes in beside what comes down
+            rows.append(v.stock_counties)
+            cols.append(v.quota_linked)
+            coef.append(-np.ones(len(v.quota_linked)))
     b.add_constraints(
         "surplus", ids, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), ub=0.0
     )
@@ -400,6 +463,70 @@ def define_hub_balance_constraints(b: LPBuilder, network: LinkageNetwork, v: Col
     cols = np.concatenate([v.linkage[into], v.linkage[out_of]])
     coef = np.concatenate([np.ones(len(into)), -np.ones(len(out_of))])
     b.add_constraints("hub_balance", network.labels[hubs], rows, cols, coef, 0.0, 0.0)
+
+
+def project_needs(ds: Dataset) -> np.ndarray:
+    """Per county (county order), Σ of its key projects' areas, ha (0 without projects.csv)."""
+    c = ds.counties
+    if ds.projects is None or ds.projects.empty:
+        return np.zeros(len(c))
+    total = ds.projects.groupby("county_id")["area"].sum()
+    return c["county_id"].map(total).fillna(0.0).to_numpy(float)
+
+
+def define_project_min_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> None:
+    """project_min[i]: A_i ≥ Σ areas of county i's key projects (重点项目库, MODEL.md §8).
+
+    Rows, not bounds of A_i, and only for counties with projects: reports and the
+    diagnosis then name the family and price it like any county row, and the LP
+    without projects.csv is unchanged. New land only: stock does not count.
+    """
+    need = project_needs(ds)
+    pos = np.flatnonzero(need > 0)
+    if len(pos) == 0:
+        return
+    ids = ds.counties["county_id"].to_numpy(dtype=object)[pos]
+    b.add_constraints("project_min", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=need[pos])
+
+
+def define_linked_quota_constraints(
+    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork
+) -> None:
+    """增存挂钩 (MODEL.md §8), when stock.linked_share λ > 0 and some county has stock:
+
+    - quota_linked: Σ_i q_i^link ≤ λ(1 − ρ_Q)·Q, the linked part of the pool;
+    - stock_link[i]: q_i^link − μ z_i ≤ 0, earned at μ ha of quota per ha of stock reused;
+    - linked_use[i] (hub form only): q_i^link − A_i ≤ 0. In the pairwise form the split
+      row A_i = q_i + q_i^link + b_i already keeps linked quota in the county that earned
+      it; in the hub form the county balance row alone would let it pass the quota on to
+      its hub as if it were indicators.
+    """
+    if v.quota_linked is None:
+        return
+    sc = ds.scenario
+    m = len(v.quota_linked)
+    ids = ds.counties["county_id"].to_numpy(dtype=object)[v.stock_counties]
+    b.add_constraints(
+        "quota_linked", ["region"], np.zeros(m), v.quota_linked, 1.0, ub=linked_quota(sc)
+    )
+    rows = np.concatenate([np.arange(m), np.arange(m)])
+    b.add_constraints(
+        "stock_link",
+        ids,
+        rows,
+        np.concatenate([v.quota_linked, v.stock]),
+        np.concatenate([np.ones(m), np.full(m, -sc.stock.quota_per_ha)]),
+        ub=0.0,
+    )
+    if network.pool >= 0:
+        b.add_constraints(
+            "linked_use",
+            ids,
+            rows,
+            np.concatenate([v.quota_linked, v.allocation[v.stock_counties]]),
+            np.concatenate([np.ones(m), -np.ones(m)]),
+            ub=0.0,
+        )
 
 
 def _groups_with_shares(ds: Dataset) -> pd.Series:

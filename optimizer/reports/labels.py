@@ -140,6 +140,8 @@ FILE_COLUMNS: dict[str, tuple[Column, ...]] = {
         C("construction_land_2035", "2035年建设用地", Unit.AREA, "construction land 2035"),
         C("binding", "起约束作用的限制", Unit.TEXT, "binding constraint families, ;-joined"),
         C("linkage_self", "增减挂钩自用", Unit.AREA, "linkage indicators the county uses itself"),
+        C("stock_used", "盘活存量用地", Unit.AREA, "existing stock land supplied again (§8)"),
+        C("quota_linked", "增存挂钩指标", Unit.AREA, "quota earned by reusing stock (增存挂钩)"),
         C("urban_land_2020", "2020年城镇用地", Unit.AREA, "urban land 2020 (input)"),
         C("cultivated_2020", "2020年耕地", Unit.AREA, "cultivated land 2020 (input)"),
         C("construction_land_2020", "2020年建设用地", Unit.AREA, "construction land 2020 (input)"),
@@ -161,6 +163,14 @@ FILE_COLUMNS: dict[str, tuple[Column, ...]] = {
         C("min_share", "最低占比", Unit.SHARE, "guaranteed minimum share (empty: none)"),
         C("max_share", "最高占比", Unit.SHARE, "maximum share (empty: none)"),
         C("bound", "达到的界限", Unit.TEXT, "min_share / max_share when the share sits at it"),
+    ),
+    "projects.csv": (
+        C("project_id", "项目代码", Unit.ID, "key project (重点项目库), as in projects.csv"),
+        C("name", "项目名称", Unit.TEXT, "project name, as given"),
+        C("county_id", "区划代码", Unit.ID, "county the project lies in"),
+        C("area", "用地面积", Unit.AREA, "land the project needs"),
+        C("guaranteed", "是否保障", Unit.TEXT, "yes when the county's new land covers it"),
+        C("period_end", "规划期末", Unit.TEXT, "year by which the land is guaranteed"),
     ),
     "flows.csv": (
         C("from_id", "调出县代码", Unit.ID, "county the indicators leave"),
@@ -244,6 +254,11 @@ FAMILY_NAMES_ZH: dict[str, str] = {
     "surplus": "挂钩节余指标",
     "total_allocation": "新增建设用地总量",
     "hub_balance": "挂钩枢纽平衡",
+    "project_min": "重点项目保障",
+    "stock_potential": "存量用地潜力",
+    "quota_linked": "增存挂钩指标总量",
+    "stock_link": "增存挂钩挂钩比例",
+    "linked_use": "增存挂钩指标本县使用",
 }
 #: The region as a priced unit (marginals.csv id/name "region") in Chinese.
 REGION_ZH = "全域"
@@ -289,6 +304,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "intensity_reduction": ("fall of land per GDP", "单位GDP建设用地下降"),
     "cultivated_2035_ha": ("cultivated land 2035", "2035年耕地"),
     "shortfall_ha": ("per-capita shortfall", "人均用地缺口"),
+    "quota_reserve_ha": ("provincial reserve held back", "预留指标"),
+    "stock_used_ha": ("existing stock reused", "盘活存量用地"),
+    "quota_linked_ha": ("linked quota (增存挂钩)", "增存挂钩指标"),
+    "projects_ha": ("key projects guaranteed", "重点项目保障用地"),
     "optimal": ("optimal", "最优"),
     "infeasible_status": ("infeasible", "无可行解"),
     "unbounded": ("unbounded", "无界"),

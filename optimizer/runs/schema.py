@@ -26,11 +26,15 @@ TABLE_FILES = {
     "targets": "targets.csv",
     "marginals": "marginals.csv",
     "diagnosis": "diagnosis.csv",
+    "projects": "projects.csv",
 }
 #: What a person reads (optimizer/reports): the Excel workbook and the offline HTML page.
 REPORT_XLSX = "report.xlsx"
 REPORT_HTML = "report.html"
 REPORT_FILES = (REPORT_XLSX, REPORT_HTML)
+#: Table files a feasible run writes only when the dataset uses their instrument
+#: (projects.csv: key projects, MODEL.md §8).
+OPTIONAL_TABLE_FILES = frozenset({"projects.csv"})
 #: Every file landquota has ever written into a run folder, marker aside (folders
 #: written before the marker existed hold only these).
 RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values(), *REPORT_FILES})
@@ -65,12 +69,15 @@ ALLOCATION_COLUMNS = (
 GROUP_COLUMNS = ("group_id", "name", "allocation", "share")
 FLOW_COLUMNS = ("from_id", "to_id", "amount")
 TARGET_COLUMNS = ("target", "value", "limit", "met")
+#: projects.csv of a run (key projects, MODEL.md §8; written only when the dataset has them).
+PROJECT_COLUMNS = ("project_id", "name", "county_id", "area", "guaranteed", "period_end")
 #: File → the columns it starts with (later columns are extras, in the Result's order).
 COLUMN_ORDER = {
     "allocation.csv": ALLOCATION_COLUMNS,
     "groups.csv": GROUP_COLUMNS,
     "flows.csv": FLOW_COLUMNS,
     "targets.csv": TARGET_COLUMNS,
+    "projects.csv": PROJECT_COLUMNS,
 }
 
 #: Columns read back as text: ids (leading zeros survive) and words (never NaN).
@@ -90,6 +97,9 @@ TEXT_COLUMNS = (
     "message",
     "unit",
     "relaxation",
+    "project_id",
+    "guaranteed",
+    "period_end",
 )
 
 #: Decimals kept in CSV files (and summary.json, see json_text.py): the one file

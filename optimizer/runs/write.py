@@ -68,6 +68,8 @@ def run_tables(result: Result) -> dict[str, pd.DataFrame]:
         "targets.csv": result.targets,
         "marginals.csv": _with_per_mu(result.marginals),
     }
+    if not result.projects.empty:  # key projects (MODEL.md §8), only when the dataset has them
+        tables["projects.csv"] = result.projects
     return {name: _ordered(table, COLUMN_ORDER.get(name, ())) for name, table in tables.items()}
 
 
