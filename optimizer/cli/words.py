@@ -281,8 +281,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "engine_english": (
         "",
-        "（以下诊断说明由模型生成，为英文。）",
+        "（部分说明由模型生成，保留英文。）",
     ),
+    "single_fix": (
+        "{setting}{where} alone: {verb} it to {proposed} (now {current})",
+        "单独调整 {setting}{where}：{verb}至 {proposed}（当前 {current}）",
+    ),
+    "single_fix_none": (
+        "no change of {setting}{where} alone suffices",
+        "单独调整 {setting}{where} 不足以使情景可行",
+    ),
+    "raise": ("raise", "提高"),
+    "lower": ("lower", "降低"),
+    "joint_change_item": (
+        "{family}{where}: change by {change}{values}",
+        "{family}{where}：调整 {change}{values}",
+    ),
+    "change_values": (" ({current} → {proposed})", "（{current} → {proposed}）"),
     # compare
     "compare_title": ("landquota compare  ", "landquota 方案比较  "),
     "no_differences": (
