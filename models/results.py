@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer
 
-from models.scenario import Scenario
+from models.scenario import Scenario, TieBreakMethod
 
 
 class Status(StrEnum):
@@ -48,6 +48,9 @@ class Timings(_Section):
     solver_load: float | None = Field(None, description="Handing the LP to the solver.")
     solver_solve: float | None = Field(None, description="The solver's own run.")
     solver_read: float | None = Field(None, description="Reading the solution back.")
+    tie_break: float | None = Field(
+        None, description="The tie-break (MODEL.md §6): the optimal face and its QP."
+    )
     extract: float | None = Field(
         None, description="Result tables, prices, explanations (and the diagnosis)."
     )
@@ -209,6 +212,28 @@ def _diagnosis(value: Any) -> Any:
     return _empty_as_none(value)
 
 
+class TieBreakInfo(_Section):
+    """Whether the tie-break of MODEL.md §6 ran, and how (summary.json ``tie_break``).
+
+    Its seconds are ``timings.tie_break``: everything here is the same for the same solve.
+    """
+
+    ran: bool
+    method: TieBreakMethod = Field(..., description="quadratic | none (scenario [solver]).")
+    objective_lp: float | None = Field(None, description="Z* of the LP solve.")
+    objective: float | None = Field(None, description="Z of the final plan (= summary objective).")
+    face_from: str | None = Field(
+        None, description="backend/solver whose duals fixed the optimal face."
+    )
+    fixed_columns: int | None = Field(None, description="LP columns held at a bound.")
+    active_rows: int | None = Field(None, description="LP rows held at a bound (equalities).")
+    qp_columns: int | None = Field(None, description="Columns left free in the QP.")
+    qp_rows: int | None = Field(None, description="QP rows (bounds of free columns included).")
+    qp_status: str | None = Field(None, description="Clarabel's status.")
+    qp_iterations: int | None = None
+    reason: str | None = Field(None, description="Why it did not run (null when it ran).")
+
+
 class Summary(_Section):
     """The headline of a run: what summary.json holds, key for key in this order."""
 
@@ -238,6 +263,9 @@ class Summary(_Section):
             "alone, and one joint change), and the conflicting constraints (IIS)."
         ),
     )
+    tie_break: Annotated[TieBreakInfo | None, BeforeValidator(_empty_as_none)] = Field(
+        None, description="The tie-break of MODEL.md §6: whether it ran, Z before and after."
+    )
     message: str = Field("", description="The solver's own words on how it ended.")
     duals: bool = Field(False, description="Whether the solver handed back prices.")
 
@@ -247,6 +275,6 @@ class Summary(_Section):
     def _stages_run(self, value: Timings, handler) -> dict:
         return {k: v for k, v in handler(value).items() if v is not None}
 
-    @field_serializer("headline", "equity", "explain", "diagnosis", mode="wrap")
+    @field_serializer("headline", "equity", "explain", "diagnosis", "tie_break", mode="wrap")
     def _absent_as_empty(self, value, handler) -> dict:
         return {} if value is None else handler(value)

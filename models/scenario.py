@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 Scope = Literal["region", "city", "county", "none"]
 BackendName = Literal["auto", "ortools", "pulp", "highs"]
+
+
+class TieBreakMethod(StrEnum):
+    """The second stage of a solve (MODEL.md §6): ``quadratic`` or ``none``."""
+
+    QUADRATIC = "quadratic"  # of the optimal plans, the one of least T (docs/MODEL.md)
+    NONE = "none"  # the LP solver's own vertex, as before
+
 
 #: Characters a scenario name may not hold: path separators (POSIX and Windows).
 NAME_FORBIDDEN = frozenset("/\\")
@@ -319,6 +328,14 @@ class SolverSettings(_Section):
         allow_inf_nan=False,
         description="Seconds the solver may run.",
         json_schema_extra={"unit": "s"},
+    )
+    tie_break: TieBreakMethod = Field(
+        TieBreakMethod.QUADRATIC,
+        description="Second stage (MODEL.md §6): quadratic takes, of all plans with the "
+        "optimal Z, the one that spreads land most evenly relative to demand and moves "
+        "the fewest indicators (unique: the same county figures with every backend and "
+        "solver); none keeps the LP solver's own vertex.",
+        json_schema_extra={"unit": "quadratic | none"},
     )
 
 

@@ -6,14 +6,14 @@ terminal. Stage times land in ``Result.summary.timings``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from models.results import Status, Summary
-from models.scenario import Scenario
+from models.results import Status, Summary, TieBreakInfo
+from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
 from optimizer.analysis.tables import (
     Result,
@@ -26,6 +26,7 @@ from optimizer.analysis.tables import (
     marginal_table,
     target_table,
 )
+from optimizer.analysis.tiebreak import TieBreak, skipped, tie_break
 from optimizer.data.dataset import Dataset
 from optimizer.data.problems import UsageError
 from optimizer.formulation.build import Formulation, build
@@ -68,6 +69,7 @@ def solve(
     overrides: dict[str, Any] | None = None,
     linkage_form: str = "auto",
     needs: Needs = "prices",
+    tie_break_method: TieBreakMethod | str | None = None,
 ) -> Result:
     """Solve the allocation LP of MODEL.md §3 and return every table of §4.
 
@@ -77,6 +79,7 @@ def solve(
     (a bad key or value raises DataError naming it). With no backend named
     anywhere, the backend is chosen from the LP's size and ``needs``
     (:func:`choose_solver`); the choice and its reason are in ``summary``.
+    ``tie_break_method`` overrides ``[solver] tie_break`` (MODEL.md §6).
     """
     watch = Stopwatch()
     if not isinstance(dataset, Dataset):
@@ -103,8 +106,14 @@ def solve(
         notes = choice.notes
     for stage, seconds in solution.timings.items():
         watch.timings[f"solver_{stage}"] = seconds
+    solver_name = solution.solver or choice.solver
+    method = TieBreakMethod(tie_break_method or sc.solver.tie_break)
+    with watch("tie_break"):
+        tie = second_stage(formulation, solution, engine.name, solver_name, choice, method)
+    if isinstance(tie, TieBreakInfo) and method is TieBreakMethod.NONE:
+        del watch.timings["tie_break"]
     with watch("extract"):
-        result = assemble(formulation, solution, engine.name, solution.solver or choice.solver)
+        result = assemble(formulation, solution, engine.name, solver_name, tie)
     result.summary.timings = watch.timings
     result.summary.solver_reason = choice.reason
     result.summary.notes = list(notes)
@@ -196,12 +205,42 @@ def choose_solver(
     return SolverChoice(engine, name, limit, reason)
 
 
-def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> Result:
-    """Turn a solver's answer into the Result tables (empty tables when not optimal)."""
+def second_stage(
+    f: Formulation,
+    solution: Solution,
+    backend: str,
+    solver: str,
+    choice: SolverChoice,
+    method: TieBreakMethod,
+) -> TieBreak | TieBreakInfo:
+    """The tie-break of MODEL.md §6 after an optimal LP, or why it did not run."""
+    if method is TieBreakMethod.NONE:
+        return skipped(method, "[solver] tie_break = none: the LP solver's own vertex")
+    if solution.status is not Status.OPTIMAL or solution.x is None:
+        return skipped(method, f"the LP ended {solution.status.value}: no optimal face")
+    tie = tie_break(f, solution, backend, solver, choice.time_limit_s)
+    if tie is None:
+        return skipped(method, "the quadratic stage did not solve: the LP solver's own vertex")
+    return tie
+
+
+def assemble(
+    f: Formulation,
+    solution: Solution,
+    backend: str,
+    solver: str,
+    tie: TieBreak | TieBreakInfo | None = None,
+) -> Result:
+    """Turn a solver's answer into the Result tables (empty tables when not optimal).
+
+    With a ``TieBreak`` the tables describe its plan (unique county figures, flows by the
+    rule of ``pairs_from_totals``) and Z is that plan's; prices stay the LP's.
+    """
     ds = f.dataset
+    final = tie if isinstance(tie, TieBreak) else None
     summary = Summary(
         status=solution.status,
-        objective=solution.objective,
+        objective=final.objective if final else solution.objective,
         backend=backend,
         solver=solver,
         scenario=ds.scenario,
@@ -209,7 +248,11 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
         warnings=[str(w) for w in ds.warnings],
         message=solution.message,
         duals=solution.row_duals is not None,
+        tie_break=final.info if final else tie,
     )
+    lp_solution = solution
+    if final is not None:
+        solution = replace(solution, x=final.x, objective=final.objective)
     result = Result(summary=summary, formulation=f, solution=solution)
     if solution.status is Status.INFEASIBLE:
         from optimizer.analysis.diagnose import (
@@ -220,12 +263,13 @@ def assemble(f: Formulation, solution: Solution, backend: str, solver: str) -> R
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result
     x = solution.x
-    result.counties = county_table(f, x)
+    figures = final.figures if final else None
+    result.counties = county_table(f, x, figures)
     result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
-    result.flows = flow_table(f, x)
+    result.flows = flow_table(f, x, result.counties if final else None)
     result.targets = target_table(f, result.counties)
-    result.marginals = marginal_table(f, solution)
+    result.marginals = marginal_table(f, lp_solution)
     summary.headline = headline(result.counties, result.targets, f)
     annotate(result)
     return result

@@ -23,7 +23,7 @@ from optimizer.formulation.families import (
     PRICED_BOUNDS,
     PRICED_ROWS,
 )
-from optimizer.formulation.linkage import county_flows
+from optimizer.formulation.linkage import county_flows, pairs_from_totals
 from optimizer.solvers.base import Solution
 
 #: A constraint binds when its slack is below this, relative to max(1, |bound|).
@@ -68,21 +68,36 @@ def lp_size(f: Formulation) -> LPSize:
     return LPSize(rows=rows, cols=cols, nnz=f.lp.nnz)
 
 
-def county_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
-    """allocation.csv: every variable and derived quantity per county."""
+def county_table(
+    f: Formulation, x: np.ndarray, figures: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """allocation.csv: every variable and derived quantity per county.
+
+    ``figures`` (the tie-break's unique county figures, tiebreak.FIGURES) replace what the
+    LP columns say for allocation, quota, linkage, reclaimed and supplemented.
+    """
     cols, p, c = f.columns, f.params, f.dataset.counties.reset_index(drop=True)
     n = len(p)
     alloc = x[cols.allocation]
     tiers = x[cols.tier].reshape(n, -1) if n else np.zeros((0, 1))
     shortfall = _shortfall(f, x)
-    quota, pairs = linkage_use(f, x)
-    self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
-    others = pairs[pairs["from_pos"] != pairs["to_pos"]]
-    linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
-    linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
-    linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
     reclaimed = x[cols.reclaim]
     supplemented = x[cols.supplement]
+    if figures is None:
+        quota, pairs = linkage_use(f, x)
+        self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
+        others = pairs[pairs["from_pos"] != pairs["to_pos"]]
+        linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
+        linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
+        linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
+    else:
+        alloc = figures["allocation"].to_numpy()
+        quota = np.minimum(figures["quota"].to_numpy(), alloc)
+        linkage_in = alloc - quota
+        linkage_out = figures["linkage_out"].to_numpy()
+        linkage_self = np.clip(linkage_in - figures["received"].to_numpy(), 0.0, None)
+        reclaimed = figures["reclaimed"].to_numpy()
+        supplemented = figures["supplemented"].to_numpy()
     u0 = c["urban_land_2020"].to_numpy(float)
     urban_2035 = u0 + p["sigma"].to_numpy() * alloc
     demand = c["demand"].to_numpy(float)
@@ -278,9 +293,25 @@ def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flow_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
-    """flows.csv: x_ij > 0 for i ≠ j, with names, cities and the cost paid."""
-    pairs = pair_flows(f, x)
+def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None) -> pd.DataFrame:
+    """flows.csv: x_ij > 0 for i ≠ j, with names, cities and the cost paid.
+
+    With ``county`` (allocation.csv after the tie-break) the pairs follow from its unique
+    linkage_out and received figures by ``pairs_from_totals``'s rule, not from the LP.
+    """
+    if county is None:
+        pairs = pair_flows(f, x)
+    else:
+        ds = f.dataset
+        received = (county["linkage_in"] - county["linkage_self"]).clip(lower=0.0).to_numpy()
+        pairs = pairs_from_totals(
+            ds.counties.reset_index(drop=True),
+            ds.scenario,
+            ds.transfer_costs,
+            county["linkage_out"].to_numpy(),
+            received,
+        )
+        pairs = pairs[pairs["amount"] > FLOW_TOL]
     pairs = pairs[pairs["from_pos"] != pairs["to_pos"]]
     c = f.dataset.counties.reset_index(drop=True)
     src, dst = pairs["from_pos"].to_numpy(), pairs["to_pos"].to_numpy()

@@ -89,6 +89,23 @@ SetOption = Annotated[
         help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).",
     ),
 ]
+TieBreakOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tie-break",
+        metavar="quadratic|none",
+        help="Second stage (MODEL.md §6): quadratic (default) picks, of the equally good "
+        "plans, the one with the same county figures for every solver; none keeps the "
+        "solver's own vertex. Same as --set solver.tie_break=….",
+    ),
+]
+
+
+def with_tie_break(overrides: dict[str, str], tie_break: str | None) -> dict[str, str]:
+    """``--tie-break`` as the scenario key it stands for (checked like --set)."""
+    if tie_break is not None:
+        overrides["solver.tie_break"] = tie_break
+    return overrides
 
 
 def _print_version(value: bool) -> None:
@@ -272,6 +289,7 @@ def solve(
     all_counties: Annotated[
         bool, typer.Option("--all", help="List every county in the terminal, however many.")
     ] = False,
+    tie_break: TieBreakOption = None,
     lang: LangOption = None,
 ) -> None:
     """Solve the allocation LP and write the run folder (allocation.csv, …, summary.json)."""
@@ -282,7 +300,7 @@ def solve(
 
     check_time_limit(time_limit)
     words = report_words(lang)
-    overrides = parse_set(set_)
+    overrides = with_tie_break(parse_set(set_), tie_break)
     if name is not None:
         overrides["scenario.name"] = name
     try:
@@ -348,6 +366,7 @@ def explain(
         ),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
     lang: LangOption = None,
 ) -> None:
     """Why each county got what it got, and what each constraint costs (marginal values)."""
@@ -357,7 +376,8 @@ def explain(
     from optimizer.runs.read import load_result
 
     words = report_words(lang)
-    result = load_result(path, overrides=parse_set(set_), backend=backend, solver=solver)
+    overrides = with_tie_break(parse_set(set_), tie_break)
+    result = load_result(path, overrides=overrides, backend=backend, solver=solver)
     code = exit_code(result)
     data = (
         explain_data(result)
@@ -412,6 +432,7 @@ def compare(
         typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
     ] = None,
     solver: SolverOption = None,
+    tie_break: TieBreakOption = None,
     lang: LangOption = None,
 ) -> None:
     """Compare two runs side by side: headline, targets, groups, counties, prices (B − A)."""
@@ -422,7 +443,8 @@ def compare(
     words = report_words(lang)
     results = []
     for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
-        result = load_result(path, overrides=parse_set(sets), backend=backend, solver=solver)
+        overrides = with_tie_break(parse_set(sets), tie_break)
+        result = load_result(path, overrides=overrides, backend=backend, solver=solver)
         code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(

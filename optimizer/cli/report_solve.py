@@ -153,6 +153,14 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
             lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
     if s.solver_reason:
         lines.append(Text(w("solver_reason", reason=s.solver_reason), style="dim"))
+    tie = s.tie_break
+    if tie is not None and s.headline is not None:
+        line = (
+            w("tie_break_ran", seconds=f"{s.timings.tie_break or 0.0:.2f}")
+            if tie.ran
+            else w("tie_break_not_run", reason=tie.reason)
+        )
+        lines.append(Text(line, style="dim"))
     h = s.headline
     if h is not None:
         lines.append(

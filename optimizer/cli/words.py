@@ -102,6 +102,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已用指标 {used} / {pool} 公顷 · 增减挂钩使用 {linkage} 公顷，调剂 {moved} 公顷 · "
         "复垦 {reclaimed} 公顷 · 新增建设用地 {allocation} / 需求 {demand} 公顷（{share}）",
     ),
+    "tie_break_ran": (
+        "tie-break: of the equally good plans, the one with the same county figures for "
+        "every solver ({seconds} s)",
+        "同优方案取舍：在同样好的方案中，取各求解器县级结果一致的那个（{seconds} 秒）",
+    ),
+    "tie_break_not_run": ("tie-break: not run ({reason})", "同优方案取舍：未进行（{reason}）"),
     "solver_says": ("solver says: {message}", "求解器信息：{message}"),
     "run_folder": ("run folder: {path}", "运行结果目录：{path}"),
     "status.optimal": ("OPTIMAL", "最优"),

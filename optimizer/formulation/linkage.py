@@ -353,3 +353,91 @@ def _pad_to_balance(supply: pd.DataFrame, use: pd.DataFrame):
         pd.concat([supply, pad_supply], ignore_index=True),
         pd.concat([use, pad_use], ignore_index=True),
     )
+
+
+def pairs_from_totals(
+    counties: pd.DataFrame,
+    scenario: Scenario,
+    transfer_costs: pd.DataFrame | None,
+    sent: np.ndarray,
+    received: np.ndarray,
+) -> pd.DataFrame:
+    """Pair flows (from_pos, to_pos, amount) that send ``sent`` and receive ``received``.
+
+    The tie-break's rule for flows.csv: the county figures are unique, the pairs are
+    not, so they follow from the figures alone (the same with every backend). Without
+    transfer_costs.csv: within each city first (the cheaper pairs, as far as the city's
+    own senders reach its receivers), then across cities; each step matches senders to
+    receivers in county_id order (north-west corner). Every cheapest way to move these
+    totals keeps as much inside the cities as can be, so this one costs what the optimum
+    pays. With transfer_costs.csv: the cheapest transport over the listed pairs (a small
+    LP, HiGHS dual simplex, deterministic).
+    """
+    n = len(counties)
+    order = np.argsort(counties["county_id"].to_numpy(dtype=str), kind="stable")
+    if transfer_costs is not None:
+        return _cheapest_transport(counties, transfer_costs, sent, received)
+    city, _ = pd.factorize(counties["city"].to_numpy(), sort=True)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    out_city = np.bincount(city, sent, minlength=city.max() + 1 if n else 0)
+    in_city = np.bincount(city, received, minlength=len(out_city))
+    local = np.minimum(out_city, in_city)
+    by_city = np.lexsort((rank, city))  # counties by city, then county_id
+    sent_local = np.zeros(n)
+    got_local = np.zeros(n)
+    sent_local[by_city] = np.clip(
+        local[city[by_city]] - _cumsum_within(sent[by_city], city[by_city]), 0.0, sent[by_city]
+    )
+    got_local[by_city] = np.clip(
+        local[city[by_city]] - _cumsum_within(received[by_city], city[by_city]),
+        0.0,
+        received[by_city],
+    )
+    pos = np.arange(n)
+    inside = _north_west_corner(
+        pd.DataFrame({"hub": city, "who": rank, "amount": sent_local}),
+        pd.DataFrame({"hub": city, "who": rank, "amount": got_local}),
+    )
+    pieces = [inside]
+    if scenario.linkage.scope == "region":
+        across = _north_west_corner(
+            pd.DataFrame({"hub": 0, "who": rank, "amount": sent - sent_local}),
+            pd.DataFrame({"hub": 0, "who": rank, "amount": received - got_local}),
+        )
+        pieces.append(across)
+    pairs = pd.concat(pieces, ignore_index=True)
+    pairs["from_pos"] = order[pairs["from_pos"].to_numpy(np.int64)] if len(pairs) else pos[:0]
+    pairs["to_pos"] = order[pairs["to_pos"].to_numpy(np.int64)] if len(pairs) else pos[:0]
+    pairs = pairs[pairs["from_pos"] != pairs["to_pos"]]
+    return pairs.groupby(["from_pos", "to_pos"], as_index=False, sort=True)["amount"].sum()
+
+
+def _cheapest_transport(
+    counties: pd.DataFrame, costs: pd.DataFrame, sent: np.ndarray, received: np.ndarray
+) -> pd.DataFrame:
+    """The least-cost pairs over transfer_costs.csv moving ``sent`` to ``received``."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    index = pd.Index(counties["county_id"].to_numpy(dtype=object))
+    tail = index.get_indexer(costs["from_id"])
+    head = index.get_indexer(costs["to_id"])
+    keep = (tail != head) & (sent[tail] > 0) & (received[head] > 0)
+    tail, head, cost = tail[keep], head[keep], costs["cost"].to_numpy(float)[keep]
+    empty = pd.DataFrame({"from_pos": [], "to_pos": [], "amount": []})
+    if len(tail) == 0:
+        return empty.astype({"from_pos": np.int64, "to_pos": np.int64})
+    n, m = len(counties), len(tail)
+    rows = np.concatenate([tail, n + head])
+    matrix = coo_matrix((np.ones(2 * m), (rows, np.tile(np.arange(m), 2))), shape=(2 * n, m))
+    # What the optimum moves can move: ≤ keeps round-off from making it infeasible.
+    answer = linprog(
+        cost - (cost.max() + 1.0),  # move all the totals allow, then as cheaply as can be
+        A_ub=matrix.tocsr(),
+        b_ub=np.concatenate([sent, received]),
+        bounds=(0, None),
+        method="highs-ds",
+    )
+    amount = answer.x if answer.x is not None else np.zeros(m)
+    return pd.DataFrame({"from_pos": tail, "to_pos": head, "amount": amount})

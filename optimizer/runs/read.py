@@ -86,7 +86,7 @@ def load_result(
     if is_run_folder(path):
         if overrides or backend or solver:
             raise UsageError(
-                f"{path} is a run folder: --set, --backend and --solver apply to "
+                f"{path} is a run folder: --set, --backend, --solver and --tie-break apply to "
                 "dataset folders only"
             )
         return read_run(path)

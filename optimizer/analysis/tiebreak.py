@@ -1,0 +1,542 @@
+"""The tie-break of MODEL.md §6: of the optimal plans, the one with the least T.
+
+An LP optimum is often not unique, and two solvers return different vertices. The
+second stage takes, among the plans with Z ≥ Z* − 10⁻⁹·max(1, |Z*|), the one that
+minimises
+
+    T = Σ_i (A_i² + q_i² + r_i² + s_i² + o_i² + n_i²) / m_i,   m_i = max(1, demand_i)
+
+(o_i: indicators sent to other counties, n_i: received from them). T is strictly
+convex in these county figures, so they are unique whatever solver found Z*.
+
+How, without touching the LP (its size is what the speed targets are about):
+
+- **The optimal face, made explicit.** For any optimal dual, complementary slackness
+  says every optimal plan keeps a column with a non-zero reduced cost at its bound and
+  a row with a non-zero price active. Those columns are fixed and those rows become
+  equalities (``optimal_face``); what is left is the optimal face itself, and the
+  Z row is kept for safety. The duals are the LP solver's when it gives exact
+  (vertex) ones, else those of a HiGHS re-solve.
+- **The terms.** ``county_terms`` writes T as Σ_k w_k·(L z)_k², one row of the sparse
+  matrix L per squared term, over the LP's columns and the stage's own columns. The
+  pairwise form has every figure as a sum of LP columns; the hub form has no q_i and
+  no per-pair flows, so the stage adds q_i and n_i (what comes down from the city
+  hub, split into quota and indicators) and the quota part of the city ↔ region
+  arcs, with the rows that make that split a flow of each kind, and down_i ≤ A_i (a
+  county neither wastes nor passes on what it receives). Its projection on the county
+  figures is then the pairwise form's. Later terms (periods, stock) add rows to L.
+- **The QP** over the free columns goes to Clarabel (``optimizer.solvers.qp``).
+
+The final plan's tiers are filled in order (the optimal split of A_i, tiers being
+worth less and less) and its shortfall is u_i = max(0, floor need − σ_i A_i).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from models.results import TieBreakInfo
+from models.scenario import TieBreakMethod
+from optimizer.formulation.build import Formulation
+from optimizer.formulation.lp import LinearProgram
+from optimizer.solvers import Solution, get_backend
+from optimizer.solvers.base import AUTO_IPM_COLUMNS
+from optimizer.solvers.qp import solve_qp
+
+#: The plans of the tie-break have Z ≥ Z* − Z_SLACK·max(1, |Z*|) (MODEL.md §6).
+Z_SLACK = 1e-9
+#: The Z row of the QP is a guard only: on the face the duals fix, Z is constant. Its
+#: slack is the larger of Z_SLACK and the solvers' own accuracy on Z* (CBC reports Z*
+#: ~1e-8 relative above the optimum, from a point a little outside the feasible set),
+#: so an optimum reported slightly too high cannot make the QP infeasible.
+Z_GUARD = 1e-7
+#: A reduced cost or price beyond this (objective units per ha) is non-zero: the column
+#: stays at its bound, the row active on the whole optimal face. Vertex duals are exact
+#: to ~1e-12; the smallest real ones here are cost differences of ~1e-3.
+DUAL_TOL = 1e-7
+#: Solvers whose duals are a vertex's (exact): their answer fixes the face directly.
+#: PDLP's are first-order estimates and OR-Tools' HiGHS gives none: HiGHS re-solves.
+EXACT_DUALS = {("ortools", "glop"), ("highs", "simplex"), ("highs", "ipm"), ("highs", "auto")}
+EXACT_DUALS |= {("pulp", "cbc"), ("pulp", "highs")}
+#: County figures of T, in the order of L's row blocks (allocation.csv names).
+FIGURES = ("allocation", "quota", "reclaimed", "supplemented", "linkage_out", "received")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """T = Σ_k weights[k]·(matrix @ z)_k² over z = [LP columns, own columns].
+
+    ``rows`` (over the same z, bounds ``rows_lb``/``rows_ub``) define the own columns
+    (bounds ``own_lb``/``own_ub``); ``figures`` names the row block of each county figure.
+    ``expand`` maps z to itself with some LP columns written as sums of own columns
+    (the hub form's down_i = q_i + n_i): those LP columns leave the QP.
+    """
+
+    matrix: sp.csr_matrix
+    weights: np.ndarray
+    own_lb: np.ndarray
+    own_ub: np.ndarray
+    rows: sp.csr_matrix
+    rows_lb: np.ndarray
+    rows_ub: np.ndarray
+    figures: dict[str, slice]
+    expand: sp.csr_matrix
+    replaced: np.ndarray  # LP columns written through ``expand``
+
+
+@dataclass(frozen=True)
+class TieBreak:
+    """The final plan: LP columns, the unique county figures, its Z and what ran."""
+
+    x: np.ndarray
+    figures: pd.DataFrame  # one column per FIGURES name, county order
+    objective: float
+    info: TieBreakInfo
+
+
+def tie_break(
+    f: Formulation, solution: Solution, backend: str, solver: str, time_limit_s: float
+) -> TieBreak | None:
+    """The plan of least T on the optimal face of ``solution``; None if the QP failed.
+
+    ``backend``/``solver`` say whose duals ``solution`` holds (exact or not).
+    """
+    lp = f.lp
+    face_from = f"{backend}/{solver}"
+    exact = (backend, solver) in EXACT_DUALS
+    if not exact or solution.row_duals is None or solution.col_duals is None:
+        engine = get_backend("highs")
+        again = "ipm" if lp.shape[1] >= AUTO_IPM_COLUMNS else "simplex"
+        reference = engine.solve(lp, again, time_limit_s)
+        if reference.row_duals is None or reference.x is None:
+            return None
+        solution, face_from = reference, f"highs/{again}"
+    face = optimal_face(lp, solution)
+    terms = county_terms(f, face.fixed & (face.value == 0.0))
+    qp = _reduced_problem(f, terms, float(solution.objective), face)
+    answer = solve_qp(qp.p, qp.g, qp.a_eq, qp.b_eq, qp.a_le, qp.b_le)
+    if answer.x is None:
+        return None
+    n_lp = lp.shape[1]
+    z = qp.z0.copy()
+    z[qp.free] = answer.x[: len(qp.free)]  # then the lifted term columns
+    z = terms.expand @ z
+    x = final_plan(f, z[:n_lp])
+    z[:n_lp] = x
+    figures = _figures(terms, z, f)
+    objective = float(lp.objective @ x)
+    info = TieBreakInfo(
+        ran=True,
+        method=TieBreakMethod.QUADRATIC,
+        objective_lp=float(solution.objective),
+        objective=objective,
+        face_from=face_from,
+        fixed_columns=int(face.fixed.sum()),
+        active_rows=int(face.equal.sum()),
+        qp_columns=len(qp.free),
+        qp_rows=int(qp.a_eq.shape[0] + qp.a_le.shape[0]),
+        qp_status=answer.status,
+        qp_iterations=answer.iterations,
+    )
+    return TieBreak(x=x, figures=figures, objective=objective, info=info)
+
+
+@dataclass(frozen=True)
+class Face:
+    """The optimal face by complementary slackness: columns held at a bound (``fixed``, at
+    ``value``) and rows held at a bound (``equal``, at ``level``)."""
+
+    fixed: np.ndarray
+    value: np.ndarray
+    equal: np.ndarray
+    level: np.ndarray
+
+
+def optimal_face(lp: LinearProgram, solution: Solution) -> Face:
+    """Columns with a non-zero reduced cost and rows with a non-zero price, at the bound
+    the sign of the dual points to (dZ/d(bound) > 0: the upper one)."""
+    d = solution.col_duals
+    lb, ub = lp.col_lb, lp.col_ub
+    up = (d > DUAL_TOL) & np.isfinite(ub)  # dZ/d(upper bound) > 0: held at its upper bound
+    down = (d < -DUAL_TOL) & np.isfinite(lb)
+    fixed = up | down | (lb == ub)
+    value = np.where(up, ub, np.where(down | (lb == ub), lb, 0.0))
+    y = solution.row_duals
+    row_lb, row_ub = lp.row_lb, lp.row_ub
+    at_ub = (y > DUAL_TOL) & np.isfinite(row_ub)
+    at_lb = (y < -DUAL_TOL) & np.isfinite(row_lb)
+    equal = at_ub | at_lb | (row_lb == row_ub)
+    level = np.where(at_ub, row_ub, np.where(equal, row_lb, 0.0))
+    return Face(fixed, value, equal, level)
+
+
+def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
+    """The squared terms of T for this formulation (pairwise or hub form).
+
+    ``zero`` (optional, per LP column) marks columns that are 0 on the whole optimal face;
+    the hub form then needs fewer columns of its own.
+    """
+    lp, v, net = f.lp, f.columns, f.network
+    n, n_lp = len(v.allocation), lp.shape[1]
+    tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
+    demand = f.dataset.counties["demand"].to_numpy(float)
+    weight = 1.0 / np.maximum(1.0, demand)
+    pos = np.arange(n)
+    if net.pool < 0:  # pairwise (or no linkage): every figure is a sum of LP columns
+        own = _OwnColumns(n_lp)
+        replaced = np.zeros(0, np.int64)
+        between = (tail < n) & (head - n != tail)
+        quota = [(pos, v.quota)] if v.quota is not None else []
+        sent = [(tail[between], v.linkage[between])]
+        received = [(head[between] - n, v.linkage[between])]
+    else:
+        if zero is None:
+            zero = np.zeros(n_lp, dtype=bool)
+        own, quota, sent, received, replaced = _hub_definitions(f, n_lp, zero)
+    blocks = [
+        [(pos, v.allocation)],
+        quota,
+        [(pos, v.reclaim)],
+        [(pos, v.supplement)],
+        sent,
+        received,
+    ]
+    rows, cols = [], []
+    for b, block in enumerate(blocks):
+        for county, col in block:
+            rows.append(b * n + np.asarray(county))
+            cols.append(np.asarray(col))
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    width = n_lp + own.count
+    matrix = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(blocks) * n, width))
+    figures = {name: slice(b * n, (b + 1) * n) for b, name in enumerate(FIGURES)}
+    return Terms(
+        matrix=matrix,
+        weights=np.tile(weight, len(blocks)),
+        own_lb=np.zeros(own.count),
+        own_ub=own.ub(),
+        rows=own.matrix(width),
+        rows_lb=np.asarray(own.lb, float),
+        rows_ub=np.asarray(own.ub_rows, float),
+        figures=figures,
+        expand=own.expand(width),
+        replaced=replaced,
+    )
+
+
+@dataclass
+class _OwnColumns:
+    """The stage's own columns (after the LP's ``first``) and the rows defining them."""
+
+    first: int
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self.entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.lb: list[float] = []
+        self.ub_rows: list[float] = []
+        self.n_rows = 0
+        self.replacements: list[tuple[np.ndarray, tuple[np.ndarray, ...]]] = []
+
+    def add(self, k: int) -> np.ndarray:
+        cols = self.first + self.count + np.arange(k)
+        self.count += k
+        return cols
+
+    def rows(self, k, row, col, coef, lb, ub) -> None:
+        self.entries.append((np.asarray(row) + self.n_rows, np.asarray(col), np.asarray(coef)))
+        self.lb.extend(np.broadcast_to(lb, k).tolist())
+        self.ub_rows.extend(np.broadcast_to(ub, k).tolist())
+        self.n_rows += k
+
+    def expand(self, width: int) -> sp.csr_matrix:
+        """Identity, except that each replaced column is the sum of its parts."""
+        keep = np.ones(width)
+        rows, cols, vals = [np.arange(width)], [np.arange(width)], [keep]
+        for column, parts in self.replacements:
+            keep[column] = 0.0
+            for part in parts:
+                rows.append(column)
+                cols.append(part)
+                vals.append(np.ones(len(part)))
+        r, c, v = (np.concatenate(x) for x in (rows, cols, vals))
+        return sp.csr_matrix((v, (r, c)), shape=(width, width))
+
+    def ub(self) -> np.ndarray:
+        return np.full(self.count, np.inf)
+
+    def matrix(self, width: int) -> sp.csr_matrix:
+        if not self.entries:
+            return sp.csr_matrix((0, width))
+        r, c, v = (np.concatenate([e[k] for e in self.entries]) for k in range(3))
+        return sp.csr_matrix((v.astype(float), (r, c)), shape=(self.n_rows, width))
+
+
+def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
+    """Own columns and rows of the hub form: q_i, n_i, and the quota part of region arcs.
+
+    down_i = q_i + n_i; down_i ≤ A_i; per city c: Σ_{i∈c} q_i = pool→c + quota in from the
+    region hub − quota out to it; at the region hub the quota parts balance, each at most
+    its arc's flow. The indicator parts then balance too (the LP's hub rows). ``zero``
+    marks LP columns that are 0 on the whole optimal face: in a city no indicator can
+    reach, q_i is down_i itself (n_i = 0); in one no quota can reach, n_i is down_i.
+    """
+    v, net = f.columns, f.network
+    n = len(v.allocation)
+    tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
+    city, _ = pd.factorize(f.dataset.counties["city"], sort=True)
+    n_city = int(city.max()) + 1 if n else 0
+    first_hub = 2 * n
+    region = first_hub + n_city if len(net.hub_nodes) > n_city else -1
+    live = ~zero[v.linkage]  # arcs that may carry flow on the face
+    up = np.flatnonzero(tail < n)
+    pool_arc = np.flatnonzero(tail == net.pool)
+    from_region = np.flatnonzero(tail == region) if region >= 0 else np.zeros(0, np.int64)
+    to_region = np.flatnonzero(head == region) if region >= 0 else np.zeros(0, np.int64)
+    gets_indicators = np.zeros(n_city, bool)
+    gets_quota = np.zeros(n_city, bool)
+    gets_indicators[head[up[live[up]]] - first_hub] = True
+    gets_quota[head[pool_arc[live[pool_arc]]] - first_hub] = True
+    arriving = from_region[live[from_region]]
+    gets_indicators[head[arriving] - first_hub] = True
+    gets_quota[head[arriving] - first_hub] = True
+    own = _OwnColumns(n_lp)
+    pos = np.arange(n)
+    down_arc = np.full(n, -1)
+    is_down = (head >= n) & (head < 2 * n)
+    down_arc[head[is_down] - n] = np.flatnonzero(is_down)
+    users = pos[down_arc >= 0]
+    users = users[live[down_arc[users]]]  # a down arc at 0 on the face: nothing comes down
+    down_col = v.linkage[down_arc[users]]
+    split = gets_indicators[city[users]] & gets_quota[city[users]]
+    quota_only = ~gets_indicators[city[users]] & ~split
+    q = np.full(n, -1)
+    received = np.full(n, -1)
+    q[users[quota_only]] = down_col[quota_only]
+    received[users[~quota_only & ~split]] = down_col[~quota_only & ~split]
+    both = users[split]
+    q[both], received[both] = own.add(len(both)), own.add(len(both))
+    # down_i = q_i + n_i where both may come down: the down arc leaves the QP
+    own.replacements.append((v.linkage[down_arc[both]], (q[both], received[both])))
+    # down_i − A_i ≤ 0
+    m = len(users)
+    own.rows(
+        m,
+        np.tile(np.arange(m), 2),
+        np.concatenate([down_col, v.allocation[users]]),
+        np.concatenate([np.ones(m), -np.ones(m)]),
+        -np.inf,
+        0.0,
+    )
+    has_q = q >= 0
+    rows = [city[has_q], head[pool_arc] - first_hub]
+    cols = [q[has_q], v.linkage[pool_arc]]
+    coef = [np.ones(int(has_q.sum())), -np.ones(len(pool_arc))]
+    if region >= 0:
+        quota_out, quota_in = own.add(len(to_region)), own.add(len(from_region))
+        rows += [tail[to_region] - first_hub, head[from_region] - first_hub]
+        cols += [quota_out, quota_in]
+        coef += [np.ones(len(to_region)), -np.ones(len(from_region))]
+    own.rows(n_city, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), 0.0, 0.0)
+    if region >= 0:
+        m_out, m_in = len(to_region), len(from_region)
+        own.rows(
+            1,
+            np.zeros(m_out + m_in, np.int64),
+            np.concatenate([quota_out, quota_in]),
+            np.concatenate([np.ones(m_out), -np.ones(m_in)]),
+            0.0,
+            0.0,
+        )
+        for part, arcs in ((quota_out, to_region), (quota_in, from_region)):
+            m = len(arcs)
+            own.rows(
+                m,
+                np.tile(np.arange(m), 2),
+                np.concatenate([part, v.linkage[arcs]]),
+                np.concatenate([np.ones(m), -np.ones(m)]),
+                -np.inf,
+                0.0,
+            )
+    return (
+        own,
+        [(pos[has_q], q[has_q])],
+        [(tail[up], v.linkage[up])],
+        [(pos[received >= 0], received[received >= 0])],
+        v.linkage[down_arc[both]],
+    )
+
+
+@dataclass(frozen=True)
+class _QP:
+    """½zᵀPz + gᵀz over the free entries of z (then lifted term columns); z0 holds the
+    fixed ones."""
+
+    p: sp.csc_matrix
+    g: np.ndarray
+    a_eq: sp.csr_matrix
+    b_eq: np.ndarray
+    a_le: sp.csr_matrix
+    b_le: np.ndarray
+    free: np.ndarray
+    z0: np.ndarray
+
+
+def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) -> _QP:
+    """The QP over the free columns: LP rows (active ones as equalities), the stage's own
+    rows, the Z row, and the free columns' bounds; fixed columns moved to the right.
+    The tiers are folded into bounds of A_i (``_fold_tiers``)."""
+    lp = f.lp
+    n_own = len(terms.own_lb)
+    objective, col_lb, col_ub, tier_rows = _fold_tiers(f, face)
+    zero_pad = sp.csr_matrix((lp.shape[0], n_own))
+    z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
+    matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
+    matrix = (matrix @ terms.expand).tocsr()
+    slack = Z_GUARD * max(1.0, abs(z_star))  # ≥ Z_SLACK: a guard, see Z_GUARD
+    row_lb = np.concatenate([lp.row_lb, terms.rows_lb, [z_star - slack]])
+    row_ub = np.concatenate([lp.row_ub, terms.rows_ub, [np.inf]])
+    own_equal = terms.rows_lb == terms.rows_ub
+    y_equal = np.concatenate([face.equal, own_equal, [False]])
+    level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
+    fixed = face.fixed.copy()
+    fixed[f.columns.tier] = True
+    fixed[terms.replaced] = True  # through expand: held at 0 here
+    is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
+    z0 = np.concatenate([face.value, terms.own_lb])
+    z0[~is_fixed] = 0.0
+    z0[terms.replaced] = 0.0
+    free = np.flatnonzero(~is_fixed)
+    shift = matrix @ z0
+    a = matrix[:, free].tocsr()
+    keep = np.diff(a.indptr) > 0  # a row of fixed columns only holds by the LP's solution
+    keep[tier_rows] = False
+    lb, ub = row_lb - shift, row_ub - shift
+    eq = keep & y_equal
+    rhs_eq = level - shift
+    le_up = keep & ~eq & np.isfinite(ub)
+    le_dn = keep & ~eq & np.isfinite(lb)
+    col_lb = np.concatenate([col_lb, terms.own_lb])[free]
+    col_ub = np.concatenate([col_ub, terms.own_ub])[free]
+    k = len(free)
+    eye = sp.identity(k, format="csr")
+    has_ub, has_lb = np.isfinite(col_ub), np.isfinite(col_lb)
+    a_le = sp.vstack([a[le_up], -a[le_dn], eye[has_ub], -eye[has_lb]], format="csr")
+    b_le = np.concatenate([ub[le_up], -lb[le_dn], col_ub[has_ub], -col_lb[has_lb]])
+    l_all = (terms.matrix @ terms.expand).tocsr()
+    p, g, a_eq, b_eq = _objective(l_all[:, free], l_all @ z0, terms.weights)
+    a_eq = sp.vstack([_widen(a[eq], a_eq.shape[1]), a_eq], format="csr")
+    b_eq = np.concatenate([rhs_eq[eq], b_eq])
+    return _QP(p, g, a_eq, b_eq, _widen(a_le, a_eq.shape[1]), b_le, free, z0)
+
+
+def _objective(
+    l_free: sp.csr_matrix, offset: np.ndarray, weights: np.ndarray
+) -> tuple[sp.csc_matrix, np.ndarray, sp.csr_matrix, np.ndarray]:
+    """P and g of Σ_k w_k (L z + offset)_k², and the rows of the lifted terms.
+
+    A term of one column (A_i, q_i, r_i, s_i, and o_i, n_i in the hub form) is a diagonal
+    entry of P. A term summing many columns (o_i, n_i of the pairwise form: one per arc)
+    gets a column t_k of its own with the row L_k z − t_k = −offset_k, so that P stays
+    diagonal: LᵀWL of the pairwise sums would couple every pair of arcs of a county
+    (millions of entries at a few hundred counties).
+    """
+    k = l_free.shape[1]
+    per_row = np.diff(l_free.indptr)
+    single = np.flatnonzero(per_row == 1)
+    many = np.flatnonzero(per_row > 1)
+    one = l_free[single]
+    coef = one.data
+    col = one.indices
+    w = weights[single]
+    diag = np.bincount(col, 2.0 * w * coef * coef, minlength=k)
+    g = np.bincount(col, 2.0 * w * coef * offset[single], minlength=k)
+    m = len(many)
+    p = sp.diags(np.concatenate([diag, 2.0 * weights[many]]), format="csc")
+    p.eliminate_zeros()  # columns outside T (tiers, arcs) have no entry
+    rows = sp.hstack([l_free[many], -sp.identity(m, format="csr")], format="csr")
+    return p, np.concatenate([g, np.zeros(m)]), rows, -offset[many]
+
+
+def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """The same rows with zero columns added on the right (for lifted term columns)."""
+    extra = width - matrix.shape[1]
+    if extra == 0:
+        return matrix.tocsr()
+    return sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], extra))], format="csr")
+
+
+def _fold_tiers(
+    f: Formulation, face: Face
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Objective and column bounds with the tiers folded into A_i, and the tiers rows.
+
+    On the face every free tier of county i has a zero reduced cost, so its value per ha
+    is the same y_i (the tiers row's price): Z = Σ_fixed c·a + y_i·(A_i − Σ_fixed a) there,
+    and the free tiers only say lo_i ≤ A_i ≤ lo_i + Σ_free caps. The QP keeps no tier
+    column (the final plan fills them in order).
+    """
+    lp, v = f.lp, f.columns
+    objective, col_lb, col_ub = lp.objective.copy(), lp.col_lb.copy(), lp.col_ub.copy()
+    n, k = len(v.allocation), v.tiers_per_county
+    tiers_rows = lp.rows.get("tiers", np.zeros(0, dtype=np.int64))
+    if n == 0 or k == 0:
+        return objective, col_lb, col_ub, tiers_rows
+    tiers = v.tier.reshape(n, k)
+    fixed = face.fixed[tiers]
+    value = np.where(fixed, face.value[tiers], 0.0)
+    c = objective[tiers]
+    n_free = (~fixed).sum(axis=1)
+    y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
+    objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
+    objective[v.allocation] += y
+    lo = value.sum(axis=1)
+    hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
+    alloc_lb = np.maximum(col_lb[v.allocation], lo)
+    col_lb[v.allocation] = alloc_lb
+    col_ub[v.allocation] = np.maximum(np.minimum(col_ub[v.allocation], hi), alloc_lb)
+    return objective, col_lb, col_ub, tiers_rows
+
+
+def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """The QP's plan with tiers filled in order and the shortfall the floor asks for."""
+    x = x.copy()
+    v, p = f.columns, f.params
+    alloc = np.clip(x[v.allocation], f.lp.col_lb[v.allocation], f.lp.col_ub[v.allocation])
+    x[v.allocation] = alloc
+    k = v.tiers_per_county
+    n = len(alloc)
+    if n and k:
+        caps = f.lp.col_ub[v.tier].reshape(n, k)
+        before = np.cumsum(caps, axis=1) - caps
+        x[v.tier] = np.clip(alloc[:, None] - before, 0.0, caps).ravel()
+    short = v.shortfall_counties
+    need = p["floor_need"].to_numpy()[short] - p["sigma"].to_numpy()[short] * alloc[short]
+    x[v.shortfall] = np.maximum(0.0, need)
+    lb, ub = f.lp.col_lb, f.lp.col_ub
+    others = np.setdiff1d(np.arange(len(x)), np.concatenate([v.allocation, v.tier, v.shortfall]))
+    x[others] = np.clip(x[others], lb[others], ub[others])
+    return x
+
+
+def _figures(terms: Terms, z: np.ndarray, f: Formulation) -> pd.DataFrame:
+    """The county figures of T at the final plan (≥ 0; round-off below 0 cut)."""
+    values = terms.matrix @ z
+    table = pd.DataFrame(
+        {name: np.maximum(0.0, values[block]) for name, block in terms.figures.items()}
+    )
+    table["allocation"] = z[f.columns.allocation]
+    return table
+
+
+def skipped(method: TieBreakMethod, reason: str) -> TieBreakInfo:
+    """What summary.json says when the tie-break did not run."""
+    return TieBreakInfo(ran=False, method=method, reason=reason)
+
+
+__all__ = ["TieBreak", "county_terms", "optimal_face", "skipped", "tie_break"]
