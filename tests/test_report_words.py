@@ -219,7 +219,16 @@ def test_infeasible_solve_in_chinese_has_chinese_headings(tmp_path: Path) -> Non
         ],
     )
     assert result.exit_code == 4
-    assert "无可行解" in result.stdout and "以下任一项即可使情景可行" in result.stdout
+    out = result.stdout
+    assert "无可行解" in out and "以下任一项即可使情景可行" in out
+    # single fixes and the joint change are built from diagnosis.csv's numbers, in Chinese
+    diagnosis = (tmp_path / "no" / "diagnosis.csv").read_text(encoding="utf-8-sig")
+    single = next(line for line in diagnosis.splitlines() if line.startswith("single,quota_pool"))
+    proposed = float(single.split(",")[6])
+    assert f"单独调整 quota.total：提高至 {proposed:,.1f} 公顷" in out
+    assert "保障下限（" in out and "公顷 → 0.0 公顷" in out
+    # the files keep the engine's English sentences
+    assert "quota.total alone: raise it to" in diagnosis
 
 
 # --------------------------------------------------------------------------- compare

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from optimizer.analysis.explain import LIMIT_TEXT
 from optimizer.analysis.tables import Result
-from optimizer.cli.format import ha, objective, pct, per_area, price, price_per_ha
+from optimizer.cli.format import ha, objective, pct, pct1, per_area, price, price_per_ha
 from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.report_solve import equity_lines, uses_stock, z_line
 from optimizer.cli.words import ENGLISH, Words
@@ -238,7 +238,7 @@ def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -
         for r in largest.head(CHANGES_PER_FAMILY).itertuples(index=False):
             shown += 1
             setting = f"  [{r.setting}]" if r.setting else ""
-            console.print(Text(f"{shown}. {r.message}{setting}"))
+            console.print(Text(f"{shown}. {change_line(r, w)}{setting}"))
         if len(group) > CHANGES_PER_FAMILY:
             rest = largest.iloc[CHANGES_PER_FAMILY:]
             console.print(
@@ -248,11 +248,80 @@ def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -
                         what=planner_words(family) if not w.zh else family_words(family, w),
                         n=len(rest),
                         total=f"{rest['change'].sum():+,.1f}",
-                        unit=rest["unit"].iloc[0],
+                        unit=w.units(str(rest["unit"].iloc[0]))
+                        if not w.zh
+                        else w.term(str(rest["unit"].iloc[0]), str(rest["unit"].iloc[0])),
                     )
                 )
             )
     _conflicts(conflict, console, w)
+
+
+def _number(value: object) -> float | None:
+    """A diagnosis.csv number, None when the cell is empty or not a number."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _amount(value: float, unit: str, w: Words) -> str:
+    """A diagnosis amount with its unit in the report's language: 1,234.5 公顷, a share
+    as a percentage (35.0%), anything else with its unit as diagnosis.csv names it."""
+    if unit == "share":
+        return pct1(value)
+    shown = w.term(unit) if unit == "ha" else unit
+    return f"{value:,.1f} {shown}".rstrip()
+
+
+def single_fix_line(r, w: Words = ENGLISH) -> str:
+    """One setting that alone makes the scenario feasible (or cannot): the engine's
+    sentence in English; in Chinese built from the row's setting, current and proposed
+    values (a change that is not a number keeps the engine's sentence)."""
+    if not w.zh:
+        return str(r.message)
+    where = "" if r.id == "region" else f"（{r.name}）"
+    current, proposed = _number(r.current), _number(r.proposed)
+    if str(r.message).startswith("no change of "):
+        return w("single_fix_none", setting=r.setting, where=where)
+    if current is None or proposed is None:
+        return str(r.message)
+    return w(
+        "single_fix",
+        setting=r.setting,
+        where=where,
+        verb=w("raise") if proposed > current else w("lower"),
+        proposed=_amount(proposed, str(r.unit), w),
+        current=_amount(current, str(r.unit), w),
+    )
+
+
+def change_line(r, w: Words = ENGLISH) -> str:
+    """One part of the joint change: the engine's sentence in English, in Chinese the
+    family, where, and the change with its values."""
+    if not w.zh:
+        return str(r.message)
+    change, current, proposed = _number(r.change), _number(r.current), _number(r.proposed)
+    if change is None:
+        return str(r.message)
+    where = "" if r.id == "region" else f"（{r.name}）"
+    values = (
+        ""
+        if current is None or proposed is None
+        else w(
+            "change_values",
+            current=_amount(current, str(r.unit), w),
+            proposed=_amount(proposed, str(r.unit), w),
+        )
+    )
+    return w(
+        "joint_change_item",
+        family=family_words(str(r.family), w),
+        where=where,
+        change=("+" if change > 0 else "") + _amount(change, str(r.unit), w),
+        values=values,
+    )
 
 
 def _single_fixes(singles: pd.DataFrame, console: Console, w: Words = ENGLISH) -> None:
@@ -261,12 +330,12 @@ def _single_fixes(singles: pd.DataFrame, console: Console, w: Words = ENGLISH) -
     if not found.empty:
         console.print(Text(w("any_one_fix"), style="bold"))
         for r in found.itertuples(index=False):
-            console.print(Text(f"• {r.message}"))
+            console.print(Text(f"• {single_fix_line(r, w)}"))
     alone = singles.drop(found.index)
     if not alone.empty:
         console.print(Text(w("not_enough_alone"), style="bold"))
     for r in alone.itertuples(index=False):
-        console.print(Text(f"• {r.message}"))
+        console.print(Text(f"• {single_fix_line(r, w)}"))
     if not singles.empty:
         console.print()
 

@@ -121,6 +121,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已用指标 {used} / {pool} 公顷 · 增减挂钩使用 {linkage} 公顷，调剂 {moved} 公顷 · "
         "复垦 {reclaimed} 公顷 · 新增建设用地 {allocation} / 需求 {demand} 公顷（{share}）",
     ),
+    "tie_break_ran": (
+        "tie-break: of the equally good plans, the one with the same county figures for "
+        "every solver ({seconds} s)",
+        "同优方案取舍：在同样好的方案中，取各求解器县级结果一致的那个（{seconds} 秒）",
+    ),
+    "tie_break_not_run": ("tie-break: not run ({reason})", "同优方案取舍：未进行（{reason}）"),
     "solver_says": ("solver says: {message}", "求解器信息：{message}"),
     "run_folder": ("run folder: {path}", "运行结果目录：{path}"),
     "status.optimal": ("OPTIMAL", "最优"),
@@ -301,8 +307,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "engine_english": (
         "",
-        "（以下诊断说明由模型生成，为英文。）",
+        "（部分说明由模型生成，保留英文。）",
     ),
+    "single_fix": (
+        "{setting}{where} alone: {verb} it to {proposed} (now {current})",
+        "单独调整 {setting}{where}：{verb}至 {proposed}（当前 {current}）",
+    ),
+    "single_fix_none": (
+        "no change of {setting}{where} alone suffices",
+        "单独调整 {setting}{where} 不足以使情景可行",
+    ),
+    "raise": ("raise", "提高"),
+    "lower": ("lower", "降低"),
+    "joint_change_item": (
+        "{family}{where}: change by {change}{values}",
+        "{family}{where}：调整 {change}{values}",
+    ),
+    "change_values": (" ({current} → {proposed})", "（{current} → {proposed}）"),
     # compare
     "compare_title": ("landquota compare  ", "landquota 方案比较  "),
     "no_differences": (

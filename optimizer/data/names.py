@@ -7,8 +7,6 @@ always reads "城区 (阳泉市)"; the files keep the plain ``name`` and ``city`
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from optimizer.data.problems import Problem
@@ -41,12 +39,17 @@ def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) ->
     ``counties`` is indexed by spreadsheet row, as the loader reads it; a row without a
     name (a template not yet filled in) names none.
     """
-    if counties is None or "name" not in counties.columns:
+    rows = {p.row for p in problems if p.file == COUNTIES_FILE and p.row is not None}
+    if not rows or counties is None or "name" not in counties.columns:
         return problems
-    named = counties[counties["name"].astype(str).str.strip() != ""]
-    names = county_labels(named)  # with its city when the name repeats (郊区 (阳泉市))
+    named = counties[counties["name"].astype(str) != ""]  # cells are trimmed on reading
+    labels = county_labels(named)  # with its city when the name repeats (郊区 (阳泉市))
+    labels = labels[labels.index.isin(rows)]
+    names = dict(zip(labels.index.tolist(), labels.tolist(), strict=True))  # one lookup each
     out = []
     for p in problems:
-        name = names.get(p.row) if p.file == COUNTIES_FILE and p.row is not None else None
-        out.append(replace(p, county=name) if name and p.county is None else p)
+        name = names.get(p.row) if p.file == COUNTIES_FILE else None
+        if name and p.county is None:  # a new Problem, not dataclasses.replace: 10⁴ of them
+            p = Problem(p.file, p.message, p.row, p.column, p.value, p.severity, name)
+        out.append(p)
     return out

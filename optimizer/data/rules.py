@@ -720,9 +720,15 @@ def _unknown(
     return _where(file, df, bad, column, headers, f"unknown {column}: not in {where}")
 
 
-#: What a total row says where a county id or name belongs (compared without spaces,
-#: in any case): such a row sums the others and is not a county.
-TOTAL_WORDS: frozenset[str] = frozenset({"合计", "总计", "小计", "全区合计", "total", "sum"})
+#: What a total row says where a county id or name belongs: such a row sums the others
+#: and is not a county. Compared as written (cells are trimmed), in these forms, so that
+#: the test is one hash lookup per cell.
+TOTAL_WORDS: frozenset[str] = frozenset(
+    {
+        *("合计", "总计", "小计", "全区合计", "合 计", "总 计", "小 计"),
+        *(form for word in ("total", "sum") for form in (word, word.title(), word.upper())),
+    }
+)
 
 
 def total_rows(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -735,12 +741,7 @@ def total_rows(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[P
     columns = [c for c in columns if c in raw.columns and not is_number_dtype(raw[c])]
     if not columns or raw.empty:
         return raw, []
-    words = (
-        raw[columns]
-        .astype("str")
-        .apply(lambda col: col.str.replace(r"\s+", "", regex=True).str.casefold())
-    )
-    hit = words.isin(TOTAL_WORDS)
+    hit = raw[columns].isin(TOTAL_WORDS)
     rows = hit.any(axis=1)
     if not rows.any():
         return raw, []
@@ -776,11 +777,13 @@ def ids_from_names(
     several counties share stays as written, and its error says which ids it could be.
     """
     ids = counties["county_id"].astype("str")
+    known = set(ids)
+    if all(df[c].isin(known).all() for c in columns):  # ids throughout: nothing to read
+        return df, []
     names = counties["name"].astype("str").str.normalize("NFKC").str.strip()
     by_name = pd.Series(ids.to_numpy(), index=names.to_numpy())
     counts = by_name.index.value_counts()
     unique = by_name[~by_name.index.duplicated(keep=False)]
-    known = set(ids)
     problems: list[Problem] = []
     out = df.copy()
     for column in columns:
