@@ -76,7 +76,7 @@ def render_solve(
     if result.summary.warnings:
         console.print(Text(w("data_warnings", n=len(result.summary.warnings)), style="yellow"))
         for warning in result.summary.warnings[:SHOWN_WARNINGS]:
-            console.print(Text(f"  ! {warning}", style="yellow"), soft_wrap=True)  # one line
+            console.print(Text(f"  ! {warning}", style="yellow"))
 
 
 def equity_lines(equity: Equity | None, w: Words = ENGLISH) -> list[Text]:
