@@ -109,12 +109,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "指标影子价格：指标总量每增加 1 公顷，Z 提高 {price}",
     ),
     "solver_reason": ("solver {reason}", "求解器：{reason}"),
-    "tie_break_ran": (
-        "tie-break: of the equally good plans, the one with the same county figures for "
-        "every solver ({seconds} s)",
-        "同优方案取舍：在目标值相同的方案中取各县数值与求解器无关的唯一方案（{seconds} 秒）",
-    ),
-    "tie_break_not_run": ("tie-break: not run ({reason})", "同优方案取舍：未运行（{reason}）"),
     "headline": (
         "quota used {used} of {pool} ha · linkage {linkage} ha used, {moved} ha moved · "
         "reclaimed {reclaimed} ha · new land {allocation} of {demand} ha asked ({share})",
