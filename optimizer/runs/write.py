@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -95,32 +95,14 @@ def write_run(
     from is never written over or into.
     """
     planned = out_dir if isinstance(out_dir, RunTarget) else check_target(out_dir, _source(result))
-    try:
-        planned.real.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UsageError(f"cannot write run folder {planned.path}: {err.strerror}") from None
-    with _parent_locked(planned.real.parent), _stop_signals_raise():
-        now = check_target(planned)
-        if now.identity is not None and now.identity != planned.identity:
-            raise UsageError(
-                f"run folder {planned.path} was written by another landquota run while this "
-                "one was solving, so it is not replaced (run again to replace it)"
-            )
-        staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
-        try:
-            os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
-            for name, table in run_tables(result).items():
-                _write_csv(table, staging / name)
-            (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
-            write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
-            (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
-            _pause_for_tests("staged")
-            with _stop_signals_deferred():
-                _swap_into_place(staging, now.real)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    return planned.path
+
+    def fill(staging: Path) -> None:
+        for name, table in run_tables(result).items():
+            _write_csv(table, staging / name)
+        (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
+        write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
+
+    return _write_staged(planned, fill, "run folder", "landquota run while this one was solving")
 
 
 def write_folder(files: Mapping[str, pd.DataFrame | str], target: RunTarget) -> Path:
@@ -131,26 +113,43 @@ def write_folder(files: Mapping[str, pd.DataFrame | str], target: RunTarget) -> 
     ``write_run``, so the folder appears whole or not at all and replaces only a
     landquota folder holding nothing but its own files.
     """
+
+    def fill(staging: Path) -> None:
+        for name, content in files.items():
+            if isinstance(content, pd.DataFrame):
+                _write_csv(content, staging / name)
+            else:
+                (staging / name).write_text(content, encoding="utf-8")
+
+    return _write_staged(target, fill, "folder", "landquota command meanwhile")
+
+
+def _write_staged(
+    target: RunTarget, fill: Callable[[Path], None], what: str, meanwhile: str
+) -> Path:
+    """Fill a staging folder beside ``target``, add the marker, swap it into place.
+
+    Under the parent's lock the target is checked again (``meanwhile``: who may have
+    written it since it was first checked); any failure or signal removes the staging
+    folder, so the folder appears whole or not at all.
+    """
     try:
         target.real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise UsageError(f"cannot write folder {target.path}: {err.strerror}") from None
+        raise UsageError(f"cannot write {what} {target.path}: {err.strerror}") from None
     with _parent_locked(target.real.parent), _stop_signals_raise():
         now = check_target(target)
         if now.identity is not None and now.identity != target.identity:
             raise UsageError(
-                f"folder {target.path} was written by another landquota command meanwhile, "
+                f"{what} {target.path} was written by another {meanwhile}, "
                 "so it is not replaced (run again to replace it)"
             )
         staging = Path(tempfile.mkdtemp(prefix=f".{now.real.name}.staging-", dir=now.real.parent))
         try:
-            os.chmod(staging, FOLDER_MODE & ~_umask())
-            for name, content in files.items():
-                if isinstance(content, pd.DataFrame):
-                    _write_csv(content, staging / name)
-                else:
-                    (staging / name).write_text(content, encoding="utf-8")
+            os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
+            fill(staging)
             (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
+            _pause_for_tests("staged")
             with _stop_signals_deferred():
                 _swap_into_place(staging, now.real)
         except BaseException:
