@@ -54,6 +54,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from optimizer.analysis.single_fixes import Fix, single_fixes, step
+from optimizer.analysis.tables import DIAGNOSIS_WORDS_COLUMNS
 from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import percent, wan_mu
@@ -97,6 +98,22 @@ COLUMNS = [
     "setting",
     "message",
 ]
+WORDS_COLUMNS = DIAGNOSIS_WORDS_COLUMNS
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A cause in words (English, for the files), with the finding it comes from (``code``)
+    and the data of its sentence (``params``), for the reports' languages."""
+
+    text: str
+    code: str
+    params: dict[str, str]
+
+
+def _text(cause: Cause | None) -> str | None:
+    """A cause's English sentence (None without one)."""
+    return None if cause is None else cause.text
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,7 @@ def diagnose_with_fixes(
     frames = [t for t in (found, singles, changes, conflict) if not t.empty]
     if not frames:
         return pd.DataFrame(columns=COLUMNS), fixes
-    return pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS), fixes
+    return pd.concat(frames, ignore_index=True).reindex(columns=[*COLUMNS, *WORDS_COLUMNS]), fixes
 
 
 def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
@@ -198,7 +215,7 @@ def causes(f: Formulation) -> pd.DataFrame:
     table the pre-solve warnings are written from; a minimum above several rooms is
     named once, under the tightest."""
     words = _Words(f)
-    rows: list[tuple[str, object, str | None]] = [
+    rows: list[tuple[str, object, Cause | None]] = [
         ("quota_pool", "region", words.pool_cause()),
         ("intensity", "region", words.intensity_cause()),
         ("farmland_region", "region", words.region_floor_cause()),
@@ -216,12 +233,14 @@ def causes(f: Formulation) -> pd.DataFrame:
             "id": id_,
             "name": words.name(id_),
             "setting": _setting(family, ""),
-            "message": text[:1].upper() + text[1:] + ".",
+            "message": cause.text[:1].upper() + cause.text[1:] + ".",
+            "code": f"cause.{cause.code}",
+            "params": cause.params,
         }
-        for family, id_, text in rows
-        if text
+        for family, id_, cause in rows
+        if cause
     ]
-    return pd.DataFrame(out, columns=COLUMNS)
+    return pd.DataFrame(out, columns=[*COLUMNS, *WORDS_COLUMNS])
 
 
 # --------------------------------------------------------------------------- elastic LP
@@ -368,9 +387,11 @@ def elastic_changes(
                     "name": "",
                     "message": "the elastic re-solve found no answer either "
                     f"({_ended(h.getModelStatus())}); no joint change to propose",
+                    "code": "cause.elastic_failed",
+                    "params": {"ended": _ended(h.getModelStatus())},
                 }
             ],
-            columns=COLUMNS,
+            columns=[*COLUMNS, *WORDS_COLUMNS],
         )
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
@@ -471,77 +492,108 @@ class _Words:
         found = self.found[self.found["kind"] == kind]
         return found.set_index("id", drop=False)
 
-    def pool_cause(self) -> str | None:
+    def pool_cause(self) -> Cause | None:
         found = self.found_of("minima_above_pool")
         if found.empty:
             return None
         r = found.iloc[0]
-        return (
-            f"the quota pool ({r['quota']:,.0f} ha) plus every linkage indicator that could be "
-            f"produced ({r['linkage']:,.0f} ha) cannot cover the guaranteed minima "
-            f"(Σ min_allocation {r['value']:,.0f} ha)"
+        p = {k: f"{r[k]:,.0f}" for k in ("quota", "linkage", "value")}
+        return Cause(
+            f"the quota pool ({p['quota']} ha) plus every linkage indicator that could be "
+            f"produced ({p['linkage']} ha) cannot cover the guaranteed minima "
+            f"(Σ min_allocation {p['value']} ha)",
+            "minima_above_pool",
+            p,
         )
 
-    def intensity_cause(self) -> str | None:
+    def intensity_cause(self) -> Cause | None:
         found = self.found_of("intensity_out_of_reach")
         if found.empty:
             return None
         r = found.iloc[0]
-        return (
-            f"the {percent(self.sc.intensity.reduction, 1)} intensity target cannot be reached "
+        p = {
+            "target": percent(self.sc.intensity.reduction, 1),
+            "value": f"{r['value']:,.0f}",
+            "limit": f"{r['limit']:,.0f}",
+        }
+        return Cause(
+            f"the {p['target']} intensity target cannot be reached "
             f"even with every hectare of rural settlement land reclaimed: construction land 2035 "
-            f"stays at least {r['value']:,.0f} ha against {r['limit']:,.0f} ha allowed"
+            f"stays at least {p['value']} ha against {p['limit']} ha allowed",
+            "intensity_out_of_reach",
+            p,
         )
 
-    def region_floor_cause(self) -> str | None:
+    def region_floor_cause(self) -> Cause | None:
         found = self.found_of("region_floor_out_of_reach")
         if found.empty:
             return None
         r = found.iloc[0]
-        return (
-            f"the region's farmland floor ({r['limit']:,.0f} ha) is out of reach: at most "
-            f"{r['value']:,.0f} ha can stay cultivated"
+        p = {"limit": f"{r['limit']:,.0f}", "value": f"{r['value']:,.0f}"}
+        return Cause(
+            f"the region's farmland floor ({p['limit']} ha) is out of reach: at most "
+            f"{p['value']} ha can stay cultivated",
+            "region_floor_out_of_reach",
+            p,
         )
 
-    def county_floor_cause(self, id_) -> str | None:
+    def county_floor_cause(self, id_) -> Cause | None:
         found = self.found_of("farmland_floor_out_of_reach")
         if id_ not in found.index:
             return None
         r = found.loc[id_]
-        return (
-            f"the farmland floor of {self.name(id_)} ({r['limit']:,.1f} ha) is out of reach: "
+        p = {"name": self.name(id_), "limit": f"{r['limit']:,.1f}", "value": f"{r['value']:,.1f}"}
+        return Cause(
+            f"the farmland floor of {p['name']} ({p['limit']} ha) is out of reach: "
             f"even building only its minimum, reclaiming every reclaimable hectare and "
-            f"cultivating all reserve land it keeps at most {r['value']:,.1f} ha"
+            f"cultivating all reserve land it keeps at most {p['value']} ha",
+            "farmland_floor_out_of_reach",
+            p,
         )
 
-    def bound_cause(self, id_) -> str | None:
+    def bound_cause(self, id_) -> Cause | None:
         if id_ not in self.tightest_room.index:
             return None
         r = self.tightest_room.loc[id_]
-        return (
-            f"min_allocation of {self.name(id_)} ({r['value']:,.1f} ha) does not fit under "
-            f"{words(r['family'])} (room {r['limit']:,.1f} ha of new land)"
+        p = {
+            "name": self.name(id_),
+            "value": f"{r['value']:,.1f}",
+            "family": str(r["family"]),
+            "room": words(r["family"]),
+            "limit": f"{r['limit']:,.1f}",
+        }
+        return Cause(
+            f"min_allocation of {p['name']} ({p['value']} ha) does not fit under "
+            f"{p['room']} (room {p['limit']} ha of new land)",
+            "minimum_above_room",
+            p,
         )
 
-    def group_cause(self) -> str | None:
+    def group_cause(self) -> Cause | None:
         """Minimum shares of disjoint groups above 1 while some new land is guaranteed."""
         found = self.found_of("min_shares_above_one")
         if found.empty:
             return None
-        return (
-            f"the minimum shares of the groups sum to {found['value'].iloc[0]:.2f}, more than "
-            "all new land, while some new land is guaranteed (min_allocation)"
+        p = {"sum": f"{found['value'].iloc[0]:.2f}"}
+        return Cause(
+            f"the minimum shares of the groups sum to {p['sum']}, more than "
+            "all new land, while some new land is guaranteed (min_allocation)",
+            "min_shares_above_one",
+            p,
         )
 
-    def lonely_group_cause(self, id_) -> str | None:
+    def lonely_group_cause(self, id_) -> Cause | None:
         """A minimum share of a group without members while some new land is guaranteed."""
         found = self.found_of("group_without_members")
         if id_ not in found.index:
             return None
-        return (
-            f"group {self.name(id_)} has no members, so its minimum share "
-            f"({found.loc[id_, 'value']:.2f}) can only be met by allocating nothing, while "
-            "some new land is guaranteed (min_allocation)"
+        p = {"name": self.name(id_), "share": f"{found.loc[id_, 'value']:.2f}"}
+        return Cause(
+            f"group {p['name']} has no members, so its minimum share "
+            f"({p['share']}) can only be met by allocating nothing, while "
+            "some new land is guaranteed (min_allocation)",
+            "group_without_members",
+            p,
         )
 
     # --- one change --------------------------------------------------------------------
@@ -580,7 +632,7 @@ class _Words:
     def _quota_pool(self, id_, e: float):
         q = self.sc.quota.total
         reason = (
-            self.pool_cause()
+            _text(self.pool_cause())
             or f"the quota pool ({q:,.0f} ha) is too small for the other constraints"
         )
         share = free_share(self.sc)  # the row is the free part of the pool (MODEL.md §8)
@@ -600,7 +652,7 @@ class _Words:
         p = self.p.loc[id_]
         lower = float(p["lower"])
         family, limit = self._tightest_upper(id_)
-        reason = self.bound_cause(id_)
+        reason = _text(self.bound_cause(id_))
         if reason is not None:
             extra = f", or {self._raise_upper(id_, family, lower - limit)}"
         else:
@@ -748,7 +800,7 @@ class _Words:
 
     def _farmland_floor(self, id_, e: float):
         floor = float(self.c.loc[id_, "farmland_floor"])
-        reason = self.county_floor_cause(id_) or (
+        reason = _text(self.county_floor_cause(id_)) or (
             f"the farmland floor of {self.name(id_)} ({floor:,.1f} ha) cannot be kept together "
             "with the other constraints"
         )
@@ -762,7 +814,7 @@ class _Words:
 
     def _farmland_region(self, id_, e: float):
         floor = float(self.sc.farmland.region_floor or 0.0)
-        reason = self.region_floor_cause() or (
+        reason = _text(self.region_floor_cause()) or (
             f"the region's farmland floor ({floor:,.0f} ha) cannot be kept together with the "
             "other constraints"
         )
@@ -798,7 +850,7 @@ class _Words:
             )
         )
         d = e / base if base > 0 else float("nan")
-        reason = self.intensity_cause() or (
+        reason = _text(self.intensity_cause()) or (
             f"the {percent(tau, 1)} intensity target cannot be met together with the other "
             "constraints"
         )
@@ -818,7 +870,7 @@ class _Words:
         mins = self.groups["min_share"].dropna()
         extra = (
             f" (the minimum shares of the groups sum to {mins.sum():.2f})"
-            if family == "group_min" and self.group_cause()
+            if family == "group_min" and _text(self.group_cause())
             else ""
         )
         return (
@@ -950,7 +1002,7 @@ def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
     result.summary.diagnosis = {
         "rows": [
             {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-            for r in table.to_dict("records")
+            for r in table[COLUMNS].to_dict("records")
         ],
         "single_fixes": [
             {

@@ -40,6 +40,12 @@ BIND_TOL = 1e-6
 FLOW_TOL = 1e-6
 
 
+#: Columns of ``Result.diagnosis`` that diagnosis.csv and summary.json leave out: the
+#: finding a cause comes from (``code``) and the data of its sentence (``params``), for
+#: the reports to word it in their language (cli/words.py ``PROBLEMS["cause.<code>"]``).
+DIAGNOSIS_WORDS_COLUMNS = ["code", "params"]
+
+
 @dataclass
 class Result:
     """Everything a solve reports: tables keyed like the inputs, and a summary."""
@@ -52,7 +58,8 @@ class Result:
     flows: pd.DataFrame = field(default_factory=pd.DataFrame)
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
     marginals: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: when infeasible: changes that restore feasibility and the conflict set (diagnose.py)
+    #: when infeasible: changes that restore feasibility and the conflict set (diagnose.py);
+    #: its DIAGNOSIS_WORDS_COLUMNS are for the reports, not diagnosis.csv
     diagnosis: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: key projects (projects.csv, MODEL.md §8) and whether each is guaranteed; empty without
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -29,7 +29,7 @@ from models.results import Status
 from optimizer.analysis.tables import Result
 from optimizer.cli.console import terminal_console
 from optimizer.cli.report_check import render_check
-from optimizer.cli.words import Words
+from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.check import summarize_dataset
 from optimizer.data.lang import resolve_lang
 from optimizer.data.problems import DataError, Problem, UsageError
@@ -134,12 +134,14 @@ def _root(
 
 
 @contextmanager
-def handle_errors(as_json: bool = False) -> Iterator[None]:
+def handle_errors(as_json: bool = False, lang: str | None = None) -> Iterator[None]:
     """Turn the project's errors into messages on stderr and the documented exit codes.
 
     With ``as_json`` (the command's --json, which promises JSON on stdout) the
     problems of bad data are printed on stdout as a JSON list of objects (file,
     row, column, value, rule, severity) and nothing else; the count stays on stderr.
+    The problems are worded in ``lang`` (--lang, else LANDQUOTA_LANG; English when it is
+    neither, as its own usage error says).
     """
     try:
         yield
@@ -153,11 +155,14 @@ def handle_errors(as_json: bool = False) -> Iterator[None]:
             records = [p.to_record() for p in err.problems]
             typer.echo(to_json(records))
         else:
+            words = _words_or_english(lang)
             for problem in err.problems:
-                typer.echo(str(problem), err=True)
+                typer.echo(words.problem(problem), err=True)
         n = len(err.problems)
         typer.echo(
-            f"landquota: {n} problem{'s' if n != 1 else ''} in the input; nothing was done.",
+            _words_or_english(lang)("problems_count", n=n)
+            if _words_or_english(lang).zh
+            else f"landquota: {n} problem{'s' if n != 1 else ''} in the input; nothing was done.",
             err=True,
         )
         raise typer.Exit(EXIT_DATA) from None
@@ -192,10 +197,18 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with handle_errors(as_json=bool(kwargs.get("as_json"))):
+        with handle_errors(as_json=bool(kwargs.get("as_json")), lang=kwargs.get("lang")):
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _words_or_english(lang: str | None) -> Words:
+    """The words of ``lang`` for an error message; English when ``lang`` is no language."""
+    try:
+        return Words(resolve_lang(lang))
+    except ValueError:
+        return ENGLISH
 
 
 def report_words(lang: str | None) -> Words:
@@ -258,7 +271,7 @@ def check(
     if as_json:
         typer.echo(to_json(summary, decimals=None))  # the data's own figures, unrounded
     else:
-        render_check(summary, terminal_console(), words=words)
+        render_check(summary, terminal_console(), words=words, dataset=ds)
 
 
 @app.command()

@@ -19,6 +19,7 @@ from optimizer.cli.format import total
 from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.check import TOTAL_KEYS
+from optimizer.data.dataset import Dataset
 
 #: Labels of the totals, with their units, in the order shown.
 TOTAL_LABELS: dict[str, str] = {
@@ -84,10 +85,17 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
 
 
 def render_check(
-    summary: dict[str, Any], console: Console | None = None, words: Words = ENGLISH
+    summary: dict[str, Any],
+    console: Console | None = None,
+    words: Words = ENGLISH,
+    dataset: Dataset | None = None,
 ) -> None:
     """Print the check summary: totals, counties by city and zone, per-capita, groups,
-    unit conversions, warnings (in the language of ``words``)."""
+    unit conversions, warnings (in the language of ``words``).
+
+    With the ``dataset`` the summary is of, its warnings and conversions are worded from
+    their codes (Chinese with ``--lang zh``); without it, in the summary's English.
+    """
     if console is None:
         console = terminal_console()
     w = words
@@ -175,16 +183,24 @@ def render_check(
     conversions = summary["conversions"]
     if conversions:
         console.print(Text(w("conversions", n=len(conversions)), style="bold"))
-        for c in conversions:
-            console.print(Text("  " + _conversion_text(c)), soft_wrap=True)
+        if dataset is not None and len(dataset.conversions) == len(conversions):
+            lines = [w.conversion(c) for c in dataset.conversions]
+        else:
+            lines = [_conversion_text(c) for c in conversions]
+        for line in lines:
+            console.print(Text("  " + line), soft_wrap=True)
 
     warnings = summary["warnings"]
     if not warnings:
         console.print(Text(w("no_warnings"), style="green"))
         return
     console.print(Text(w("n_warnings", n=len(warnings)), style="bold yellow"))
-    for w in warnings:
-        console.print(Text("  " + _problem_text(w), style="yellow"), soft_wrap=True)
+    if dataset is not None and len(dataset.warnings) == len(warnings):
+        texts = [w.problem(p) for p in dataset.warnings]
+    else:
+        texts = [_problem_text(p) for p in warnings]
+    for text in texts:
+        console.print(Text("  " + text, style="yellow"), soft_wrap=True)
 
 
 def groups_table(groups: list[dict[str, Any]], w: Words, width: int) -> Group:

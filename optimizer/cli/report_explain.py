@@ -209,15 +209,17 @@ def limits_table(
 def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -> None:
     """What to change to make an infeasible scenario feasible, and the conflict set.
 
-    The headings are in the language of ``words``; each line is the engine's sentence
-    (English, as in diagnosis.csv; the Chinese report says so once).
+    In the language of ``words``: a cause from its finding's code and data, a change or a
+    conflict from its family, place and numbers; a line the catalogue cannot word (a
+    diagnosis read back from diagnosis.csv has no codes) keeps the engine's English, and
+    the Chinese report then says so once.
     """
     w = words
     d = result.diagnosis
     if d.empty:
         console.print(Text(w("no_diagnosis"), style="yellow"))
         return
-    if w("engine_english"):
+    if w.zh and "code" not in d.columns and (d["kind"] == "cause").any():
         console.print(Text(w("engine_english"), style="dim"))
     changes = d[d["kind"] == "change"]
     conflict = d[d["kind"].isin(["conflict", "conflict_partial"])]
@@ -225,7 +227,7 @@ def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -
     if not found.empty:
         console.print(Text(w("why_no_solution"), style="bold"))
         for r in found.itertuples(index=False):
-            console.print(Text(f"• {r.message}"))
+            console.print(Text(f"• {cause_line(r, w)}"))
         console.print()
     _single_fixes(d[d["kind"] == "single"], console, w)
     if changes.empty:
@@ -257,6 +259,33 @@ def render_diagnosis(result: Result, console: Console, words: Words = ENGLISH) -
     _conflicts(conflict, console, w)
 
 
+def cause_line(r, w: Words = ENGLISH) -> str:
+    """A cause (or the elastic re-solve's failure): the engine's sentence in English, in
+    Chinese worded from its finding's code and data (cli/words.py PROBLEMS)."""
+    code, params = getattr(r, "code", None), getattr(r, "params", None)
+    if not w.zh or not isinstance(code, str) or not isinstance(params, dict):
+        return str(r.message)
+    return w.rule(code, params, str(r.message))
+
+
+def conflict_line(r, w: Words = ENGLISH) -> str:
+    """A member of the conflict set: the engine's sentence in English; in Chinese its
+    family, where, and its limit now."""
+    if not w.zh:
+        return str(r.message)
+    where = "" if r.id == "region" else f"（{r.name}）"
+    current, unit = _number(r.current), str(r.unit) if isinstance(r.unit, str) else ""
+    shown = ""
+    if current is not None:
+        shown = w(
+            "conflict_limit",
+            limit=_amount(current, unit, w)
+            if unit != "reduction"
+            else w("reduction_of", share=pct1(current)),
+        )
+    return f"{family_words(str(r.family), w)}{where}{shown}"
+
+
 def _number(value: object) -> float | None:
     """A diagnosis.csv number, None when the cell is empty or not a number."""
     try:
@@ -271,7 +300,7 @@ def _amount(value: float, unit: str, w: Words) -> str:
     as a percentage (35.0%), anything else with its unit as diagnosis.csv names it."""
     if unit == "share":
         return pct1(value)
-    shown = w.term(unit) if unit == "ha" else unit
+    shown = w.term(unit) if unit == "ha" else w("ha_new_land") if unit == "ha of new land" else unit
     return f"{value:,.1f} {shown}".rstrip()
 
 
@@ -304,7 +333,7 @@ def change_line(r, w: Words = ENGLISH) -> str:
         return str(r.message)
     change, current, proposed = _number(r.change), _number(r.current), _number(r.proposed)
     if change is None:
-        return str(r.message)
+        return cause_line(r, w)
     where = "" if r.id == "region" else f"（{r.name}）"
     values = (
         ""
@@ -349,9 +378,9 @@ def _conflicts(conflict: pd.DataFrame, console: Console, w: Words = ENGLISH) -> 
         for family, group in conflict.groupby("family", sort=False):
             if len(group) <= CONFLICT_NAMES:
                 for r in group.itertuples(index=False):
-                    console.print(Text(f"  - {r.message}"))
+                    console.print(Text(f"  - {conflict_line(r, w)}"))
                 continue
-            names = ", ".join(group["name"].astype(str).head(CONFLICT_NAMES))
+            names = ("、" if w.zh else ", ").join(group["name"].astype(str).head(CONFLICT_NAMES))
             what = family_words(family, w) if w.zh else planner_words(family)
             console.print(
                 Text(w("conflict_many", what=what, names=names, n=len(group) - CONFLICT_NAMES))

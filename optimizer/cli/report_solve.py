@@ -75,8 +75,17 @@ def render_solve(
         console.print(flows_table(result, w, console.width))
     if result.summary.warnings:
         console.print(Text(w("data_warnings", n=len(result.summary.warnings)), style="yellow"))
-        for warning in result.summary.warnings[:SHOWN_WARNINGS]:
+        for warning in warning_texts(result, w)[:SHOWN_WARNINGS]:
             console.print(Text(f"  ! {warning}", style="yellow"))
+
+
+def warning_texts(result: Result, w: Words = ENGLISH) -> list[str]:
+    """The run's data warnings as lines: worded from their codes while the dataset is at
+    hand (a solve), else summary.json's English sentences (a run folder read back)."""
+    dataset = result.formulation.dataset if result.formulation is not None else None
+    if dataset is not None and len(dataset.warnings) == len(result.summary.warnings):
+        return [w.problem(p) for p in dataset.warnings]
+    return list(result.summary.warnings)
 
 
 def equity_lines(equity: Equity | None, w: Words = ENGLISH) -> list[Text]:
@@ -162,7 +171,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
         if pool is not None:
             lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
     if s.solver_reason:
-        lines.append(Text(w("solver_reason", reason=s.solver_reason), style="dim"))
+        lines.append(Text(w("solver_reason", reason=w.solver_reason(s.solver_reason)), style="dim"))
     tie = s.tie_break
     if tie is not None and s.headline is not None:
         line = (

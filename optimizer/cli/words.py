@@ -16,9 +16,20 @@ with the words of TERMS (docs/runs.md, "Languages").
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from typing import Any
 
+from models.inputs import ZONES
 from optimizer.data.lang import TERMS, Lang, resolve_lang, term
+from optimizer.data.problems import SETTINGS_FILES, Problem
+from optimizer.data.rules import (
+    AMBIGUOUS_COMMA,
+    BAD_COMMA,
+    PLAUSIBLE_CODES,
+    PLAUSIBLE_MAX,
+    ZONE_NAMES_ZH,
+)
+from optimizer.data.warnings import ROOM_WORDS
 
 #: message id → (English template, Chinese template), str.format fields alike in both.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -311,6 +322,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no change of {setting}{where} alone suffices",
         "单独调整 {setting}{where} 不足以使情景可行",
     ),
+    "conflict_limit": (" ({limit})", "（{limit}）"),
+    "reduction_of": ("{share} reduction", "下降 {share}"),
+    "ha_new_land": ("ha of new land", "公顷新增用地"),
     "raise": ("raise", "提高"),
     "lower": ("lower", "降低"),
     "joint_change_item": (
@@ -388,6 +402,464 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------- data problems
+
+_INFEASIBLE_EN, _INFEASIBLE_ZH = "; the scenario will be infeasible", "；情景将无可行解"
+_ROOM_ZH = {
+    "per_capita_cap": "人均城镇用地上限所容（cap_m2 × urban_pop_2035 − urban_land_2020）",
+    "dev_boundary": "城镇开发边界所容（dev_boundary − urban_land_2020）",
+    "basic_farmland": "永久基本农田以外的耕地（cultivated_2020 − basic_farmland）",
+}
+_PLAUSIBLE_ZH = {
+    "ha": "全国陆地面积（9.6e8 公顷 = 960 万平方公里）",
+    "persons": "全国人口（2020 年 14.1 亿；上限 15 亿）",
+    "亿元": "2020 年全国 GDP 的三倍（1.016e6 亿元）",
+}
+_ZONES_EN = ", ".join(f"{z} ({ZONE_NAMES_ZH[z]})" for z in ZONES)
+_ZONES_ZH = "、".join(f"{ZONE_NAMES_ZH[z]}（{z}）" for z in ZONES)
+_READ_AS_ZH = {"formula": "写成了 Excel 文本公式", "decimal": "写成了小数"}
+_READ_AS_EN = {
+    "formula": "is written as an Excel text formula",
+    "decimal": "is written as a decimal number",
+}
+_AT_MOST = {
+    "urban_pop_above_pop": (
+        "urban population 2020 must not exceed population 2020",
+        "2020 年城镇人口不能超过 2020 年常住人口",
+    ),
+    "basic_above_cultivated": (
+        "permanent basic farmland must not exceed cultivated land 2020",
+        "永久基本农田不能超过 2020 年耕地",
+    ),
+    "min_above_demand": (
+        "the guaranteed minimum must not exceed the demand",
+        "保障下限不能超过新增用地需求",
+    ),
+    "reclaim_above_rural": (
+        "reclaimable land must not exceed rural settlement land 2020",
+        "可复垦面积不能超过 2020 年村庄建设用地",
+    ),
+    "stock_above_construction": (
+        "existing stock land to supply again must not exceed construction land 2020",
+        "可再供应的存量建设用地不能超过 2020 年建设用地",
+    ),
+    "min_share_above_max": (
+        "the minimum share must not exceed the maximum share",
+        "最低份额不能超过最高份额",
+    ),
+}
+
+#: Data problems (optimizer.data.problems.Problem ``code``) → (English, Chinese): the
+#: English template gives the problem's own ``message`` from its ``params`` (a test
+#: checks it), the Chinese one the sentence of a ``--lang zh`` report.
+PROBLEMS: dict[str, tuple[str, str]] = {
+    # cells (data/rules.py)
+    "not_a_number": ("is not a number", "不是数字"),
+    "not_finite": ("must be a finite number", "必须是有限的数"),
+    "ambiguous_comma": (
+        AMBIGUOUS_COMMA,
+        "有歧义：在分号分隔的文件中，逗号可能是小数点（2,5 = 2.5），也可能是千位分隔符"
+        "（2,500 = 2500）；请不带逗号书写（2.5 或 2500）",
+    ),
+    "bad_comma": (BAD_COMMA, "不是数字：逗号只能用作千位分隔符，如 1,234.5（小数点用英文句点）"),
+    "empty_number": ("is empty: a number is required", "为空：此处须填数字"),
+    "empty_id": ("is empty: every row needs an id", "为空：每行都须有编号"),
+    "empty_value": ("is empty: every row needs a value", "为空：每行都须有值"),
+    "ambiguous_percent": (
+        "is ambiguous: the header says %, but every value of the column is at most 1; "
+        "write percentages (45 for 45 %) or drop (%) from the header for fractions (0.45)",
+        "有歧义：表头标明 %，但该列所有值都不超过 1；请写百分数（45 表示 45%），"
+        "或去掉表头中的 (%) 改写小数（0.45）",
+    ),
+    "tiny_area": (
+        "is below the model's tolerance of {tolerance} ha (a rounding leftover of a "
+        "spreadsheet formula?): read as 0",
+        "小于模型容差 {tolerance} 公顷（可能是电子表格公式的舍入残留）：按 0 读取",
+    ),
+    "id_with_fraction": (
+        "is a number with a fraction, not an id: an id is text or a whole number "
+        "(Excel stored the id as a number? format the column as text)",
+        "是带小数的数字，不是编号：编号应为文本或整数"
+        "（Excel 把编号存成了数字？请把该列设为文本格式）",
+    ),
+    **{
+        f"id_{how}{more}": (
+            _READ_AS_EN[how]
+            + ": read as the id {id}"
+            + ("; so are {more} more ids of this column, read the same way" if more else ""),
+            _READ_AS_ZH[how]
+            + "：按编号 {id} 读取"
+            + ("；该列另有 {more} 个编号同样处理" if more else ""),
+        )
+        for how in ("formula", "decimal")
+        for more in ("", "_more")
+    },
+    "id_scientific": (
+        "looks like a number in scientific notation, as Excel writes a long id stored as a "
+        "number; the digits are lost: format the column as text and export again",
+        "看起来是科学计数法数字（Excel 把长编号存成数字时会这样写），位数已丢失："
+        "请把该列设为文本格式后重新导出",
+    ),
+    "duplicate": (
+        "duplicate {what} (first in row {first})",
+        "{columns} 重复（首次出现在第 {first} 行）",
+    ),
+    "duplicate_counted_once": (
+        "duplicate {what} (first in row {first}); counted once",
+        "{columns} 重复（首次出现在第 {first} 行）；只计一次",
+    ),
+    **{
+        f"implausible_{PLAUSIBLE_CODES[unit]}": (
+            f"is more than {what}: no county can have it; check the unit and the value",
+            f"超过{_PLAUSIBLE_ZH[unit]}：任何县都不可能有这么多；请检查单位和数值",
+        )
+        for unit, (_, what) in PLAUSIBLE_MAX.items()
+    },
+    "not_positive": ("must be > 0", "必须大于 0"),
+    "negative": ("must be ≥ 0", "不能为负（须 ≥ 0）"),
+    "not_fraction": (
+        "must be a fraction between 0 and 1 (0.45 or 45%)",
+        "必须是 0 到 1 之间的比例（0.45 或 45%）",
+    ),
+    "not_zone": (
+        f"is not a main-function zone: use one of {_ZONES_EN}",
+        f"不是主体功能区：请用 {_ZONES_ZH} 之一",
+    ),
+    **{
+        code: (en + " ({right} = {limit})", zh + "（{right} = {limit}）")
+        for code, (en, zh) in _AT_MOST.items()
+    },
+    "parts_above_construction": (
+        "urban land + rural settlement land 2020 = {parts} ha must not exceed construction "
+        "land 2020 (construction_land_2020 = {limit})",
+        "2020 年城镇用地 + 村庄建设用地 = {parts} 公顷，不能超过 2020 年建设用地"
+        "（construction_land_2020 = {limit}）",
+    ),
+    "unknown_id": ("unknown {column}: not in {where}", "未知的 {column}：{where} 中没有"),
+    "self_transfer": (
+        "a county cannot send linkage indicators to itself (from_id = to_id): a county "
+        "always uses its own indicators at no cost",
+        "县不能向自身调剂挂钩指标（from_id = to_id）：本县指标总是无成本自用",
+    ),
+    "total_row_county": (
+        "a total row, not a county: skipped (the model sums the rows itself)",
+        "合计行，不是县：已跳过（模型自行求和）",
+    ),
+    "total_row": ("a total row: skipped", "合计行：已跳过"),
+    "county_name_as_id": (
+        "is a county name, read as its county_id {id} (write the id: ids are stable, "
+        "names may repeat)",
+        "是县名，已按其 county_id {id} 读取（请写编号：编号稳定，县名可能重复）",
+    ),
+    "ambiguous_county_name": (
+        "is the name of {n} counties ({choices}): write the county_id",
+        "是 {n} 个县共用的名称（{choices}）：请写 county_id",
+    ),
+    "projects_above_demand": (
+        "the key projects of county {county} need {total} ha together, more than its demand "
+        "(counties.csv demand = {limit}): a project is part of its county's demand",
+        "县 {county} 的重点项目合计需要 {total} 公顷，超过其需求（counties.csv demand = "
+        "{limit}）：项目用地是本县需求的一部分",
+    ),
+    "not_period_end": (
+        "is not a period end of the plan: use {ends} or leave it empty",
+        "不是规划的期末年份：请用 {ends}，或留空",
+    ),
+    "not_project_kind": (
+        "is not a project kind: use transport (交通), energy (能源), water (水利), "
+        "industry (产业) or livelihood (民生), or leave it empty",
+        "不是项目类型：请用 交通、能源、水利、产业 或 民生，或留空",
+    ),
+    # files and headers (data/read.py)
+    "groups_missing_for_members": (
+        "the file is missing from the dataset folder, but group_members.csv names groups: "
+        "add groups.csv, or leave out both files for a dataset without groups",
+        "数据集目录中缺少此文件，但 group_members.csv 列出了组群：请添加 groups.csv；"
+        "不设组群的数据集两个文件都不要",
+    ),
+    "file_empty": (
+        "the file is empty: it needs a header row ({columns})",
+        "文件为空：至少需要表头行（{columns}）",
+    ),
+    "not_csv": ("cannot be read as CSV: {detail}", "无法按 CSV 读取：{detail}"),
+    "long_row": (
+        "the row has more cells than the header ({cells} against {header}), so its values do "
+        "not line up with the columns: a value may hold an unquoted comma, e.g. a thousands "
+        'separator (write "1,000" in quotes, or 1000)',
+        "该行单元格比表头多（{cells} 对 {header}），数值与列对不上：可能某个值含有未加引号的"
+        '逗号，如千位分隔符（请写成带引号的 "1,000"，或 1000）',
+    ),
+    "long_row_split": (
+        "the row has more cells than the header ({cells} against {header}), so its values do "
+        "not line up with the columns: a value may hold an unquoted comma, e.g. a thousands "
+        'separator (write "1,000" in quotes, or 1000); perhaps {split} is one number split '
+        "at its comma",
+        "该行单元格比表头多（{cells} 对 {header}），数值与列对不上：可能某个值含有未加引号的"
+        '逗号，如千位分隔符（请写成带引号的 "1,000"，或 1000）；{split} 也许是被逗号拆开的一个数',
+    ),
+    "two_columns": (
+        "two columns mean {column}: {first} and {second}; keep one",
+        "两列都表示 {column}：{first} 和 {second}；请只保留一列",
+    ),
+    "no_header": (
+        "no known column name in row 1: the first row must be the header row ({columns}; "
+        "or the Chinese names in docs/inputs.md)",
+        "第 1 行没有可识别的列名：第一行必须是表头行（{columns}；或 docs/inputs.md 中的中文列名）",
+    ),
+    "unknown_column": ("unknown column, ignored", "未知列，已忽略"),
+    "unknown_column_close": (
+        "unknown column, ignored (did you mean {close}?)",
+        "未知列，已忽略（是否指 {close}？）",
+    ),
+    "missing_column": (
+        "missing required column {column} (accepted headers: {names})",
+        "缺少必填列 {column}（可用表头：{names}）",
+    ),
+    "missing_column_guess": (
+        "missing required column {column} (accepted headers: {names}); is {guess} meant to be it?",
+        "缺少必填列 {column}（可用表头：{names}）；{guess} 是否就是该列？",
+    ),
+    "no_rows": ("has no data rows: at least one row is needed", "没有数据行：至少需要一行"),
+    "unit_on_unitless": (
+        "the header names a unit ({unit}) but {column} has none: write the header without it",
+        "表头标明了单位（{unit}），但 {column} 没有单位：请去掉表头中的单位",
+    ),
+    "unknown_unit": (
+        "unknown unit {unit}: {column} is in {model_unit} ({quantity}); a header may name "
+        "{accepted} (docs/inputs.md §6)",
+        "未知单位 {unit}：{column} 的单位是 {model_unit}；表头可写 {accepted}（docs/inputs.md §6）",
+    ),
+    "unit_of_other_quantity": (
+        "the unit {unit} is a unit of {other_quantity}, but {column} is in {model_unit} "
+        "({quantity}); a header may name {accepted}",
+        "单位 {unit} 用于另一种量，而 {column} 的单位是 {model_unit}；表头可写 {accepted}",
+    ),
+    "not_toml": ("is not valid TOML: {detail}", "不是有效的 TOML：{detail}"),
+    "implausible_region_area": (
+        f"is more than {PLAUSIBLE_MAX['ha'][1]}: no region can have it; check the unit (ha) "
+        "and the value",
+        f"超过{_PLAUSIBLE_ZH['ha']}：任何地区都不可能有这么多；请检查单位（公顷）和数值",
+    ),
+    "unreadable": ("cannot be read: {detail}", "无法读取：{detail}"),
+    "binary_file": (
+        "is not a text file (it holds binary data); if it is an Excel workbook, save it as "
+        "CSV UTF-8 (逗号分隔) first",
+        "不是文本文件（含二进制数据）；如果是 Excel 工作簿，请先另存为 CSV UTF-8（逗号分隔）",
+    ),
+    "file_missing": ("the file is missing from the dataset folder", "数据集目录中缺少此文件"),
+    "file_missing_near": (
+        "the file is missing from the dataset folder; found {near}: save it as {name}",
+        "数据集目录中缺少此文件；找到了 {near}：请另存为 {name}",
+    ),
+    # scenario keys (scenario.toml, --set)
+    "set_section": (
+        "{key} is a section, not a key: name a key such as {example}",
+        "{key} 是一节，不是键：请写出具体的键，如 {example}",
+    ),
+    "unknown_set_key": ("unknown scenario key", "未知的情景键"),
+    "unknown_set_key_close": (
+        "unknown scenario key (did you mean {close}?)",
+        "未知的情景键（是否指 {close}？）",
+    ),
+    "unknown_key": (
+        "unknown key: not a scenario setting (see docs/inputs.md)",
+        "未知的键：不是情景设置（见 docs/inputs.md）",
+    ),
+    "unknown_key_close": ("unknown key (did you mean {close}?)", "未知的键（是否指 {close}？）"),
+    "required": ("is required", "必须填写"),
+    "required_quota": ("is required (the quota pool in ha)", "必须填写（指标总量，公顷）"),
+    "bool_not_number": ("must be a number, not true or false", "必须是数字，不能是 true 或 false"),
+    "pydantic.greater_than_equal": ("{detail}", "必须 ≥ {ge}"),
+    "pydantic.greater_than": ("{detail}", "必须 > {gt}"),
+    "pydantic.less_than_equal": ("{detail}", "必须 ≤ {le}"),
+    "pydantic.less_than": ("{detail}", "必须 < {lt}"),
+    "pydantic.float_parsing": ("{detail}", "必须是数字"),
+    "pydantic.float_type": ("{detail}", "必须是数字"),
+    "pydantic.int_parsing": ("{detail}", "必须是整数"),
+    "pydantic.int_type": ("{detail}", "必须是整数"),
+    "pydantic.int_from_float": ("{detail}", "必须是整数"),
+    "pydantic.string_type": ("{detail}", "必须是文本"),
+    "pydantic.bool_type": ("{detail}", "必须是 true 或 false"),
+    "pydantic.list_type": ("{detail}", "必须是列表，如 [0.5, 0.5]"),
+    "pydantic.literal_error": ("{detail}", "必须是以下之一：{expected}"),
+    "pydantic.enum": ("{detail}", "必须是以下之一：{expected}"),
+    # warnings (data/warnings.py, the findings of data/derived.py)
+    "cultivated_below_floor_2020": (
+        "cultivated land 2020 is already below the farmland floor (farmland_floor = {limit}): "
+        "the county must gain cultivated land by 2035",
+        "2020 年耕地已低于耕地保有量（farmland_floor = {limit}）：该县到 2035 年必须增加耕地",
+    ),
+    "urban_land_above_boundary_2020": (
+        "urban land 2020 is already above the urban development boundary (dev_boundary = "
+        "{limit}): the county can get no new urban land",
+        "2020 年城镇用地已超出城镇开发边界（dev_boundary = {limit}）：该县不能再增加城镇用地",
+    ),
+    "per_capita_above_cap_2020": (
+        "per-capita urban land 2020 is {value} m²/person, above the cap of {limit} m²/person",
+        "2020 年人均城镇用地为 {value} m²/人，已超过上限 {limit} m²/人",
+    ),
+    "urban_land_without_urban_pop_2020": (
+        "urban land but no urban population 2020: per-capita urban land is unbounded, above "
+        "the cap",
+        "有城镇用地但 2020 年无城镇人口：人均城镇用地无穷大，超过上限",
+    ),
+    **{
+        f"minimum_above_room.{family}": (
+            "the guaranteed minimum does not fit under "
+            + ROOM_WORDS[family]
+            + ": at most {limit} ha of new land fits"
+            + _INFEASIBLE_EN,
+            "保障下限超出" + _ROOM_ZH[family] + "：最多只能新增 {limit} 公顷" + _INFEASIBLE_ZH,
+        )
+        for family in ROOM_WORDS
+    },
+    "farmland_floor_out_of_reach": (
+        "with the guaranteed minimum, cultivated land 2035 is at most {value} ha even after "
+        "all reclamation and reserve land, below the farmland floor ({limit})" + _INFEASIBLE_EN,
+        "按保障下限建设，即使全部复垦并开垦全部后备资源，2035 年耕地也最多 {value} 公顷，"
+        "低于耕地保有量（{limit}）" + _INFEASIBLE_ZH,
+    ),
+    "group_without_members": (
+        "group has no members in group_members.csv",
+        "该组群在 group_members.csv 中没有成员",
+    ),
+    "group_without_members.min_share": (
+        "group has no members in group_members.csv; its min_share can only be met by "
+        "allocating nothing",
+        "该组群在 group_members.csv 中没有成员；其最低份额只有在什么都不分配时才能满足",
+    ),
+    "group_without_members.infeasible": (
+        "group has no members in group_members.csv; its min_share can only be met by "
+        "allocating nothing: the scenario will be infeasible",
+        "该组群在 group_members.csv 中没有成员；其最低份额只有在什么都不分配时才能满足："
+        "情景将无可行解",
+    ),
+    "min_shares_above_one_shared": (
+        "the min_share values add up to {sum} > 1: the groups share members, so this can only "
+        "be met through them; check it is intended",
+        "各组群最低份额之和为 {sum} > 1：组群有共同成员，只能通过共同成员满足；请确认是否有意如此",
+    ),
+    "min_shares_above_one.infeasible": (
+        "the min_share values add up to {sum} > 1: the groups have no member in common, so "
+        "the scenario will be infeasible",
+        "各组群最低份额之和为 {sum} > 1：组群没有共同成员，情景将无可行解",
+    ),
+    "min_shares_above_one.nothing": (
+        "the min_share values add up to {sum} > 1: the groups have no member in common, so "
+        "it can only be met by allocating nothing",
+        "各组群最低份额之和为 {sum} > 1：组群没有共同成员，只有在什么都不分配时才能满足",
+    ),
+    "minima_above_pool": (
+        "the guaranteed minimums add up to {sum} ha, more than the quota pool (quota.total = "
+        "{quota} ha) plus all linkage surplus indicators ({linkage} ha): the scenario will be "
+        "infeasible",
+        "保障下限合计 {sum} 公顷，超过指标总量（quota.total = {quota} 公顷）与全部增减挂钩"
+        "节余指标（{linkage} 公顷）之和：情景将无可行解",
+    ),
+    "intensity_out_of_reach": (
+        "even with every hectare of rural settlement land reclaimed, construction land 2035 "
+        "stays at least {value} ha against {limit} ha the intensity target allows: the "
+        "scenario will be infeasible",
+        "即使村庄建设用地全部复垦，2035 年建设用地也至少为 {value} 公顷，而单位GDP建设用地"
+        "下降目标只允许 {limit} 公顷：情景将无可行解",
+    ),
+    "region_floor_out_of_reach": (
+        "at most {value} ha can stay cultivated in 2035 (the guaranteed minima built, every "
+        "reclaimable hectare reclaimed and all reserve land cultivated), below the region's "
+        "farmland floor: the scenario will be infeasible",
+        "2035 年最多只能保有 {value} 公顷耕地（按保障下限建设、全部复垦、开垦全部后备资源），"
+        "低于区域耕地保有量：情景将无可行解",
+    ),
+    # causes of an infeasible solve (analysis/diagnose.py, the same findings)
+    "cause.minima_above_pool": (
+        "The quota pool ({quota} ha) plus every linkage indicator that could be produced "
+        "({linkage} ha) cannot cover the guaranteed minima (Σ min_allocation {value} ha).",
+        "指标总量（{quota} 公顷）加上可能产生的全部挂钩指标（{linkage} 公顷）也不够保障下限"
+        "（Σ min_allocation {value} 公顷）。",
+    ),
+    "cause.intensity_out_of_reach": (
+        "The {target} intensity target cannot be reached even with every hectare of rural "
+        "settlement land reclaimed: construction land 2035 stays at least {value} ha against "
+        "{limit} ha allowed.",
+        "即使村庄建设用地全部复垦，也达不到单位GDP建设用地下降 {target} 的目标：2035 年建设"
+        "用地至少为 {value} 公顷，而目标只允许 {limit} 公顷。",
+    ),
+    "cause.region_floor_out_of_reach": (
+        "The region's farmland floor ({limit} ha) is out of reach: at most {value} ha can "
+        "stay cultivated.",
+        "区域耕地保有量（{limit} 公顷）无法守住：最多只能保有 {value} 公顷耕地。",
+    ),
+    "cause.farmland_floor_out_of_reach": (
+        "The farmland floor of {name} ({limit} ha) is out of reach: even building only its "
+        "minimum, reclaiming every reclaimable hectare and cultivating all reserve land it "
+        "keeps at most {value} ha.",
+        "{name}的耕地保有量（{limit} 公顷）无法守住：即使只建设保障下限、全部复垦并开垦全部"
+        "后备资源，也最多保有 {value} 公顷。",
+    ),
+    "cause.minimum_above_room": (
+        "Min_allocation of {name} ({value} ha) does not fit under {room} (room {limit} ha of "
+        "new land).",
+        "{name}的保障下限（{value} 公顷）超出{family_words}所容（只能新增 {limit} 公顷）。",
+    ),
+    "cause.min_shares_above_one": (
+        "The minimum shares of the groups sum to {sum}, more than all new land, while some "
+        "new land is guaranteed (min_allocation).",
+        "各组群最低份额之和为 {sum}，超过全部新增用地，而又有新增用地受保障下限约束"
+        "（min_allocation）。",
+    ),
+    "cause.group_without_members": (
+        "Group {name} has no members, so its minimum share ({share}) can only be met by "
+        "allocating nothing, while some new land is guaranteed (min_allocation).",
+        "组群 {name} 没有成员，其最低份额（{share}）只有在什么都不分配时才能满足，而又有"
+        "新增用地受保障下限约束（min_allocation）。",
+    ),
+    "cause.elastic_failed": (
+        "the elastic re-solve found no answer either ({ended}); no joint change to propose",
+        "弹性重解也没有找到解；无法给出联合调整方案",
+    ),
+}
+MESSAGES.update(
+    {
+        # where a problem is: file, row, county, column or key, value
+        "where_row": ("{where} row {row}", "{where} 第 {row} 行"),
+        "where_county": ("{where} ({county})", "{where}（{county}）"),
+        "where_column": ("{where}, column {column}", "{where}，列 {column}"),
+        "where_key": ("{where}, key {column}", "{where}，键 {column}"),
+        "where_value": ("{where} = {value}", "{where} = {value}"),
+        "problem_line": ("{where}: {rule}", "{where}：{rule}"),
+        "problem_entry": ("entry {entry}: ", "第 {entry} 项："),
+        "conversion_line": ("{file} column {label}: {message}", "{file} 列 {label}：{message}"),
+        "conversion": (
+            "read in {unit}, converted to {to} (× {factor})",
+            "按 {unit} 读取，换算为 {to}（× {factor}）",
+        ),
+        "problems_count": (
+            "landquota: {n} problem(s) in the input; nothing was done.",
+            "landquota：输入数据有 {n} 处问题；未做任何处理。",
+        ),
+    }
+)
+
+
+#: The phrases of the solver choice's reason (solve.choose_solver, summary.json
+#: ``solver_reason``), and their Chinese: the reason is data of a few fixed forms.
+SOLVER_PHRASES_ZH: tuple[tuple[str, str], ...] = (
+    (": the backend's default solver", "：该后端的默认求解器"),
+    (": solver named, first backend that has it", "：指定的求解器，取第一个有它的后端"),
+    (": named", "：指定"),
+    (": chosen by size (", "：按规模选择（"),
+    (": chosen for prices with ranges (", "：为求带有效区间的影子价格而选择（"),
+    (" LP columns ", " 个线性规划列 "),
+    ("; GLOP gives prices)", "；GLOP 给出影子价格）"),
+    ("; interior point is the fastest there)", "；此规模下内点法最快）"),
+    (
+        "; prices come without ranges at this size (ranging needs simplex)",
+        "；此规模下影子价格不带有效区间（区间需单纯形法）",
+    ),
+    (")", "）"),
+)
+
+
 #: Unit words inside numbers the engine formats (data.numbers), and their Chinese.
 UNIT_WORDS_ZH: tuple[tuple[str, str], ...] = (
     ("weighted ha", "加权公顷"),
@@ -434,6 +906,55 @@ class Words:
             for en, zh in UNIT_WORDS_ZH:
                 text = text.replace(en, zh)
         return text
+
+    def rule(self, code: str, params: Mapping[str, Any], message: str) -> str:
+        """The sentence of rule ``code`` with ``params`` (catalogue ``problem.<code>``);
+        ``message``, the engine's English, when the catalogue has no such rule."""
+        if code not in PROBLEMS:
+            return message
+        values = {k: v for k, v in params.items() if k != "entry"}
+        if "family" in values:  # a constraint family's words in the report's language
+            values["family_words"] = self.term(f"family.{values['family']}", values["family"])
+        try:
+            en, zh = PROBLEMS[code]
+            text = (zh if self.zh else en).format(**values)
+        except (KeyError, IndexError, ValueError):  # a parameter the template lacks
+            return message
+        if "entry" in params:
+            text = self("problem_entry", entry=params["entry"]) + text
+        return text
+
+    def problem(self, p: Problem) -> str:
+        """A data problem as one line: where it is (file, row, county, column, value) and
+        the rule broken; English is the problem's own text (``str(p)``)."""
+        if not self.zh:
+            return str(p)
+        where = p.file
+        if p.row is not None:
+            where = self("where_row", where=where, row=p.row)
+            if p.county:
+                where = self("where_county", where=where, county=p.county)
+        if p.column is not None:
+            key = "where_key" if p.file in SETTINGS_FILES else "where_column"
+            where = self(key, where=where, column=p.column)
+        if p.value is not None:
+            where = self("where_value", where=where, value=repr(p.value))
+        return self("problem_line", where=where, rule=self.rule(p.code, p.params, p.message))
+
+    def conversion(self, c: Any) -> str:
+        """A unit conversion on reading (data.aliases.UnitConversion) as one line."""
+        if not self.zh:
+            return str(c)
+        message = self("conversion", unit=c.unit, to=self.term(c.to, c.to), factor=c.shown)
+        return self("conversion_line", file=c.file, label=c.label, message=message)
+
+    def solver_reason(self, reason: str) -> str:
+        """Why this solver ran (summary.json's English ``solver_reason``), in the report's
+        language."""
+        if self.zh:
+            for en, zh in SOLVER_PHRASES_ZH:
+                reason = reason.replace(en, zh)
+        return reason
 
     def left_out(self, names: str) -> str:
         """The caption of a table that left out columns on a narrow terminal."""

@@ -50,6 +50,8 @@ def with_county_names(problems: list[Problem], counties: pd.DataFrame | None) ->
     for p in problems:
         name = names.get(p.row) if p.file == COUNTIES_FILE else None
         if name and p.county is None:  # a new Problem, not dataclasses.replace: 10⁴ of them
-            p = Problem(p.file, p.message, p.row, p.column, p.value, p.severity, name)
+            p = Problem(
+                p.file, p.message, p.row, p.column, p.value, p.severity, name, p.code, p.params
+            )
         out.append(p)
     return out

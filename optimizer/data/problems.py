@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +43,12 @@ class Problem:
     value: Any = None
     severity: Severity = Severity.ERROR
     county: str | None = None
+    #: The rule broken, a stable name (``""``: none yet): the reports render it in the
+    #: report's language from the catalogue (cli/words.py ``problem.<code>``) with
+    #: ``params``, the data of the sentence (numbers, names), never a sentence. The
+    #: machine files keep ``message``, the English sentence.
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = self.file

@@ -134,6 +134,7 @@ def load_dataset(folder: str | Path, overrides: Mapping[str, Any] | None = None)
                 "groups.csv",
                 "the file is missing from the dataset folder, but group_members.csv names "
                 "groups: add groups.csv, or leave out both files for a dataset without groups",
+                code="groups_missing_for_members",
             )
         )
     scenario: Scenario | None = None
@@ -268,6 +269,8 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
             Problem(
                 spec.file,
                 "the file is empty: it needs a header row (" + ", ".join(spec.names) + ")",
+                code="file_empty",
+                params={"columns": ", ".join(spec.names)},
             )
         ]
     end = text.find("\n")
@@ -276,7 +279,14 @@ def read_csv_table(path: Path, spec: v.TableSpec) -> tuple[Raw | None, list[Prob
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as err:
-        return None, [Problem(spec.file, f"cannot be read as CSV: {err}")]
+        return None, [
+            Problem(
+                spec.file,
+                f"cannot be read as CSV: {err}",
+                code="not_csv",
+                params={"detail": str(err)},
+            )
+        ]
     header, data = rows[0], rows[1:]
     width = len(header)
     long = [i for i, r in enumerate(data) if len(r) > width and any(c.strip() for c in r)]
@@ -315,6 +325,8 @@ def _long_row(row: list[str], number: int, header: list[str], file: str) -> Prob
         row=number,
         column=column,
         value=value,
+        code="long_row_split" if value else "long_row",
+        params={"cells": len(row), "header": len(header), "split": repr(value)},
     )
 
 
@@ -350,6 +362,12 @@ def table_from_cells(
                     f"two columns mean {column}: {headers[column]!r} and {written!r}; keep one",
                     row=1,
                     column=written,
+                    code="two_columns",
+                    params={
+                        "column": column,
+                        "first": repr(headers[column]),
+                        "second": repr(written),
+                    },
                 )
             )
             continue
@@ -368,6 +386,8 @@ def table_from_cells(
                 + ", ".join(spec.names)
                 + "; or the Chinese names in docs/inputs.md)",
                 row=1,
+                code="no_header",
+                params={"columns": ", ".join(spec.names)},
             )
         ]
     guesses: dict[str, str] = {}
@@ -378,6 +398,7 @@ def table_from_cells(
             guesses[lookup[close[0]]] = written
             hint = f" (did you mean {lookup[close[0]]}?)"
         shown = written if written.strip() else f"column {pos + 1} (no header)"
+        # (a headerless column's label stays English: "column 3 (no header)")
         problems.append(
             Problem(
                 spec.file,
@@ -385,6 +406,8 @@ def table_from_cells(
                 row=1,
                 column=shown,
                 severity=Severity.WARNING,
+                code="unknown_column_close" if hint else "unknown_column",
+                params={"close": lookup[close[0]] if hint else ""},
             )
         )
     for col in spec.columns:
@@ -398,6 +421,12 @@ def table_from_cells(
                     spec.file,
                     f"missing required column {col.name} (accepted headers: {names})" + hint,
                     column=col.name,
+                    code="missing_column_guess" if hint else "missing_column",
+                    params={
+                        "column": col.name,
+                        "names": names,
+                        "guess": repr(guesses.get(col.name, "")),
+                    },
                 )
             )
     raw = v.clean_cells(
@@ -416,7 +445,9 @@ def table_from_cells(
     raw, totals = v.total_rows(raw, spec)
     problems += totals
     if raw.empty and not spec.may_be_empty:
-        problems.append(Problem(spec.file, "has no data rows: at least one row is needed"))
+        problems.append(
+            Problem(spec.file, "has no data rows: at least one row is needed", code="no_rows")
+        )
     return Raw(raw, headers, tuple(conversions)), problems
 
 
@@ -452,25 +483,43 @@ def _header_unit(
     if unit is None or col.kind not in ("number", "fraction"):
         return None, None
 
-    def refused(message: str) -> tuple[None, Problem]:
-        return None, Problem(spec.file, message, row=1, column=written, value=written)
+    def refused(message: str, code: str, **params: Any) -> tuple[None, Problem]:
+        return None, Problem(
+            spec.file, message, row=1, column=written, value=written, code=code, params=params
+        )
 
     found = find_unit(unit)
     if col.unit is None:
         return refused(
-            f"the header names a unit ({unit}) but {column} has none: write the header without it"
+            f"the header names a unit ({unit}) but {column} has none: write the header without it",
+            "unit_on_unitless",
+            unit=unit,
+            column=column,
         )
     accepted = ", ".join(units_for(col.unit))
     column_is = f"{column} is in {col.unit} ({QUANTITY_OF_UNIT[col.unit]})"
     if found is None:
         return refused(
-            f"unknown unit {unit!r}: {column_is}; a header may name {accepted} (docs/inputs.md §6)"
+            f"unknown unit {unit!r}: {column_is}; a header may name {accepted} (docs/inputs.md §6)",
+            "unknown_unit",
+            unit=repr(unit),
+            column=column,
+            model_unit=col.unit,
+            quantity=QUANTITY_OF_UNIT[col.unit],
+            accepted=accepted,
         )
     name, known = found
     if known.to != col.unit:
         return refused(
             f"the unit {name} is a unit of {QUANTITY_OF_UNIT[known.to]}, but {column_is}; "
-            f"a header may name {accepted}"
+            f"a header may name {accepted}",
+            "unit_of_other_quantity",
+            unit=name,
+            other_quantity=QUANTITY_OF_UNIT[known.to],
+            column=column,
+            model_unit=col.unit,
+            quantity=QUANTITY_OF_UNIT[col.unit],
+            accepted=accepted,
         )
     if known.identity:
         return None, None
@@ -493,7 +542,12 @@ def read_scenario(
         data = tomllib.loads(text or "")
     except tomllib.TOMLDecodeError as err:
         return None, [
-            Problem("scenario.toml", f"is not valid TOML: {err}"),
+            Problem(
+                "scenario.toml",
+                f"is not valid TOML: {err}",
+                code="not_toml",
+                params={"detail": str(err)},
+            ),
             *_check_overrides(overrides or {}),
         ]
     return scenario_from_data(data, overrides or {}, default_name)
@@ -551,6 +605,7 @@ def _implausible_scenario(
                     "and the value",
                     column=key,
                     value=v.fmt(value),
+                    code="implausible_region_area",
                 )
             )
     return out
@@ -692,13 +747,19 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        return None, Problem(label, f"cannot be read: {err.strerror or err}")
+        return None, Problem(
+            label,
+            f"cannot be read: {err.strerror or err}",
+            code="unreadable",
+            params={"detail": str(err.strerror or err)},
+        )
     decoded = decode(data)
     if decoded is None:
         return None, Problem(
             label,
             "is not a text file (it holds binary data); if it is an "
             "Excel workbook, save it as CSV UTF-8 (逗号分隔) first",
+            code="binary_file",
         )
     return decoded[0], None
 
@@ -707,7 +768,12 @@ def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
     stem = name.rsplit(".", 1)[0]
     near = sorted(p.name for k, p in present.items() if k.startswith(stem + ".") and k != name)
     hint = f"; found {', '.join(near)}: save it as {name}" if near else ""
-    return Problem(name, "the file is missing from the dataset folder" + hint)
+    return Problem(
+        name,
+        "the file is missing from the dataset folder" + hint,
+        code="file_missing_near" if near else "file_missing",
+        params={"near": ", ".join(near), "name": name},
+    )
 
 
 def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
@@ -752,9 +818,12 @@ def _check_overrides(overrides: Mapping[str, Any]) -> list[Problem]:
         sections = {k.rsplit(".", i)[0] for k in keys for i in range(1, k.count(".") + 1)}
         if key in sections:
             msg = f"{key} is a section, not a key: name a key such as {_first_in(key, keys)}"
+            code, params = "set_section", {"key": key, "example": _first_in(key, keys)}
         else:
             msg = "unknown scenario key" + (f" (did you mean {close[0]}?)" if close else "")
-        out.append(Problem("--set", msg, column=key, value=_shown(value)))
+            code = "unknown_set_key_close" if close else "unknown_set_key"
+            params = {"close": close[0] if close else ""}
+        out.append(Problem("--set", msg, column=key, value=_shown(value), code=code, params=params))
     return out
 
 
@@ -788,6 +857,7 @@ def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file
     key = ".".join(loc)
     overridden = any(o == key or o.startswith(key + ".") for o in overrides)
     kind = err["type"]
+    params: dict[str, Any] = {}
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(key, list(scenario_keys()), n=1, cutoff=0.6)
         msg = "unknown key" + (
@@ -795,18 +865,29 @@ def _scenario_problem(err: Mapping[str, Any], overrides: Mapping[str, Any], file
             if close
             else ": not a scenario setting (see docs/inputs.md)"
         )
+        code, params = ("unknown_key_close", {"close": close[0]}) if close else ("unknown_key", {})
     elif kind == "missing":
         if key not in scenario_keys():  # a whole section is missing: name its required key
             key = next((k for k in _required_keys() if k.startswith(key + ".")), key)
         msg = "is required" + (" (the quota pool in ha)" if key == "quota.total" else "")
+        code = "required_quota" if key == "quota.total" else "required"
     elif isinstance(err.get("input"), bool):  # strict numbers: TOML true is not 1
         msg = "must be a number, not true or false"
+        code = "bool_not_number"
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         msg = msg[:1].lower() + msg[1:]
+        # pydantic's own rule (ge, le, a type): rendered from its context where the
+        # catalogue knows the type, else in English (docs/runs.md "Languages")
+        code = f"pydantic.{kind}"
+        params = {k: str(c) for k, c in (err.get("ctx") or {}).items()}
+        params["detail"] = msg
     if entries:
         msg = f"entry {entries[0]}: {msg}"
+        params["entry"] = entries[0]
     value = None if kind == "missing" else _shown(err.get("input"))
     if isinstance(value, bool):
         value = str(value).lower()  # as TOML writes it
-    return Problem("--set" if overridden else file, msg, column=key, value=value)
+    return Problem(
+        "--set" if overridden else file, msg, column=key, value=value, code=code, params=params
+    )

@@ -53,6 +53,9 @@ PLAUSIBLE_MAX: dict[str, tuple[float, str]] = {
     "亿元": (MAX_GDP_100M_CNY, "three times China's GDP 2020 (1.016e6 亿元)"),
 }
 
+#: Model unit of a plausibility limit → the code of its problem (``implausible_<code>``).
+PLAUSIBLE_CODES: dict[str, str] = {"ha": "area", "persons": "population", "亿元": "gdp"}
+
 #: Zone names in English with their Chinese names, for messages and reports.
 ZONE_NAMES_ZH: dict[str, str] = {
     "urban": "城市化地区",
@@ -181,10 +184,19 @@ def problems_at(
     values: Iterable[Any],
     messages: str | Iterable[str],
     severity: Severity = Severity.ERROR,
+    code: str | Iterable[str] = "",
+    params: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
-    """One Problem per failing row; ``messages`` is one text for all or one per row."""
+    """One Problem per failing row; ``messages`` is one text for all or one per row.
+
+    ``code`` names the rule (one for all rows or one per row) and ``params`` holds the
+    data of its sentence: a scalar for all rows, or a Series (aligned by row) or list
+    (one per row) of values.
+    """
     rows = list(rows)
     texts = [messages] * len(rows) if isinstance(messages, str) else list(messages)
+    codes = [code] * len(rows) if isinstance(code, str) else list(code)
+    columns = {k: _per_row(v, rows) for k, v in (params or {}).items()}
     return [
         Problem(
             file=file,
@@ -193,9 +205,21 @@ def problems_at(
             column=column,
             value=None if v is None else fmt(v),
             severity=severity,
+            code=c,
+            params={k: vs[n] for k, vs in columns.items()},
         )
-        for r, v, m in zip(rows, values, texts, strict=True)
+        for n, (r, v, m, c) in enumerate(zip(rows, values, texts, codes, strict=True))
     ]
+
+
+def _per_row(value: Any, rows: list[int]) -> list[Any]:
+    """A parameter as one value per row: a Series by row label, a list as given, a scalar
+    repeated."""
+    if isinstance(value, pd.Series):
+        return value.reindex(rows).tolist()
+    if isinstance(value, list | tuple | np.ndarray):
+        return list(value)
+    return [value] * len(rows)
 
 
 Message = str | pd.Series | Callable[[pd.Series], "pd.Series | str"]
@@ -214,6 +238,8 @@ def _where(
     headers: Mapping[str, str],
     message: Message,
     severity: Severity = Severity.ERROR,
+    code: str = "",
+    params: Mapping[str, Any] | Callable[[pd.Series], Mapping[str, Any]] | None = None,
 ) -> list[Problem]:
     """Problems for the rows of ``df`` where ``mask`` holds, at ``column``.
 
@@ -225,9 +251,13 @@ def _where(
         return []
     hit = df.loc[mask, column]
     msgs = message(mask) if callable(message) else message
+    if callable(params):  # like ``message``: built for the failing rows only
+        params = params(mask)
     if isinstance(msgs, pd.Series):
         msgs = msgs.reindex(hit.index)
-    return problems_at(file, hit.index, _label(column, headers), hit.tolist(), msgs, severity)
+    return problems_at(
+        file, hit.index, _label(column, headers), hit.tolist(), msgs, severity, code, params
+    )
 
 
 # --------------------------------------------------------------------------- cells
@@ -309,6 +339,13 @@ BAD_COMMA = (
     "is not a number: a comma is accepted only as a thousands separator, as in 1,234.5 "
     "(the decimal mark is a point)"
 )
+#: Why a cell is not a number (parse_numbers) → the code of the problem.
+REASON_CODES: dict[str, str] = {
+    "is not a number": "not_a_number",
+    "must be a finite number": "not_finite",
+    AMBIGUOUS_COMMA: "ambiguous_comma",
+    BAD_COMMA: "bad_comma",
+}
 # Ids as Excel or pandas write them when they take them for numbers.
 _DECIMAL_ID = r"\d+\.\d*"
 _WHOLE_DECIMAL_ID = r"\d+\.0*"
@@ -400,7 +437,14 @@ def coerce_table(
             )
             bad = reason != ""
             if bad.any():
-                problems += problems_at(file, raw.index[bad], label, cells[bad], reason[bad])
+                problems += problems_at(
+                    file,
+                    raw.index[bad],
+                    label,
+                    cells[bad],
+                    reason[bad],
+                    code=reason[bad].map(REASON_CODES).fillna(""),
+                )
                 values = values.mask(bad)
             if col.name in factors:
                 values, found = _convert(values, cells, col, factors[col.name], file, label)
@@ -415,6 +459,7 @@ def coerce_table(
                     label,
                     [""] * int(empty.sum()),
                     "is empty: a number is required",
+                    code="empty_number",
                 )
             elif col.default is not None:
                 values = values.mask(empty, col.default)
@@ -433,6 +478,7 @@ def coerce_table(
                     label,
                     [""] * int(empty.sum()),
                     f"is empty: every row needs {what}",
+                    code="empty_id" if col.kind == "id" else "empty_value",
                 )
             elif col.default:
                 text = text.mask(empty, col.default)
@@ -462,6 +508,7 @@ def _convert(
             [cells[first]],
             "is ambiguous: the header says %, but every value of the column is at most 1; "
             "write percentages (45 for 45 %) or drop (%) from the header for fractions (0.45)",
+            code="ambiguous_percent",
         )
         return values.mask(plain), problems
     return values.where(~plain, values * factor), problems
@@ -482,6 +529,8 @@ def _tiny_to_zero(
         f"is below the model's tolerance of {fmt(AREA_TOLERANCE)} ha (a rounding "
         "leftover of a spreadsheet formula?): read as 0",
         Severity.WARNING,
+        code="tiny_area",
+        params={"tolerance": fmt(AREA_TOLERANCE)},
     )
     return values.mask(tiny, 0.0), problems
 
@@ -497,7 +546,7 @@ def _ids_as_text(text: pd.Series, file: str, label: str) -> tuple[pd.Series, lis
     if formula.any():
         inner = text[formula].str.extract(_FORMULA_ID, expand=False).str.strip()
         problems += _id_note(
-            text, formula, inner, file, label, "is written as an Excel text formula"
+            text, formula, inner, file, label, "is written as an Excel text formula", "id_formula"
         )
         text = text.mask(formula, inner.reindex(text.index))
     decimal = text.str.fullmatch(_DECIMAL_ID).fillna(False).astype(bool)
@@ -511,16 +560,25 @@ def _ids_as_text(text: pd.Series, file: str, label: str) -> tuple[pd.Series, lis
             text[broken].tolist(),
             "is a number with a fraction, not an id: an id is text or a whole number "
             "(Excel stored the id as a number? format the column as text)",
+            code="id_with_fraction",
         )
         if whole.any():
             digits = text[whole].str.replace(r"\.0*$", "", regex=True)
-            problems += _id_note(text, whole, digits, file, label, "is written as a decimal number")
+            problems += _id_note(
+                text, whole, digits, file, label, "is written as a decimal number", "id_decimal"
+            )
             text = text.mask(whole, digits.reindex(text.index))
     return text, problems
 
 
 def _id_note(
-    text: pd.Series, mask: pd.Series, read: pd.Series, file: str, label: str, how: str
+    text: pd.Series,
+    mask: pd.Series,
+    read: pd.Series,
+    file: str,
+    label: str,
+    how: str,
+    code: str,
 ) -> list[Problem]:
     """One warning per column for ids read from another form: the first cell, and how many."""
     first = mask.idxmax()
@@ -533,6 +591,8 @@ def _id_note(
         [text[first]],
         f"{how}: read as the id {read[first]!r}{tail}",
         Severity.WARNING,
+        code=code + ("_more" if more else ""),
+        params={"id": repr(read[first]), "more": more},
     )
 
 
@@ -557,6 +617,7 @@ def check_ids(
             headers,
             "looks like a number in scientific notation, as Excel writes a long id stored "
             "as a number; the digits are lost: format the column as text and export again",
+            code="id_scientific",
         )
     if duplicate is None or df.empty:
         return problems
@@ -567,7 +628,17 @@ def check_ids(
     what = key[0] if len(key) == 1 else "pair " + ", ".join(key)
     consequence = "; counted once" if duplicate is Severity.WARNING else ""
     msgs = f"duplicate {what} (first in row " + first.astype("str") + ")" + consequence
-    problems += _where(file, df, dup, key[-1], headers, msgs, duplicate)
+    problems += _where(
+        file,
+        df,
+        dup,
+        key[-1],
+        headers,
+        msgs,
+        duplicate,
+        code="duplicate_counted_once" if consequence else "duplicate",
+        params={"what": what, "columns": ", ".join(key), "first": first},
+    )
     return problems
 
 
@@ -588,11 +659,16 @@ def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) 
                 col.name,
                 headers,
                 f"is more than {what}: no county can have it; check the unit and the value",
+                code=f"implausible_{PLAUSIBLE_CODES[col.unit]}",
             )
         if col.kind == "number" and col.positive:
-            problems += _where(spec.file, df, s <= 0, col.name, headers, "must be > 0")
+            problems += _where(
+                spec.file, df, s <= 0, col.name, headers, "must be > 0", code="not_positive"
+            )
         elif col.kind == "number":
-            problems += _where(spec.file, df, s < 0, col.name, headers, "must be ≥ 0")
+            problems += _where(
+                spec.file, df, s < 0, col.name, headers, "must be ≥ 0", code="negative"
+            )
         elif col.kind == "fraction":
             problems += _where(
                 spec.file,
@@ -601,6 +677,7 @@ def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) 
                 col.name,
                 headers,
                 "must be a fraction between 0 and 1 (0.45 or 45%)",
+                code="not_fraction",
             )
         elif col.kind == "zone":
             allowed = ", ".join(f"{z} ({ZONE_NAMES_ZH[z]})" for z in ZONES)
@@ -611,6 +688,7 @@ def check_ranges(df: pd.DataFrame, spec: TableSpec, headers: Mapping[str, str]) 
                 col.name,
                 headers,
                 f"is not a main-function zone: use one of {allowed}",
+                code="not_zone",
             )
     return problems
 
@@ -622,6 +700,7 @@ def _at_most(
     right: str,
     headers: Mapping[str, str],
     rule: str,
+    code: str = "",
 ) -> list[Problem]:
     """Rows where column ``left`` exceeds column ``right`` (none when ``left`` is absent: an
     optional column of a table built in code)."""
@@ -631,7 +710,14 @@ def _at_most(
     if not bad.any():
         return []
     return _where(
-        file, df, bad, left, headers, lambda m: f"{rule} ({right} = " + fmts(df.loc[m, right]) + ")"
+        file,
+        df,
+        bad,
+        left,
+        headers,
+        lambda m: f"{rule} ({right} = " + fmts(df.loc[m, right]) + ")",
+        code=code,
+        params=lambda m: {"right": right, "limit": fmts(df.loc[m, right])},
     )
 
 
@@ -658,8 +744,21 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "pop_2020",
             headers,
             "urban population 2020 must not exceed population 2020",
+            "urban_pop_above_pop",
         ),
-        *_where(f, df, over, "urban_land_2020", headers, msgs),
+        *_where(
+            f,
+            df,
+            over,
+            "urban_land_2020",
+            headers,
+            msgs,
+            code="parts_above_construction",
+            params=lambda m: {
+                "parts": fmts(parts[m]),
+                "limit": fmts(df.loc[m, "construction_land_2020"]),
+            },
+        ),
         *_at_most(
             f,
             df,
@@ -667,6 +766,7 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "cultivated_2020",
             headers,
             "permanent basic farmland must not exceed cultivated land 2020",
+            "basic_above_cultivated",
         ),
         *_at_most(
             f,
@@ -675,6 +775,7 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "demand",
             headers,
             "the guaranteed minimum must not exceed the demand",
+            "min_above_demand",
         ),
         *_at_most(
             f,
@@ -683,6 +784,7 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "rural_settlement_2020",
             headers,
             "reclaimable land must not exceed rural settlement land 2020",
+            "reclaim_above_rural",
         ),
         *_at_most(
             f,
@@ -691,6 +793,7 @@ def check_counties(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem
             "construction_land_2020",
             headers,
             "existing stock land to supply again must not exceed construction land 2020",
+            "stock_above_construction",
         ),
     ]
 
@@ -704,6 +807,7 @@ def check_groups(df: pd.DataFrame, headers: Mapping[str, str]) -> list[Problem]:
         "max_share",
         headers,
         "the minimum share must not exceed the maximum share",
+        "min_share_above_max",
     )
 
 
@@ -717,7 +821,16 @@ def _unknown(
 ) -> list[Problem]:
     s = df[column]
     bad = (s != "") & ~s.isin(pd.Index(list(known), dtype="str"))
-    return _where(file, df, bad, column, headers, f"unknown {column}: not in {where}")
+    return _where(
+        file,
+        df,
+        bad,
+        column,
+        headers,
+        f"unknown {column}: not in {where}",
+        code="unknown_id",
+        params={"column": column, "where": where},
+    )
 
 
 #: What a total row says where a county id or name belongs: such a row sums the others
@@ -758,6 +871,7 @@ def total_rows(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[P
                 column=column,
                 value=str(raw.at[row, column]),
                 severity=Severity.WARNING,
+                code="total_row_county" if spec is COUNTIES else "total_row",
             )
         )
     return raw.loc[~rows], problems
@@ -804,6 +918,8 @@ def ids_from_names(
                     column=label,
                     value=cells[row],
                     severity=Severity.WARNING,
+                    code="county_name_as_id",
+                    params={"id": out.at[row, column]},
                 )
             )
         for row in out.index[named & ~once]:
@@ -816,6 +932,8 @@ def ids_from_names(
                     row=int(row),
                     column=label,
                     value=name,
+                    code="ambiguous_county_name",
+                    params={"n": int(counts[name]), "choices": choices},
                 )
             )
     return out, problems
@@ -854,6 +972,7 @@ def check_transfer_costs(
             headers,
             "a county cannot send linkage indicators to itself (from_id = to_id): "
             "a county always uses its own indicators at no cost",
+            code="self_transfer",
         ),
         *check_ids(df, f, ("from_id", "to_id"), headers, duplicate=Severity.ERROR),
     ]
@@ -896,7 +1015,20 @@ def check_projects(
                 + "): a project is part of its county's demand"
             )
 
-        problems += _where(f, df, over, "area", headers, too_much)
+        problems += _where(
+            f,
+            df,
+            over,
+            "area",
+            headers,
+            too_much,
+            code="projects_above_demand",
+            params=lambda m: {
+                "county": df.loc[m, "county_id"],
+                "total": fmts(total[m]),
+                "limit": fmts(limit[m]),
+            },
+        )
     ends = period_ends(scenario)
     bad_end = (df["period_end"] != "") & ~df["period_end"].isin(ends)
     problems += _where(
@@ -906,6 +1038,8 @@ def check_projects(
         "period_end",
         headers,
         f"is not a period end of the plan: use {', '.join(ends)} or leave it empty",
+        code="not_period_end",
+        params={"ends": ", ".join(ends)},
     )
     bad_kind = (df["kind"] != "") & ~df["kind"].isin(PROJECT_KINDS)
     problems += _where(
@@ -916,5 +1050,6 @@ def check_projects(
         headers,
         "is not a project kind: use transport (交通), energy (能源), water (水利), "
         "industry (产业) or livelihood (民生), or leave it empty",
+        code="not_project_kind",
     )
     return problems

@@ -61,8 +61,24 @@ def county_problems(
         cells = counties.loc[rows, column].tolist()
         value, limit = f["value"].set_axis(rows), f["limit"].set_axis(rows)
         texts = _county_texts(kind, family, value, limit)
+        code = f"{kind}.{family}" if kind == "minimum_above_room" else kind
+        codes = (
+            pd.Series(code, index=rows).where(value.notna(), "urban_land_without_urban_pop_2020")
+            if kind == "per_capita_above_cap_2020"
+            else code
+        )
         out += problems_at(
-            COUNTIES.file, rows, _label(column, headers), cells, texts, Severity.WARNING
+            COUNTIES.file,
+            rows,
+            _label(column, headers),
+            cells,
+            texts,
+            Severity.WARNING,
+            codes,
+            {
+                "value": fmts(value.round(1)).where(value.notna(), ""),
+                "limit": fmts(limit.round(1) if kind == "minimum_above_room" else limit),
+            },
         )
     return out
 
@@ -132,10 +148,20 @@ def _dataset_problem(f, scenario: Scenario) -> Problem:
     W = Severity.WARNING
     if f.kind == "group_without_members":
         text = "group has no members in group_members.csv"
+        code = "group_without_members"
         if f.value > 0:
             text += "; its min_share can only be met by allocating nothing"
             text += ": the scenario will be infeasible" if f.infeasible else ""
-        return Problem(GROUPS.file, text, row=int(f.row), column="group_id", value=f.id, severity=W)
+            code += ".infeasible" if f.infeasible else ".min_share"
+        return Problem(
+            GROUPS.file,
+            text,
+            row=int(f.row),
+            column="group_id",
+            value=f.id,
+            severity=W,
+            code=code,
+        )
     if f.kind in ("min_shares_above_one", "min_shares_above_one_shared"):
         why = (
             "the groups share members, so this can only be met through them; check it is intended"
@@ -153,6 +179,10 @@ def _dataset_problem(f, scenario: Scenario) -> Problem:
             column="min_share",
             value=fmt(round(f.value, SUM_DIGITS)),
             severity=W,
+            code=f.kind
+            if f.kind == "min_shares_above_one_shared"
+            else f.kind + (".infeasible" if f.infeasible else ".nothing"),
+            params={"sum": f"{f.value:.4g}"},
         )
     if f.kind == "minima_above_pool":
         return Problem(
@@ -163,6 +193,12 @@ def _dataset_problem(f, scenario: Scenario) -> Problem:
             column="min_allocation",
             value=fmt(round(f.value, SUM_DIGITS)),
             severity=W,
+            code=f.kind,
+            params={
+                "sum": f"{f.value:,.1f}",
+                "quota": f"{f.quota:,.1f}",
+                "linkage": f"{f.linkage:,.1f}",
+            },
         )
     if f.kind == "intensity_out_of_reach":
         return Problem(
@@ -173,6 +209,8 @@ def _dataset_problem(f, scenario: Scenario) -> Problem:
             column="intensity.reduction",
             value=fmt(float(scenario.intensity.reduction)),
             severity=W,
+            code=f.kind,
+            params={"value": f"{f.value:,.0f}", "limit": f"{f.limit:,.0f}"},
         )
     # region_floor_out_of_reach
     return Problem(
@@ -183,4 +221,6 @@ def _dataset_problem(f, scenario: Scenario) -> Problem:
         column="farmland.region_floor",
         value=fmt(float(f.limit)),
         severity=W,
+        code=f.kind,
+        params={"value": f"{f.value:,.0f}"},
     )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.analysis.tables import Result
+from optimizer.analysis.tables import DIAGNOSIS_WORDS_COLUMNS, Result
 from optimizer.data.lang import Lang
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.data.problems import UsageError
@@ -60,7 +60,12 @@ PAUSE_ENV = "LANDQUOTA_TEST_PAUSE"
 def run_tables(result: Result) -> dict[str, pd.DataFrame]:
     """The CSV files of a run folder, contract columns first (an infeasible run: diagnosis)."""
     if result.counties.empty:
-        return {} if result.diagnosis.empty else {"diagnosis.csv": result.diagnosis}
+        if result.diagnosis.empty:
+            return {}
+        # the file's columns (the table also holds how the reports word a cause)
+        return {
+            "diagnosis.csv": result.diagnosis.drop(columns=DIAGNOSIS_WORDS_COLUMNS, errors="ignore")
+        }
     tables = {
         "allocation.csv": result.counties.assign(binding=result.binding_text()),
         "groups.csv": result.groups,
