@@ -182,13 +182,18 @@ def test_the_targets_sheet_holds_targets_csv(runs):
 
 def test_families_and_the_region_are_named_in_chinese(runs):
     prices = _sheet(runs["zh_mu"], "影子价格")
-    assert prices["约束类别"][0] == "新增建设用地指标总量" and prices["对象"][0] == "全域"
+    assert prices["约束类别"][0] == "指标总量" and prices["对象"][0] == "全域"
     assert "放宽含义" not in prices.columns  # an English sentence: English reports only
     binding = _sheet(runs["zh_mu"], "分县分配")["起约束作用的限制"]
-    assert binding[0] == "县耕地保护底线、可复垦农村居民点、耕地后备资源"
-    assert _sheet(runs["en"], "counties")["binding"][0] == (
-        "farmland_floor;reclaim_potential;supplement_potential"
-    )
+    assert binding[0] == "本县耕地保有量、增减挂钩潜力、耕地后备资源"
+    assert _sheet(runs["zh_mu"], "分县分配")["限制因素"][0] == "本县耕地保有量"
+    # English words in the English workbook; allocation.csv keeps the codes
+    counties = _sheet(runs["en"], "counties")
+    assert counties["binding"][0] == "county farmland floor; reclaim potential; reserve land"
+    assert counties["limited_by"][0] == "its own farmland floor"
+    allocation = pd.read_csv(runs["en"] / "allocation.csv", dtype=str)
+    assert allocation["binding"][0] == "farmland_floor;reclaim_potential;supplement_potential"
+    assert allocation["limited_by"][0] == "farmland_floor"
 
 
 def test_every_constraint_family_has_a_chinese_name():

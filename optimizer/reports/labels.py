@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from optimizer.data.lang import Lang, term
+from optimizer.data.lang import TERMS, Lang, term
 from optimizer.data.numbers import MU_PER_HA
 
 
@@ -232,38 +232,25 @@ TARGET_UNITS: dict[str, Unit] = {
 }
 
 #: Constraint family (formulation/families.py) → its Chinese name in the reports (prices,
-#: diagnosis, the counties' binding column); tests/test_reports.py checks every family has one.
+#: diagnosis, the counties' binding column): a view of the ``family.*`` entries of TERMS,
+#: where a family's words live once; tests/test_reports.py checks every family has one.
 FAMILY_NAMES_ZH: dict[str, str] = {
-    "quota_pool": "新增建设用地指标总量",
-    "intensity": "单位GDP建设用地下降目标",
-    "farmland_region": "耕地保有量",
-    "farmland_balance": "耕地占补平衡",
-    "demand": "用地需求",
-    "min_allocation": "保障底线",
-    "per_capita_cap": "人均城镇用地上限",
-    "dev_boundary": "城镇开发边界",
-    "basic_farmland": "永久基本农田",
-    "farmland_floor": "县耕地保护底线",
-    "per_capita_floor": "人均城镇用地下限",
-    "reclaim_potential": "可复垦农村居民点",
-    "supplement_potential": "耕地后备资源",
-    "group_min": "分组最低占比",
-    "group_max": "分组最高占比",
-    "tiers": "需求分档",
-    "split": "指标与挂钩拆分",
-    "surplus": "挂钩节余指标",
-    "total_allocation": "新增建设用地总量",
-    "hub_balance": "挂钩枢纽平衡",
-    "project_min": "重点项目保障",
-    "stock_potential": "存量用地潜力",
-    "quota_linked": "增存挂钩指标总量",
-    "stock_link": "增存挂钩挂钩比例",
-    "linked_use": "增存挂钩指标本县使用",
+    key.removeprefix("family."): zh for key, (_, zh) in TERMS.items() if key.startswith("family.")
 }
+
+
+def family_name(family: str, lang: Lang) -> str:
+    """A constraint family's words in ``lang`` (TERMS ``family.<name>``), else its name."""
+    key = f"family.{family}"
+    return term(key, lang) if key in TERMS else family
+
+
 #: The region as a priced unit (marginals.csv id/name "region") in Chinese.
 REGION_ZH = "全域"
 #: Separator of the binding families in the Chinese counties sheet (allocation.csv: ";").
 ZH_LIST_SEPARATOR = "、"
+#: The same in the English reports (the families' words, not allocation.csv's codes).
+EN_LIST_SEPARATOR = "; "
 
 #: Workbook sheets and HTML sections: key → (English, Chinese). Sheet names ≤ 31 characters.
 SECTION_NAMES: dict[str, tuple[str, str]] = {

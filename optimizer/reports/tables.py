@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from optimizer.analysis.tables import Result
-from optimizer.data.lang import Lang, term
+from optimizer.data.lang import TERMS, Lang, term
 from optimizer.data.numbers import FILE_DECIMALS
 from optimizer.reports.labels import (
+    EN_LIST_SEPARATOR,
     FAMILY_NAMES_ZH,
     FILE_COLUMNS,
     REGION_ZH,
@@ -28,6 +29,7 @@ from optimizer.reports.labels import (
     Unit,
     area_factor,
     column_unit,
+    family_name,
     target_name,
     unit_label,
     word,
@@ -119,6 +121,7 @@ def shown_sections(result: Result, lang: Lang, area: AreaUnit) -> list[Shown]:
         table = ordered(table.reset_index(drop=True), section.file)
         if section.key == "targets":
             table = _targets(table, lang, area)
+        table = _in_words(table, lang)
         if lang is Lang.ZH:
             table = _in_chinese(table)
         units = [column_unit(section.file, c) for c in table.columns]
@@ -145,17 +148,33 @@ def _in_chinese(table: pd.DataFrame) -> pd.DataFrame:
         out["zone"] = out["zone"].map(ZONE_NAMES_ZH).fillna(out["zone"])
     if "family" in out.columns:
         out["family"] = out["family"].map(FAMILY_NAMES_ZH).fillna(out["family"])
-    if "binding" in out.columns:
-        out["binding"] = [_families_zh(text) for text in out["binding"].fillna("")]
     for column in ("id", "name"):
         if "family" in table.columns and column in out.columns:
             out[column] = out[column].replace("region", REGION_ZH)
     return out.drop(columns="relaxation", errors="ignore")
 
 
-def _families_zh(text: str) -> str:
-    names = [FAMILY_NAMES_ZH.get(f, f) for f in str(text).split(";") if f]
-    return ZH_LIST_SEPARATOR.join(names)
+def _in_words(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The counties' ``binding`` families and ``limited_by`` in words of ``lang`` (TERMS):
+    allocation.csv keeps the codes (``per_capita_cap;quota_pool``), a reader gets
+    "per-capita cap; quota pool" or 人均城镇用地上限、指标总量."""
+    if "binding" not in table.columns and "limited_by" not in table.columns:
+        return table
+    out = table.copy()
+    if "binding" in out.columns:
+        sep = ZH_LIST_SEPARATOR if lang is Lang.ZH else EN_LIST_SEPARATOR
+        out["binding"] = [
+            sep.join(family_name(f, lang) for f in str(text).split(";") if f)
+            for text in out["binding"].fillna("")
+        ]
+    if "limited_by" in out.columns:
+        words = {
+            v: term(f"limit.{v}", lang)
+            for v in out["limited_by"].dropna().unique()
+            if f"limit.{v}" in TERMS
+        }
+        out["limited_by"] = out["limited_by"].map(words).fillna(out["limited_by"])
+    return out
 
 
 def _in_area_unit(table: pd.DataFrame, units: list[Unit], area: AreaUnit) -> pd.DataFrame:
