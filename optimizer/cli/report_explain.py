@@ -15,6 +15,7 @@ from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.report_solve import equity_lines, uses_stock, z_line
 from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.numbers import MU_PER_HA
+from optimizer.formulation.build import free_quota
 from optimizer.formulation.families import REGION_TARGETS
 from optimizer.formulation.families import words as planner_words
 
@@ -50,7 +51,7 @@ def render_explain(
         console.print(Text(w("no_prices", backend=s.backend, solver=s.solver), style="yellow"))
         console.print()
     else:
-        _price_section(console, prices, data["ranging_available"], s, w)
+        _price_section(console, prices, data["ranging_available"], s, w, result)
     if data["marginal_tier"]:
         names = ", ".join(
             w(
@@ -90,7 +91,39 @@ def region_price_text(p: dict, money: str | None, w: Words = ENGLISH) -> str:
     )
 
 
-def _price_section(console: Console, prices: list[dict], ranging: bool, s, w: Words) -> None:
+def instrument_price_text(
+    p: dict, sc, money: str | None, result: Result | None, w: Words = ENGLISH
+) -> str:
+    """What the Chinese price line of the pool or of the linked quota adds (MODEL.md §8):
+    the reserve held back and what releasing it would be worth at the pool's rate; the
+    linked quota earned. The English sentences say the same (analysis/explain.py)."""
+    if p["family"] == "quota_pool" and sc.quota.reserve_share > 0:
+        reserve = sc.quota.reserve
+        free = (1 - sc.stock.linked_share) * reserve  # a released reserve splits as the pool
+        text = w("reserve_held", reserve=ha(reserve), share=pct1(sc.quota.reserve_share))
+        rates = p.get("rates") or {}
+        gain = _number(rates.get("gain_per_unit"))
+        if gain is None:
+            return text + "。"
+        holds_to = _number(rates.get("gain_holds_to"))
+        partly = holds_to is not None and holds_to + 1e-9 < free_quota(sc) + free
+        return text + w(
+            "reserve_release",
+            free=ha(free),
+            how=w("at_most") if partly else "",
+            worth=w.units(objective(gain * free, money)),
+            price=w.units(price_per_ha(gain, money)),
+        )
+    if p["family"] == "quota_linked" and result is not None and not result.targets.empty:
+        row = result.targets[result.targets["target"] == "quota_linked"]
+        if not row.empty:
+            return w("linked_earned", used=ha(float(row["value"].iloc[0])))
+    return ""
+
+
+def _price_section(
+    console: Console, prices: list[dict], ranging: bool, s, w: Words, result: Result | None = None
+) -> None:
     money = s.scenario.tiers.money
     console.print(
         Text(
@@ -105,10 +138,15 @@ def _price_section(console: Console, prices: list[dict], ranging: bool, s, w: Wo
     )
     for p in prices:
         if p["family"] in REGION_TARGETS:
-            console.print(Text(f"• {region_price_text(p, money, w)}"))
+            line = region_price_text(p, money, w)
+            if w.zh:
+                line += instrument_price_text(p, s.scenario, money, result, w)
+            console.print(Text(f"• {line}"))
     local = [p for p in prices if p["family"] not in REGION_TARGETS]
     if local:
         console.print(local_prices_table(local, ranging, money, w, console.width))
+        if w.zh and any(p["family"] == "stock_potential" for p in local):
+            console.print(Text(w("stock_price_note")))
         console.print(Text(w("sentences_in_json"), style="dim"))
     if not ranging:
         console.print(Text(w("no_ranges", backend=s.backend, solver=s.solver), style="dim"))

@@ -34,7 +34,6 @@ from optimizer.cli.format import (
 )
 from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.words import ENGLISH, Words
-from optimizer.data.lang import term
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
 
@@ -70,7 +69,7 @@ def render_solve(
     console.print(Group(*equity_lines(result.summary.equity, w), Text("")))
     console.print(counties_table(result, max_counties, w, console.width))
     if not result.projects.empty:
-        console.print(projects_table(result))
+        console.print(projects_table(result, w, console.width))
     if not result.flows.empty:
         console.print(flows_table(result, w, console.width))
     if result.summary.warnings:
@@ -177,7 +176,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
         line = (
             w("tie_break_ran", seconds=f"{s.timings.tie_break or 0.0:.2f}")
             if tie.ran
-            else w("tie_break_not_run", reason=tie.reason)
+            else w("tie_break_not_run", reason=w.tie_break_reason(tie.reason))
         )
         lines.append(Text(line, style="dim"))
     h = s.headline
@@ -197,7 +196,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
                 )
             )
         )
-        instruments = instrument_line(h)
+        instruments = instrument_line(h, w)
         if instruments is not None:
             lines.append(instruments)
     elif s.message and s.diagnosis is None:  # with a diagnosis it speaks, not the solver
@@ -224,54 +223,56 @@ def met_text(met: bool, w: Words = ENGLISH) -> Text:
     return Text(w("yes"), style="green") if met else Text(w("no"), style="bold red")
 
 
-def instrument_line(h) -> Text | None:
+def instrument_line(h, w: Words = ENGLISH) -> Text | None:
     """The instruments in use (MODEL.md §8): new land apart from stock reused, the reserve
     held back, linked quota and key projects; None when the run uses none of them."""
     parts = []
     if h.stock_used_ha is not None:
         parts.append(
-            f"{term('new_land')} {ha(h.allocation_ha)} ha + {term('stock_used')} "
-            f"{ha(h.stock_used_ha)} ha = {ha(h.allocation_ha + h.stock_used_ha)} ha supplied"
+            w(
+                "instr_stock",
+                new=ha(h.allocation_ha),
+                stock=ha(h.stock_used_ha),
+                supplied=ha(h.allocation_ha + h.stock_used_ha),
+            )
         )
     if h.quota_linked_ha is not None:
-        parts.append(f"{term('quota_linked')} {ha(h.quota_linked_ha)} ha")
+        parts.append(w("instr_linked", ha=ha(h.quota_linked_ha)))
     if h.quota_reserve_ha is not None:
-        parts.append(f"{term('quota_reserve')} {ha(h.quota_reserve_ha)} ha held back")
+        parts.append(w("instr_reserve", ha=ha(h.quota_reserve_ha)))
     if h.projects_ha is not None:
-        parts.append(f"{term('key_projects')} {ha(h.projects_ha)} ha guaranteed")
+        parts.append(w("instr_projects", ha=ha(h.projects_ha)))
     return Text(" · ".join(parts)) if parts else None
 
 
-def projects_table(result: Result) -> Table:
-    """Key projects (重点项目库): each project, its county and whether its land is guaranteed."""
-    t = Table(
-        title=f"Key projects (ha; {len(result.projects)} in projects.csv)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
-    for col, justify in (
-        ("project", "left"),
-        ("name", "left"),
-        ("county", "left"),
-        ("kind", "left"),
-        ("area", "right"),
-        ("by", "right"),
-        ("guaranteed", "center"),
-    ):
-        t.add_column(col, justify=justify, overflow="fold")
+def projects_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
+    """Key projects (重点项目库): each project, its county and whether its land is guaranteed,
+    fitted to the terminal (names wrap, numbers never cut)."""
+    columns = [
+        Column(w("col.project"), justify="left", min_width=4),
+        Column(w("col.name"), justify="left", wrap=True, min_width=12),
+        Column(w("col.county"), justify="left", wrap=True, min_width=6),
+        Column(w("col.kind"), priority=3, justify="left", min_width=4),
+        Column(w("col.area")),
+        Column(w("col.by"), priority=2),
+        Column(w("col.guaranteed"), justify="center"),
+    ]
     names = dict(zip(result.counties["county_id"], result.counties["name"], strict=True))
     for r in result.projects.itertuples(index=False):
-        ok = r.guaranteed == "yes"
-        t.add_row(
+        kind = str(r.kind) if isinstance(r.kind, str) else ""
+        cells = (
             str(r.project_id),
             str(r.name),
             str(names.get(r.county_id, r.county_id)),
-            str(r.kind) if isinstance(r.kind, str) else "",
+            w(f"kind.{kind}") if w.has(f"kind.{kind}") else kind,
             ha(r.area),
             str(r.period_end),
-            Text("yes", style="green") if ok else Text("NO", style="bold red"),
+            w("yes") if r.guaranteed == "yes" else w("no"),
         )
-    return t
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    title = w("projects_title", n=len(result.projects))
+    return fitted_table(title, columns, width, left_out=w.left_out)
 
 
 def targets_table(result: Result, w: Words = ENGLISH) -> Table:

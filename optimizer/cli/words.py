@@ -173,10 +173,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ha of urban land short of {floor} m²/person (soft)",
         "低于人均 {floor} m²/人 所缺城镇用地（公顷，软约束）",
     ),
+    "meaning.quota_linked": (
+        "ha of linked quota (增存挂钩) earned by reusing stock ≤ linked part of the pool",
+        "盘活存量挣得的增存挂钩指标（公顷）≤ 指标总量中的挂钩部分",
+    ),
+    "meaning.quota_reserve": (
+        "ha of the pool not handed out ≥ the provincial reserve held back (预留指标)",
+        "未分配的指标（公顷）≥ 省级预留指标",
+    ),
     "meaning.dev_boundary": (
         "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)",
         "2035 年城镇用地（公顷）≤ 城镇开发边界之和",
     ),
+    # instruments (MODEL.md §8)
+    "instr_stock": (
+        "new land {new} ha + stock reused {stock} ha = {supplied} ha supplied",
+        "新增建设用地 {new} 公顷 + 盘活存量用地 {stock} 公顷 = 供地 {supplied} 公顷",
+    ),
+    "instr_linked": ("linked quota (增存挂钩) {ha} ha", "增存挂钩指标 {ha} 公顷"),
+    "instr_reserve": ("provincial reserve {ha} ha held back", "省级预留指标 {ha} 公顷"),
+    "instr_projects": ("key projects {ha} ha guaranteed", "重点项目保障 {ha} 公顷"),
+    "projects_title": (
+        "Key projects (ha; {n} in projects.csv)",
+        "重点项目（公顷；共 {n} 个见 projects.csv）",
+    ),
+    "col.project": ("project", "项目"),
+    "col.area": ("area", "面积"),
+    "col.by": ("by", "期末"),
+    "col.guaranteed": ("guaranteed", "已保障"),
+    "kind.transport": ("transport", "交通"),
+    "kind.energy": ("energy", "能源"),
+    "kind.water": ("water", "水利"),
+    "kind.industry": ("industry", "产业"),
+    "kind.livelihood": ("livelihood", "民生"),
     # groups
     "groups_title": ("Priority groups (ha)", "优先组群（公顷）"),
     "col.group": ("group", "组群"),
@@ -254,6 +283,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region_price": (
         "{family}: {price} (limit {limit})",
         "{family}：{price}（限值 {limit}）",
+    ),
+    "reserve_held": (
+        " The province holds back {reserve} ha ({share} of the pool, 预留指标)",
+        "；省级预留指标 {reserve} 公顷（占指标总量 {share}）",
+    ),
+    "reserve_release": (
+        ": releasing it ({free} ha of it as free quota) would raise Z by {how}{worth} "
+        "(the pool's rate {price} × {free} ha).",
+        "，释放给各县（其中自由指标 {free} 公顷）可使 Z 提高{how} {worth}"
+        "（指标影子价格 {price} × {free} 公顷）。",
+    ),
+    "at_most": ("at most ", "至多"),
+    "linked_earned": (
+        "; {used} ha earned by reusing stock",
+        "；盘活存量已挣得 {used} 公顷",
+    ),
+    "stock_price_note": (
+        "Stock land (存量): the price is what one more ha of stock reuse is worth to the county.",
+        "存量用地潜力：该县再盘活 1 公顷存量用地使 Z 提高的量（一公顷需求不占新增用地的价值，"
+        "减去存量成本，加上挣得的增存挂钩指标的价值）。",
     ),
     "sentences_in_json": (
         "Each row's sentence is in `landquota explain --json`.",
@@ -860,6 +909,21 @@ SOLVER_PHRASES_ZH: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Why the tie-break did not run (solve.second_stage, summary.json ``tie_break.reason``)
+#: → Chinese; a reason not listed keeps its English.
+TIE_BREAK_REASONS_ZH: dict[str, str] = {
+    "[solver] tie_break = none: the LP solver's own vertex": (
+        "[solver] tie_break = none：取线性规划求解器自己的顶点解"
+    ),
+    "existing stock is reused: the stage does not cover stock yet": (
+        "盘活了存量用地：同优方案取舍尚不涵盖存量"
+    ),
+    "the quadratic stage did not solve: the LP solver's own vertex": (
+        "二次规划阶段未求解成功：取线性规划求解器自己的顶点解"
+    ),
+}
+
+
 #: Unit words inside numbers the engine formats (data.numbers), and their Chinese.
 UNIT_WORDS_ZH: tuple[tuple[str, str], ...] = (
     ("weighted ha", "加权公顷"),
@@ -947,6 +1011,16 @@ class Words:
             return str(c)
         message = self("conversion", unit=c.unit, to=self.term(c.to, c.to), factor=c.shown)
         return self("conversion_line", file=c.file, label=c.label, message=message)
+
+    def tie_break_reason(self, reason: str) -> str:
+        """Why the tie-break did not run, in the report's language."""
+        if self.zh and reason in TIE_BREAK_REASONS_ZH:
+            return TIE_BREAK_REASONS_ZH[reason]
+        if self.zh and reason.startswith("the LP ended "):
+            status = reason.removeprefix("the LP ended ").split(":")[0]
+            key = f"status.{status.lower()}"
+            return f"线性规划结果为{self(key) if self.has(key) else status}：没有最优面"
+        return reason
 
     def solver_reason(self, reason: str) -> str:
         """Why this solver ran (summary.json's English ``solver_reason``), in the report's
