@@ -179,6 +179,10 @@ def render_check(
         console.print(w("no_groups"))
     if summary["transfer_costs"] is not None:
         console.print(w("transfer_pairs", n=summary["transfer_costs"]["pairs"]))
+    if summary.get("projects") is not None:
+        console.print(projects_tables(summary["projects"], w, console.width))
+    if summary.get("stock") is not None:
+        console.print(Text(stock_text(summary["stock"], w)))
 
     conversions = summary["conversions"]
     if conversions:
@@ -227,6 +231,66 @@ def groups_table(groups: list[dict[str, Any]], w: Words, width: int) -> Group:
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
     return fitted_table(w("groups_check_title"), columns, width, left_out=w.left_out)
+
+
+def projects_tables(p: dict[str, Any], w: Words, width: int) -> Group:
+    """Key projects (projects.csv, MODEL.md §8): count and Σ area, by kind, and per county
+    the projects' share of its demand (largest first)."""
+    kinds = [
+        Column(w("col.kind"), justify="left"),
+        Column(w("col.projects")),
+        Column(w("col.area_ha")),
+    ]
+    for k in p["by_kind"]:
+        kind = k["kind"]
+        cells = (
+            w(f"kind.{kind}") if w.has(f"kind.{kind}") else (kind or "–"),
+            total(k["count"]),
+            total(k["area_ha"], 1),
+        )
+        for column, cell in zip(kinds, cells, strict=True):
+            column.cells.append(cell)
+    title = w("check_projects", n=p["count"], area=total(p["area_ha"], 1))
+    counties = [
+        Column(w("col.county"), justify="left", wrap=True, min_width=6),
+        Column(w("col.projects")),
+        Column(w("col.area_ha")),
+        Column(w("col.demand_ha")),
+        Column(w("col.share_of_demand")),
+    ]
+    for c in p["counties"]:
+        share = c["share_of_demand"]
+        cells = (
+            c["name"] or c["county_id"],
+            total(c["projects"]),
+            total(c["area_ha"], 1),
+            total(c["demand_ha"], 1),
+            "–" if share is None else f"{share:.1%}",
+        )
+        for column, cell in zip(counties, cells, strict=True):
+            column.cells.append(cell)
+    return Group(
+        fitted_table(title, kinds, width, left_out=w.left_out),
+        fitted_table(
+            w("check_projects_counties", above=p["counties_above_demand"]),
+            counties,
+            width,
+            left_out=w.left_out,
+        ),
+    )
+
+
+def stock_text(s: dict[str, Any], w: Words) -> str:
+    """Existing stock land and its settings, one line."""
+    return w(
+        "check_stock",
+        counties=s["counties"],
+        ha=total(s["stock_potential_ha"], 1),
+        cost=f"{s['cost_per_ha']:g}",
+        linked=f"{s['linked_share']:g}",
+        mu=f"{s['quota_per_ha']:g}",
+        reserve=f"{s['reserve_share']:g}",
+    )
 
 
 def _conversion_text(c: dict[str, Any]) -> str:

@@ -71,6 +71,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "transfer_costs.csv: {n} allowed linkage pairs (they replace linkage.scope)",
         "transfer_costs.csv：允许 {n} 对挂钩调剂（取代 linkage.scope）",
     ),
+    "check_projects": (
+        "Key projects (projects.csv): {n} projects, {area} ha",
+        "重点项目（projects.csv）：{n} 个，共 {area} 公顷",
+    ),
+    "check_projects_counties": (
+        "Key projects by county, against its demand ({above} above it)",
+        "各县重点项目与需求（超过需求的县：{above} 个）",
+    ),
+    "col.projects": ("projects", "项目数"),
+    "col.area_ha": ("area (ha)", "面积（公顷）"),
+    "col.share_of_demand": ("of demand", "占需求"),
+    "check_stock": (
+        "Existing stock land (counties.csv stock_potential): {counties} counties, {ha} ha; "
+        "stock.cost = {cost}, stock.linked_share = {linked}, stock.quota_per_ha = {mu}, "
+        "quota.reserve_share = {reserve}",
+        "存量建设用地（counties.csv stock_potential）：{counties} 个县，共 {ha} 公顷；"
+        "stock.cost = {cost}，stock.linked_share = {linked}，stock.quota_per_ha = {mu}，"
+        "quota.reserve_share = {reserve}",
+    ),
     "conversions": ("{n} column(s) converted on reading:", "读取时换算了 {n} 列单位："),
     "no_warnings": ("No warnings.", "无警告。"),
     "n_warnings": ("{n} warning(s):", "{n} 条警告："),

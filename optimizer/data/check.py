@@ -46,6 +46,8 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "transfer_costs",
     "conversions",
     "warnings",
+    "projects",
+    "stock",
 )
 
 
@@ -143,4 +145,58 @@ def summarize_dataset(ds: Dataset) -> dict[str, Any]:
         "transfer_costs": None if ds.transfer_costs is None else {"pairs": len(ds.transfer_costs)},
         "conversions": [c.to_dict() for c in ds.conversions],
         "warnings": [w.to_dict() for w in ds.warnings],
+        "projects": projects_summary(ds),
+        "stock": stock_summary(ds),
+    }
+
+
+def projects_summary(ds: Dataset) -> dict[str, Any] | None:
+    """Key projects (MODEL.md §8), None without projects.csv: how many, Σ area, by kind, and
+    per county the projects' share of its demand (above 1 the dataset would not load)."""
+    p = ds.projects
+    if p is None:
+        return None
+    c = ds.counties.set_index("county_id")
+    kinds = p.assign(kind=p["kind"].where(p["kind"] != "", "")).groupby("kind", sort=True)
+    per = p.groupby("county_id", sort=False).agg(
+        projects=("project_id", "size"), area=("area", "sum")
+    )
+    per = per.assign(demand=c["demand"].reindex(per.index).to_numpy(float))
+    per = per.assign(share=per["area"] / per["demand"].where(per["demand"] > 0))
+    per = per.sort_values(["share", "area"], ascending=False, kind="stable")
+    return {
+        "count": len(p),
+        "area_ha": _num(p["area"].sum()),
+        "by_kind": [
+            {"kind": kind, "count": len(g), "area_ha": _num(g["area"].sum())} for kind, g in kinds
+        ],
+        "counties": [
+            {
+                "county_id": str(i),
+                "name": str(c.at[i, "name"]) if i in c.index else "",
+                "projects": int(r.projects),
+                "area_ha": _num(r.area),
+                "demand_ha": _num(r.demand),
+                "share_of_demand": _num(r.share),
+            }
+            for i, r in per.iterrows()
+        ],
+        "counties_above_demand": int((per["area"] > per["demand"]).sum()),
+    }
+
+
+def stock_summary(ds: Dataset) -> dict[str, Any] | None:
+    """Existing stock land (MODEL.md §8), None when no county has stock_potential: the
+    counties with some, Σ ha, and the stock.* settings (with quota.reserve_share)."""
+    c = ds.counties
+    if "stock_potential" not in c.columns or not (c["stock_potential"] > 0).any():
+        return None
+    sc = ds.scenario
+    return {
+        "counties": int((c["stock_potential"] > 0).sum()),
+        "stock_potential_ha": _num(c["stock_potential"].sum()),
+        "cost_per_ha": _num(sc.stock.cost),
+        "linked_share": _num(sc.stock.linked_share),
+        "quota_per_ha": _num(sc.stock.quota_per_ha),
+        "reserve_share": _num(sc.quota.reserve_share),
     }
