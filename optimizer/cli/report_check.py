@@ -44,17 +44,17 @@ TOTAL_LABELS: dict[str, str] = {
 assert set(TOTAL_LABELS) == {*TOTAL_KEYS.values(), "dev_boundary_room_ha"}
 #: The same labels in Chinese (``--lang zh``).
 TOTAL_LABELS_ZH: dict[str, str] = {
-    "pop_2020_persons": "2020 年常住人口（人）",
-    "urban_pop_2020_persons": "2020 年城镇人口（人）",
-    "urban_pop_2035_persons": "2035 年城镇人口（人）",
-    "gdp_2020_100m_cny": "2020 年地区生产总值（亿元）",
-    "gdp_2035_100m_cny": "2035 年地区生产总值，2020 年价（亿元）",
-    "construction_land_2020_ha": "2020 年建设用地（公顷）",
-    "urban_land_2020_ha": "2020 年城镇建设用地（公顷）",
+    "pop_2020_persons": "2020年常住人口（人）",
+    "urban_pop_2020_persons": "2020年城镇人口（人）",
+    "urban_pop_2035_persons": "2035年城镇人口（人）",
+    "gdp_2020_100m_cny": "2020年地区生产总值（亿元）",
+    "gdp_2035_100m_cny": "2035年地区生产总值，2020年价（亿元）",
+    "construction_land_2020_ha": "2020年建设用地（公顷）",
+    "urban_land_2020_ha": "2020年城镇建设用地（公顷）",
     "dev_boundary_ha": "城镇开发边界（公顷）",
     "dev_boundary_room_ha": "开发边界内剩余空间（公顷）",
-    "rural_settlement_2020_ha": "2020 年村庄建设用地（公顷）",
-    "cultivated_2020_ha": "2020 年耕地（公顷）",
+    "rural_settlement_2020_ha": "2020年村庄建设用地（公顷）",
+    "cultivated_2020_ha": "2020年耕地（公顷）",
     "farmland_floor_ha": "耕地保有量（公顷）",
     "basic_farmland_ha": "永久基本农田（公顷）",
     "demand_ha": "新增建设用地需求（公顷）",
@@ -100,7 +100,7 @@ def render_check(
         console = terminal_console()
     w = words
     ds, counties = summary["dataset"], summary["counties"]
-    source = f" ({ds['source']})" if ds.get("source") else ""
+    source = (f"（{ds['source']}）" if w.zh else f" ({ds['source']})") if ds.get("source") else ""
     console.print(
         Text(
             w(

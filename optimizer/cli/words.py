@@ -44,11 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_demand_ratio": ("Demand ÷ quota pool", "需求 ÷ 指标总量"),
     "check_by_city": ("Counties by city", "各市县数"),
     "col.city_zh": ("city 市", "市"),
-    "col.pop_2020": ("pop 2020 (persons)", "2020 年常住人口（人）"),
-    "col.urban_land_2020": ("urban land 2020 (ha)", "2020 年城镇用地（公顷）"),
+    "col.pop_2020": ("pop 2020 (persons)", "2020年常住人口（人）"),
+    "col.urban_land_2020": ("urban land 2020 (ha)", "2020年城镇用地（公顷）"),
     "col.demand_ha": ("demand (ha)", "需求（公顷）"),
     "check_by_zone": ("Counties by main-function zone", "各主体功能区县数"),
-    "check_per_capita": ("Per-capita urban land 2020 (m²/person)", "2020 年人均城镇用地（m²/人）"),
+    "check_per_capita": ("Per-capita urban land 2020 (m²/person)", "2020年人均城镇用地（m²/人）"),
     "col.measure": ("measure", "统计量"),
     "check_pc_region": (
         "region (Σ urban land ÷ Σ urban population)",
@@ -170,11 +170,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meaning.quota_pool": ("ha of the quota pool used", "已用指标（公顷）≤ 指标总量"),
     "meaning.intensity_reduction": (
         "fall of construction land per unit GDP 2020→2035 ≥ the target",
-        "2020→2035 年单位GDP建设用地使用面积下降幅度 ≥ 目标",
+        "2020→2035年单位GDP建设用地使用面积下降幅度 ≥ 目标",
     ),
     "meaning.farmland_region": (
         "ha cultivated in 2035 ≥ region floor (耕地保有量)",
-        "2035 年耕地（公顷）≥ 区域耕地保有量",
+        "2035年耕地（公顷）≥ 区域耕地保有量",
     ),
     "meaning.farmland_floor_counties": (
         "counties keeping their own farmland floor",
@@ -182,7 +182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "meaning.farmland_balance": (
         "ha made up − ha occupied (占补平衡), tightest scope unit",
-        "补充耕地 − 占用耕地（公顷），取最紧的平衡单元",
+        "补充耕地−占用耕地（公顷），取最紧的平衡单元",
     ),
     "meaning.per_capita_cap_counties": (
         "counties whose new urban land passes {cap} m²/person",
@@ -202,7 +202,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "meaning.dev_boundary": (
         "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)",
-        "2035 年城镇用地（公顷）≤ 城镇开发边界之和",
+        "2035年城镇用地（公顷）≤ 城镇开发边界之和",
     ),
     # instruments (MODEL.md §8)
     "instr_stock": (
@@ -238,7 +238,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "equity_gini": (
         "Gini of new land per resident {alloc} (weighted by 2020 residents) · Gini of demand "
         "satisfaction {sat} (weighted by demand)",
-        "人均新增用地基尼系数 {alloc}（按 2020 年常住人口加权）· 需求满足率基尼系数 {sat}"
+        "人均新增用地基尼系数 {alloc}（按 2020年常住人口加权）· 需求满足率基尼系数 {sat}"
         "（按需求加权）",
     ),
     "zone_share": (
@@ -459,7 +459,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "intensity reduction achieved",
         "单位GDP建设用地下降幅度",
     ),
-    "metric.farmland 2035": ("farmland 2035", "2035 年耕地"),
+    "metric.farmland 2035": ("farmland 2035", "2035年耕地"),
     "metric.per-capita floor shortfall": ("per-capita floor shortfall", "人均用地下限缺口"),
     "metric.Gini of new land per resident": (
         "Gini of new land per resident",
@@ -480,8 +480,8 @@ _ROOM_ZH = {
 }
 _PLAUSIBLE_ZH = {
     "ha": "全国陆地面积（9.6e8 公顷 = 960 万平方公里）",
-    "persons": "全国人口（2020 年 14.1 亿；上限 15 亿）",
-    "亿元": "2020 年全国 GDP 的三倍（1.016e6 亿元）",
+    "persons": "全国人口（2020年 14.1 亿；上限 15 亿）",
+    "亿元": "2020年全国 GDP 的三倍（1.016e6 亿元）",
 }
 _ZONES_EN = ", ".join(f"{z} ({ZONE_NAMES_ZH[z]})" for z in ZONES)
 _ZONES_ZH = "、".join(f"{ZONE_NAMES_ZH[z]}（{z}）" for z in ZONES)
@@ -493,11 +493,11 @@ _READ_AS_EN = {
 _AT_MOST = {
     "urban_pop_above_pop": (
         "urban population 2020 must not exceed population 2020",
-        "2020 年城镇人口不能超过 2020 年常住人口",
+        "2020年城镇人口不能超过 2020年常住人口",
     ),
     "basic_above_cultivated": (
         "permanent basic farmland must not exceed cultivated land 2020",
-        "永久基本农田不能超过 2020 年耕地",
+        "永久基本农田不能超过 2020年耕地",
     ),
     "min_above_demand": (
         "the guaranteed minimum must not exceed the demand",
@@ -505,11 +505,11 @@ _AT_MOST = {
     ),
     "reclaim_above_rural": (
         "reclaimable land must not exceed rural settlement land 2020",
-        "可复垦面积不能超过 2020 年村庄建设用地",
+        "可复垦面积不能超过 2020年村庄建设用地",
     ),
     "stock_above_construction": (
         "existing stock land to supply again must not exceed construction land 2020",
-        "可再供应的存量建设用地不能超过 2020 年建设用地",
+        "可再供应的存量建设用地不能超过 2020年建设用地",
     ),
     "min_share_above_max": (
         "the minimum share must not exceed the maximum share",
@@ -600,7 +600,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "parts_above_construction": (
         "urban land + rural settlement land 2020 = {parts} ha must not exceed construction "
         "land 2020 (construction_land_2020 = {limit})",
-        "2020 年城镇用地 + 村庄建设用地 = {parts} 公顷，不能超过 2020 年建设用地"
+        "2020年城镇用地 + 村庄建设用地 = {parts} 公顷，不能超过 2020年建设用地"
         "（construction_land_2020 = {limit}）",
     ),
     "unknown_id": ("unknown {column}: not in {where}", "未知的 {column}：{where} 中没有"),
@@ -755,21 +755,21 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cultivated_below_floor_2020": (
         "cultivated land 2020 is already below the farmland floor (farmland_floor = {limit}): "
         "the county must gain cultivated land by 2035",
-        "2020 年耕地已低于耕地保有量（farmland_floor = {limit}）：该县到 2035 年必须增加耕地",
+        "2020年耕地已低于耕地保有量（farmland_floor = {limit}）：该县到 2035年必须增加耕地",
     ),
     "urban_land_above_boundary_2020": (
         "urban land 2020 is already above the urban development boundary (dev_boundary = "
         "{limit}): the county can get no new urban land",
-        "2020 年城镇用地已超出城镇开发边界（dev_boundary = {limit}）：该县不能再增加城镇用地",
+        "2020年城镇用地已超出城镇开发边界（dev_boundary = {limit}）：该县不能再增加城镇用地",
     ),
     "per_capita_above_cap_2020": (
         "per-capita urban land 2020 is {value} m²/person, above the cap of {limit} m²/person",
-        "2020 年人均城镇用地为 {value} m²/人，已超过上限 {limit} m²/人",
+        "2020年人均城镇用地为 {value} m²/人，已超过上限 {limit} m²/人",
     ),
     "urban_land_without_urban_pop_2020": (
         "urban land but no urban population 2020: per-capita urban land is unbounded, above "
         "the cap",
-        "有城镇用地但 2020 年无城镇人口：人均城镇用地无穷大，超过上限",
+        "有城镇用地但 2020年无城镇人口：人均城镇用地无穷大，超过上限",
     ),
     **{
         f"minimum_above_room.{family}": (
@@ -784,7 +784,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "farmland_floor_out_of_reach": (
         "with the guaranteed minimum, cultivated land 2035 is at most {value} ha even after "
         "all reclamation and reserve land, below the farmland floor ({limit})" + _INFEASIBLE_EN,
-        "按保障下限建设，即使全部复垦并开垦全部后备资源，2035 年耕地也最多 {value} 公顷，"
+        "按保障下限建设，即使全部复垦并开垦全部后备资源，2035年耕地也最多 {value} 公顷，"
         "低于耕地保有量（{limit}）" + _INFEASIBLE_ZH,
     ),
     "group_without_members": (
@@ -828,14 +828,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "even with every hectare of rural settlement land reclaimed, construction land 2035 "
         "stays at least {value} ha against {limit} ha the intensity target allows: the "
         "scenario will be infeasible",
-        "即使村庄建设用地全部复垦，2035 年建设用地也至少为 {value} 公顷，而单位GDP建设用地"
+        "即使村庄建设用地全部复垦，2035年建设用地也至少为 {value} 公顷，而单位GDP建设用地"
         "下降目标只允许 {limit} 公顷：情景将无可行解",
     ),
     "region_floor_out_of_reach": (
         "at most {value} ha can stay cultivated in 2035 (the guaranteed minima built, every "
         "reclaimable hectare reclaimed and all reserve land cultivated), below the region's "
         "farmland floor: the scenario will be infeasible",
-        "2035 年最多只能保有 {value} 公顷耕地（按保障下限建设、全部复垦、开垦全部后备资源），"
+        "2035年最多只能保有 {value} 公顷耕地（按保障下限建设、全部复垦、开垦全部后备资源），"
         "低于区域耕地保有量：情景将无可行解",
     ),
     # causes of an infeasible solve (analysis/diagnose.py, the same findings)
@@ -849,7 +849,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "The {target} intensity target cannot be reached even with every hectare of rural "
         "settlement land reclaimed: construction land 2035 stays at least {value} ha against "
         "{limit} ha allowed.",
-        "即使村庄建设用地全部复垦，也达不到单位GDP建设用地下降 {target} 的目标：2035 年建设"
+        "即使村庄建设用地全部复垦，也达不到单位GDP建设用地下降 {target} 的目标：2035年建设"
         "用地至少为 {value} 公顷，而目标只允许 {limit} 公顷。",
     ),
     "cause.region_floor_out_of_reach": (
