@@ -205,3 +205,19 @@ def test_the_json_of_bad_data_keeps_its_english_records(bad: Path) -> None:
     assert {"file", "row", "column", "value", "rule", "severity"} <= set(records[0])
     assert "code" not in records[0] and "params" not in records[0]
     assert any(r["rule"] == "is not a number" for r in records)
+
+
+def test_a_unit_conversion_is_worded_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "mu"
+    shutil.copytree(REFERENCE, folder)
+    path = folder / "counties.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_text(text.replace(",supplement_potential,", ",supplement_potential（亩）,", 1))
+    (c,) = load_dataset(folder).conversions
+    assert ZH.conversion(c) == (
+        "counties.csv 列 supplement_potential（亩） (supplement_potential)："
+        "按 亩 读取，换算为 公顷（× 1/15）"
+    )
+    assert EN.conversion(c) == str(c)
+    out = runner.invoke(app, ["check", str(folder), "--lang", "zh"])
+    assert "按 亩 读取，换算为 公顷（× 1/15）" in out.output

@@ -10,7 +10,10 @@ here but in ``optimizer.data.lang.TERMS``; ``Words.term`` reads them. Machine fi
 What the engine builds as sentences (explain's price and county texts, a diagnosis)
 stays English in summary.json and ``--json``; in Chinese the reports build their own
 line from the data those sentences come from (``limited_by``, the family, the price),
-with the words of TERMS (docs/runs.md, "Languages").
+with the words of TERMS. Data problems, pre-solve warnings and the causes of an
+infeasible solve carry a ``code`` and ``params`` instead: ``PROBLEMS`` words each code
+in both languages, the English template giving exactly the engine's message
+(docs/runs.md, "Languages").
 """
 
 from __future__ import annotations
