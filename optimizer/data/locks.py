@@ -116,7 +116,7 @@ def with_fixes(ds: Dataset, fix: Mapping[str, float]) -> Dataset:
     if problems:  # rows mean nothing on a command line: name the fix instead
         raise DataError(
             [
-                replace(p, row=None, column=labels[fixes["county_id"].iloc[p.row - 1]])
+                replace(p, row=None, column=None, value=labels[fixes["county_id"].iloc[p.row - 1]])
                 for p in problems
             ]
         )

@@ -964,9 +964,9 @@ def check_locks(
     def crossing(m: pd.Series) -> pd.Series:
         return (
             "the lock's min "
-            + fmts(lo[m])
+            + _ha_text(lo[m])
             + " ha is above its max "
-            + fmts(hi[m])
+            + _ha_text(hi[m])
             + " ha: min must not exceed max"
         )
 
@@ -1013,9 +1013,9 @@ def check_locks(
     def too_high(m: pd.Series) -> pd.Series:
         return (
             "min "
-            + fmts(lo[m])
+            + _ha_text(lo[m])
             + " ha is above demand "
-            + fmts(demand[m])
+            + _ha_text(demand[m])
             + " ha of "
             + label[m].astype(str)
             + " (counties.csv): a lock holds new land within the county's demand"
@@ -1027,9 +1027,9 @@ def check_locks(
     def too_low(m: pd.Series) -> pd.Series:
         return (
             "max "
-            + fmts(hi[m])
+            + _ha_text(hi[m])
             + " ha is below the guaranteed minimum "
-            + fmts(floor[m])
+            + _ha_text(floor[m])
             + " ha of "
             + label[m].astype(str)
             + " (counties.csv min_allocation)"
@@ -1037,3 +1037,8 @@ def check_locks(
 
     problems += _where(file, df, below, "max", headers, too_low)
     return problems
+
+
+def _ha_text(values: pd.Series) -> pd.Series:
+    """Hectares in a message, every digit kept, with thousands separators (4,200, 1,981.6)."""
+    return values.map(lambda x: f"{x:,.6f}".rstrip("0").rstrip(".")).astype("str")
