@@ -951,12 +951,12 @@ def check_locks(
     """
     problems: list[Problem] = []
     lo, hi = df["min"], df["max"]
-    problems += _where(
+    neither = df.index[(lo.isna() & hi.isna() & (df["county_id"] != "")).to_numpy()]
+    problems += problems_at(
         file,
-        df,
-        lo.isna() & hi.isna() & (df["county_id"] != ""),
-        "min",
-        headers,
+        neither,
+        _label("min", headers),
+        [""] * len(neither),
         "is empty, and so is max: a lock needs a min, a max or both (ha of new land)",
     )
     crossed = lo > hi + AREA_TOLERANCE
