@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from checker import assert_feasible, violations
@@ -383,6 +384,11 @@ def test_locks_survive_the_run_folder(tmp_path):
     assert explain(back)["counties"][0]["limited_by"] == "lock"
     header = (tmp_path / "run" / "allocation.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "locked,lock_min,lock_max" in header
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "县X*" in html and "*: held by a lock (locks.csv, --fix)" in html
+    sheet = openpyxl.load_workbook(tmp_path / "run" / "report.xlsx")["counties"]
+    headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert any(str(h).startswith("locked") for h in headers), headers
 
 
 def test_the_checker_catches_a_broken_lock():

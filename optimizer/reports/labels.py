@@ -326,6 +326,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "flows_on_map": ("lines: linkage flows", "连线：增减挂钩流转"),
     "top_allocations": ("Largest allocations", "新增建设用地最多的县"),
+    "locked_note": (
+        "*: held by a lock (locks.csv, --fix)",
+        "*：新增用地已锁定（locks.csv、--fix）",
+    ),
     "lorenz": ("Lorenz curves of equity", "公平性洛伦兹曲线"),
     "lorenz_x": ("cumulative share of the base", "基数累计占比"),
     "lorenz_y": ("cumulative share of new land", "新增用地累计占比"),
