@@ -343,6 +343,11 @@ def test_every_bad_lock_has_its_message(tmp_path):
     assert sorted(found) == sorted(expected)
 
 
+def test_an_unreadable_bound_is_reported_once(tmp_path):
+    folder = _with_locks(tmp_path, "county_id,min,max\n140105,abc,\n")
+    assert _problems(folder) == ["locks.csv row 2, column min = 'abc': is not a number"]
+
+
 def test_a_lock_the_pool_cannot_hold_is_diagnosed():
     """Fix X = 100 and Y = 100 with Q = 150: infeasible. The conflict set names both locks
     and the pool; alone, each lock must come down to 50 ha (or the pool up to 200)."""

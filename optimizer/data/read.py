@@ -661,7 +661,15 @@ def _assemble(
     locks = tables[v.LOCKS.file]
     if locks is not None:
         found = v.check_locks(locks, counties, headers_of[v.LOCKS.file], scenario)
-        problems += [p for p in found if (p.file, p.row, p.column) not in named]
+        unreadable = {  # a row with a cell not read: its empty bounds are no news
+            p.row for p in problems if p.file == v.LOCKS.file and p.severity is Severity.ERROR
+        }
+        problems += [
+            p
+            for p in found
+            if (p.file, p.row, p.column) not in named
+            and not (p.message == v.NO_SIDE and p.row in unreadable)
+        ]
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:

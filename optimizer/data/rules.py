@@ -932,6 +932,10 @@ def check_projects(
     return problems
 
 
+#: A lock row with neither a min nor a max (locks.csv).
+NO_SIDE = "is empty, and so is max: a lock needs a min, a max or both (ha of new land)"
+
+
 def check_locks(
     df: pd.DataFrame,
     counties: pd.DataFrame | None,
@@ -957,7 +961,7 @@ def check_locks(
         neither,
         _label("min", headers),
         [""] * len(neither),
-        "is empty, and so is max: a lock needs a min, a max or both (ha of new land)",
+        NO_SIDE,
     )
     crossed = lo > hi + AREA_TOLERANCE
 
