@@ -221,3 +221,33 @@ def test_a_unit_conversion_is_worded_in_chinese(tmp_path: Path) -> None:
     assert EN.conversion(c) == str(c)
     out = runner.invoke(app, ["check", str(folder), "--lang", "zh"])
     assert "按 亩 读取，换算为 公顷（× 1/15）" in out.output
+
+
+def test_every_bad_lock_is_worded_in_both_languages(tmp_path: Path) -> None:
+    folder = tmp_path / "locks"
+    shutil.copytree(REFERENCE, folder)
+    rows = [
+        "county_id,period_end,min,max",
+        "999999,,10,20",  # unknown county
+        "140105,,300,200",  # min > max
+        "140181,,5000,",  # above demand
+        "140107,,,",  # neither side
+        "140108,2025,10,",  # not a period end
+        "140109,,10,",
+        "140109,2035,20,",  # a second lock for the same period end
+        "140106,,,0",  # below the guaranteed minimum (if it has one)
+    ]
+    (folder / "locks.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    set_cell(folder, "counties.csv", 3, "min_allocation", "100")  # 140106 迎泽区
+    problems = _problems(folder)
+    assert {
+        "lock_crossed",
+        "lock_above_demand",
+        "lock_no_side",
+        "lock_not_period_end",
+        "lock_twice",
+        "lock_below_minimum",
+        "unknown_id",
+    } <= {p.code for p in problems}
+    for p in problems:
+        _checked(p)

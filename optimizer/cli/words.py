@@ -28,6 +28,7 @@ from optimizer.data.problems import SETTINGS_FILES, Problem
 from optimizer.data.rules import (
     AMBIGUOUS_COMMA,
     BAD_COMMA,
+    NO_SIDE,
     PLAUSIBLE_CODES,
     PLAUSIBLE_MAX,
     ZONE_NAMES_ZH,
@@ -644,6 +645,36 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "is not a project kind: use transport (交通), energy (能源), water (水利), "
         "industry (产业) or livelihood (民生), or leave it empty",
         "不是项目类型：请用 交通、能源、水利、产业 或 民生，或留空",
+    ),
+    # locks (locks.csv, --fix; MODEL.md §8)
+    "lock_no_side": (
+        NO_SIDE,
+        "为空，max 也为空：锁定须给出 min、max 或两者（新增用地公顷数）",
+    ),
+    "lock_crossed": (
+        "the lock's min {min} ha is above its max {max} ha: min must not exceed max",
+        "锁定的 min {min} 公顷高于 max {max} 公顷：min 不能超过 max",
+    ),
+    "lock_not_period_end": (
+        "is not a period end of the plan: use {ends} or leave it empty (the whole plan period)",
+        "不是规划的期末年份：请用 {ends}，或留空（整个规划期）",
+    ),
+    "lock_twice": (
+        "a second lock of this county for the same period end {end} (first in row {first}; "
+        "an empty period_end is the plan's end): keep one",
+        "该县同一期末 {end} 的第二个锁定（首次出现在第 {first} 行；period_end 留空即规划期末）："
+        "请只保留一个",
+    ),
+    "lock_above_demand": (
+        "min {min} ha is above demand {demand} ha of {county} (counties.csv): a lock holds "
+        "new land within the county's demand",
+        "min {min} 公顷高于{county}的需求 {demand} 公顷（counties.csv）："
+        "锁定的新增用地须在本县需求之内",
+    ),
+    "lock_below_minimum": (
+        "max {max} ha is below the guaranteed minimum {floor} ha of {county} (counties.csv "
+        "min_allocation)",
+        "max {max} 公顷低于{county}的保障下限 {floor} 公顷（counties.csv min_allocation）",
     ),
     # files and headers (data/read.py)
     "groups_missing_for_members": (

@@ -1097,6 +1097,7 @@ def check_locks(
         _label("min", headers),
         [""] * len(neither),
         NO_SIDE,
+        code="lock_no_side",
     )
     crossed = lo > hi + AREA_TOLERANCE
 
@@ -1109,7 +1110,16 @@ def check_locks(
             + " ha: min must not exceed max"
         )
 
-    problems += _where(file, df, crossed, "min", headers, crossing)
+    problems += _where(
+        file,
+        df,
+        crossed,
+        "min",
+        headers,
+        crossing,
+        code="lock_crossed",
+        params=lambda m: {"min": _ha_text(lo[m]), "max": _ha_text(hi[m])},
+    )
     ends = period_ends(scenario)
     bad_end = (df["period_end"] != "") & ~df["period_end"].isin(ends)
     problems += _where(
@@ -1120,6 +1130,8 @@ def check_locks(
         headers,
         f"is not a period end of the plan: use {', '.join(ends)} or leave it empty "
         "(the whole plan period)",
+        code="lock_not_period_end",
+        params={"ends": ", ".join(ends)},
     )
     if not df.empty:  # one lock per county and period end ("" is the last period end)
         end = df["period_end"].where(df["period_end"] != "", ends[-1])
@@ -1139,6 +1151,8 @@ def check_locks(
                 + first[m].astype(str)
                 + "; an empty period_end is the plan's end): keep one"
             ),
+            code="lock_twice",
+            params=lambda m: {"end": end[m].astype(str), "first": first[m].astype(str)},
         )
     if counties is None:
         return problems
@@ -1160,7 +1174,20 @@ def check_locks(
             + " (counties.csv): a lock holds new land within the county's demand"
         )
 
-    problems += _where(file, df, above, "min", headers, too_high)
+    problems += _where(
+        file,
+        df,
+        above,
+        "min",
+        headers,
+        too_high,
+        code="lock_above_demand",
+        params=lambda m: {
+            "min": _ha_text(lo[m]),
+            "demand": _ha_text(demand[m]),
+            "county": label[m].astype(str),
+        },
+    )
     below = hi < floor - AREA_TOLERANCE
 
     def too_low(m: pd.Series) -> pd.Series:
@@ -1174,7 +1201,20 @@ def check_locks(
             + " (counties.csv min_allocation)"
         )
 
-    problems += _where(file, df, below, "max", headers, too_low)
+    problems += _where(
+        file,
+        df,
+        below,
+        "max",
+        headers,
+        too_low,
+        code="lock_below_minimum",
+        params=lambda m: {
+            "max": _ha_text(hi[m]),
+            "floor": _ha_text(floor[m]),
+            "county": label[m].astype(str),
+        },
+    )
     return problems
 
 
