@@ -607,7 +607,7 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames, ignore_index=True)
     table["value"] = table["value"].mask(table["value"].abs() <= 1e-12, 0.0)  # NaN stays
-    rates = unique_prices(f)
+    rates = unique_prices(f, start=x)  # the re-solves start from this optimal plan
     table = table.merge(rates, on=["family", "id"], how="left", validate="one_to_one")
     return table.reindex(columns=columns)
 

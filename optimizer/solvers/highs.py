@@ -55,6 +55,21 @@ def load_highs(
     return h
 
 
+def start_from(h: highspy.Highs, lp: LinearProgram, x: np.ndarray) -> None:
+    """Start ``h``'s next simplex solve from ``x``, an optimal plan of ``lp`` (any solver's).
+
+    HiGHS builds a basis from the primal values (crossover-like) instead of starting from
+    the slack basis: at the national size the first solve takes about 660 iterations
+    (0.02 s) instead of 6,400 (0.4 s). The optimum is the same LP's; only the path differs.
+    """
+    values = np.asarray(x, dtype=float)
+    solution = highspy.HighsSolution()
+    solution.col_value = values
+    solution.row_value = lp.matrix @ values
+    solution.value_valid = True
+    h.setSolution(solution)
+
+
 @contextmanager
 def _silenced_stdout() -> Iterator[None]:
     """Send C-level stdout to /dev/null for a moment (it would break ``--json``)."""
