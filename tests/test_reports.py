@@ -212,6 +212,65 @@ def test_identical_runs_give_identical_report_bytes(runs):
         assert (runs["en"] / name).read_bytes() == (runs["en_again"] / name).read_bytes()
 
 
+def _workbook_bytes(result, path: Path, bulk: bool, monkeypatch, **options) -> bytes:
+    from optimizer.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "BULK_ROWS", bulk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    xlsx.write_workbook(result, path, **options)
+    return path.read_bytes()
+
+
+def _same_workbook_both_ways(result, tmp_path: Path, monkeypatch, **options) -> None:
+    """The sheets built in bulk give exactly the bytes of XlsxWriter's cell-by-cell writer."""
+    cells = _workbook_bytes(result, tmp_path / "cells" / "r.xlsx", False, monkeypatch, **options)
+    bulk = _workbook_bytes(result, tmp_path / "bulk" / "r.xlsx", True, monkeypatch, **options)
+    assert bulk == cells
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"lang": Lang.ZH, "area": AreaUnit.MU}], ids=["en-ha", "zh-mu"]
+)
+def test_the_bulk_workbook_is_the_cell_by_cell_one(
+    reference_result, tmp_path, monkeypatch, options
+):
+    _same_workbook_both_ways(reference_result, tmp_path, monkeypatch, **options)
+
+
+def test_the_bulk_workbook_keeps_odd_cells_as_xlsxwriter_writes_them(
+    reference_result, tmp_path, monkeypatch
+):
+    """Text that XlsxWriter escapes or marks (XML characters, control characters, its own
+    _xHHHH_ escapes, leading/trailing spaces, a rich-text look-alike), missing values,
+    ±∞, booleans and integers in one column: the same bytes either way."""
+    import copy
+
+    odd = copy.copy(reference_result)
+    counties = reference_result.counties.copy()
+    names = [" lead", "trail ", "a&b<c>", 'q"uote', "ctl\x01x", "_x0041_", "<r>rich</r>", "城区"]
+    counties["name"] = [names[i % len(names)] for i in range(len(counties))]
+    mixed = [True, np.nan, np.inf, -np.inf, 3, "text", None, 2.5]
+    counties["zone"] = [mixed[i % len(mixed)] for i in range(len(counties))]
+    odd.counties = counties
+    book = tmp_path / "cells" / "r.xlsx"
+    _same_workbook_both_ways(odd, tmp_path, monkeypatch)
+    sheet = openpyxl.load_workbook(book)["counties"]
+    shown = {sheet.cell(row=r, column=2).value for r in range(3, 3 + len(names))}
+    assert {" lead", "trail ", "a&b<c>", "城区"} <= shown
+
+
+def test_the_bulk_workbook_of_a_synthetic_dataset_and_an_infeasible_one(
+    tmp_path, monkeypatch, dataset_dir
+):
+    from optimizer.data.synth import write_synthetic
+
+    big = solve(load_dataset(write_synthetic(tmp_path / "d", 300, 30, seed=5)))
+    _same_workbook_both_ways(big, tmp_path / "synth", monkeypatch)
+    failed = solve(load_dataset(dataset_dir, {"quota.total": 100, "linkage.scope": "none"}))
+    assert failed.diagnosis is not None and not failed.diagnosis.empty
+    _same_workbook_both_ways(failed, tmp_path / "infeasible", monkeypatch, lang=Lang.ZH)
+
+
 def test_the_reports_are_listed_in_the_marker_and_in_run_files(runs):
     marker = (runs["en"] / MARKER_FILE).read_text(encoding="utf-8")
     assert "report.xlsx" in marker and "report.html" in marker
