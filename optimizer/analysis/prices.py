@@ -68,6 +68,9 @@ HOLDS_DECIMALS = 6
 TIGHTEN_STEP = 0.01
 #: Probes per side at most: each finds a new linear piece or ends the search.
 MAX_PROBES = 60
+#: Once a probe lands on the first piece, the next goes this many times further out (8:
+#: 15-30 % fewer re-solves than 2 on the reference, 1,000 counties and national, same rates).
+GROWTH = 8.0
 #: Infeasible tightening probes halved towards the last feasible one before the end of
 #: the feasible range is computed (one LP, as dear as many warm re-solves).
 INFEASIBLE_TRIES = 3
@@ -224,7 +227,7 @@ def _relax_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> tup
     step = room * (1.0 + TIGHTEN_STEP) if room > 0 else TIGHTEN_STEP * scale
 
     def far(known: float) -> _Line | None:
-        return probe.solve(max(2.0 * known, step) if known > 0 else step)
+        return probe.solve(max(GROWTH * known, step) if known > 0 else step)
 
     return _first_piece(probe, base, far(0.0), far, monotone=True)
 
@@ -241,7 +244,7 @@ def _tighten_side(probe: _RowProbe, base: _Line, scale: float, room: float) -> t
     base = _Line(0.0, base.z, -base.s)
 
     def far(known: float) -> _Line | None:
-        t = max(2.0 * known, step) if known > 0 else step
+        t = max(GROWTH * known, step) if known > 0 else step
         for _ in range(INFEASIBLE_TRIES):
             line = flip.solve(t)
             if line is not None:
