@@ -157,23 +157,34 @@ class HighsBackend(Backend):
             h = load_highs(lp, time_limit_s, solver)
         with watch("solve"):
             run_highs(h)
-        status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-        solution = Solution(
-            status,
-            timings=watch.timings,
-            solver=chosen,
-            message=h.modelStatusToString(h.getModelStatus()),
-        )
-        if status is Status.OPTIMAL:
-            with watch("read"):
-                sol = h.getSolution()
-                solution.objective = float(h.getInfo().objective_function_value)
-                solution.x = np.asarray(sol.col_value, dtype=float)
-                solution.row_duals = np.asarray(sol.row_dual, dtype=float)
-                solution.col_duals = np.asarray(sol.col_dual, dtype=float)
-                if caps.ranging:
-                    solution.ranging = _ranging(h)
-        return solution
+        return read_solution(h, watch, chosen, ranging=caps.ranging)
+
+
+def read_solution(
+    h: highspy.Highs, watch: Stopwatch, solver: str | None, ranging: bool = False
+) -> Solution:
+    """The Solution of a HiGHS run that has ended: its status and HiGHS's words for it,
+    and at an optimum Z, x, the duals (and the ranging), read back timed as ``read``.
+
+    One reading for the backend and the sweep's warm solver (optimizer/sweep/warm.py).
+    """
+    status = _STATUS.get(h.getModelStatus(), Status.ERROR)
+    solution = Solution(
+        status,
+        timings=watch.timings,
+        solver=solver,
+        message=h.modelStatusToString(h.getModelStatus()),
+    )
+    if status is Status.OPTIMAL:
+        with watch("read"):
+            sol = h.getSolution()
+            solution.objective = float(h.getInfo().objective_function_value)
+            solution.x = np.asarray(sol.col_value, dtype=float)
+            solution.row_duals = np.asarray(sol.row_dual, dtype=float)
+            solution.col_duals = np.asarray(sol.col_dual, dtype=float)
+            if ranging:
+                solution.ranging = _ranging(h)
+    return solution
 
 
 def _ranging(h: highspy.Highs) -> dict[str, np.ndarray] | None:
