@@ -312,3 +312,26 @@ def test_synthetic_warm_start_gives_the_cold_rates(tmp_path):
     warm, cold = warm_and_cold(f, "ortools", "glop")
     assert len(cold) >= 4
     pd.testing.assert_frame_equal(warm, cold, check_exact=True)
+
+
+def test_the_price_job_gives_the_table_of_unique_prices(reference):
+    """On its own thread (beside the tie-break and the tables) the same table, exactly."""
+    from optimizer.analysis.prices import PriceJob, unique_prices
+
+    _, r = reference
+    f = r.formulation
+    lp = solve(load_dataset(REFERENCE), backend="highs", solver="simplex", tie_break_method="none")
+    x = lp.solution.x  # the LP's vertex (with the tie-break, r.solution holds the QP's plan)
+    pd.testing.assert_frame_equal(PriceJob(f, x).result(), unique_prices(f, x), check_exact=True)
+
+
+def test_a_failing_price_job_raises_its_error_in_the_caller(reference, monkeypatch):
+    import optimizer.analysis.prices as prices
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("re-solve failed")
+
+    monkeypatch.setattr(prices, "unique_prices", broken)
+    job = prices.PriceJob(reference[1].formulation)
+    with pytest.raises(RuntimeError, match="re-solve failed"):
+        job.result()

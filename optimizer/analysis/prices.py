@@ -131,24 +131,75 @@ class _RowProbe:
         self.h.setBasis(self.basis)
 
 
-def unique_prices(f: Formulation, start: np.ndarray | None = None) -> pd.DataFrame:
+class PriceJob:
+    """``unique_prices(f, start)`` computed on a thread of its own while the caller goes on.
+
+    The re-solves are HiGHS's (it releases the GIL), so the tie-break and the tables of a
+    solve run beside them on a second core: ``result()`` waits for the table. The HiGHS
+    instance is made here, on the caller's thread (its constructor silences stdout for
+    a moment); the thread is a daemon, so Ctrl-C never waits for it (the command line
+    then ends at once: ``solve_left_running``).
+    """
+
+    def __init__(self, f: Formulation, start: np.ndarray | None = None) -> None:
+        import threading
+
+        self._table: pd.DataFrame | None = None
+        self._error: BaseException | None = None
+        h = _loaded(f)
+        self._thread = threading.Thread(
+            target=self._run, args=(f, start, h), name="unique-prices", daemon=True
+        )
+        from optimizer.solvers.highs import run_beside
+
+        run_beside(self._thread)  # Ctrl-C meanwhile ends the command without C++ clean-up
+
+    def _run(self, f: Formulation, start: np.ndarray | None, h: highspy.Highs | None) -> None:
+        try:
+            self._table = unique_prices(f, start, loaded=h)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+
+    def result(self) -> pd.DataFrame:
+        """The table of ``unique_prices``; its error, if it failed, is raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._table is not None
+        return self._table
+
+
+def _loaded(f: Formulation) -> highspy.Highs | None:
+    """A HiGHS dual simplex holding ``f``'s LP, or None where no rates are computed."""
+    lp = f.lp
+    if lp.shape[1] >= MAX_COLUMNS or not any(len(lp.rows.get(x, ())) for x in UNIQUE_PRICE_ROWS):
+        return None
+    from optimizer.solvers.highs import load_highs
+
+    return load_highs(lp, solver="simplex")
+
+
+def unique_prices(
+    f: Formulation, start: np.ndarray | None = None, loaded: highspy.Highs | None = None
+) -> pd.DataFrame:
     """Per row of ``UNIQUE_PRICE_ROWS``: family, id and the four ``PRICE_COLUMNS``.
 
     Rates are per unit of the row (ha); the limits are planner limits in the family's
     unit (a row written net of a 2020 stock has the stock added back). A limit that
     cannot be tightened at all without making the plan infeasible has loss ∞. Empty
-    (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up.
+    (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up. ``start``: an optimal
+    plan to start from; ``loaded``: ``_loaded(f)``, made already (``PriceJob``).
     """
     lp = f.lp
     families = [fam for fam in UNIQUE_PRICE_ROWS if len(lp.rows.get(fam, ())) > 0]
     columns = ["family", "id", *PRICE_COLUMNS]
-    if not families or lp.shape[1] >= MAX_COLUMNS:
+    h = loaded if loaded is not None else _loaded(f)
+    if h is None:
         return pd.DataFrame(columns=columns)
     from highspy import HighsModelStatus
 
-    from optimizer.solvers.highs import load_highs, start_from
+    from optimizer.solvers.highs import start_from
 
-    h = load_highs(lp, solver="simplex")
     if start is not None:
         start_from(h, lp, start)
     h.run()

@@ -98,11 +98,22 @@ CANCEL_WAIT_S = 2.0
 _LEFT_RUNNING: list[highspy.Highs] = []
 
 
+#: Threads of our own that run HiGHS beside the main thread (the unique prices, PriceJob).
+_BESIDE: list[threading.Thread] = []
+
+
+def run_beside(thread: threading.Thread) -> None:
+    """Start ``thread``, a daemon that runs HiGHS, and count it in ``solve_left_running``."""
+    _BESIDE[:] = [t for t in _BESIDE if t.is_alive()]
+    _BESIDE.append(thread)
+    thread.start()
+
+
 def solve_left_running() -> bool:
     """Whether a HiGHS solve still runs after Ctrl-C: a process ending normally then would
     abort in HiGHS's thread clean-up ("terminate called without an active exception"),
     so the command line ends with ``os._exit`` instead."""
-    return any(h.is_solver_running() for h in _LEFT_RUNNING)
+    return any(h.is_solver_running() for h in _LEFT_RUNNING) or any(t.is_alive() for t in _BESIDE)
 
 
 def run_highs(h: highspy.Highs) -> None:
