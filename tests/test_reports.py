@@ -447,3 +447,28 @@ def test_docs_outputs_md_is_the_generated_dictionary():
     assert OUTPUTS_DOC.read_text(encoding="utf-8") == labels.dictionary_markdown(), (
         "docs/outputs.md is out of date: python -m optimizer.reports > docs/outputs.md"
     )
+
+
+def test_the_map_paths_are_every_point_projected_and_written_ring_by_ring():
+    """_project writes all points at once and cuts them back into rings: the same paths as
+    projecting each ring and writing it a point at a time (one decimal, M … Z per ring)."""
+    import json
+    import math
+
+    from optimizer.reports.html import MAP_WIDTH, _project, _rings
+
+    features = json.loads((REFERENCE / "counties.geojson").read_text(encoding="utf-8"))["features"]
+    ids = {str((f.get("properties") or {}).get("county_id", "")) for f in features}
+    rings, centres = _rings(features, ids)
+    shapes = _project(rings, centres)
+    points = np.vstack([r for county in rings.values() for r in county])
+    (lon0, lat0), (lon1, lat1) = points.min(axis=0), points.max(axis=0)
+    shrink = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = MAP_WIDTH / ((lon1 - lon0) * shrink)
+    assert len(shapes.paths) == REFERENCE_COUNTIES
+    for county, county_rings in rings.items():
+        expected = []
+        for ring in county_rings:
+            xy = [((lon - lon0) * shrink * scale, (lat1 - lat) * scale) for lon, lat in ring]
+            expected.append("M" + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+        assert shapes.paths[county] == " ".join(expected), county
