@@ -393,6 +393,8 @@ def _write_cell(sheet, row: int, col: int, value, unit: Unit, numbers: dict, tex
 
 def _cells_width(values: pd.Series) -> int:
     """Width of a column's widest cell as shown (numbers with thousands separators)."""
+    if isinstance(values.dtype, pd.StringDtype):  # parse each distinct text once (ids, names)
+        values = pd.Series(pd.unique(values), dtype=values.dtype)
     numeric = pd.to_numeric(values, errors="coerce")
     if values.dtype != object and numeric.notna().any():
         finite = numeric[np.isfinite(numeric)]
