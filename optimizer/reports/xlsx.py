@@ -12,6 +12,7 @@ double). Identical runs give identical bytes: the creation date is fixed
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -336,20 +337,28 @@ def _column_cells(sheet, letter, numbers, kinds, payload, fmt_code, xf) -> list[
         texts = {t: inline(t) for t in dict.fromkeys(payload)}  # names repeat (cities)
         head = f'" s="{xf[fmt_code[0]]}"'
         return [f'<c r="{letter}{r}{head}{texts[t]}' for r, t in zip(numbers, payload, strict=True)]
-    out = []
-    for row, kind, value, k in zip(
-        numbers, kinds.tolist(), payload, fmt_code.tolist(), strict=True
-    ):
-        head = f'<c r="{letter}{row}" s="{xf[k]}"'
-        if kind == _NUMBER:
-            out.append(f"{head}><v>{value:.16G}</v></c>")
-        elif kind == _BLANK:
-            out.append(f"{head}/>")
-        elif kind == _BOOL:
-            out.append(f'{head} t="b"><v>{value}</v></c>')
-        else:
-            out.append(head + inline(value))
-    return out
+    heads = [
+        f'<c r="{letter}{r}" s="{xf[k]}"' for r, k in zip(numbers, fmt_code.tolist(), strict=True)
+    ]
+    return [
+        head
+        + (
+            f"><v>{value:.16G}</v></c>"
+            if kind == _NUMBER
+            else "/>"
+            if kind == _BLANK
+            else f' t="b"><v>{value}</v></c>'
+            if kind == _BOOL
+            else inline(value)
+        )
+        for head, kind, value in zip(heads, kinds.tolist(), payload, strict=True)
+    ]
+
+
+#: Text that XlsxWriter writes as it is: none of its control-character escapes
+#: (``_xHHHH_``, U+FFFE/U+FFFF), XML escapes or whitespace marks apply (one search instead
+#: of its five; anything else takes its own functions).
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 
 class _InlineText:
@@ -363,7 +372,9 @@ class _InlineText:
 
     def __call__(self, text: str) -> str:
         xml = self.done.get(text)
-        if xml is None:
+        if xml is None and not _NOT_PLAIN.search(text):
+            xml = self.done[text] = f' t="inlineStr"><is><t>{text}</t></is></c>'
+        elif xml is None:
             string = self.sheet._escape_control_characters(text)
             if string.startswith("<r>") and string.endswith("</r>"):
                 xml = f' t="inlineStr"><is>{string}</is></c>'
