@@ -179,6 +179,27 @@ def instrument_violations(ds, a: pd.DataFrame, A, q, z, q_link, rtol: float) -> 
         need = ds.projects.groupby("county_id")["area"].sum()
         on = need.reindex(ids).fillna(0.0).to_numpy(float)
         out += _le("project_min", on, A, ids, rtol)
+    out += lock_violations(ds, a, A, rtol)
+    return out
+
+
+def lock_violations(ds, a: pd.DataFrame, A, rtol: float) -> list[str]:
+    """Locks (MODEL.md §8): min ≤ A_i ≤ max for each lock on the whole plan (period_end
+    empty or the target year 2035), and allocation.csv's ``locked`` says yes exactly there."""
+    locks = getattr(ds, "locks", None)
+    if locks is None or locks.empty:
+        return [] if "locked" not in a.columns else ["locked column without locks"]
+    whole = locks[locks["period_end"].isin(["", "2035"])]
+    at = pd.Series(A, index=a["county_id"].to_numpy()).loc[whole["county_id"]].to_numpy(float)
+    lo = whole["min"].fillna(-np.inf).to_numpy(float)
+    hi = whole["max"].fillna(np.inf).to_numpy(float)
+    held = whole["county_id"].to_numpy()
+    out = _le("lock_min", lo, at, held, rtol) + _le("lock_max", at, hi, held, rtol)
+    if "locked" not in a.columns:
+        return [*out, "allocation.csv has no locked column"]
+    said = set(a.loc[a["locked"] == "yes", "county_id"])
+    if said != set(held):
+        out.append(f"locked: says yes for {sorted(said)}, locks hold {sorted(set(held))}")
     return out
 
 

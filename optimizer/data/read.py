@@ -55,6 +55,7 @@ OPTIONAL_FILES: tuple[str, ...] = (
     "group_members.csv",
     "transfer_costs.csv",
     "projects.csv",
+    "locks.csv",
 )
 #: Optional files read as tables without rows when they are left out.
 EMPTY_WHEN_MISSING: tuple[str, ...] = ("groups.csv", "group_members.csv")
@@ -154,6 +155,7 @@ def dataset_from_tables(
     scenario: Scenario | Mapping[str, Any],
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    locks: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
 
@@ -169,10 +171,11 @@ def dataset_from_tables(
         v.MEMBERS.file: members,
         v.TRANSFER_COSTS.file: transfer_costs,
         v.PROJECTS.file: projects,
+        v.LOCKS.file: locks,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS):
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.LOCKS):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -407,7 +410,7 @@ def table_from_cells(
         raw["zone"] = _zone_names(raw["zone"])
     if spec is v.PROJECTS and "kind" in raw.columns:
         raw["kind"] = _project_kinds(raw["kind"])
-    if spec is v.PROJECTS and "period_end" in raw.columns:  # "2035年" is the year 2035
+    if spec in (v.PROJECTS, v.LOCKS) and "period_end" in raw.columns:  # "2035年" is 2035
         text = raw["period_end"].astype("str").fillna("").str.strip()
         raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
@@ -622,6 +625,7 @@ def _assemble(
         for spec, table, columns in (
             (v.MEMBERS, members, ("county_id",)),
             (v.TRANSFER_COSTS, transfers, ("from_id", "to_id")),
+            (v.LOCKS, tables[v.LOCKS.file], ("county_id",)),
         ):
             if table is not None:
                 table, found = v.ids_from_names(
@@ -654,6 +658,18 @@ def _assemble(
     projects = tables[v.PROJECTS.file]
     if projects is not None:
         problems += v.check_projects(projects, counties, headers_of[v.PROJECTS.file], scenario)
+    locks = tables[v.LOCKS.file]
+    if locks is not None:
+        found = v.check_locks(locks, counties, headers_of[v.LOCKS.file], scenario)
+        unreadable = {  # a row with a cell not read: its empty bounds are no news
+            p.row for p in problems if p.file == v.LOCKS.file and p.severity is Severity.ERROR
+        }
+        problems += [
+            p
+            for p in found
+            if (p.file, p.row, p.column) not in named
+            and not (p.message == v.NO_SIDE and p.row in unreadable)
+        ]
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
@@ -675,6 +691,7 @@ def _assemble(
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
         projects=None if projects is None else _sorted_table(projects, ["project_id"]),
+        locks=None if locks is None else _sorted_table(locks, ["county_id", "period_end"]),
         warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,
