@@ -142,7 +142,7 @@ def measure(
         import optimizer.data.read as load
         from optimizer.formulation.build import build
         from optimizer.runs.write import write_run
-        from optimizer.solve import assemble, choose_solver, second_stage
+        from optimizer.solve import assemble, choose_solver, second_stage, start_prices
     if import_start is not None:  # the imports before this function ran count too
         meter.seconds["import"] += started - import_start
         meter.peak_mb["import"] = max(meter.peak_mb["import"], before)
@@ -183,10 +183,11 @@ def measure(
         meter.record(f"solver_{stage}", seconds + (setup if stage == "load" else 0.0), solver_peak)
     solver_name = solution.solver or solver_name
     method = ds.scenario.solver.tie_break
+    prices = start_prices(formulation, solution)  # on their own thread, as `solve` does
     with meter("tie_break"):  # the tie-break of MODEL.md §6, as `solve` runs it
         tie = second_stage(formulation, solution, engine.name, solver_name, choice, method)
     with meter("extract"):
-        result = assemble(formulation, solution, engine.name, solver_name, tie)
+        result = assemble(formulation, solution, engine.name, solver_name, tie, prices=prices)
     with meter("write"):
         if not result.counties.empty:
             write_run(result, out_dir)

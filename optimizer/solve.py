@@ -16,6 +16,7 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
+from optimizer.analysis.prices import PriceJob
 from optimizer.analysis.tables import (
     Result,
     binding_flags,
@@ -115,13 +116,14 @@ def solve(
     for stage, seconds in solution.timings.items():
         watch.timings[f"solver_{stage}"] = seconds
     solver_name = solution.solver or choice.solver
+    prices = start_prices(formulation, solution)  # beside the tie-break and the tables
     method = TieBreakMethod(tie_break_method or sc.solver.tie_break)
     with watch("tie_break"):
         tie = second_stage(formulation, solution, engine.name, solver_name, choice, method)
     if isinstance(tie, TieBreakInfo) and method is TieBreakMethod.NONE:
         del watch.timings["tie_break"]
     with watch("extract"):
-        result = assemble(formulation, solution, engine.name, solver_name, tie)
+        result = assemble(formulation, solution, engine.name, solver_name, tie, prices=prices)
     result.summary.timings = watch.timings
     result.summary.solver_reason = choice.reason
     result.summary.notes = list(notes)
@@ -241,6 +243,14 @@ def second_stage(
     return tie
 
 
+def start_prices(f: Formulation, solution: Solution) -> PriceJob | None:
+    """The unique prices of an optimal LP solve, started on their own thread (``PriceJob``)
+    so that the tie-break and the tables overlap them; None when there is no optimum."""
+    if solution.status is not Status.OPTIMAL or solution.x is None:
+        return None
+    return PriceJob(f, solution.x)
+
+
 def assemble(
     f: Formulation,
     solution: Solution,
@@ -248,12 +258,14 @@ def assemble(
     solver: str,
     tie: TieBreak | TieBreakInfo | None = None,
     tables: Tables = "full",
+    prices: PriceJob | None = None,
 ) -> Result:
     """Turn a solver's answer into the Result tables (empty tables when not optimal).
 
     With a ``TieBreak`` the tables describe its plan (unique county figures, flows by the
     rule of ``pairs_from_totals``) and Z is that plan's; prices stay the LP's.
     ``tables="allocation"`` (a sweep's scenario) fills only the allocation tables.
+    ``prices``: the unique prices started by ``start_prices`` (None: computed here).
     """
     ds = f.dataset
     final = tie if isinstance(tie, TieBreak) else None
@@ -290,7 +302,8 @@ def assemble(
     result.groups = group_table(f, result.counties)
     result.flows = flow_table(f, x, result.counties if final else None)
     result.targets = target_table(f, result.counties)
-    result.marginals = marginal_table(f, lp_solution)
+    rates = prices.result() if prices is not None else None
+    result.marginals = marginal_table(f, lp_solution, rates)
     result.projects = project_table(f, result.counties)
     summary.headline = headline(result.counties, result.targets, f)
     annotate(result)

@@ -217,6 +217,65 @@ def test_identical_runs_give_identical_report_bytes(runs):
         assert (runs["en"] / name).read_bytes() == (runs["en_again"] / name).read_bytes()
 
 
+def _workbook_bytes(result, path: Path, bulk: bool, monkeypatch, **options) -> bytes:
+    from optimizer.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "BULK_ROWS", bulk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    xlsx.write_workbook(result, path, **options)
+    return path.read_bytes()
+
+
+def _same_workbook_both_ways(result, tmp_path: Path, monkeypatch, **options) -> None:
+    """The sheets built in bulk give exactly the bytes of XlsxWriter's cell-by-cell writer."""
+    cells = _workbook_bytes(result, tmp_path / "cells" / "r.xlsx", False, monkeypatch, **options)
+    bulk = _workbook_bytes(result, tmp_path / "bulk" / "r.xlsx", True, monkeypatch, **options)
+    assert bulk == cells
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"lang": Lang.ZH, "area": AreaUnit.MU}], ids=["en-ha", "zh-mu"]
+)
+def test_the_bulk_workbook_is_the_cell_by_cell_one(
+    reference_result, tmp_path, monkeypatch, options
+):
+    _same_workbook_both_ways(reference_result, tmp_path, monkeypatch, **options)
+
+
+def test_the_bulk_workbook_keeps_odd_cells_as_xlsxwriter_writes_them(
+    reference_result, tmp_path, monkeypatch
+):
+    """Text that XlsxWriter escapes or marks (XML characters, control characters, its own
+    _xHHHH_ escapes, leading/trailing spaces, a rich-text look-alike), missing values,
+    ±∞, booleans and integers in one column: the same bytes either way."""
+    import copy
+
+    odd = copy.copy(reference_result)
+    counties = reference_result.counties.copy()
+    names = [" lead", "trail ", "a&b<c>", 'q"uote', "ctl\x01x", "_x0041_", "<r>rich</r>", "城区"]
+    counties["name"] = [names[i % len(names)] for i in range(len(counties))]
+    mixed = [True, np.nan, np.inf, -np.inf, 3, "text", None, 2.5]
+    counties["zone"] = [mixed[i % len(mixed)] for i in range(len(counties))]
+    odd.counties = counties
+    book = tmp_path / "cells" / "r.xlsx"
+    _same_workbook_both_ways(odd, tmp_path, monkeypatch)
+    sheet = openpyxl.load_workbook(book)["counties"]
+    shown = {sheet.cell(row=r, column=2).value for r in range(3, 3 + len(names))}
+    assert {" lead", "trail ", "a&b<c>", "城区"} <= shown
+
+
+def test_the_bulk_workbook_of_a_synthetic_dataset_and_an_infeasible_one(
+    tmp_path, monkeypatch, dataset_dir
+):
+    from optimizer.data.synth import write_synthetic
+
+    big = solve(load_dataset(write_synthetic(tmp_path / "d", 300, 30, seed=5)))
+    _same_workbook_both_ways(big, tmp_path / "synth", monkeypatch)
+    failed = solve(load_dataset(dataset_dir, {"quota.total": 100, "linkage.scope": "none"}))
+    assert failed.diagnosis is not None and not failed.diagnosis.empty
+    _same_workbook_both_ways(failed, tmp_path / "infeasible", monkeypatch, lang=Lang.ZH)
+
+
 def test_the_reports_are_listed_in_the_marker_and_in_run_files(runs):
     marker = (runs["en"] / MARKER_FILE).read_text(encoding="utf-8")
     assert "report.xlsx" in marker and "report.html" in marker
@@ -393,3 +452,28 @@ def test_docs_outputs_md_is_the_generated_dictionary():
     assert OUTPUTS_DOC.read_text(encoding="utf-8") == labels.dictionary_markdown(), (
         "docs/outputs.md is out of date: python -m optimizer.reports > docs/outputs.md"
     )
+
+
+def test_the_map_paths_are_every_point_projected_and_written_ring_by_ring():
+    """_project writes all points at once and cuts them back into rings: the same paths as
+    projecting each ring and writing it a point at a time (one decimal, M … Z per ring)."""
+    import json
+    import math
+
+    from optimizer.reports.html import MAP_WIDTH, _project, _rings
+
+    features = json.loads((REFERENCE / "counties.geojson").read_text(encoding="utf-8"))["features"]
+    ids = {str((f.get("properties") or {}).get("county_id", "")) for f in features}
+    rings, centres = _rings(features, ids)
+    shapes = _project(rings, centres)
+    points = np.vstack([r for county in rings.values() for r in county])
+    (lon0, lat0), (lon1, lat1) = points.min(axis=0), points.max(axis=0)
+    shrink = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = MAP_WIDTH / ((lon1 - lon0) * shrink)
+    assert len(shapes.paths) == REFERENCE_COUNTIES
+    for county, county_rings in rings.items():
+        expected = []
+        for ring in county_rings:
+            xy = [((lon - lon0) * shrink * scale, (lat1 - lat) * scale) for lon, lat in ring]
+            expected.append("M" + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+        assert shapes.paths[county] == " ".join(expected), county

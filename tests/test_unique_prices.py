@@ -13,6 +13,7 @@ from pathlib import Path
 
 import highspy
 import numpy as np
+import pandas as pd
 import pytest
 from factories import county, dataset
 from hypothesis import HealthCheck, given, settings
@@ -272,3 +273,65 @@ def test_large_lps_leave_the_rates_empty(monkeypatch, degenerate_pool):
     pool = big.marginals[big.marginals["family"] == "quota_pool"].iloc[0]
     assert pool[list(PRICE_COLUMNS)].isna().all()
     assert pool["value"] == pytest.approx(r.marginals["value"].iloc[0])
+
+
+# ------------------------------------------------------------------ warm start
+
+
+def warm_and_cold(f: Formulation, backend: str, solver: str):
+    """The rates started from a backend's optimal plan, and from HiGHS's own cold start."""
+    from optimizer.analysis.prices import unique_prices
+    from optimizer.solvers import get_backend
+
+    solution = get_backend(backend).solve(f.lp, solver, None)
+    assert solution.status is Status.OPTIMAL
+    return unique_prices(f, start=solution.x), unique_prices(f)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ds=small_datasets())
+def test_random_datasets_warm_start_gives_the_cold_rates(ds):
+    """Started from any backend's vertex (or PDLP's near-vertex), the re-solves find exactly
+    the rates of the cold path: the start changes the path, never the answer."""
+    from optimizer.formulation.build import build
+
+    f = build(ds)
+    if solve(ds, backend="highs", solver="simplex").status is not Status.OPTIMAL:
+        return
+    for backend, solver in (("ortools", "glop"), ("highs", "ipm"), ("pulp", "cbc")):
+        warm, cold = warm_and_cold(f, backend, solver)
+        pd.testing.assert_frame_equal(warm, cold, check_exact=True)
+
+
+def test_synthetic_warm_start_gives_the_cold_rates(tmp_path):
+    """A 300-county synthetic dataset (group rows, a degenerate pool): warm = cold, exactly."""
+    from optimizer.data.synth import write_synthetic
+    from optimizer.formulation.build import build
+
+    f = build(load_dataset(write_synthetic(tmp_path / "d", 300, 30, seed=5)))
+    warm, cold = warm_and_cold(f, "ortools", "glop")
+    assert len(cold) >= 4
+    pd.testing.assert_frame_equal(warm, cold, check_exact=True)
+
+
+def test_the_price_job_gives_the_table_of_unique_prices(reference):
+    """On its own thread (beside the tie-break and the tables) the same table, exactly."""
+    from optimizer.analysis.prices import PriceJob, unique_prices
+
+    _, r = reference
+    f = r.formulation
+    lp = solve(load_dataset(REFERENCE), backend="highs", solver="simplex", tie_break_method="none")
+    x = lp.solution.x  # the LP's vertex (with the tie-break, r.solution holds the QP's plan)
+    pd.testing.assert_frame_equal(PriceJob(f, x).result(), unique_prices(f, x), check_exact=True)
+
+
+def test_a_failing_price_job_raises_its_error_in_the_caller(reference, monkeypatch):
+    import optimizer.analysis.prices as prices
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("re-solve failed")
+
+    monkeypatch.setattr(prices, "unique_prices", broken)
+    job = prices.PriceJob(reference[1].formulation)
+    with pytest.raises(RuntimeError, match="re-solve failed"):
+        job.result()

@@ -580,7 +580,9 @@ def _balance_margin(f: Formulation, county: pd.DataFrame) -> float:
     return float(net.groupby(key.to_numpy()).sum().min())
 
 
-def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
+def marginal_table(
+    f: Formulation, solution: Solution, rates: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Prices of the region targets, every group row and every binding county constraint.
 
     ``value`` is the solver's dual: the change of Z per unit relaxation of the constraint
@@ -588,7 +590,8 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
     at a degenerate optimum it depends on the solver. The rows of ``UNIQUE_PRICE_ROWS``
     also carry the unique one-sided rates of MODEL.md §6 (``PRICE_COLUMNS``, prices.py),
     the same for every backend; NaN on the other rows. A backend without prices still
-    gets those rows, with ``value`` NaN.
+    gets those rows, with ``value`` NaN. ``rates``: that table, computed already
+    (``PriceJob``); None: computed here.
     """
     columns = ["family", "id", "name", "value", "unit", "relaxation", *PRICE_COLUMNS]
     if solution.x is None:
@@ -635,7 +638,8 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames, ignore_index=True)
     table["value"] = table["value"].mask(table["value"].abs() <= 1e-12, 0.0)  # NaN stays
-    rates = unique_prices(f)
+    if rates is None:
+        rates = unique_prices(f, start=x)  # the re-solves start from this optimal plan
     table = table.merge(rates, on=["family", "id"], how="left", validate="one_to_one")
     return table.reindex(columns=columns)
 

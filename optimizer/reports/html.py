@@ -185,17 +185,19 @@ def _project(rings: dict, centres: dict) -> Shapes:
             [(lonlat[:, 0] - lon0) * shrink * scale, (lat1 - lonlat[:, 1]) * scale]
         )
 
-    paths = {
-        county: " ".join(_ring_path(xy(ring)) for ring in county_rings)
-        for county, county_rings in rings.items()
-    }
+    # every point projected and written at once, then cut back into rings and counties
+    pairs = [f"{x:.1f},{y:.1f}" for x, y in xy(points).tolist()]
+    paths = {}
+    start = 0
+    for county, county_rings in rings.items():
+        ends = start + np.cumsum([len(ring) for ring in county_rings])
+        starts = [start, *ends[:-1].tolist()]
+        paths[county] = " ".join(
+            f"M{' '.join(pairs[a:b])}Z" for a, b in zip(starts, ends.tolist(), strict=True)
+        )
+        start = int(ends[-1])
     centroids = {c: tuple(xy(np.array([centres[c]]))[0]) for c in rings}
     return Shapes(paths, centroids, MAP_WIDTH, (lat1 - lat0) * scale)
-
-
-def _ring_path(points: np.ndarray) -> str:
-    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    return f"M{coords}Z"
 
 
 # ------------------------------------------------------------------ maps
@@ -238,14 +240,18 @@ def _choropleth(
     breaks = _breaks(drawn)
     palette = PALETTES[key]
     units = unit_label(unit, lang, area)
-    shapes_svg = []
-    for county, value in zip(shapes.paths, drawn, strict=True):
-        colour = NO_DATA_COLOUR if not np.isfinite(value) else palette[_class_of(value, breaks)]
-        tip = f"{labels.get(county, county)}: {_fmt(value, unit)} {units}".rstrip()
-        shapes_svg.append(
-            f'<path class="county" data-county="{_e(county)}" fill="{colour}" '
-            f'd="{shapes.paths[county]}"><title>{_e(tip)}</title></path>'
+    classes = np.minimum(np.searchsorted(breaks, drawn, side="left"), CLASSES - 1)
+    colours = np.where(
+        np.isfinite(drawn), np.asarray(palette, dtype=object)[classes], NO_DATA_COLOUR
+    )
+    shapes_svg = [
+        f'<path class="county" data-county="{_e(county)}" fill="{colour}" d="{path}">'
+        f"<title>{_e(f'{labels.get(county, county)}: {_fmt(value, unit)} {units}'.rstrip())}"
+        "</title></path>"
+        for (county, path), value, colour in zip(
+            shapes.paths.items(), drawn.tolist(), colours.tolist(), strict=True
         )
+    ]
     height = shapes.height
     title = word(f"map_{key}", lang)
     note = f'<p class="note">{_e(word("flows_on_map", lang))}</p>' if flows else ""
@@ -264,10 +270,6 @@ def _breaks(values: np.ndarray) -> np.ndarray:
     if len(finite) == 0:
         return np.zeros(CLASSES)
     return np.quantile(finite, np.linspace(0, 1, CLASSES + 1)[1:])
-
-
-def _class_of(value: float, breaks: np.ndarray) -> int:
-    return int(min(np.searchsorted(breaks, value, side="left"), CLASSES - 1))
 
 
 def _legend(breaks: np.ndarray, palette: tuple[str, ...], unit: Unit) -> str:

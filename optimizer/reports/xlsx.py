@@ -12,6 +12,7 @@ double). Identical runs give identical bytes: the creation date is fixed
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,8 @@ WIDTH_PADDING = 2
 #: ~100 MB per 10,000 counties; this way ~10 MB, for ~20 % more time). The temporary file
 #: is made beside the workbook (in the run's staging folder), so nothing is left elsewhere.
 _WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_numbers": False}
+#: Data rows are built in bulk (``_bulk_rows``); False: cell by cell through XlsxWriter.
+BULK_ROWS = True
 #: Text shown for an infinite number (a rate that holds without end).
 INFINITY_TEXT = "∞"
 #: Types of a cell, as tuples (isinstance with X | Y builds a union at every call).
@@ -155,21 +158,232 @@ def _table_sheet(
     unit_row = [unit_label(u, lang, area) for u in units]
     sheet.write_row(0, 0, heads, styles.header)
     sheet.write_row(1, 0, unit_row, styles.units)
-    totals = set(shown.total_rows)
-    columns = [table[c].to_numpy(dtype=object) for c in table.columns]
-    for r in range(len(table)):
-        bold = r in totals
-        numbers = styles.bold_numbers if bold else styles.numbers
-        text = styles.bold_text if bold else styles.text
-        for c, values in enumerate(columns):
-            unit = shown.cell_unit(r, c)
-            _write_cell(sheet, HEADER_ROWS + r, c, values[r], unit, numbers, text)
+    if not (BULK_ROWS and _bulk_rows(sheet, styles, shown)):
+        _cell_rows(sheet, styles, shown)
     for c, column in enumerate(table.columns):
         width = max(
             display_width(heads[c]), display_width(unit_row[c]), _cells_width(table[column])
         )
         sheet.set_column(c, c, _fit(width))
     sheet.freeze_panes(HEADER_ROWS, shown.section.frozen_columns)
+
+
+def _cell_rows(sheet, styles: _Styles, shown: Shown, first: int = 0) -> None:
+    """The data rows from ``first`` on, cell by cell through XlsxWriter's API (the
+    reference ``_bulk_rows`` is compared with)."""
+    table = shown.table
+    totals = set(shown.total_rows)
+    columns = [table[c].to_numpy(dtype=object) for c in table.columns]
+    for r in range(first, len(table)):
+        bold = r in totals
+        numbers = styles.bold_numbers if bold else styles.numbers
+        text = styles.bold_text if bold else styles.text
+        for c, values in enumerate(columns):
+            unit = shown.cell_unit(r, c)
+            _write_cell(sheet, HEADER_ROWS + r, c, values[r], unit, numbers, text)
+
+
+def _bulk_rows(sheet, styles: _Styles, shown: Shown) -> bool:
+    """The data rows as XlsxWriter would write them, built a column at a time; False
+    (nothing written) where it cannot: XlsxWriter not streaming rows to its file
+    (constant_memory) with the internals this was written against, or a text long
+    enough for XlsxWriter to truncate (32,767 UTF-16 units).
+
+    The same bytes as ``_cell_rows`` (tests/test_reports.py compares them): each cell's
+    XML is XlsxWriter's (``Worksheet._write_cell`` in constant_memory mode: inline
+    strings, ``%.16G`` numbers, blanks with their format, booleans, ``∞`` as text), the
+    formats get their style indices in the order the cell writer would first use them
+    (row by row), and the rows go straight into the worksheet's row file, so a sheet of
+    100,000 cells takes one pass of string joins instead of ~10 XlsxWriter calls a cell.
+    """
+    table = shown.table
+    n = len(table)
+    needed = ("fh", "table", "previous_row", "_write_single_row", "_check_dimensions")
+    if not getattr(sheet, "constant_memory", False) or not all(hasattr(sheet, a) for a in needed):
+        return False
+    formats: list = []  # the Format objects used, by position
+    position: dict[int, int] = {}
+
+    def code(fmt) -> int:
+        key = id(fmt)
+        if key not in position:
+            position[key] = len(formats)
+            formats.append(fmt)
+        return position[key]
+
+    bold = np.zeros(n, dtype=bool)
+    bold[np.asarray(shown.total_rows, dtype=int)] = True
+    text_code = np.where(bold, code(styles.bold_text), code(styles.text))
+    first_row = HEADER_ROWS + 1  # 1-based row number of the first data row
+    numbers = [str(r) for r in range(first_row, first_row + n)]
+    columns = []
+    for c, name in enumerate(table.columns):
+        kinds, payload = _cell_kinds(table[name])
+        if kinds is None:
+            return False
+        units = [shown.cell_unit(r, c) for r in range(n)] if _mixed(shown, c) else None
+        fmt_code = _number_codes(styles, shown.units[c], units, bold, code)
+        fmt_code = np.where(np.isin(kinds, (_BOOL, _TEXT, _INF)), text_code, fmt_code)
+        columns.append((_column_letters(c), kinds, payload, fmt_code))
+    if n < 2:
+        _cell_rows(sheet, styles, shown)
+        return True
+    sheet._write_single_row(HEADER_ROWS)  # flush the units row, as the first data cell would
+    n -= 1  # the last row goes through XlsxWriter: it is written (and its formats get their
+    # indices) when the workbook is closed, after the other sheets, as the cell writer's
+    numbers = numbers[:n]
+    columns = [
+        (letter, kinds[:n], payload[:n], code_[:n]) for letter, kinds, payload, code_ in columns
+    ]
+    # style indices in the order the cell writer meets the formats: row by row, left to right
+    first_use = []
+    for c, (_, _, _, fmt_code) in enumerate(columns):
+        seen, rows = np.unique(fmt_code, return_index=True)
+        first_use += [(int(r), c, int(k)) for k, r in zip(seen, rows, strict=True)]
+    xf = [""] * len(formats)  # a format no cell uses gets no index (nor a place in styles.xml)
+    for _, _, k in sorted(first_use):
+        xf[k] = str(formats[k]._get_xf_index())
+    cells = [_column_cells(sheet, letter, numbers, *rest, xf) for letter, *rest in columns]
+    rows = [f'<row r="{r}">' for r in numbers]
+    sheet.fh.write("".join(["".join(line) + "</row>" for line in zip(rows, *cells, strict=True)]))
+    sheet.previous_row = HEADER_ROWS + n - 1  # these rows are written: nothing pending
+    sheet._check_dimensions(HEADER_ROWS + n - 1, len(columns) - 1)
+    _cell_rows(sheet, styles, shown, first=n)
+    return True
+
+
+#: Kinds of a cell in ``_bulk_rows``, as ``_write_cell`` tells them apart.
+_BLANK, _BOOL, _NUMBER, _INF, _TEXT = range(5)
+#: Text longer than this (characters) leaves the sheet to XlsxWriter's cell writer, which
+#: truncates at 32,767 UTF-16 units (a character counts 1 or 2).
+TEXT_LIMIT = 32767 // 2
+
+
+def _mixed(shown: Shown, c: int) -> bool:
+    return shown.units[c] is Unit.MIXED and shown.row_units is not None
+
+
+def _cell_kinds(values: pd.Series) -> tuple[np.ndarray | None, list]:
+    """Per cell its kind and what is written: the float, 1/0, the text (as ``_write_cell``);
+    None where a text is longer than ``TEXT_LIMIT``."""
+    if values.dtype.kind == "f":  # a float column: no per-cell type look-up
+        x = values.to_numpy(dtype=float)
+        kinds = np.where(np.isnan(x), _BLANK, np.where(np.isinf(x), _INF, _NUMBER))
+        payload = [
+            (INFINITY_TEXT if v > 0 else "-" + INFINITY_TEXT) if k == _INF else v
+            for v, k in zip(x.tolist(), kinds.tolist(), strict=True)
+        ]
+        return kinds, payload
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan:  # text or NaN only
+        texts = values.to_numpy(dtype=object)
+        if any(len(t) > TEXT_LIMIT for t in dict.fromkeys(texts) if isinstance(t, str)):
+            return None, []
+        missing = values.isna().to_numpy()
+        payload = [None if m else t for t, m in zip(texts, missing.tolist(), strict=True)]
+        return np.where(missing, _BLANK, _TEXT), payload
+    cells = [_cell_kind(value) for value in values.to_numpy(dtype=object)]
+    if any(k == _TEXT and len(v) > TEXT_LIMIT for k, v in cells):
+        return None, []
+    return np.asarray([k for k, _ in cells], dtype=int), [v for _, v in cells]
+
+
+def _cell_kind(value) -> tuple[int, object]:
+    """One cell's kind and what is written, told apart exactly as ``_write_cell`` does."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _BLANK, None
+    if isinstance(value, _BOOLS):
+        return _BOOL, 1 if value else 0
+    if isinstance(value, _NUMBERS):
+        number = float(value)
+        if math.isinf(number):
+            return _INF, INFINITY_TEXT if number > 0 else "-" + INFINITY_TEXT
+        return _NUMBER, number
+    return _TEXT, str(value)
+
+
+def _number_codes(styles: _Styles, unit: Unit, units: list[Unit] | None, bold, code) -> np.ndarray:
+    """Per row the format code of a number or blank cell: its unit's, bold on total rows."""
+
+    def pick(u: Unit, b: bool) -> int:
+        table = styles.bold_numbers if b else styles.numbers
+        return code(table.get(u, styles.bold_text if b else styles.text))
+
+    if units is None:
+        return np.where(bold, pick(unit, True), pick(unit, False))
+    return np.asarray([pick(u, b) for u, b in zip(units, bold.tolist(), strict=True)], dtype=int)
+
+
+def _column_letters(col: int) -> str:
+    """A, B, … Z, AA, …: the column part of a cell reference."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_cells(sheet, letter, numbers, kinds, payload, fmt_code, xf) -> list[str]:
+    """One column's cells as XlsxWriter's XML, row by row."""
+    inline = _InlineText(sheet)
+    if kinds.size and (kinds == _NUMBER).all() and (fmt_code == fmt_code[0]).all():
+        head = f'"{xf[fmt_code[0]]}"><v>'  # the common case: numbers of one format
+        return [
+            f'<c r="{letter}{r}" s={head}{v:.16G}</v></c>'
+            for r, v in zip(numbers, payload, strict=True)
+        ]
+    if kinds.size and (kinds == _TEXT).all() and (fmt_code == fmt_code[0]).all():
+        texts = {t: inline(t) for t in dict.fromkeys(payload)}  # names repeat (cities)
+        head = f'" s="{xf[fmt_code[0]]}"'
+        return [f'<c r="{letter}{r}{head}{texts[t]}' for r, t in zip(numbers, payload, strict=True)]
+    heads = [
+        f'<c r="{letter}{r}" s="{xf[k]}"' for r, k in zip(numbers, fmt_code.tolist(), strict=True)
+    ]
+    return [
+        head
+        + (
+            f"><v>{value:.16G}</v></c>"
+            if kind == _NUMBER
+            else "/>"
+            if kind == _BLANK
+            else f' t="b"><v>{value}</v></c>'
+            if kind == _BOOL
+            else inline(value)
+        )
+        for head, kind, value in zip(heads, kinds.tolist(), payload, strict=True)
+    ]
+
+
+#: Text that XlsxWriter writes as it is: none of its control-character escapes
+#: (``_xHHHH_``, U+FFFE/U+FFFF), XML escapes or whitespace marks apply (one search instead
+#: of its five; anything else takes its own functions).
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+
+
+class _InlineText:
+    """The rest of an inline-string cell after its ``<c r=… s=…``, as XlsxWriter writes it
+    (control characters escaped, whitespace preserved, XML escapes), once per distinct text."""
+
+    def __init__(self, sheet) -> None:
+        from xlsxwriter.utility import _preserve_whitespace
+
+        self.sheet, self.preserve, self.done = sheet, _preserve_whitespace, {}
+
+    def __call__(self, text: str) -> str:
+        xml = self.done.get(text)
+        if xml is None and not _NOT_PLAIN.search(text):
+            xml = self.done[text] = f' t="inlineStr"><is><t>{text}</t></is></c>'
+        elif xml is None:
+            string = self.sheet._escape_control_characters(text)
+            if string.startswith("<r>") and string.endswith("</r>"):
+                xml = f' t="inlineStr"><is>{string}</is></c>'
+            else:
+                space = ' xml:space="preserve"' if self.preserve(string) else ""
+                escaped = self.sheet._escape_data(string)
+                xml = f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+            self.done[text] = xml
+        return xml
 
 
 def _write_cell(sheet, row: int, col: int, value, unit: Unit, numbers: dict, text) -> None:
@@ -190,6 +404,8 @@ def _write_cell(sheet, row: int, col: int, value, unit: Unit, numbers: dict, tex
 
 def _cells_width(values: pd.Series) -> int:
     """Width of a column's widest cell as shown (numbers with thousands separators)."""
+    if isinstance(values.dtype, pd.StringDtype):  # parse each distinct text once (ids, names)
+        values = pd.Series(pd.unique(values), dtype=values.dtype)
     numeric = pd.to_numeric(values, errors="coerce")
     if values.dtype != object and numeric.notna().any():
         finite = numeric[np.isfinite(numeric)]

@@ -16,7 +16,7 @@ import numpy as np
 from models.results import Status
 from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers.base import Solution, Stopwatch
-from optimizer.solvers.highs import _STATUS, load_highs, run_highs
+from optimizer.solvers.highs import _STATUS, load_highs, read_solution, run_highs
 
 #: The solver of every sweep scenario: dual simplex is the HiGHS solver that re-starts
 #: from a basis (interior point would start from nothing each time).
@@ -69,20 +69,7 @@ class WarmSolver:
         h = self._h
         with watch("solve"):
             run_highs(h)
-        status = _STATUS.get(h.getModelStatus(), Status.ERROR)
-        solution = Solution(
-            status,
-            timings=watch.timings,
-            solver=WARM_SOLVER,
-            message=h.modelStatusToString(h.getModelStatus()),
-        )
-        if status is Status.OPTIMAL:
-            sol = h.getSolution()
-            solution.objective = float(h.getInfo().objective_function_value)
-            solution.x = np.asarray(sol.col_value, dtype=float)
-            solution.row_duals = np.asarray(sol.row_dual, dtype=float)
-            solution.col_duals = np.asarray(sol.col_dual, dtype=float)
-        return solution
+        return read_solution(h, watch, WARM_SOLVER)
 
     def objective_with_column_bounds(self, col: int, lb: float, ub: float) -> float | None:
         """Z of the loaded LP with one column's bounds changed (restored after); None if
