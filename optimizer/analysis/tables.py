@@ -91,7 +91,7 @@ def county_table(
     alloc = x[cols.allocation]
     stock = stock_used(f, x)
     linked = quota_linked_used(f, x)
-    tiers = x[cols.tier].reshape(n, -1) if n else np.zeros((0, 1))
+    tiers = tier_totals(f, x)
     shortfall = _shortfall(f, x)
     reclaimed = x[cols.reclaim]
     supplemented = x[cols.supplement]
@@ -154,6 +154,16 @@ def county_table(
     if cols.quota_linked is not None:
         t["quota_linked"] = linked
     return t
+
+
+def tier_totals(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """a_ik per county and tier (n × K); a phased plan's sum over its periods."""
+    n = len(f.params)
+    if f.phased is not None:
+        k = len(f.dataset.scenario.tiers.shares)
+        parts = [x[p.tier].reshape(n, k) for p in f.phased.columns]
+        return np.sum(parts, axis=0) if n else np.zeros((0, k))
+    return x[f.columns.tier].reshape(n, -1) if n else np.zeros((0, 1))
 
 
 def stock_used(f: Formulation, x: np.ndarray) -> np.ndarray:

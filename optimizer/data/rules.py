@@ -860,12 +860,11 @@ def check_transfer_costs(
 
 
 def period_ends(scenario: Any = None) -> tuple[str, ...]:
-    """The years a project's period_end may name: the target year without [periods].
+    """The years a project's period_end may name: [periods] end_years (MODEL.md §7), else
+    the target year alone. The one place that says which period ends exist."""
+    from optimizer.data.periods import period_ends as ends
 
-    The one place that says which period ends exist; [periods] (MODEL.md §7) adds its
-    own ends here.
-    """
-    return (TARGET_YEAR,)
+    return ends(scenario)
 
 
 def check_projects(
