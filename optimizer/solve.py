@@ -15,6 +15,7 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
+from optimizer.analysis.periods import period_table
 from optimizer.analysis.tables import (
     Result,
     binding_flags,
@@ -278,11 +279,13 @@ def assemble(
         return result
     x = solution.x
     figures = final.figures if final else None
-    result.counties = county_table(f, x, figures)
+    result.periods = period_table(f, x) if f.phased is not None else result.periods
+    periods = result.periods if f.phased is not None else None
+    result.counties = county_table(f, x, figures, periods)
     result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
     result.flows = flow_table(f, x, result.counties if final else None)
-    result.targets = target_table(f, result.counties)
+    result.targets = target_table(f, result.counties, periods)
     result.marginals = marginal_table(f, lp_solution)
     result.projects = project_table(f, result.counties)
     summary.headline = headline(result.counties, result.targets, f)
@@ -299,9 +302,10 @@ def _allocation_only(
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result
     x = solution.x
-    result.counties = county_table(f, x, final.figures if final else None)
+    periods = period_table(f, x) if f.phased is not None else None
+    result.counties = county_table(f, x, final.figures if final else None, periods)
     result.binding = binding_flags(f, x)
-    result.targets = target_table(f, result.counties)
+    result.targets = target_table(f, result.counties, periods)
     result.summary.headline = headline(result.counties, result.targets, f)
     population = f.dataset.counties["pop_2020"].to_numpy(float)
     result.summary.equity = equity_indicators(result.counties, population)

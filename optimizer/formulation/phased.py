@@ -438,6 +438,8 @@ def _cumulative_rows(
     ub: np.ndarray | float = INF,
 ) -> None:
     """Rows of Σ_{t' in chosen} (alpha·A_it' + kappa·r_it' + supplement·s_it') over ``pos``."""
+    if len(pos) == 0:
+        return
     alpha = np.asarray(alpha)[pos]
     r, c, k = [], [], []
     for p in chosen:
@@ -487,19 +489,7 @@ def define_period_county_constraints(
             alpha=sigma,
             ub=p.params["cap_room"].to_numpy()[pos],
         )
-        short = p.shortfall_counties
-        rows = np.arange(len(short))
-        r = [rows] * (t + 1) + [rows]
-        cols = [q.allocation[short] for q in chosen] + [p.shortfall]
-        coef = [sigma[short]] * (t + 1) + [np.ones(len(short))]
-        b.add_constraints(
-            period_family("per_capita_floor", p.end),
-            ids[short],
-            np.concatenate(r),
-            np.concatenate(cols),
-            np.concatenate(coef),
-            lb=p.params["floor_need"].to_numpy()[short],
-        )
+        _floor_rows(b, ids, sigma, chosen, p)
         keep = np.flatnonzero(-alpha * most < need)
         _cumulative_rows(
             b,
@@ -526,6 +516,26 @@ def define_period_county_constraints(
                 alpha=np.ones(len(ids)),
                 lb=due[pos],
             )
+
+
+def _floor_rows(b: LPBuilder, ids, sigma, chosen, p: PeriodColumns) -> None:
+    """per_capita_floor@Y[i] (soft): σ_i A_i^≤t + u_it ≥ floor need at that year."""
+    short = p.shortfall_counties
+    if len(short) == 0:
+        return
+    rows = np.arange(len(short))
+    t = len(chosen) - 1
+    r = [rows] * (t + 1) + [rows]
+    cols = [q.allocation[short] for q in chosen] + [p.shortfall]
+    coef = [sigma[short]] * (t + 1) + [np.ones(len(short))]
+    b.add_constraints(
+        period_family("per_capita_floor", p.end),
+        ids[short],
+        np.concatenate(r),
+        np.concatenate(cols),
+        np.concatenate(coef),
+        lb=p.params["floor_need"].to_numpy()[short],
+    )
 
 
 def projects_due(ds, end: int) -> np.ndarray:
