@@ -288,7 +288,7 @@ def assemble(
     result.targets = target_table(f, result.counties, periods)
     result.marginals = marginal_table(f, lp_solution)
     result.projects = project_table(f, result.counties)
-    summary.headline = headline(result.counties, result.targets, f)
+    summary.headline = headline(result.counties, result.targets, f, periods)
     annotate(result)
     return result
 
@@ -306,7 +306,7 @@ def _allocation_only(
     result.counties = county_table(f, x, final.figures if final else None, periods)
     result.binding = binding_flags(f, x)
     result.targets = target_table(f, result.counties, periods)
-    result.summary.headline = headline(result.counties, result.targets, f)
+    result.summary.headline = headline(result.counties, result.targets, f, periods)
     population = f.dataset.counties["pop_2020"].to_numpy(float)
     result.summary.equity = equity_indicators(result.counties, population)
     return result

@@ -20,21 +20,6 @@ from optimizer.formulation.phased import PERIOD_MARK, PeriodColumns, period_inte
 FLOW_TOL = 1e-6
 #: A period target is met within this, relative to max(1, |limit|) (as tables.BIND_TOL).
 MET_TOL = 1e-6
-#: Columns of allocation_by_period.csv, the MODEL.md §7 contract first.
-PERIOD_COLUMNS = (
-    "county_id",
-    "period_end",
-    "quota",
-    "linkage_in",
-    "allocation",
-    "reclaimed",
-    "supplemented",
-    "shortfall",
-    "urban_land",
-    "per_capita",
-    "cultivated",
-    "construction_land",
-)
 
 
 def _per_county(n: int, positions: np.ndarray | None, values: np.ndarray) -> np.ndarray:
@@ -118,8 +103,6 @@ def period_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
                 "demand": p.data.demand,
                 "linkage_out": np.bincount(others["from_pos"], others["amount"], minlength=n),
                 "linkage_self": np.bincount(self_use["from_pos"], self_use["amount"], minlength=n),
-                "urban_pop": p.data.urban_pop,
-                "gdp": p.data.gdp,
             }
         )
         tiers = x[p.tier].reshape(n, k) if n else np.zeros((0, k))
@@ -268,3 +251,31 @@ def period_targets(f: Formulation, periods: pd.DataFrame) -> pd.DataFrame:
 
 def _tol(bound: float) -> float:
     return MET_TOL * max(1.0, abs(bound))
+
+
+def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
+    """summary.json's headline per period: pool, use and the stocks at each end."""
+    assert f.phased is not None
+    c = f.dataset.counties
+    base = c["construction_land_2020"].sum() / c["gdp_2020"].sum() if c["gdp_2020"].sum() else 0
+    out = []
+    for t, p in enumerate(f.phased.columns):
+        at = periods[periods["period_end"] == str(p.end)]
+        gdp = p.data.gdp.sum()
+        built = float(at["construction_land"].sum())
+        out.append(
+            {
+                "period_end": str(p.end),
+                "quota_pool_ha": float(f.phased.periods.quota[t]),
+                "quota_used_ha": float(at["quota"].sum()),
+                "allocation_ha": float(at["allocation"].sum()),
+                "linkage_used_ha": float(at["linkage_in"].sum()),
+                "reclaimed_ha": float(at["reclaimed"].sum()),
+                "supplemented_ha": float(at["supplemented"].sum()),
+                "cultivated_ha": float(at["cultivated"].sum()),
+                "construction_land_ha": built,
+                "intensity_reduction": float(1 - (built / gdp) / base) if base and gdp else None,
+                "shortfall_ha": float(at["shortfall"].sum()),
+            }
+        )
+    return out

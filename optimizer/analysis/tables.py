@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
-from optimizer.analysis.periods import horizon_linkage, period_pairs, period_targets
+from optimizer.analysis.periods import (
+    horizon_linkage,
+    period_headlines,
+    period_pairs,
+    period_targets,
+)
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
 from optimizer.data.derived import target_reduction
 from optimizer.data.names import county_labels
@@ -717,7 +722,12 @@ def _display_names(f: Formulation) -> dict:
     return names
 
 
-def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dict:
+def headline(
+    county: pd.DataFrame,
+    targets: pd.DataFrame,
+    f: Formulation,
+    periods: pd.DataFrame | None = None,
+) -> dict:
     """The totals a planner reads first, with units in the keys."""
     t = targets.set_index("target")["value"]
     return {
@@ -733,6 +743,7 @@ def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dic
         "cultivated_2035_ha": float(county["cultivated_2035"].sum()),
         "shortfall_ha": float(county["shortfall"].sum()),
         **instrument_headline(county, f),
+        **({"periods": period_headlines(f, periods)} if periods is not None else {}),
     }
 
 
