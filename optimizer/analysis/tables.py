@@ -409,7 +409,7 @@ def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None
     )
     order, ascending = ["amount", "from_id", "to_id"], [False, True, True]
     if f.phased is not None:
-        table.insert(2, "period_end", pairs["period_end"].to_numpy())
+        table.insert(3, "period_end", pairs["period_end"].to_numpy())
         order, ascending = ["period_end", *order], [True, *ascending]
     return table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 

@@ -195,8 +195,8 @@ FILE_COLUMNS: dict[str, tuple[Column, ...]] = {
     "flows.csv": (
         C("from_id", "调出县代码", Unit.ID, "county the indicators leave"),
         C("to_id", "调入县代码", Unit.ID, "county the indicators go to"),
-        C("period_end", "规划期末", Unit.TEXT, "period of the flow (phased plans only)"),
         C("amount", "流转量", Unit.AREA, "linkage indicators moved"),
+        C("period_end", "规划期末", Unit.TEXT, "period of the flow (phased plans only)"),
         C("from_name", "调出县", Unit.TEXT, "name of the sending county"),
         C("to_name", "调入县", Unit.TEXT, "name of the receiving county"),
         C("from_city", "调出地市", Unit.TEXT, "city of the sending county"),
@@ -281,6 +281,7 @@ FAMILY_NAMES_ZH: dict[str, str] = {
     "quota_linked": "增存挂钩指标总量",
     "stock_link": "增存挂钩挂钩比例",
     "linked_use": "增存挂钩指标本县使用",
+    "periods_sum": "分期合计",
 }
 #: The region as a priced unit (marginals.csv id/name "region") in Chinese.
 REGION_ZH = "全域"
