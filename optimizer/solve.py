@@ -15,7 +15,7 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
-from optimizer.analysis.periods import period_table
+from optimizer.analysis.periods import one_period_linkage, period_table
 from optimizer.analysis.tables import (
     Result,
     binding_flags,
@@ -25,6 +25,7 @@ from optimizer.analysis.tables import (
     headline,
     lp_size,
     marginal_table,
+    one_period,
     project_table,
     target_table,
 )
@@ -282,6 +283,8 @@ def assemble(
     result.periods = period_table(f, x) if f.phased is not None else result.periods
     periods = result.periods if f.phased is not None else None
     result.counties = county_table(f, x, figures, periods)
+    if periods is not None and figures is not None and one_period(f):
+        result.periods = one_period_linkage(result.periods, result.counties)
     result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
     result.flows = flow_table(f, x, result.counties if final else None)

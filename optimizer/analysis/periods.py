@@ -279,3 +279,12 @@ def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
             }
         )
     return out
+
+
+def one_period_linkage(periods: pd.DataFrame, county: pd.DataFrame) -> pd.DataFrame:
+    """A one-period plan's table with allocation.csv's (the tie-break's) quota and linkage."""
+    columns = ["quota", "linkage_in", "linkage_out", "linkage_self"]
+    by_id = county.set_index("county_id")[columns]
+    out = periods.copy()
+    out[columns] = by_id.loc[out["county_id"]].to_numpy()
+    return out

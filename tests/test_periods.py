@@ -1,0 +1,281 @@
+"""Phased plans (MODEL.md §7): hand-computed optima, equivalences, validation, outputs.
+
+Every solve goes through the independent checker, which re-checks each cumulative
+constraint of §7 from allocation_by_period and the per-period flows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from checker import assert_feasible
+from factories import county, dataset
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizer import solve
+from optimizer.data.problems import DataError
+from optimizer.data.read import load_dataset
+from optimizer.formulation.build import build
+from optimizer.runs.read import read_run
+from optimizer.runs.write import write_run
+
+REFERENCE = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central"
+INSTRUMENTS = REFERENCE.parent / "shanxi-central-instruments"
+PRICED = [("highs", "simplex"), ("ortools", "glop")]
+ABS = 1e-6
+TWO = {"periods.end_years": "[2025, 2035]"}
+
+#: One tier, so that a hectare is worth its county's weight in every period.
+ONE_TIER = {"shares": [1.0], "values": [1.0]}
+#: Nothing but the pool and the demand can bind (factories.NEUTRAL counties).
+QUIET = dict(
+    tiers=ONE_TIER,
+    intensity={"reduction": 0.0},
+    farmland={"balance_scope": "none"},
+    linkage={"scope": "none"},
+)
+
+
+def _two_counties(carry_over: bool):
+    """X urban (w = 1) asks 30 ha, Y ecological (w = 0.4) asks 60 ha."""
+    return dataset(
+        [county("X", demand=30), county("Y", zone="ecological", demand=60)],
+        quota=60,
+        periods={
+            "end_years": [2025, 2035],
+            "quota": [40, 20],
+            "carry_over": carry_over,
+            "discount": 0.9,
+        },
+        **QUIET,
+    )
+
+
+def _by_period(result) -> dict[tuple[str, str], float]:
+    t = result.periods
+    return {
+        (i, e): a for i, e, a in zip(t["county_id"], t["period_end"], t["allocation"], strict=True)
+    }
+
+
+@pytest.mark.parametrize(("backend", "solver"), PRICED)
+def test_two_periods_with_carry_over(backend, solver):
+    """Periods 2021-2025 (5 years) and 2026-2035 (10): demand splits 1/3 : 2/3, so X asks
+    10 + 20 ha and Y 20 + 40 ha. Pools 40 then 20 ha, carried over (by 2035: 60 ha).
+    Discount 0.9: a hectare of period 1 is worth w, of period 2 0.9·w.
+
+    X (w = 1) takes all it asks: 10 + 20. Y (w = 0.4) takes what is left, early first:
+    period 1 has 40 − 10 = 30 ha of pool for Y's 20 ha → Y₁ = 20; by 2035 60 − 30 − 20 =
+    10 ha remain → Y₂ = 10. Z = (10 + 0.4·20) + 0.9·(20 + 0.4·10) = 18 + 21.6 = 39.6.
+    """
+    r = solve(_two_counties(True), backend=backend, solver=solver)
+    assert_feasible(_two_counties(True), r)
+    assert r.objective == pytest.approx(39.6, abs=ABS)
+    got = _by_period(r)
+    want = {("X", "2025"): 10, ("X", "2035"): 20, ("Y", "2025"): 20, ("Y", "2035"): 10}
+    assert got == pytest.approx(want, abs=ABS)
+    horizon = dict(zip(r.counties["county_id"], r.counties["allocation"], strict=True))
+    assert horizon == pytest.approx({"X": 30.0, "Y": 30.0}, abs=ABS)
+
+
+@pytest.mark.parametrize(("backend", "solver"), PRICED)
+def test_two_periods_without_carry_over(backend, solver):
+    """The same, pools not carried over: period 1 may use 40 ha, period 2 only 20 ha.
+
+    Period 1: X₁ = 10, Y₁ = 20 (its whole demand; 10 ha of the pool are lost). Period 2:
+    20 ha for X's 20 ha (w = 1 beats Y's 0.4) → X₂ = 20, Y₂ = 0.
+    Z = (10 + 0.4·20) + 0.9·20 = 18 + 18 = 36, below the 39.6 with carry-over.
+    """
+    ds = _two_counties(False)
+    r = solve(ds, backend=backend, solver=solver)
+    assert_feasible(ds, r)
+    assert r.objective == pytest.approx(36.0, abs=ABS)
+    want = {("X", "2025"): 10, ("X", "2035"): 20, ("Y", "2025"): 20, ("Y", "2035"): 0}
+    assert _by_period(r) == pytest.approx(want, abs=ABS)
+    pools = r.targets.set_index("target")
+    assert pools.loc["quota_pool@2025", "value"] == pytest.approx(30.0, abs=ABS)
+    assert pools.loc["quota_pool@2025", "limit"] == pytest.approx(40.0, abs=ABS)
+
+
+def test_one_period_is_the_plan_without_periods():
+    """end_years = [2035]: one period 2021-2035, the §3 model; same Z, same counties.
+
+    The reference has the tie-break, so every county figure is unique and must agree; with
+    stock (instruments) the tie-break does not run yet, so only Z and A_i are compared."""
+    for folder, columns in (
+        (REFERENCE, ["allocation", "quota", "reclaimed", "supplemented", "shortfall"]),
+        (INSTRUMENTS, ["allocation"]),
+    ):
+        plain = load_dataset(folder)
+        one = load_dataset(folder, {"periods.end_years": "[2035]"})
+        a, b = solve(plain, backend="highs"), solve(one, backend="highs")
+        assert_feasible(one, b)
+        assert b.objective == pytest.approx(a.objective, rel=1e-9)
+        np.testing.assert_allclose(
+            b.counties[columns].to_numpy(), a.counties[columns].to_numpy(), atol=1e-5
+        )
+        assert list(b.periods["period_end"].unique()) == ["2035"]
+
+
+#: sha256 of the reference LPs without [periods] (matrix, bounds, objective, names) and of
+#: allocation.csv's table as main built them before phased plans existed. If the §3 LP
+#: changes on purpose, recompute them (tests/test_periods.py::_lp_digest).
+MAIN_DIGESTS = {
+    ("shanxi-central", "auto"): "69ada445855188660d2bf4949dc706556f88975d45108195908e7876879d69f0",
+    ("shanxi-central", "pairwise"): (
+        "8d469f55c6fcabbce9f47e88d9c572f1b98ec6e98c57bce27ed177102742de60"
+    ),
+}
+MAIN_Z = 74430.11064285714
+
+
+def _lp_digest(lp) -> str:
+    h = hashlib.sha256()
+    m = lp.matrix
+    for a in (m.data, m.indices, m.indptr, lp.col_lb, lp.col_ub, lp.objective):
+        h.update(np.ascontiguousarray(a).tobytes())
+    for a in (lp.row_lb, lp.row_ub):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update("|".join(lp.variable_names()).encode())
+    h.update("|".join(lp.constraint_names()).encode())
+    return h.hexdigest()
+
+
+def test_without_periods_the_lp_is_unchanged():
+    """No [periods]: the same LP, byte for byte, and the same optimum as before (§3)."""
+    ds = load_dataset(REFERENCE)
+    for (name, form), digest in MAIN_DIGESTS.items():
+        f = build(load_dataset(REFERENCE.parent / name), linkage_form=form)
+        assert f.phased is None
+        assert _lp_digest(f.lp) == digest, (name, form)
+    r = solve(ds, backend="highs")
+    assert r.objective == MAIN_Z
+    assert r.periods.empty and "period_end" not in r.flows and "period_end" not in r.targets
+
+
+@pytest.mark.parametrize("form", ["auto", "pairwise"])
+def test_reference_in_three_periods_is_checked(form):
+    """2025/2030/2035 with intensity milestones and a discount: both linkage layouts
+    give the same Z, and every cumulative constraint holds (the checker)."""
+    ds = load_dataset(
+        REFERENCE,
+        {
+            "periods.end_years": "[2025, 2030, 2035]",
+            "periods.intensity": "[0.1, 0.2, 0.4]",
+            "periods.discount": "0.9",
+        },
+    )
+    r = solve(ds, backend="highs", linkage_form=form)
+    assert_feasible(ds, r)
+    assert r.objective == pytest.approx(67077.708301, rel=1e-8)
+    assert set(r.periods["period_end"]) == {"2025", "2030", "2035"}
+    assert {"intensity_reduction@2025", "intensity_reduction@2030"} <= set(r.targets["target"])
+
+
+def test_instruments_with_periods_are_checked():
+    """Projects, the reserve, stock and 增存挂钩 per period, without carry-over."""
+    ds = load_dataset(INSTRUMENTS, {**TWO, "periods.carry_over": "false"})
+    for form in ("auto", "pairwise"):
+        r = solve(ds, backend="highs", linkage_form=form)
+        assert_feasible(ds, r)
+        assert r.objective == pytest.approx(74243.730179, rel=1e-8)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    demands=st.lists(st.integers(0, 200), min_size=2, max_size=4),
+    zones=st.lists(st.sampled_from(["urban", "agricultural", "ecological"]), min_size=4),
+    first=st.floats(0.0, 1.0),
+    total=st.integers(10, 400),
+)
+def test_carry_over_never_lowers_z(demands, zones, first, total):
+    """Carrying the unused pool over only adds plans: Z with carry-over ≥ Z without."""
+    counties = [
+        county(f"C{i}", zone=zones[i], demand=d, reclaim_potential=d / 4, resettle_ratio=0.2)
+        for i, d in enumerate(demands)
+    ]
+    pools = [first * total, (1 - first) * total]
+    z = {}
+    for carry in (True, False):
+        ds = dataset(
+            counties,
+            quota=total,
+            periods={"end_years": [2025, 2035], "quota": pools, "carry_over": carry},
+        )
+        r = solve(ds, backend="highs")
+        assert_feasible(ds, r)
+        z[carry] = r.objective
+    assert z[True] >= z[False] - 1e-7 * max(1.0, abs(z[False]))
+
+
+@pytest.mark.parametrize(
+    ("periods", "words"),
+    [
+        ({"end_years": [2030, 2025]}, "years must increase, got 2025 after 2030"),
+        ({"end_years": [2020, 2035]}, "after the base year 2020, got 2020"),
+        ({"end_years": [2025, 2030]}, "the last year must be the target year 2035, got 2030"),
+        ({"end_years": [2025, 2035], "quota": [100]}, "quota has 1 entries but end_years has 2"),
+        ({"end_years": [2025, 2035], "quota": [-1, 5]}, "pool must be a finite number of ha ≥ 0"),
+        ({"end_years": [2025, 2035], "intensity": [0.1, 1.5]}, "fraction in [0, 1]"),
+        ({"end_years": [2025, 2035], "discount": 0}, "greater than 0"),
+        ({"quota": [10, 20]}, "quota needs end_years"),
+        ({"end_years": [2025, 2035], "quota": [90, 20]}, "sums to 110 ha, more than quota.total"),
+    ],
+)
+def test_bad_periods_are_named(periods, words):
+    with pytest.raises(DataError) as err:
+        dataset([county("X")], quota=100, periods=periods)
+    text = str(err.value)
+    assert "periods" in text and words in text, text
+
+
+def test_run_folder_holds_allocation_by_period(tmp_path):
+    """allocation_by_period.csv: the §7 columns, its sums are allocation.csv's totals,
+    and it reads back; two identical runs write identical bytes."""
+    ds = load_dataset(REFERENCE, TWO)
+    r = solve(ds, backend="highs")
+    out = write_run(r, tmp_path / "a")
+    table = pd.read_csv(out / "allocation_by_period.csv", dtype={"county_id": str})
+    assert list(table.columns[:12]) == [
+        "county_id",
+        "period_end",
+        "quota",
+        "linkage_in",
+        "allocation",
+        "reclaimed",
+        "supplemented",
+        "shortfall",
+        "urban_land",
+        "per_capita",
+        "cultivated",
+        "construction_land",
+    ]
+    sums = table.groupby("county_id")[["allocation", "quota", "reclaimed"]].sum()
+    alloc = r.counties.set_index("county_id")
+    for column in sums.columns:
+        np.testing.assert_allclose(sums[column], alloc.loc[sums.index, column], atol=1e-5)
+    last = table[table["period_end"] == 2035].set_index("county_id")
+    np.testing.assert_allclose(
+        last["cultivated"], alloc.loc[last.index, "cultivated_2035"], atol=1e-5
+    )
+    flows = pd.read_csv(out / "flows.csv", dtype=str)
+    assert list(flows.columns[:4]) == ["from_id", "to_id", "amount", "period_end"]
+    assert set(flows["period_end"]) <= {"2025", "2035"}
+    back = read_run(out)
+    assert len(back.periods) == len(r.periods)
+    headline = r.summary.headline.periods
+    assert [h.period_end for h in headline] == ["2025", "2035"]
+    assert sum(h.allocation_ha for h in headline) == pytest.approx(alloc["allocation"].sum())
+    again = write_run(solve(ds, backend="highs"), tmp_path / "b")
+    for name in ("allocation_by_period.csv", "allocation.csv", "flows.csv", "targets.csv"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
