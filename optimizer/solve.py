@@ -15,7 +15,7 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
-from optimizer.analysis.periods import one_period_linkage, period_table
+from optimizer.analysis.periods import period_table
 from optimizer.analysis.tables import (
     Result,
     binding_flags,
@@ -25,7 +25,6 @@ from optimizer.analysis.tables import (
     headline,
     lp_size,
     marginal_table,
-    one_period,
     project_table,
     target_table,
 )
@@ -280,14 +279,12 @@ def assemble(
         return result
     x = solution.x
     figures = final.figures if final else None
-    result.periods = period_table(f, x) if f.phased is not None else result.periods
+    result.periods = period_table(f, x, figures) if f.phased is not None else result.periods
     periods = result.periods if f.phased is not None else None
     result.counties = county_table(f, x, figures, periods)
-    if periods is not None and figures is not None and one_period(f):
-        result.periods = one_period_linkage(result.periods, result.counties)
     result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
-    result.flows = flow_table(f, x, result.counties if final else None)
+    result.flows = flow_table(f, x, result.counties if final else None, periods)
     result.targets = target_table(f, result.counties, periods)
     result.marginals = marginal_table(f, lp_solution)
     result.projects = project_table(f, result.counties)
@@ -305,8 +302,9 @@ def _allocation_only(
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result
     x = solution.x
-    periods = period_table(f, x) if f.phased is not None else None
-    result.counties = county_table(f, x, final.figures if final else None, periods)
+    figures = final.figures if final else None
+    periods = period_table(f, x, figures) if f.phased is not None else None
+    result.counties = county_table(f, x, figures, periods)
     result.binding = binding_flags(f, x)
     result.targets = target_table(f, result.counties, periods)
     result.summary.headline = headline(result.counties, result.targets, f, periods)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from optimizer.data.derived import M2_PER_HA
 from optimizer.formulation.build import Formulation, free_share
-from optimizer.formulation.linkage import county_flows
+from optimizer.formulation.linkage import county_flows, pairs_from_totals
 from optimizer.formulation.phased import PERIOD_MARK, PeriodColumns, period_intensity_limit
 
 #: Flows smaller than this (ha) are solver round-off, not transfers (as tables.FLOW_TOL).
@@ -49,9 +49,14 @@ def period_linkage(f: Formulation, p: PeriodColumns, x: np.ndarray):
     return quota, pairs[pairs["amount"] > FLOW_TOL].reset_index(drop=True)
 
 
-def period_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
+def period_table(
+    f: Formulation, x: np.ndarray, figures: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """allocation_by_period.csv: per county and period end, the period's figures and the
-    cumulative stocks at its end (urban land, per capita, cultivated, construction land)."""
+    cumulative stocks at its end (urban land, per capita, cultivated, construction land).
+
+    ``figures`` (the tie-break's, ``<figure>@<end>`` per period) give each period's unique
+    quota and linkage, as the horizon's do without periods."""
     assert f.phased is not None
     c = f.dataset.counties.reset_index(drop=True)
     p0 = f.params
@@ -76,12 +81,22 @@ def period_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
         linked = _per_county(
             n, p.stock_counties, x[p.quota_linked] if p.quota_linked is not None else 0
         )
+        linkage_in = np.bincount(pairs["to_pos"], pairs["amount"], minlength=n)
+        linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
+        linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
+        if figures is not None:  # the tie-break's unique figures of this period
+            got = figures[f"allocation@{p.end}"].to_numpy()
+            quota = np.minimum(figures[f"quota@{p.end}"].to_numpy(), got)
+            linkage_in = got - quota
+            linkage_out = figures[f"linkage_out@{p.end}"].to_numpy()
+            received = figures[f"received@{p.end}"].to_numpy()
+            linkage_self = np.clip(linkage_in - received, 0.0, None)
         table = pd.DataFrame(
             {
                 "county_id": c["county_id"],
                 "period_end": str(p.end),
                 "quota": quota,
-                "linkage_in": np.bincount(pairs["to_pos"], pairs["amount"], minlength=n),
+                "linkage_in": linkage_in,
                 "allocation": alloc,
                 "reclaimed": r,
                 "supplemented": s,
@@ -101,8 +116,8 @@ def period_table(f: Formulation, x: np.ndarray) -> pd.DataFrame:
                 + cum_a
                 - (1 - rho) * cum_r,
                 "demand": p.data.demand,
-                "linkage_out": np.bincount(others["from_pos"], others["amount"], minlength=n),
-                "linkage_self": np.bincount(self_use["from_pos"], self_use["amount"], minlength=n),
+                "linkage_out": linkage_out,
+                "linkage_self": linkage_self,
             }
         )
         tiers = x[p.tier].reshape(n, k) if n else np.zeros((0, k))
@@ -127,12 +142,27 @@ def horizon_linkage(periods: pd.DataFrame, county_ids: pd.Series) -> pd.DataFram
     return sums.reindex(county_ids.to_numpy()).reset_index(drop=True)
 
 
-def period_pairs(f: Formulation, x: np.ndarray) -> pd.DataFrame:
-    """Every period's pairs between counties (i ≠ j), with the period end."""
+def period_pairs(
+    f: Formulation, x: np.ndarray, periods: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every period's pairs between counties (i ≠ j), with the period end. With
+    ``periods`` (after the tie-break) each period's pairs follow from its unique
+    linkage_out and received figures by ``pairs_from_totals``'s rule, not from the LP."""
     assert f.phased is not None
+    ds = f.dataset
+    counties = ds.counties.reset_index(drop=True)
     parts = []
     for p in f.phased.columns:
-        _, pairs = period_linkage(f, p, x)
+        if periods is None:
+            _, pairs = period_linkage(f, p, x)
+        else:
+            at = periods[periods["period_end"] == str(p.end)].set_index("county_id")
+            at = at.loc[counties["county_id"]]
+            received = (at["linkage_in"] - at["linkage_self"]).clip(lower=0.0).to_numpy()
+            pairs = pairs_from_totals(
+                counties, ds.scenario, ds.transfer_costs, at["linkage_out"].to_numpy(), received
+            )
+            pairs = pairs[pairs["amount"] > FLOW_TOL]
         parts.append(pairs.assign(period_end=str(p.end)))
     pairs = pd.concat(parts, ignore_index=True)
     return pairs[pairs["from_pos"] != pairs["to_pos"]].reset_index(drop=True)
@@ -278,13 +308,4 @@ def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
                 "shortfall_ha": float(at["shortfall"].sum()),
             }
         )
-    return out
-
-
-def one_period_linkage(periods: pd.DataFrame, county: pd.DataFrame) -> pd.DataFrame:
-    """A one-period plan's table with allocation.csv's (the tie-break's) quota and linkage."""
-    columns = ["quota", "linkage_in", "linkage_out", "linkage_self"]
-    by_id = county.set_index("county_id")[columns]
-    out = periods.copy()
-    out[columns] = by_id.loc[out["county_id"]].to_numpy()
     return out

@@ -123,9 +123,7 @@ def county_table(
         linkage_self = np.clip(linkage_in - figures["received"].to_numpy(), 0.0, None)
         reclaimed = figures["reclaimed"].to_numpy()
         supplemented = figures["supplemented"].to_numpy()
-    if periods is not None and not (figures is not None and one_period(f)):
-        # a phased plan: the horizon linkage is the periods' sum (one period: the
-        # tie-break's unique figures, as without periods)
+    if periods is not None:  # a phased plan: the horizon linkage is the periods' sum
         sums = horizon_linkage(periods, c["county_id"])
         quota, linkage_in = sums["quota"].to_numpy(), sums["linkage_in"].to_numpy()
         linkage_out, linkage_self = sums["linkage_out"].to_numpy(), sums["linkage_self"].to_numpy()
@@ -173,11 +171,6 @@ def county_table(
     if cols.quota_linked is not None:
         t["quota_linked"] = linked
     return t
-
-
-def one_period(f: Formulation) -> bool:
-    """A phased plan of one period (end_years = [2035]): the §3 plan, period for period."""
-    return f.phased is not None and len(f.phased.columns) == 1
 
 
 def tier_totals(f: Formulation, x: np.ndarray) -> np.ndarray:
@@ -368,14 +361,19 @@ def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None) -> pd.DataFrame:
+def flow_table(
+    f: Formulation,
+    x: np.ndarray,
+    county: pd.DataFrame | None = None,
+    periods: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """flows.csv: x_ij > 0 for i ≠ j, with names, cities and the cost paid.
 
     With ``county`` (allocation.csv after the tie-break) the pairs follow from its unique
     linkage_out and received figures by ``pairs_from_totals``'s rule, not from the LP.
     """
-    if f.phased is not None and not (county is not None and one_period(f)):
-        pairs = period_pairs(f, x)  # each period's pairs, with its period_end (MODEL.md §7)
+    if f.phased is not None:  # each period's pairs, with its period_end (MODEL.md §7)
+        pairs = period_pairs(f, x, periods if county is not None else None)
     elif county is None:
         pairs = pair_flows(f, x)
     else:
@@ -416,8 +414,7 @@ def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None
     )
     order, ascending = ["amount", "from_id", "to_id"], [False, True, True]
     if f.phased is not None:
-        ends = pairs["period_end"] if "period_end" in pairs else str(f.phased.ends[-1])
-        table.insert(3, "period_end", np.asarray(ends, dtype=object))
+        table.insert(3, "period_end", pairs["period_end"].to_numpy())
         order, ascending = ["period_end", *order], [True, *ascending]
     return table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 
