@@ -35,11 +35,13 @@ from optimizer.data import rules as v
 from optimizer.data import warnings as w
 from optimizer.data.aliases import (
     HEADER_ALIASES,
+    MILESTONE_COLUMNS,
     PROJECT_KIND_ALIASES,
     QUANTITY_OF_UNIT,
     ZONE_ALIASES,
     UnitConversion,
     find_unit,
+    milestone_aliases,
     units_for,
 )
 from optimizer.data.dataset import Dataset
@@ -610,6 +612,8 @@ def _assemble(
             found += v.check_counties(df, headers)
         elif spec is v.GROUPS:
             found += v.check_groups(df, headers)
+        if spec is v.COUNTIES:  # milestone columns (MODEL.md §7) only where the file has them
+            df = df.drop(columns=[c for c in MILESTONE_COLUMNS if df[c].isna().all()])
         if raw.misaligned:  # its values are in the wrong columns: one error for the row is enough
             found = [p for p in found if p.row not in raw.misaligned]
         problems += found
@@ -713,6 +717,8 @@ def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
 def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
     lookup = {header_key(c): c for c in spec.names}
     lookup.update({header_key(a): c for a, c in HEADER_ALIASES[spec.file].items()})
+    if spec is v.COUNTIES:  # 城镇人口2025 / 2025年城镇人口, GDP2025 … (MODEL.md §7)
+        lookup.update({header_key(a): c for a, c in milestone_aliases().items()})
     return lookup
 
 

@@ -27,6 +27,7 @@ from models.inputs import (
     TRANSFER_COLUMNS,
     ZONES,
 )
+from optimizer.data.aliases import MILESTONE_COLUMNS
 from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
 
@@ -118,6 +119,11 @@ COUNTIES = TableSpec(
             else Column(c, "number", unit=_county_unit(c))
             for c in _NUMBER_COLUMNS
         ),
+        # urban population and GDP at a period end of [periods] (MODEL.md §7), optional
+        *(
+            Column(c, "number", required=False, unit="persons" if "pop" in c else "亿元")
+            for c in MILESTONE_COLUMNS
+        ),
     ),
     may_be_empty=False,
 )
@@ -157,7 +163,7 @@ PROJECTS = TableSpec(
 )
 SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS, PROJECTS)
 
-assert COUNTIES.names == COUNTY_COLUMNS and GROUPS.names == GROUP_COLUMNS
+assert COUNTIES.names == COUNTY_COLUMNS + MILESTONE_COLUMNS and GROUPS.names == GROUP_COLUMNS
 assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
 assert PROJECTS.names == PROJECT_COLUMNS
 
