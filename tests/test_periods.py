@@ -309,3 +309,61 @@ def test_two_periods_same_county_figures_everywhere(two_period_baseline, backend
     limit = 1e-3 + 1e-6 * np.maximum(a.abs(), b.abs())
     assert (gap <= limit).all().all(), f"{backend}/{solver}/{form}: {gap.max().max()}"
     assert r.objective == pytest.approx(baseline.objective, rel=1e-6)
+
+
+def _demand_file(folder: Path, rows: list[tuple], header: list[str]) -> None:
+    pd.DataFrame(rows, columns=header).to_csv(folder / "period_demand.csv", index=False)
+
+
+def test_period_demand_csv_sets_each_periods_demand(tmp_path):
+    """period_demand.csv replaces the split by years for the counties it lists (Chinese
+    headers, 2025年 as a year), and its min_allocation holds in that period."""
+    import shutil
+
+    folder = tmp_path / "ds"
+    shutil.copytree(REFERENCE.parent / "shanxi-central-periods", folder)
+    c = pd.read_csv(folder / "counties.csv", dtype={"county_id": str}).set_index("county_id")
+    demand = float(c.loc["140105", "demand"])
+    _demand_file(
+        folder,
+        [("140105", "2025年", 0.6 * demand, 100.0), ("140105", "2035", 0.4 * demand, None)],
+        ["区划代码", "规划期末", "分期需求", "保障下限"],
+    )
+    ds = load_dataset(folder)
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    got = r.periods.set_index(["county_id", "period_end"])
+    assert got.loc[("140105", "2025"), "demand"] == pytest.approx(0.6 * demand)
+    assert got.loc[("140105", "2035"), "demand"] == pytest.approx(0.4 * demand)
+    other = got.loc[("140106", "2025"), "demand"]  # not listed: split by years (5/15)
+    assert other == pytest.approx(float(c.loc["140106", "demand"]) / 3)
+
+
+def test_bad_period_demand_csv_names_row_column_and_value(tmp_path):
+    import shutil
+
+    folder = tmp_path / "ds"
+    shutil.copytree(REFERENCE.parent / "shanxi-central-periods", folder)
+    _demand_file(
+        folder,
+        [
+            ("140105", "2030", 5, None),
+            ("140105", "2035", 5, 9),
+            ("999", "2035", 1, None),
+            ("140106", "2025", 1, None),
+        ],
+        ["county_id", "period_end", "demand", "min_allocation"],
+    )
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    got = {(p.row, p.column, p.value): p.message for p in err.value.problems}
+    assert "is not a period end of the plan: use 2025, 2035" in got[(2, "period_end", "2030")]
+    assert "sum to 10 ha, not its counties.csv demand" in got[(2, "demand", "5")]
+    assert "more than the period's demand (5 ha)" in got[(3, "min_allocation", "9")]
+    assert "unknown county_id" in got[(4, "county_id", "999")]
+    assert "needs one row for every period end" in got[(5, "county_id", "140106")]
+    # and without [periods] the file cannot be read at all
+    shutil.copy(REFERENCE / "scenario.toml", folder / "scenario.toml")
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    assert "has no [periods]" in str(err.value)

@@ -132,6 +132,21 @@ def milestone_aliases() -> dict[str, str]:
     }
 
 
+PERIOD_DEMAND_ALIASES: dict[str, str] = {
+    "县级单元代码": "county_id",
+    "行政区划代码": "county_id",
+    "县代码": "county_id",
+    "区划代码": "county_id",
+    "规划期末": "period_end",
+    "期末年份": "period_end",
+    "分期需求": "demand",
+    "新增建设用地需求": "demand",
+    "需求": "demand",
+    "保障下限": "min_allocation",
+    "最低分配": "min_allocation",
+}
+HEADER_ALIASES["period_demand.csv"] = PERIOD_DEMAND_ALIASES
+
 #: projects.csv ``kind`` values accepted besides the English names.
 PROJECT_KIND_ALIASES: dict[str, str] = {
     "交通": "transport",

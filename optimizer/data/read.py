@@ -57,6 +57,7 @@ OPTIONAL_FILES: tuple[str, ...] = (
     "group_members.csv",
     "transfer_costs.csv",
     "projects.csv",
+    "period_demand.csv",
 )
 #: Optional files read as tables without rows when they are left out.
 EMPTY_WHEN_MISSING: tuple[str, ...] = ("groups.csv", "group_members.csv")
@@ -156,6 +157,7 @@ def dataset_from_tables(
     scenario: Scenario | Mapping[str, Any],
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    period_demand: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
 
@@ -171,10 +173,11 @@ def dataset_from_tables(
         v.MEMBERS.file: members,
         v.TRANSFER_COSTS.file: transfer_costs,
         v.PROJECTS.file: projects,
+        v.PERIOD_DEMAND.file: period_demand,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS):
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.PERIOD_DEMAND):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -409,7 +412,7 @@ def table_from_cells(
         raw["zone"] = _zone_names(raw["zone"])
     if spec is v.PROJECTS and "kind" in raw.columns:
         raw["kind"] = _project_kinds(raw["kind"])
-    if spec is v.PROJECTS and "period_end" in raw.columns:  # "2035年" is the year 2035
+    if spec in (v.PROJECTS, v.PERIOD_DEMAND) and "period_end" in raw.columns:  # 2035年: 2035
         text = raw["period_end"].astype("str").fillna("").str.strip()
         raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
@@ -658,6 +661,11 @@ def _assemble(
     projects = tables[v.PROJECTS.file]
     if projects is not None:
         problems += v.check_projects(projects, counties, headers_of[v.PROJECTS.file], scenario)
+    period_demand = tables[v.PERIOD_DEMAND.file]
+    if period_demand is not None:
+        problems += v.check_period_demand(
+            period_demand, counties, headers_of[v.PERIOD_DEMAND.file], scenario
+        )
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
@@ -679,6 +687,9 @@ def _assemble(
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
         projects=None if projects is None else _sorted_table(projects, ["project_id"]),
+        period_demand=None
+        if period_demand is None
+        else _sorted_table(period_demand, ["county_id", "period_end"]),
         warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,

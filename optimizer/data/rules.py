@@ -21,6 +21,7 @@ from models.inputs import (
     COUNTY_COLUMNS,
     GROUP_COLUMNS,
     MEMBER_COLUMNS,
+    PERIOD_DEMAND_COLUMNS,
     PROJECT_COLUMNS,
     PROJECT_KINDS,
     RATE_COLUMNS,
@@ -161,11 +162,28 @@ PROJECTS = TableSpec(
     ),
     may_be_empty=True,
 )
-SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS, PROJECTS)
+PERIOD_DEMAND = TableSpec(
+    "period_demand.csv",
+    (
+        Column("county_id", "id"),
+        Column("period_end", "text"),
+        Column("demand", "number", unit="ha"),
+        Column("min_allocation", "number", required=False, unit="ha"),
+    ),
+    may_be_empty=True,
+)
+SPECS: tuple[TableSpec, ...] = (
+    COUNTIES,
+    GROUPS,
+    MEMBERS,
+    TRANSFER_COSTS,
+    PROJECTS,
+    PERIOD_DEMAND,
+)
 
 assert COUNTIES.names == COUNTY_COLUMNS + MILESTONE_COLUMNS and GROUPS.names == GROUP_COLUMNS
 assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
-assert PROJECTS.names == PROJECT_COLUMNS
+assert PROJECTS.names == PROJECT_COLUMNS and PERIOD_DEMAND.names == PERIOD_DEMAND_COLUMNS
 
 #: The plan's target year: the only period end of a plan without [periods] (MODEL.md §7).
 TARGET_YEAR = "2035"
@@ -922,4 +940,82 @@ def check_projects(
         "is not a project kind: use transport (交通), energy (能源), water (水利), "
         "industry (产业) or livelihood (民生), or leave it empty",
     )
+    return problems
+
+
+def check_period_demand(
+    df: pd.DataFrame,
+    counties: pd.DataFrame | None,
+    headers: Mapping[str, str],
+    scenario: Any = None,
+) -> list[Problem]:
+    """period_demand.csv (MODEL.md §7): the plan is phased; county known; period_end a
+    period end; one row per county and period; a county's rows cover every period end
+    and sum to its counties.csv demand; min_allocation ≤ demand."""
+    f = PERIOD_DEMAND.file
+    from optimizer.data.periods import plan_periods
+
+    if scenario is not None and plan_periods(scenario) is None and len(df):
+        return [
+            Problem(
+                f,
+                "the scenario has no [periods]: add [periods] end_years to scenario.toml, "
+                "or leave out period_demand.csv",
+            )
+        ]
+    problems: list[Problem] = []
+    ends = period_ends(scenario)
+    df = df.assign(period_end=df["period_end"].str.replace(r"^(\d{4})\s*年$", r"\1", regex=True))
+    problems += _where(
+        f,
+        df,
+        ~df["period_end"].isin(ends),
+        "period_end",
+        headers,
+        f"is not a period end of the plan: use {', '.join(ends)}",
+    )
+    twice = df.duplicated(["county_id", "period_end"], keep="first")
+    problems += _where(
+        f, df, twice, "period_end", headers, "a second row for this county and period end"
+    )
+    over = df["min_allocation"].fillna(0.0) > df["demand"] + AREA_TOLERANCE
+    problems += _where(
+        f,
+        df,
+        over,
+        "min_allocation",
+        headers,
+        lambda m: "is more than the period's demand (" + fmts(df.loc[m, "demand"]) + " ha)",
+    )
+    if counties is None:
+        return problems
+    problems += _unknown(f, df, "county_id", counties["county_id"], COUNTIES.file, headers)
+    demand = counties.drop_duplicates("county_id").set_index("county_id")["demand"]
+    rows = df.groupby("county_id")["period_end"].transform("nunique")
+    missing = df["county_id"].isin(demand.index) & (rows < len(ends))
+    problems += _where(
+        f,
+        df,
+        missing & ~df.duplicated("county_id"),
+        "county_id",
+        headers,
+        f"needs one row for every period end ({', '.join(ends)}) once it has any",
+    )
+    total = df.groupby("county_id")["demand"].transform("sum")
+    limit = df["county_id"].map(demand)
+    off = (total - limit).abs() > AREA_TOLERANCE * np.maximum(1.0, limit.abs())
+    first = ~df.duplicated("county_id")
+
+    def not_the_sum(m: pd.Series) -> pd.Series:
+        return (
+            "the periods' demands of county "
+            + df.loc[m, "county_id"].astype(str)
+            + " sum to "
+            + fmts(total[m])
+            + " ha, not its counties.csv demand of "
+            + fmts(limit[m])
+            + " ha: the periods split the county's demand"
+        )
+
+    problems += _where(f, df, off & first & ~missing, "demand", headers, not_the_sum)
     return problems
