@@ -167,6 +167,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "2035 年城镇用地（公顷）≤ 城镇开发边界之和",
     ),
     # groups
+    # phased plans (MODEL.md §7)
+    "periods_title": (
+        "Periods (ha; carry-over {carry}; allocation_by_period.csv by county)",
+        "分期（公顷；结转{carry}；各县见 allocation_by_period.csv）",
+    ),
+    "carry_on": ("on", "可用"),
+    "meaning_at": ("{meaning}, by {end}", "{meaning}（至{end}年）"),
+    "carry_off": ("off", "不可用"),
+    "col.period": ("period", "规划期"),
+    "col.period_pool": ("pool", "指标池"),
+    "col.pool_used": ("used", "已用指标"),
+    "col.linkage": ("linkage", "挂钩指标"),
+    "col.reclaimed": ("reclaimed", "拆旧复垦"),
+    "col.farmland_end": ("farmland at end", "期末耕地"),
+    "col.intensity_end": ("intensity fall", "强度下降"),
+    "period_span": ("{start}–{end}", "{start}—{end}年"),
+    "col.period_land": ("{start}–{end}", "{start}—{end}"),
     "groups_title": ("Priority groups (ha)", "优先组群（公顷）"),
     "col.group": ("group", "组群"),
     "col.weight": ("weight", "权重"),
