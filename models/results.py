@@ -202,6 +202,28 @@ class TierBands(_Section):
     values: list[float]
 
 
+class PoolPrice(_Section):
+    """The price of one period's pool (MODEL.md §7): Z per ha more available by its end."""
+
+    period_end: str
+    pool_ha: float = Field(..., description="The period's pool Q_t.")
+    price: float | None = Field(
+        ..., description="The solver's dual of the period's pool row, Z per ha; None: no prices."
+    )
+
+
+class PeriodExplain(_Section):
+    """A phased plan's pools: each period's price, and what carry-over is worth."""
+
+    carry_over: bool
+    pools: list[PoolPrice]
+    carry_over_worth: float | None = Field(
+        ...,
+        description="Z with carry-over − Z without (two LP optima); None when not computed.",
+    )
+    note: str
+
+
 class Explain(_Section):
     """Prices in words with their ranges, the marginal tier, what limits the counties."""
 
@@ -212,6 +234,15 @@ class Explain(_Section):
     limits: dict[str, int] = Field(..., description="Counties by what limits them.")
     limit_meaning: dict[str, str]
     tiers: TierBands
+    periods: PeriodExplain | None = Field(None, description="A phased plan's pools (§7).")
+
+    @model_serializer(mode="wrap")
+    def _periods_when_phased(self, handler) -> dict:
+        """``periods`` only for a phased plan: summary.json without [periods] is as before."""
+        data = handler(self)
+        if data.get("periods") is None:
+            data.pop("periods", None)
+        return data
 
 
 class DiagnosisRow(_Section):

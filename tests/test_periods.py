@@ -367,3 +367,45 @@ def test_bad_period_demand_csv_names_row_column_and_value(tmp_path):
     with pytest.raises(DataError) as err:
         load_dataset(folder)
     assert "has no [periods]" in str(err.value)
+
+
+def test_explain_prices_each_pool_and_what_carry_over_is_worth():
+    """Pools 30,000 + 30,000 ha without carry-over: the worth of carry-over is exactly
+    Z with it − Z without (both solved here), and each period's pool has a price."""
+    base = REFERENCE.parent / "shanxi-central-periods"
+    pools = {"periods.quota": "[30000, 30000]"}
+    off = solve(load_dataset(base, {**pools, "periods.carry_over": "false"}), backend="highs")
+    on = solve(load_dataset(base, pools), backend="highs")
+    periods = off.summary.explain.periods
+    assert periods is not None and not periods.carry_over
+    assert periods.carry_over_worth == pytest.approx(on.objective - off.objective, rel=1e-6)
+    assert periods.carry_over_worth > 1.0
+    assert [p.period_end for p in periods.pools] == ["2025", "2035"]
+    assert all(p.price is not None and p.price >= 0 for p in periods.pools)
+    # without [periods] summary.json's explain has no periods key
+    plain = solve(load_dataset(REFERENCE), backend="highs")
+    assert "periods" not in plain.summary.model_dump(mode="json")["explain"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Periods (ha; carry-over on", "2021–2025", "2026–2035", "21–25", "Period pools"]),
+        ("zh", ["分期（公顷；结转可用", "2021—2025年", "21—25", "分期指标池"]),
+    ],
+)
+def test_reports_show_the_periods(tmp_path, lang, words):
+    from typer.testing import CliRunner
+
+    from optimizer.cli.app import app
+
+    runner = CliRunner()
+    folder = str(REFERENCE.parent / "shanxi-central-periods")
+    out = tmp_path / "run"
+    solved = runner.invoke(app, ["solve", folder, "--out", str(out), "--lang", lang])
+    assert solved.exit_code == 0, solved.output
+    explained = runner.invoke(app, ["explain", str(out), "--lang", lang])
+    assert explained.exit_code == 0, explained.output
+    text = solved.output + explained.output
+    for word in words:
+        assert word in text, word

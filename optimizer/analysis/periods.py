@@ -309,3 +309,60 @@ def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
             }
         )
     return out
+
+
+#: A carry-over worth within this of Z (relative) is LP round-off: 0.
+WORTH_TOL = 1e-9
+#: s: time limit of that re-solve (a small LP: well under a second).
+RESOLVE_TIME_LIMIT_S = 60.0
+#: LP columns up to which explaining a phased plan re-solves it with carry-over flipped
+#: (one more LP solve) to say what carry-over is worth; larger plans say how instead.
+CARRY_OVER_RESOLVE_COLUMNS = 40_000
+
+
+def period_explain(f: Formulation, solution) -> dict | None:
+    """Each period's pool price (the solver's dual of its pool row, Z per ha more
+    available by that end) and what carry-over is worth (Z with − Z without)."""
+    if f.phased is None:
+        return None
+    lp = f.lp
+    plan = f.phased.periods
+    duals = solution.row_duals
+    pools = []
+    for t, p in enumerate(f.phased.columns):
+        rows = list(lp.rows.get(f"quota_pool{PERIOD_MARK}{p.end}", []))
+        if t == len(f.phased.columns) - 1:
+            rows += list(lp.rows.get("quota_pool", []))
+        price = float(sum(duals[r] for r in rows)) if duals is not None and rows else None
+        if duals is not None and not rows:
+            price = 0.0
+        pools.append({"period_end": str(p.end), "pool_ha": float(plan.quota[t]), "price": price})
+    worth, note = None, ""
+    if len(f.phased.columns) < 2:
+        note = "one period: nothing to carry over"
+    elif lp.shape[1] <= CARRY_OVER_RESOLVE_COLUMNS:
+        worth = _carry_over_worth(f, solution)
+        note = "two LP optima, with and without carry-over"
+    else:
+        note = (
+            "not computed at this size (a second solve): solve again with "
+            "--set periods.carry_over=" + ("false" if plan.carry_over else "true") + " and compare"
+        )
+    return {"carry_over": plan.carry_over, "pools": pools, "carry_over_worth": worth, "note": note}
+
+
+def _carry_over_worth(f: Formulation, solution) -> float | None:
+    """Z of the LP with carry-over − Z without: one re-solve with the setting flipped."""
+    from optimizer.formulation.build import build
+    from optimizer.solvers import get_backend
+
+    plan = f.phased.periods
+    flipped = f.dataset.with_overrides({"periods.carry_over": not plan.carry_over})
+    form = "pairwise" if f.network.form == "pairwise" else "auto"
+    other = get_backend("highs").solve(build(flipped, form).lp, "simplex", RESOLVE_TIME_LIMIT_S)
+    if other.objective is None or solution.objective is None:
+        return None
+    z, z_other = float(solution.objective), float(other.objective)
+    worth = z - z_other if plan.carry_over else z_other - z
+    # LP round-off (≈ 1e-11 of Z) is no worth
+    return 0.0 if abs(worth) <= WORTH_TOL * max(1.0, abs(z)) else worth
