@@ -180,6 +180,25 @@ class PeriodDemand(BaseModel):
     )
 
 
+class Lock(BaseModel):
+    """A lock (MODEL.md §8): a row of locks.csv, new land A_i held within [min, max] ha."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    county_id: str = Field(..., min_length=1, description="The county whose new land is held.")
+    period_end: str = Field(
+        "",
+        description="Period end the lock holds at (a period end of [periods]; without "
+        "periods only the target year). Empty = the whole plan period.",
+    )
+    min: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="Least new land A_i, ha; empty = no bound."
+    )
+    max: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="Most new land A_i, ha; empty = no bound."
+    )
+
+
 #: Column order of each table, as in MODEL.md §2.
 COUNTY_COLUMNS: tuple[str, ...] = tuple(County.model_fields)
 GROUP_COLUMNS: tuple[str, ...] = tuple(Group.model_fields)
@@ -193,3 +212,4 @@ RATE_COLUMNS: tuple[str, ...] = (
     "resettle_ratio",
     "reclaim_to_farmland",
 )
+LOCK_COLUMNS: tuple[str, ...] = tuple(Lock.model_fields)

@@ -6,6 +6,7 @@ terminal. Stage times land in ``Result.summary.timings``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +73,7 @@ def solve(
     linkage_form: str = "auto",
     needs: Needs = "prices",
     tie_break_method: TieBreakMethod | str | None = None,
+    fix: Mapping[str, float] | None = None,
 ) -> Result:
     """Solve the allocation LP of MODEL.md §3 and return every table of §4.
 
@@ -81,7 +83,10 @@ def solve(
     (a bad key or value raises DataError naming it). With no backend named
     anywhere, the backend is chosen from the LP's size and ``needs``
     (:func:`choose_solver`); the choice and its reason are in ``summary``.
-    ``tie_break_method`` overrides ``[solver] tie_break`` (MODEL.md §6).
+    ``tie_break_method`` overrides ``[solver] tie_break`` (MODEL.md §6). ``fix`` holds
+    counties at exactly so many ha of new land (``{"140181": 300, "古交市": 120}``, by
+    county_id or unique name; MODEL.md §8 locks), as ``--fix`` does: see
+    ``Dataset.with_fixes``.
     """
     watch = Stopwatch()
     if not isinstance(dataset, Dataset):
@@ -91,6 +96,8 @@ def solve(
             dataset = load_dataset(dataset, overrides)
     elif overrides:
         dataset = dataset.with_overrides(overrides)
+    if fix:
+        dataset = dataset.with_fixes(fix)
     sc = dataset.scenario
     choose_solver(sc, backend, solver, time_limit_s, columns=0, needs=needs)  # names first
     with watch("build"):

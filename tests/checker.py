@@ -188,6 +188,32 @@ def instrument_violations(ds, a: pd.DataFrame, A, q, z, q_link, rtol: float) -> 
         need = ds.projects.groupby("county_id")["area"].sum()
         on = need.reindex(ids).fillna(0.0).to_numpy(float)
         out += _le("project_min", on, A, ids, rtol)
+    out += lock_violations(ds, a, A, rtol)
+    return out
+
+
+def lock_violations(ds, a: pd.DataFrame, A, rtol: float) -> list[str]:
+    """Locks (MODEL.md §8): min ≤ A_i ≤ max for each lock on the whole plan (period_end
+    empty or the target year 2035), and allocation.csv's ``locked`` says yes exactly there."""
+    locks = getattr(ds, "locks", None)
+    if locks is None or locks.empty:
+        return [] if "locked" not in a.columns else ["locked column without locks"]
+    phased = ds.scenario.periods.end_years is not None
+    # a phased plan (MODEL.md §7): a lock with a period_end holds that period's new land
+    # (period_violations); without one, the horizon's
+    whole = locks[locks["period_end"].isin([""] if phased else ["", "2035"])]
+    at = pd.Series(A, index=a["county_id"].to_numpy()).loc[whole["county_id"]].to_numpy(float)
+    lo = whole["min"].fillna(-np.inf).to_numpy(float)
+    hi = whole["max"].fillna(np.inf).to_numpy(float)
+    held = whole["county_id"].to_numpy()
+    out = _le("lock_min", lo, at, held, rtol) + _le("lock_max", at, hi, held, rtol)
+    if "locked" not in a.columns:
+        return [*out, "allocation.csv has no locked column"]
+    said = set(a.loc[a["locked"] == "yes", "county_id"])
+    if phased:
+        held = locks["county_id"].to_numpy()
+    if said != set(held):
+        out.append(f"locked: says yes for {sorted(said)}, locks hold {sorted(set(held))}")
     return out
 
 
@@ -416,6 +442,13 @@ def period_violations(ds, result, rtol: float) -> tuple[list[str], float, float]
             out += _le(
                 f"project_min{tag}", due.reindex(ids).fillna(0).to_numpy(float), cum["A"], ids, rtol
             )
+        locks = getattr(ds, "locks", None)
+        if locks is not None and len(locks):
+            mine = locks[locks["period_end"] == end]
+            got = pd.Series(A, index=ids).loc[mine["county_id"]].to_numpy(float)
+            held = mine["county_id"].to_numpy()
+            out += _le(f"lock_min{tag}", mine["min"].fillna(-np.inf), got, held, rtol)
+            out += _le(f"lock_max{tag}", got, mine["max"].fillna(np.inf), held, rtol)
         out += _eq(f"urban_land{tag}", at["urban_land"], u0 + sigma * cum["A"], ids, rtol)
         out += _eq(f"cultivated{tag}", at["cultivated"], F, ids, rtol)
         out += _eq(f"construction_land{tag}", at["construction_land"], C, ids, rtol)

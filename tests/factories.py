@@ -46,9 +46,12 @@ def dataset(
     groups: list[dict] | None = None,
     members: list[dict] | None = None,
     projects: list[dict] | None = None,
+    locks: list[dict] | None = None,
     **scenario: Any,
 ):
     """A validated Dataset; ``scenario`` takes sections, e.g. linkage={"scope": "city"}."""
     sc: dict[str, Any] = {"scenario": {"name": "test"}, "quota": {"total": quota}}
     sc.update(scenario)
-    return dataset_from_tables(counties, groups or [], members or [], sc, projects=projects)
+    return dataset_from_tables(
+        counties, groups or [], members or [], sc, projects=projects, locks=locks
+    )

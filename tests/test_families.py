@@ -62,6 +62,7 @@ def formulations(reference):
         build(instruments, linkage_form="pairwise"),
         build(with_max.with_overrides(phased)),
         build(instruments.with_overrides(phased), linkage_form="pairwise"),
+        build(reference.with_fixes({"140105": 100.0})),  # a lock (MODEL.md §8)
     ]
 
 
@@ -101,7 +102,9 @@ def test_every_family_has_every_entry():
 
 def test_derived_orders_keep_the_reports_order():
     """The orders allocation.csv, marginals.csv and explain have always used."""
+    # a lock (MODEL.md §8) comes first: a locked county is held by it before anything else
     assert BINDING == (
+        "lock",
         "demand",
         "min_allocation",
         "project_min",

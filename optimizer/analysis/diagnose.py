@@ -277,6 +277,10 @@ def elastic_program(f: Formulation) -> Elastic:
     slack_rows = np.flatnonzero(elastic)
     upper_side = np.isfinite(constraints["ub"].to_numpy(float))[slack_rows]
     sign = np.where(upper_side, -1.0, 1.0)
+    # a row with both sides (a lock's min and max) may give either way: a second slack
+    both = upper_side & np.isfinite(constraints["lb"].to_numpy(float))[slack_rows]
+    slack_rows = np.concatenate([slack_rows, slack_rows[both]])
+    sign = np.concatenate([sign, np.ones(int(both.sum()))])
     slack_family = fam[slack_rows]
     tiers = lp.rows["tiers"]
     for family in TIER_SLACKS:  # demand gives through its tier bounds: Σ_k a_ik − A_i + e = 0
@@ -549,7 +553,10 @@ class _Words:
         """One violated constraint: what to change, by how much, and what it conflicts with."""
         family, id_, e = row.family, row.id, float(row.amount)
         handler = getattr(self, f"_{family}")
-        current, proposed, unit, text = handler(id_, e)
+        if family == "lock":  # two-sided: + the max must rise, − the min must fall
+            current, proposed, unit, text = handler(id_, e if row.sign < 0 else -e)
+        else:
+            current, proposed, unit, text = handler(id_, e)
         if partners:
             text += "; " + partners
         return {
@@ -637,6 +644,47 @@ class _Words:
                 f"(or shrink them, to {need - e:,.1f} ha){extra}"
             ),
         )
+
+    def _lock(self, id_, e: float):
+        """A lock (locks.csv, --fix) that the other constraints cannot meet: e > 0 ha more
+        than its max is needed, e < 0 its min asks for −e ha too much."""
+        lo, hi = self._lock_bounds(id_)
+        name = self.name(id_)
+        if e > 0:
+            return (
+                hi,
+                hi + e,
+                "ha",
+                f"the lock of {name} holds its new land at most {hi:,.1f} ha, but the other "
+                f"constraints need {hi + e:,.1f} ha there: raise its max in locks.csv (or its "
+                f"--fix) by {e:,.1f} ha (to {hi + e:,.1f})",
+            )
+        d = -e
+        family, limit = self._tightest_upper(id_)
+        reason = f"the lock of {name} holds at least {lo:,.1f} ha of new land" + (
+            f", more than {words(family)} allows ({limit:,.1f} ha)"
+            if family is not None and limit < lo
+            else ", more than the other constraints leave it"
+        )
+        extra = (
+            f", or {self._raise_upper(id_, family, lo - limit)}"
+            if family is not None and limit < lo
+            else ""
+        )
+        return (
+            lo,
+            lo - d,
+            "ha",
+            f"{reason}: lower its min in locks.csv (or its --fix) by {d:,.1f} ha "
+            f"(to {lo - d:,.1f}){extra}",
+        )
+
+    def _lock_bounds(self, id_) -> tuple[float, float]:
+        """The lock's (min, max) on A_i, ha (-inf / inf on a side without a bound)."""
+        lp = self.f.lp
+        pos = lp.rows["lock"]
+        at = pos[lp.constraints["id"].to_numpy()[pos] == id_][0]
+        return float(lp.row_lb[at]), float(lp.row_ub[at])
 
     def _quota_linked(self, id_, e: float):
         sc = self.sc
@@ -870,6 +918,9 @@ class _Words:
             return float(self.groups.loc[id_, column]), "share"
         if family == "min_allocation":
             return float(self.p.loc[id_, "lower"]), "ha"
+        if family == "lock":  # the side a planner set: the min, else the max
+            lo, hi = self._lock_bounds(id_)
+            return (lo if np.isfinite(lo) else hi), "ha"
         if family in UPPER_ROWS:
             return float(self.p.loc[id_, f"limit_{family}"]), "ha of new land"
         if _setting(family, "") == f"counties.csv {family}":  # the limit is the input column

@@ -190,9 +190,10 @@ def _row_ranges(
     at_ub, at_lb = row_sides(f, x)
     activity = (lp.matrix @ x)[pos]
     lb, ub = lp.row_lb[pos], lp.row_ub[pos]
-    upper_row = np.isfinite(ub[:])
+    # a row with both sides (a lock's min and max) is read at the side that holds
+    upper_row = np.isfinite(ub[:]) & ~(at_lb[pos] & ~at_ub[pos])
     limit = np.where(upper_row, ub, lb)
-    tight = at_ub[pos] | at_lb[pos]
+    tight = at_ub[pos] | at_lb[pos] | (lb == ub)
     # slack rows: the price 0 holds until the limit reaches the activity
     lo = np.where(upper_row, activity, -np.inf)
     hi = np.where(upper_row, np.inf, activity)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.data.derived import M2_PER_HA
+from optimizer.data.locks import period_locks
 from optimizer.formulation.build import Formulation, free_share
 from optimizer.formulation.linkage import county_flows, pairs_from_totals
 from optimizer.formulation.phased import PERIOD_MARK, PeriodColumns, period_intensity_limit
@@ -123,6 +124,12 @@ def period_table(
         tiers = x[p.tier].reshape(n, k) if n else np.zeros((0, k))
         for j in range(k):
             table[f"tier_{j + 1}"] = tiers[:, j]
+        held = period_locks(f.dataset).get(str(p.end))
+        if f.dataset.locks is not None and not f.dataset.locks.empty:
+            locked = np.full(n, "no", dtype=object)
+            if held is not None:
+                locked[held[0]] = "yes"
+            table["locked"] = locked
         if p.stock is not None:
             table["stock_used"] = stock
         if p.quota_linked is not None:

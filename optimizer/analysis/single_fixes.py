@@ -35,6 +35,7 @@ import numpy as np
 from optimizer.data.dataset import Dataset
 from optimizer.data.derived import LIMIT_FAMILIES, M2_PER_HA, divide
 from optimizer.data.problems import DataError
+from optimizer.data.rules import period_ends
 from optimizer.formulation.build import Formulation, build, free_share
 from optimizer.formulation.lp import INF, LinearProgram
 from optimizer.solvers.highs import load_highs, run_highs
@@ -133,6 +134,10 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
     if len(local) <= MAX_COUNTY_FIXES:
         for family, id_ in local:
             out.append((f"counties.csv {family}", family, id_, _bind(search.county, family, id_)))
+    locked = sorted(str(i) for fam, i in involved if fam == "lock" and str(i) in counties)
+    if len(locked) <= MAX_COUNTY_FIXES:
+        for id_ in locked:
+            out.append(("locks.csv min/max", "lock", id_, _bind(search.lock, id_)))
     groups = set(f.dataset.groups["group_id"].astype(str))
     for family, column in (("group_min", "min_share"), ("group_max", "max_share")):
         for id_ in sorted(str(i) for fam, i in involved if fam == family and i in groups):
@@ -214,6 +219,10 @@ class _Search:
             groups = self.ds.groups.copy()
             groups.loc[groups["group_id"] == id_, column] = float(value)
             return replace(self.ds, groups=groups)
+        if setting.startswith("locks.csv"):  # "locks.csv min" / "locks.csv max" / a fix
+            end = period_ends(self.sc)[-1]
+            locks = _moved_lock(self.ds.locks, setting, id_, float(value), end)
+            return replace(self.ds, locks=locks)
         if setting.startswith("counties.csv "):
             column = setting.removeprefix("counties.csv ")
             counties = self.ds.counties.copy()
@@ -225,6 +234,9 @@ class _Search:
             return None
 
     def current(self, setting: str, id_: str):
+        if setting.startswith("locks.csv"):
+            lo, hi = _lock_of(self.ds.locks, id_, period_ends(self.sc)[-1])
+            return hi if setting == "locks.csv max" else lo
         if setting.startswith("groups.csv "):
             column = setting.removeprefix("groups.csv ")
             return float(self.ds.groups.set_index("group_id").loc[id_, column])
@@ -372,6 +384,53 @@ class _Search:
         need = float(c["cultivated_2020"]) - float(p["alpha"]) * best  # basic_farmland
         return self.confirmed(setting, family, id_, unit, need, up=False)
 
+    def lock(self, id_: str) -> Fix:
+        """A lock (locks.csv, --fix) alone: the largest min or the least max the rest allows
+        (a parametric LP on A_i without the lock's row, exact); a fixed lock moves as one."""
+        f, lp = self.f, self.f.lp
+        rows = lp.rows["lock"]
+        row = int(rows[lp.constraints["id"].to_numpy()[rows].astype(str) == id_][0])
+        lo, hi = float(lp.row_lb[row]), float(lp.row_ub[row])
+        constraints = lp.constraints.copy()
+        constraints.loc[row, ["lb", "ub"]] = (-INF, INF)
+        col = int(f.columns.allocation[int(np.flatnonzero(f.params["county_id"] == id_)[0])])
+        variables = lp.variables.copy()
+        variables["obj"] = 0.0
+        variables.loc[col, "obj"] = 1.0
+        reach = []
+        for maximize in (True, False):
+            h = load_highs(
+                LinearProgram(variables, constraints, lp.matrix, lp.cols, lp.rows, maximize)
+            )
+            if not self.run(h):
+                return Fix(
+                    "locks.csv min/max",
+                    "lock",
+                    id_,
+                    lo if math.isfinite(lo) else hi,
+                    None,
+                    "ha",
+                    "the other constraints cannot hold together whatever the lock is",
+                )
+            reach.append(float(h.getInfo().objective_function_value))
+        most, least = reach
+        fixed = lo == hi
+        if lo > most:  # the min asks for more than the rest leaves
+            setting = "locks.csv min/max" if fixed else "locks.csv min"
+            return self.confirmed(setting, "lock", id_, "ha", most, up=False)
+        if hi < least:  # the max holds it below what the rest needs
+            setting = "locks.csv min/max" if fixed else "locks.csv max"
+            return self.confirmed(setting, "lock", id_, "ha", least, up=True)
+        return Fix(
+            "locks.csv min/max",
+            "lock",
+            id_,
+            lo if math.isfinite(lo) else hi,
+            None,
+            "ha",
+            "the lock is within what the other constraints allow: they conflict without it",
+        )
+
     def cap(self) -> Fix:
         """per_capita.cap_m2: bisection on the cap, the other limits of A_i kept."""
         f, setting, unit = self.f, "per_capita.cap_m2", "m²/person"
@@ -469,3 +528,24 @@ class _Search:
 def _without_objective(lp: LinearProgram) -> LinearProgram:
     """The same constraints with c = 0: a feasibility problem."""
     return replace(lp, variables=lp.variables.assign(obj=0.0))
+
+
+def _whole_period(locks, id_: str, end: str):
+    """Where ``locks`` holds the county's lock on the whole plan (period_end "" or the end)."""
+    return (locks["county_id"].astype(str) == id_) & locks["period_end"].isin(["", end])
+
+
+def _lock_of(locks, id_: str, end: str) -> tuple[float, float]:
+    """(min, max) of a county's whole-period lock, ha (-inf / inf for no bound)."""
+    row = locks[_whole_period(locks, id_, end)]
+    lo, hi = float(row["min"].iloc[0]), float(row["max"].iloc[0])
+    return (-INF if math.isnan(lo) else lo), (INF if math.isnan(hi) else hi)
+
+
+def _moved_lock(locks, setting: str, id_: str, value: float, end: str):
+    """The locks table with one county's lock moved: its min, its max, or both (a fix)."""
+    out = locks.copy()
+    at = _whole_period(out, id_, end)
+    columns = {"locks.csv min": ["min"], "locks.csv max": ["max"]}.get(setting, ["min", "max"])
+    out.loc[at, columns] = value
+    return out

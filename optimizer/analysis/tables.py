@@ -21,6 +21,7 @@ from optimizer.analysis.periods import (
 )
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
 from optimizer.data.derived import target_reduction
+from optimizer.data.locks import horizon_locks, period_locks
 from optimizer.data.names import county_labels
 from optimizer.data.rules import TARGET_YEAR
 from optimizer.formulation.build import (
@@ -170,6 +171,8 @@ def county_table(
         t["stock_used"] = stock
     if cols.quota_linked is not None:
         t["quota_linked"] = linked
+    if f.dataset.locks is not None and not f.dataset.locks.empty:  # MODEL.md §8
+        t = t.assign(**lock_columns(f))
     return t
 
 
@@ -181,6 +184,23 @@ def tier_totals(f: Formulation, x: np.ndarray) -> np.ndarray:
         parts = [x[p.tier].reshape(n, k) for p in f.phased.columns]
         return np.sum(parts, axis=0) if n else np.zeros((0, k))
     return x[f.columns.tier].reshape(n, -1) if n else np.zeros((0, 1))
+
+
+def lock_columns(f: Formulation) -> dict[str, np.ndarray]:
+    """allocation.csv's lock columns: ``locked`` (yes/no), ``lock_min``, ``lock_max`` (ha,
+    NaN = no bound on that side), from the locks on the plan's new land A_i. In a phased
+    plan a county with a lock on one period's A_it is locked too (allocation_by_period
+    says which period)."""
+    n = len(f.params)
+    pos, lo, hi = horizon_locks(f.dataset)
+    locked = np.full(n, "no", dtype=object)
+    locked[pos] = "yes"
+    for held, _, _ in period_locks(f.dataset).values():  # a phased plan's period locks
+        locked[held] = "yes"
+    lock_min, lock_max = np.full(n, np.nan), np.full(n, np.nan)
+    lock_min[pos] = np.where(np.isfinite(lo), lo, np.nan)
+    lock_max[pos] = np.where(np.isfinite(hi), hi, np.nan)
+    return {"locked": locked, "lock_min": lock_min, "lock_max": lock_max}
 
 
 def stock_used(f: Formulation, x: np.ndarray) -> np.ndarray:
@@ -284,7 +304,9 @@ def binding_flags(f: Formulation, x: np.ndarray) -> pd.DataFrame:
             county_pos = pd.Index(c["county_id"]).get_indexer(
                 f.lp.constraints["id"].to_numpy()[positions]
             )
-            on[county_pos] = at_lb[positions] | at_ub[positions]
+            # an equality (a lock with min = max) holds its county wherever it is met
+            equal = f.lp.row_lb[positions] == f.lp.row_ub[positions]
+            on[county_pos] = at_lb[positions] | at_ub[positions] | equal
             flags[family] = on
         elif fam.kind == "soft":
             flags[family] = _shortfall(f, x) > FLOW_TOL
@@ -615,6 +637,7 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
     x = solution.x
     lp = f.lp
     at_ub, at_lb = row_sides(f, x)
+    equal = lp.row_lb == lp.row_ub
     names = _display_names(f)
     duals = solution.row_duals
     frames = []
@@ -627,9 +650,11 @@ def marginal_table(f: Formulation, solution: Solution) -> pd.DataFrame:
         elif duals is None:
             continue
         else:
-            keep = at_ub[pos] | at_lb[pos]
+            keep = at_ub[pos] | at_lb[pos] | equal[pos]
         dual = duals[pos] if duals is not None else np.full(len(pos), np.nan)
-        value = np.where(at_lb[pos] & ~at_ub[pos], -dual, dual)
+        # per unit of relaxation: a ≥ side gives by falling, an equality (a fixed lock)
+        # by whichever way its price says it holds
+        value = np.where(equal[pos], np.abs(dual), np.where(at_lb[pos] & ~at_ub[pos], -dual, dual))
         ids = lp.constraints["id"].to_numpy()[pos]
         frames.append(
             pd.DataFrame(

@@ -33,6 +33,7 @@ from optimizer.cli.report_check import render_check
 from optimizer.cli.words import Words
 from optimizer.data.check import summarize_dataset
 from optimizer.data.lang import resolve_lang
+from optimizer.data.locks import parse_fixes
 from optimizer.data.problems import DataError, Problem, UsageError
 from optimizer.data.read import load_dataset
 from optimizer.runs.json_text import to_json
@@ -88,6 +89,15 @@ SetOption = Annotated[
         "--set",
         metavar="KEY=VALUE",
         help="Override a scenario key, e.g. --set quota.total=50000 (repeatable).",
+    ),
+]
+FixOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fix",
+        metavar="ID_OR_NAME=HA",
+        help="Hold a county's new land at exactly HA ha (MODEL.md §8 locks), by county_id or "
+        "unique name, e.g. --fix 古交市=120 (repeatable; replaces its locks.csv row).",
     ),
 ]
 TieBreakOption = Annotated[
@@ -290,6 +300,7 @@ def solve(
         bool, typer.Option("--json", help="Print summary.json on stdout and nothing else.")
     ] = False,
     set_: SetOption = None,
+    fix: FixOption = None,
     name: Annotated[
         str | None, typer.Option(help="Scenario name for this run (names the default run folder).")
     ] = None,
@@ -324,6 +335,7 @@ def solve(
             f"--area-unit={area_unit!r} is not an area unit (choose: {choices})"
         ) from None
     overrides = with_tie_break(parse_set(set_), tie_break)
+    fixes = parse_fixes(fix)
     if name is not None:
         overrides["scenario.name"] = name
     try:
@@ -332,6 +344,7 @@ def solve(
         if name is None:
             raise
         raise DataError([_from_name_option(p) for p in err.problems]) from None
+    ds = ds.with_fixes(fixes)
     # before the solve: a place that cannot or must not be written is refused now (exit 2)
     target = check_target(out if out is not None else Path("outputs") / ds.scenario.name, dataset)
     if len(ds.counties) > LARGE_DATASET:  # a solve of seconds to minutes: say it started
@@ -381,6 +394,7 @@ def explain(
     as_json: JsonOption = False,
     all_counties: AllOption = False,
     set_: SetOption = None,
+    fix: FixOption = None,
     backend: Annotated[
         str | None,
         typer.Option(
@@ -400,7 +414,9 @@ def explain(
 
     words = report_words(lang)
     overrides = with_tie_break(parse_set(set_), tie_break)
-    result = load_result(path, overrides=overrides, backend=backend, solver=solver)
+    result = load_result(
+        path, overrides=overrides, backend=backend, solver=solver, fix=parse_fixes(fix)
+    )
     code = exit_code(result)
     data = (
         explain_data(result)
@@ -450,6 +466,18 @@ def compare(
             "--set-b", metavar="KEY=VALUE", help="Scenario override for B (a dataset folder)."
         ),
     ] = None,
+    fix_a: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix-a", metavar="ID_OR_NAME=HA", help="Hold a county's new land in A (as --fix)."
+        ),
+    ] = None,
+    fix_b: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix-b", metavar="ID_OR_NAME=HA", help="Hold a county's new land in B (as --fix)."
+        ),
+    ] = None,
     backend: Annotated[
         str | None,
         typer.Option(help="For dataset folders: backend (default: each scenario's own)."),
@@ -465,9 +493,11 @@ def compare(
 
     words = report_words(lang)
     results = []
-    for label, path, sets in (("A", a, set_a), ("B", b, set_b)):
+    for label, path, sets, fixes in (("A", a, set_a, fix_a), ("B", b, set_b, fix_b)):
         overrides = with_tie_break(parse_set(sets), tie_break)
-        result = load_result(path, overrides=overrides, backend=backend, solver=solver)
+        result = load_result(
+            path, overrides=overrides, backend=backend, solver=solver, fix=parse_fixes(fixes)
+        )
         code = exit_code(result)
         if code != EXIT_OK:
             typer.echo(
@@ -478,9 +508,9 @@ def compare(
             raise typer.Exit(code)
         results.append(result)
     labels = [
-        side_label(path, result.summary.scenario.name, flag, sets)
-        for path, result, flag, sets in zip(
-            (a, b), results, ("--set-a", "--set-b"), (set_a, set_b), strict=True
+        side_label(path, result.summary.scenario.name, flag, sets, fixes)
+        for path, result, flag, sets, fixes in zip(
+            (a, b), results, ("--set-a", "--set-b"), (set_a, set_b), (fix_a, fix_b), strict=True
         )
     ]
     comparison = compare_runs(*results, *labels)
@@ -490,14 +520,23 @@ def compare(
     render_compare(comparison, terminal_console(), all_counties=all_counties, words=words)
 
 
-def side_label(path: Path, scenario: str, flag: str, sets: list[str] | None) -> str:
+def side_label(
+    path: Path, scenario: str, flag: str, sets: list[str] | None, fixes: list[str] | None = None
+) -> str:
     """How compare's header names one side: its folder, its scenario and its overrides.
 
     ``runs/x (shanxi-central-2035) --set-b quota.total=54000``: two sides solved from one
-    dataset folder differ by their overrides, so the header shows them.
+    dataset folder differ by their overrides (and fixes, ``--fix-b``), so the header shows them.
     """
     label = f"{path} ({scenario})"
-    return " ".join([label, *(f"{flag} {item}" for item in sets or [])])
+    fix_flag = flag.replace("--set", "--fix")
+    return " ".join(
+        [
+            label,
+            *(f"{flag} {item}" for item in sets or []),
+            *(f"{fix_flag} {item}" for item in fixes or []),
+        ]
+    )
 
 
 @app.command()

@@ -401,12 +401,19 @@ def counties_table(
     shown = c if max_counties is None else c.head(max_counties)
     stock = "stock_used" in c.columns  # MODEL.md §8: stock reused, apart from new land
     split = period_split(result, shown)  # MODEL.md §7: new land by period end
-    title = w("counties_title_legend", title=w("counties_title"), legend=w("counties_legend"))
+    legend = w("counties_legend")
+    locked = [False] * len(shown)
+    if "locked" in c.columns:  # MODEL.md §8 locks: the county's name gets a star
+        locked = (shown["locked"] == "yes").tolist()
+        legend = w("counties_locked", legend=legend)
+    title = w("counties_title_legend", title=w("counties_title"), legend=legend)
     labels = binding_labels(w)
     flags = result.binding.reindex(index=shown.index, columns=list(labels), fill_value=False)
     binding = join_flags(flags, labels, sep=" ")
     cells = {
-        "county": [str(n) for n in shown["name"]],
+        "county": [
+            f"{n}*" if lock else str(n) for n, lock in zip(shown["name"], locked, strict=True)
+        ],
         "city": [str(x).removesuffix("市") for x in shown["city"]],
         "zone": [ZONE_SHORT.get(z, str(z)) for z in shown["zone"]],
         "w": [weight(x) for x in shown["weight"]],
@@ -440,7 +447,7 @@ def counties_table(
         if key != "stock" or stock
     ]
     at = next(i for i, col in enumerate(columns) if col.header == w("col.total"))
-    starts = [BASE_YEAR + 1] + [int(end) + 1 for end, _ in split[:-1]]
+    starts = [BASE_YEAR + 1, *(int(end) + 1 for end, _ in split[:-1])][: len(split)]
     for start, (end, values) in reversed(list(zip(starts, split, strict=True))):
         # 近期 / 远期: each period's new land before the horizon total
         header = w("col.period_land", start=f"{start % 100:02d}", end=f"{int(end) % 100:02d}")

@@ -231,6 +231,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "farm: cultivated land, 千ha",
         "区：主体功能区 城/农/生；调入/调出：增减挂钩指标；人均：人均城镇用地 m²；耕地：千公顷",
     ),
+    "counties_locked": (
+        "{legend}; *: new land held by a lock (locks.csv, --fix)",
+        "{legend}；*：新增用地已锁定（locks.csv、--fix）",
+    ),
     "counties_more": (
         "{n} more counties in allocation.csv (--all lists them)",
         "另有 {n} 个县见 allocation.csv（--all 全部列出）",

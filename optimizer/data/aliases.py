@@ -105,6 +105,22 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "项目类型": "kind",
         "类型": "kind",
     },
+    "locks.csv": {
+        "县级单元代码": "county_id",
+        "行政区划代码": "county_id",
+        "县区代码": "county_id",
+        "县代码": "county_id",
+        "区划代码": "county_id",
+        "adcode": "county_id",
+        "规划期末": "period_end",
+        "期末年份": "period_end",
+        "锁定下限": "min",
+        "最小": "min",
+        "下限": "min",
+        "锁定上限": "max",
+        "最大": "max",
+        "上限": "max",
+    },
 }
 
 #: Years a phased plan may end a period in before the target year (MODEL.md §7): the

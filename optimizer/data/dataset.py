@@ -28,6 +28,9 @@ class Dataset:
     - ``transfer_costs``: ``from_id, to_id, cost`` or None when the file is absent.
     - ``projects``: key projects (MODEL.md §8) ``project_id, name, county_id, area,
       period_end, kind`` or None when projects.csv is absent.
+    - ``locks``: locks of new land A_i (MODEL.md §8) ``county_id, period_end, min, max``
+      (period_end "" = the whole plan period; min/max NaN = no bound on that side), from
+      locks.csv and ``--fix``; None when there are none.
     """
 
     counties: pd.DataFrame
@@ -39,6 +42,7 @@ class Dataset:
     #: a phased plan's demand per county and period (MODEL.md §7) ``county_id,
     #: period_end, demand, min_allocation``, or None when period_demand.csv is absent
     period_demand: pd.DataFrame | None = None
+    locks: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
     source: Path | None = None
     #: The warnings that do not depend on the scenario (e.g. an unknown column).
@@ -82,3 +86,15 @@ class Dataset:
         if scenario is None:
             raise DataError(problems)
         return self.with_scenario(scenario)
+
+    def with_fixes(self, fix: Mapping[str, float]) -> Dataset:
+        """The same data with counties fixed: ``{"140181": 300, "古交市": 120}`` (ha of new land).
+
+        A county is named by its county_id or its unique name; each fix is a lock with
+        min = max for the whole plan period and replaces that county's lock of locks.csv
+        for the whole period. An unknown or ambiguous name raises UsageError, a value
+        outside the county's range DataError (file "--fix").
+        """
+        from optimizer.data.locks import with_fixes
+
+        return with_fixes(self, fix)

@@ -75,6 +75,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "limit.basic_farmland": ("permanent basic farmland", "永久基本农田"),
     "limit.farmland_floor": ("its own farmland floor", "本县耕地保有量"),
     "limit.per_capita_floor": ("the per-capita floor", "人均城镇用地下限"),
+    "limit.lock": ("held by its lock", "由锁定指标固定"),
     # constraint families (marginals.csv `family`)
     "family.quota_pool": ("quota pool", "指标总量"),
     "family.intensity": ("intensity target", "单位GDP建设用地下降目标"),
@@ -91,6 +92,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "family.supplement_potential": ("reserve land", "耕地后备资源"),
     "family.group_min": ("group minimum share", "组群最低份额"),
     "family.group_max": ("group maximum share", "组群最高份额"),
+    "family.lock": ("lock", "锁定指标"),
     # short labels of binding families (the county table's `binding` column)
     "label.demand": ("demand", "需求"),
     "label.min": ("min", "保障"),
@@ -99,6 +101,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "label.basic": ("basic", "基农"),
     "label.farm": ("farm", "耕地"),
     "label.floor": ("floor", "下限"),
+    "label.lock": ("lock", "锁定"),
     "limit.cost": ("its next hectare costs more than it is worth", "下一公顷的成本高于其价值"),
     # instruments (MODEL.md §8)
     "quota_reserve": ("provincial reserve", "预留指标"),

@@ -58,6 +58,7 @@ OPTIONAL_FILES: tuple[str, ...] = (
     "transfer_costs.csv",
     "projects.csv",
     "period_demand.csv",
+    "locks.csv",
 )
 #: Optional files read as tables without rows when they are left out.
 EMPTY_WHEN_MISSING: tuple[str, ...] = ("groups.csv", "group_members.csv")
@@ -158,6 +159,7 @@ def dataset_from_tables(
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     period_demand: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    locks: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
 
@@ -174,10 +176,11 @@ def dataset_from_tables(
         v.TRANSFER_COSTS.file: transfer_costs,
         v.PROJECTS.file: projects,
         v.PERIOD_DEMAND.file: period_demand,
+        v.LOCKS.file: locks,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.PERIOD_DEMAND):
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.PERIOD_DEMAND, v.LOCKS):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -412,7 +415,7 @@ def table_from_cells(
         raw["zone"] = _zone_names(raw["zone"])
     if spec is v.PROJECTS and "kind" in raw.columns:
         raw["kind"] = _project_kinds(raw["kind"])
-    if spec in (v.PROJECTS, v.PERIOD_DEMAND) and "period_end" in raw.columns:  # 2035年: 2035
+    if spec in (v.PROJECTS, v.PERIOD_DEMAND, v.LOCKS) and "period_end" in raw.columns:  # 2035年
         text = raw["period_end"].astype("str").fillna("").str.strip()
         raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
@@ -629,6 +632,7 @@ def _assemble(
         for spec, table, columns in (
             (v.MEMBERS, members, ("county_id",)),
             (v.TRANSFER_COSTS, transfers, ("from_id", "to_id")),
+            (v.LOCKS, tables[v.LOCKS.file], ("county_id",)),
         ):
             if table is not None:
                 table, found = v.ids_from_names(
@@ -666,6 +670,18 @@ def _assemble(
         problems += v.check_period_demand(
             period_demand, counties, headers_of[v.PERIOD_DEMAND.file], scenario
         )
+    locks = tables[v.LOCKS.file]
+    if locks is not None:
+        found = v.check_locks(locks, counties, headers_of[v.LOCKS.file], scenario)
+        unreadable = {  # a row with a cell not read: its empty bounds are no news
+            p.row for p in problems if p.file == v.LOCKS.file and p.severity is Severity.ERROR
+        }
+        problems += [
+            p
+            for p in found
+            if (p.file, p.row, p.column) not in named
+            and not (p.message == v.NO_SIDE and p.row in unreadable)
+        ]
     problems = with_county_names(problems, counties)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or scenario is None or counties is None or groups is None or members is None:
@@ -690,6 +706,7 @@ def _assemble(
         period_demand=None
         if period_demand is None
         else _sorted_table(period_demand, ["county_id", "period_end"]),
+        locks=None if locks is None else _sorted_table(locks, ["county_id", "period_end"]),
         warnings=sorted_problems(warnings),
         source=source,
         table_warnings=table_warnings,

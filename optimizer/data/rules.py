@@ -20,6 +20,7 @@ import pandas as pd
 from models.inputs import (
     COUNTY_COLUMNS,
     GROUP_COLUMNS,
+    LOCK_COLUMNS,
     MEMBER_COLUMNS,
     PERIOD_DEMAND_COLUMNS,
     PROJECT_COLUMNS,
@@ -29,6 +30,7 @@ from models.inputs import (
     ZONES,
 )
 from optimizer.data.aliases import MILESTONE_COLUMNS
+from optimizer.data.names import county_labels
 from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
 
@@ -162,6 +164,16 @@ PROJECTS = TableSpec(
     ),
     may_be_empty=True,
 )
+LOCKS = TableSpec(
+    "locks.csv",
+    (
+        Column("county_id", "id"),
+        Column("period_end", "text", required=False, default=""),
+        Column("min", "number", required=False, unit="ha"),
+        Column("max", "number", required=False, unit="ha"),
+    ),
+    may_be_empty=True,
+)
 PERIOD_DEMAND = TableSpec(
     "period_demand.csv",
     (
@@ -179,11 +191,13 @@ SPECS: tuple[TableSpec, ...] = (
     TRANSFER_COSTS,
     PROJECTS,
     PERIOD_DEMAND,
+    LOCKS,
 )
 
 assert COUNTIES.names == COUNTY_COLUMNS + MILESTONE_COLUMNS and GROUPS.names == GROUP_COLUMNS
 assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
-assert PROJECTS.names == PROJECT_COLUMNS and PERIOD_DEMAND.names == PERIOD_DEMAND_COLUMNS
+assert PROJECTS.names == PROJECT_COLUMNS and LOCKS.names == LOCK_COLUMNS
+assert PERIOD_DEMAND.names == PERIOD_DEMAND_COLUMNS
 
 #: The plan's target year: the only period end of a plan without [periods] (MODEL.md §7).
 TARGET_YEAR = "2035"
@@ -884,8 +898,9 @@ def check_transfer_costs(
 
 
 def period_ends(scenario: Any = None) -> tuple[str, ...]:
-    """The years a project's period_end may name: [periods] end_years (MODEL.md §7), else
-    the target year alone. The one place that says which period ends exist."""
+    """The years a project's or a lock's period_end may name: [periods] end_years
+    (MODEL.md §7), else the target year alone. The one place that says which period ends
+    exist."""
     from optimizer.data.periods import period_ends as ends
 
     return ends(scenario)
@@ -1019,3 +1034,119 @@ def check_period_demand(
 
     problems += _where(f, df, off & first & ~missing, "demand", headers, not_the_sum)
     return problems
+
+
+#: A lock row with neither a min nor a max (locks.csv).
+NO_SIDE = "is empty, and so is max: a lock needs a min, a max or both (ha of new land)"
+
+
+def check_locks(
+    df: pd.DataFrame,
+    counties: pd.DataFrame | None,
+    headers: Mapping[str, str],
+    scenario: Any = None,
+    file: str = "locks.csv",
+) -> list[Problem]:
+    """locks.csv (MODEL.md §8): county known, a min or a max, min ≤ max, the lock within the
+    county's own range [min_allocation, demand], one lock per county and period end, and
+    period_end a period end. Negative bounds are check_ranges' (``≥ 0``).
+
+    Within its own range means the lock can be met by the county's own figures: a min
+    above the demand or a max below the guaranteed minimum is an error naming both
+    numbers. A max above the demand (or a min below min_allocation) holds nothing more
+    than the county's own figures and is accepted. ``file`` is "--fix" for fixes given
+    on the command line, checked by the same rules.
+    """
+    problems: list[Problem] = []
+    lo, hi = df["min"], df["max"]
+    neither = df.index[(lo.isna() & hi.isna() & (df["county_id"] != "")).to_numpy()]
+    problems += problems_at(
+        file,
+        neither,
+        _label("min", headers),
+        [""] * len(neither),
+        NO_SIDE,
+    )
+    crossed = lo > hi + AREA_TOLERANCE
+
+    def crossing(m: pd.Series) -> pd.Series:
+        return (
+            "the lock's min "
+            + _ha_text(lo[m])
+            + " ha is above its max "
+            + _ha_text(hi[m])
+            + " ha: min must not exceed max"
+        )
+
+    problems += _where(file, df, crossed, "min", headers, crossing)
+    ends = period_ends(scenario)
+    bad_end = (df["period_end"] != "") & ~df["period_end"].isin(ends)
+    problems += _where(
+        file,
+        df,
+        bad_end,
+        "period_end",
+        headers,
+        f"is not a period end of the plan: use {', '.join(ends)} or leave it empty "
+        "(the whole plan period)",
+    )
+    if not df.empty:  # one lock per county and period end ("" is the last period end)
+        end = df["period_end"].where(df["period_end"] != "", ends[-1])
+        rows = pd.Series(df.index, index=df.index)
+        first = rows.groupby([df["county_id"], end], sort=False).transform("first")
+        dup = (first != rows) & (df["county_id"] != "")
+        problems += _where(
+            file,
+            df,
+            dup,
+            "county_id",
+            headers,
+            lambda m: (
+                "a second lock of this county for the same period end "
+                + end[m].astype(str)
+                + " (first in row "
+                + first[m].astype(str)
+                + "; an empty period_end is the plan's end): keep one"
+            ),
+        )
+    if counties is None:
+        return problems
+    problems += _unknown(file, df, "county_id", counties["county_id"], COUNTIES.file, headers)
+    c = counties.drop_duplicates("county_id").set_index("county_id")
+    label = df["county_id"].map(county_labels(c.reset_index()).set_axis(c.index))
+    demand = df["county_id"].map(c["demand"])
+    floor = df["county_id"].map(c["min_allocation"])
+    above = lo > demand + AREA_TOLERANCE
+
+    def too_high(m: pd.Series) -> pd.Series:
+        return (
+            "min "
+            + _ha_text(lo[m])
+            + " ha is above demand "
+            + _ha_text(demand[m])
+            + " ha of "
+            + label[m].astype(str)
+            + " (counties.csv): a lock holds new land within the county's demand"
+        )
+
+    problems += _where(file, df, above, "min", headers, too_high)
+    below = hi < floor - AREA_TOLERANCE
+
+    def too_low(m: pd.Series) -> pd.Series:
+        return (
+            "max "
+            + _ha_text(hi[m])
+            + " ha is below the guaranteed minimum "
+            + _ha_text(floor[m])
+            + " ha of "
+            + label[m].astype(str)
+            + " (counties.csv min_allocation)"
+        )
+
+    problems += _where(file, df, below, "max", headers, too_low)
+    return problems
+
+
+def _ha_text(values: pd.Series) -> pd.Series:
+    """Hectares in a message, every digit kept, with thousands separators (4,200, 1,981.6)."""
+    return values.map(lambda x: f"{x:,.6f}".rstrip("0").rstrip(".")).astype("str")

@@ -23,6 +23,7 @@ from optimizer.data.derived import (
     county_quantities,
 )
 from optimizer.data.derived import intensity_limit as derived_intensity_limit
+from optimizer.data.locks import horizon_locks, period_locks
 from optimizer.data.periods import Periods, plan_periods
 from optimizer.formulation.linkage import LinkageNetwork, build_network
 from optimizer.formulation.lp import INF, LinearProgram, LPBuilder
@@ -155,6 +156,7 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     define_group_constraints(b, ds, v)
     define_hub_balance_constraints(b, network, v)
     define_project_min_constraints(b, ds, v)
+    define_lock_constraints(b, ds, v)
     define_linked_quota_constraints(b, ds, v, network)
     return Formulation(b.build(maximize=True), v, params, network, ds)
 
@@ -198,6 +200,8 @@ def build_phased(
     define_intensity_constraint(b, ds, params, v)
     define_group_constraints(b, ds, v)
     define_project_min_constraints(b, ds, v)
+    define_lock_constraints(b, ds, v)
+    define_period_lock_constraints(b, ds, phased)
     define_linked_quota_constraints(b, ds, v, network, horizon_use=False)
     define_period_county_constraints(b, ds, params, v, phased)
     define_period_region_constraints(b, ds, params, phased, periods)
@@ -594,6 +598,35 @@ def define_project_min_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> Non
         return
     ids = ds.counties["county_id"].to_numpy(dtype=object)[pos]
     b.add_constraints("project_min", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=need[pos])
+
+
+def define_lock_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> None:
+    """lock[i]: min_i ≤ A_i ≤ max_i for each locked county (locks.csv, ``--fix``; MODEL.md §8).
+
+    One row per lock (an equality when min = max, one-sided when a side is empty), not
+    bounds of A_i: reports, prices and the diagnosis then name the lock as its own
+    family, apart from the county's other limits, and the LP without locks is unchanged.
+    New land only: stock does not count.
+    """
+    pos, lo, hi = horizon_locks(ds)
+    if len(pos) == 0:
+        return
+    ids = ds.counties["county_id"].to_numpy(dtype=object)[pos]
+    b.add_constraints("lock", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=lo, ub=hi)
+
+
+def define_period_lock_constraints(b: LPBuilder, ds: Dataset, phased) -> None:
+    """lock@Y[i]: min ≤ A_it ≤ max, a phased plan's locks with a period_end on that
+    period's new land (MODEL.md §7, §8); a lock without period_end holds the horizon A_i."""
+    held = period_locks(ds)
+    ids = ds.counties["county_id"].to_numpy(dtype=object)
+    for p in phased:
+        if str(p.end) not in held:
+            continue
+        pos, lo, hi = held[str(p.end)]
+        b.add_constraints(
+            f"lock@{p.end}", ids[pos], np.arange(len(pos)), p.allocation[pos], 1.0, lb=lo, ub=hi
+        )
 
 
 def define_linked_quota_constraints(

@@ -326,7 +326,11 @@ def _no_map(reason: str, lang: Lang) -> str:
 
 def _top_allocations(counties: pd.DataFrame, lang: Lang, area: AreaUnit) -> str:
     """Horizontal bars of the TOP_ALLOCATIONS largest allocations (ties by county id)."""
-    table = counties.assign(label=county_labels(counties).to_numpy())
+    label = county_labels(counties)
+    locked = "locked" in counties.columns  # MODEL.md §8 locks: starred, as in the terminal
+    if locked:
+        label = label.where(counties["locked"] != "yes", label + "*")
+    table = counties.assign(label=label.to_numpy())
     top = table.sort_values(
         ["allocation", "county_id"], ascending=[False, True], kind="stable"
     ).head(TOP_ALLOCATIONS)
@@ -346,9 +350,11 @@ def _top_allocations(counties: pd.DataFrame, lang: Lang, area: AreaUnit) -> str:
         )
     height = bar_h * len(top)
     units = unit_label(Unit.AREA, lang, area)
+    note = f"; {_e(word('locked_note', lang))}" if locked else ""
     return (
         f'<figure class="chart"><figcaption>{_e(word("top_allocations", lang))} ({_e(units)})'
-        f'</figcaption><svg id="top-allocations" width="{CHART_WIDTH}" height="{height}" '
+        f"{note}</figcaption>"
+        f'<svg id="top-allocations" width="{CHART_WIDTH}" height="{height}" '
         f'viewBox="0 0 {CHART_WIDTH} {height}">{"".join(rows)}</svg></figure>'
     )
 

@@ -8,6 +8,7 @@ or solution: everything downstream works from the tables and the summary.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,11 @@ def load_result(
     overrides: dict[str, Any] | None = None,
     backend: str | None = None,
     solver: str | None = None,
+    fix: Mapping[str, float] | None = None,
 ) -> Result:
     """A run folder read back, or a dataset folder solved now as ``solve`` would (nothing is
-    written): the same backend, solver and plan as ``landquota solve`` of that folder."""
+    written): the same backend, solver and plan as ``landquota solve`` of that folder
+    (``fix``: counties held at so many ha, as ``--fix``)."""
     from optimizer.data.read import load_dataset
     from optimizer.solve import solve
 
@@ -84,10 +87,10 @@ def load_result(
     if not path.exists():
         raise UsageError(f"not found: {path} (give a run folder or a dataset folder)")
     if is_run_folder(path):
-        if overrides or backend or solver:
+        if overrides or backend or solver or fix:
             raise UsageError(
-                f"{path} is a run folder: --set, --backend, --solver and --tie-break apply to "
-                "dataset folders only"
+                f"{path} is a run folder: --set, --fix, --backend, --solver and --tie-break "
+                "apply to dataset folders only"
             )
         return read_run(path)
     if not (path / "scenario.toml").is_file() and not (path / "counties.csv").is_file():
@@ -95,4 +98,4 @@ def load_result(
             f"{path} is neither a run folder (summary.json) nor a dataset folder "
             "(counties.csv, scenario.toml)"
         )
-    return solve(load_dataset(path, overrides), backend=backend, solver=solver)
+    return solve(load_dataset(path, overrides), backend=backend, solver=solver, fix=fix)

@@ -117,6 +117,7 @@ TEXT_COLUMNS = (
     "project_id",
     "guaranteed",
     "period_end",
+    "locked",
 )
 
 #: Decimals kept in CSV files (and summary.json, see json_text.py): the one file
