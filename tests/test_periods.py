@@ -409,3 +409,60 @@ def test_reports_show_the_periods(tmp_path, lang, words):
     text = solved.output + explained.output
     for word in words:
         assert word in text, word
+
+
+def test_a_period_lock_holds_that_periods_land():
+    """Two counties of test_two_periods_with_carry_over; X locked at 4 ha in 2021-2025.
+
+    X₁ = 4 exactly; X₂ takes its period's whole demand, 20 ha (X: 24 in all). Y takes the
+    rest early first: Y₁ = 20 (its period-1 demand; the pool has 40 − 4 = 36 ha), and by
+    2035 60 − 24 − 20 = 16 ha remain for Y₂ (≤ 40).
+    Z = (4 + 0.4·20) + 0.9·(20 + 0.4·16) = 12 + 23.76 = 35.76.
+    """
+    base = _two_counties(True)
+    locks = pd.DataFrame({"county_id": ["X"], "period_end": ["2025"], "min": [4.0], "max": [4.0]})
+    ds = dataset(
+        [county("X", demand=30), county("Y", zone="ecological", demand=60)],
+        quota=60,
+        periods=base.scenario.periods.model_dump(),
+        locks=locks,
+        **QUIET,
+    )
+    r = solve(ds, backend="highs")
+    assert_feasible(ds, r)
+    want = {("X", "2025"): 4, ("X", "2035"): 20, ("Y", "2025"): 20, ("Y", "2035"): 16}
+    assert _by_period(r) == pytest.approx(want, abs=ABS)
+    assert r.objective == pytest.approx(35.76, abs=ABS)
+    locked = r.periods.set_index(["county_id", "period_end"])["locked"]
+    assert locked[("X", "2025")] == "yes" and locked[("X", "2035")] == "no"
+    assert r.counties.set_index("county_id").loc["X", "locked"] == "yes"
+
+
+def test_monitoring_replan_holds_what_was_used(tmp_path):
+    """docs/replan.md: the plan for 2021-2035, then a re-plan in 2025 from what each county
+    used in 2021-2025 (80 % of its 近期 figure, min = max = used in locks.csv). The used
+    figures are held exactly; the 近期 pool left unused is carried over into 远期; every
+    constraint still holds."""
+    import shutil
+
+    source = REFERENCE.parent / "shanxi-central-periods"
+    plan = solve(load_dataset(source), backend="highs")
+    near = plan.periods[plan.periods["period_end"] == "2025"]
+    used = (0.8 * near["allocation"]).round(1).to_numpy()
+    folder = tmp_path / "replan"
+    shutil.copytree(source, folder)
+    pd.DataFrame(
+        {"county_id": near["county_id"], "period_end": "2025", "min": used, "max": used}
+    ).to_csv(folder / "locks.csv", index=False)
+    ds = load_dataset(folder)
+    again = solve(ds, backend="highs")
+    assert_feasible(ds, again)
+    got = again.periods[again.periods["period_end"] == "2025"]["allocation"].to_numpy()
+    np.testing.assert_allclose(got, used, atol=1e-6)
+    pools = {h.period_end: h for h in again.summary.headline.periods}
+    unused = pools["2025"].quota_pool_ha - pools["2025"].quota_used_ha
+    assert unused > 1000  # the counties used less than planned
+    assert pools["2035"].quota_used_ha == pytest.approx(
+        pools["2035"].quota_pool_ha + unused, rel=1e-9
+    )
+    assert again.objective < plan.objective  # holding the past costs the optimum

@@ -672,7 +672,13 @@ def _assemble(
         )
     locks = tables[v.LOCKS.file]
     if locks is not None:
-        found = v.check_locks(locks, counties, headers_of[v.LOCKS.file], scenario)
+        found = v.check_locks(
+            locks,
+            counties,
+            headers_of[v.LOCKS.file],
+            scenario,
+            period_demand=tables[v.PERIOD_DEMAND.file],
+        )
         unreadable = {  # a row with a cell not read: its empty bounds are no news
             p.row for p in problems if p.file == v.LOCKS.file and p.severity is Severity.ERROR
         }

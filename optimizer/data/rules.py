@@ -1046,6 +1046,7 @@ def check_locks(
     headers: Mapping[str, str],
     scenario: Any = None,
     file: str = "locks.csv",
+    period_demand: pd.DataFrame | None = None,
 ) -> list[Problem]:
     """locks.csv (MODEL.md §8): county known, a min or a max, min ≤ max, the lock within the
     county's own range [min_allocation, demand], one lock per county and period end, and
@@ -1116,6 +1117,12 @@ def check_locks(
     label = df["county_id"].map(county_labels(c.reset_index()).set_axis(c.index))
     demand = df["county_id"].map(c["demand"])
     floor = df["county_id"].map(c["min_allocation"])
+    where_demand = pd.Series(" (counties.csv)", index=df.index)
+    where_floor = pd.Series(" (counties.csv min_allocation)", index=df.index)
+    demand, floor = _period_lock_range(df, c, scenario, period_demand, demand, floor)
+    in_period = (df["period_end"] != "") & _phased(scenario)
+    where_demand[in_period] = " in the period ending " + df.loc[in_period, "period_end"]
+    where_floor[in_period] = " in the period ending " + df.loc[in_period, "period_end"]
     above = lo > demand + AREA_TOLERANCE
 
     def too_high(m: pd.Series) -> pd.Series:
@@ -1126,7 +1133,8 @@ def check_locks(
             + _ha_text(demand[m])
             + " ha of "
             + label[m].astype(str)
-            + " (counties.csv): a lock holds new land within the county's demand"
+            + where_demand[m]
+            + ": a lock holds new land within the county's demand"
         )
 
     problems += _where(file, df, above, "min", headers, too_high)
@@ -1140,11 +1148,40 @@ def check_locks(
             + _ha_text(floor[m])
             + " ha of "
             + label[m].astype(str)
-            + " (counties.csv min_allocation)"
+            + where_floor[m]
         )
 
     problems += _where(file, df, below, "max", headers, too_low)
     return problems
+
+
+def _phased(scenario: Any) -> bool:
+    return scenario is not None and scenario.periods.end_years is not None
+
+
+def _period_lock_range(df, c, scenario, period_demand, demand, floor):
+    """A phased plan's lock on one period (MODEL.md §7) holds that period's A_it: its range
+    is the period's demand (period_demand.csv, else demand split by years) and minimum."""
+    if not _phased(scenario):
+        return demand, floor
+    from optimizer.data.periods import plan_periods
+
+    plan = plan_periods(scenario)
+    share = dict(zip(plan.labels, plan.share, strict=True))
+    rows = df["period_end"] != ""
+    demand, floor = demand.copy(), floor.copy()
+    factor = df.loc[rows, "period_end"].map(share).fillna(1.0)
+    demand[rows] = demand[rows] * factor
+    floor[rows] = 0.0
+    if period_demand is not None and len(period_demand):
+        keyed = period_demand.set_index(["county_id", "period_end"])
+        keys = pd.MultiIndex.from_arrays([df["county_id"], df["period_end"]])
+        given = keyed["demand"].reindex(keys).to_numpy()
+        least = keyed["min_allocation"].reindex(keys).to_numpy()
+        has = rows.to_numpy() & ~np.isnan(given)
+        demand[has] = given[has]
+        floor[has] = np.nan_to_num(least[has])
+    return demand, floor
 
 
 def _ha_text(values: pd.Series) -> pd.Series:
