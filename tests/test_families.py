@@ -163,7 +163,8 @@ def test_columns_are_the_lps_columns(formulations):
             last = f.phased.columns[-1].end
             assert len(cols.tier) == 0
             assert np.array_equal(cols.shortfall, lp.cols[f"shortfall@{last}"])
-            horizon = ("allocation", "reclaim", "supplement", "linkage")
+            horizon = ("allocation", "reclaim", "supplement")
+            assert len(cols.linkage) == 0  # no horizon arcs: linkage is per period
             for p in f.phased.columns:
                 for field in (*horizon, "tier", "shortfall"):
                     assert np.array_equal(getattr(p, field), lp.cols[f"{field}@{p.end}"])

@@ -109,7 +109,9 @@ def county_table(
     shortfall = _shortfall(f, x)
     reclaimed = x[cols.reclaim]
     supplemented = x[cols.supplement]
-    if figures is None:
+    if periods is not None:  # a phased plan: filled in from the periods below
+        quota = linkage_in = linkage_out = linkage_self = np.zeros(n)
+    elif figures is None:
         quota, pairs = linkage_use(f, x)
         self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
         others = pairs[pairs["from_pos"] != pairs["to_pos"]]

@@ -190,7 +190,7 @@ def build_phased(
         define_period_tier_constraints(b, ids, p)
         define_period_split_constraints(b, ids, p, network)
         define_period_hub_balance_constraints(b, network, p)
-    define_quota_pool_constraint(b, ds, v, network)
+    define_quota_pool_constraint(b, ds, v, network, [p.linkage for p in phased])
     define_period_quota_constraints(b, ds, v, phased, network, periods)
     define_surplus_bank_constraints(b, ids, params, v, phased, network)
     define_per_capita_floor_constraints(b, ids, params, v)
@@ -216,7 +216,6 @@ def define_horizon_variables(
     no value or cost of their own (the periods carry those), the §3 bounds."""
     c, sc = ds.counties, ds.scenario
     ids = p["county_id"].to_numpy(dtype=object)
-    arcs = network.arcs
     stock_counties = stock_county_positions(ds)
     stock = quota_linked = None
     if stock_counties is not None:
@@ -231,13 +230,8 @@ def define_horizon_variables(
         supplement=b.add_variables("supplement", ids, 0.0, c["supplement_potential"]),
         shortfall=np.zeros(0, dtype=np.int64),
         shortfall_counties=np.zeros(0, dtype=np.int64),
-        linkage=b.add_variables(
-            "linkage",
-            network.labels[arcs["tail"].to_numpy()],
-            0.0,
-            INF,
-            key=network.labels[arcs["head"].to_numpy()],
-        ),
+        # no horizon arcs: the linkage of a phased plan is read period by period
+        linkage=np.zeros(0, dtype=np.int64),
         quota=b.add_variables("quota", ids) if network.pool < 0 else None,
         total=int(b.add_variables("total", ["all"])[0]) if _groups_with_shares(ds).any() else None,
         stock=stock,
@@ -357,11 +351,17 @@ def define_split_constraints(
 
 
 def define_quota_pool_constraint(
-    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork
+    b: LPBuilder,
+    ds: Dataset,
+    v: Columns,
+    network: LinkageNetwork,
+    arcs: list[np.ndarray] | None = None,
 ) -> None:
-    """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q)."""
+    """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q; a phased
+    plan's ``arcs``: every period's, MODEL.md §7)."""
     if network.pool >= 0:
-        cols = v.linkage[np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
+        pool = np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)
+        cols = np.concatenate([a[pool] for a in (arcs if arcs is not None else [v.linkage])])
     else:
         cols = v.quota
     b.add_constraints(
