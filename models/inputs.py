@@ -167,6 +167,19 @@ class Project(BaseModel):
     )
 
 
+class PeriodDemand(BaseModel):
+    """A county's demand in one period of a phased plan (period_demand.csv, MODEL.md §7)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    county_id: str = Field(..., min_length=1, description="The county, as in counties.csv.")
+    period_end: str = Field(..., description="A period end of [periods] end_years, e.g. 2025.")
+    demand: float = Field(..., **_Area, description="New land the county asks for in the period.")
+    min_allocation: float | None = Field(
+        None, ge=0, description="Least new land of the period, ha; empty = 0."
+    )
+
+
 class Lock(BaseModel):
     """A lock (MODEL.md §8): a row of locks.csv, new land A_i held within [min, max] ha."""
 
@@ -192,6 +205,7 @@ GROUP_COLUMNS: tuple[str, ...] = tuple(Group.model_fields)
 MEMBER_COLUMNS: tuple[str, ...] = tuple(GroupMember.model_fields)
 TRANSFER_COLUMNS: tuple[str, ...] = tuple(TransferCost.model_fields)
 PROJECT_COLUMNS: tuple[str, ...] = tuple(Project.model_fields)
+PERIOD_DEMAND_COLUMNS: tuple[str, ...] = tuple(PeriodDemand.model_fields)
 RATE_COLUMNS: tuple[str, ...] = (
     "occupation_rate",
     "urban_share",

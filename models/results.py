@@ -67,6 +67,25 @@ class Timings(_Section):
         return sum(v for v in self.model_dump().values() if v is not None)
 
 
+class PeriodHeadline(_Section):
+    """One period of a phased plan (MODEL.md §7): its pool, what it used and the stocks
+    at its end (ha unless the key says otherwise)."""
+
+    period_end: str = Field(..., description="Year the period ends in.")
+    quota_pool_ha: float = Field(..., description="The period's pool Q_t.")
+    quota_used_ha: float = Field(..., description="Σ quota handed out in the period.")
+    allocation_ha: float = Field(..., description="Σ new construction land of the period.")
+    linkage_used_ha: float = Field(..., description="Σ linkage indicators used in the period.")
+    reclaimed_ha: float
+    supplemented_ha: float
+    cultivated_ha: float = Field(..., description="Σ cultivated land at the period end.")
+    construction_land_ha: float = Field(..., description="Σ construction land at the end.")
+    intensity_reduction: float | None = Field(
+        ..., description="Fall of construction land per GDP 2020 → the period end, fraction."
+    )
+    shortfall_ha: float = Field(..., description="Urban land below the floor at the end.")
+
+
 class Headline(_Section):
     """The totals a planner reads first (ha unless the key says otherwise)."""
 
@@ -93,6 +112,9 @@ class Headline(_Section):
         None, description="Σ quota earned by reusing stock (增存挂钩)."
     )
     projects_ha: float | None = Field(None, description="Σ key projects' areas (重点项目库).")
+    periods: list[PeriodHeadline] | None = Field(
+        None, description="A phased plan's headline per period ([periods], MODEL.md §7)."
+    )
 
     @model_serializer(mode="wrap")
     def _instruments_in_use(self, handler) -> dict:
@@ -102,7 +124,13 @@ class Headline(_Section):
 
 
 #: Headline keys of the optional instruments, left out of summary.json when unused.
-INSTRUMENT_KEYS = ("quota_reserve_ha", "stock_used_ha", "quota_linked_ha", "projects_ha")
+INSTRUMENT_KEYS = (
+    "quota_reserve_ha",
+    "stock_used_ha",
+    "quota_linked_ha",
+    "projects_ha",
+    "periods",
+)
 
 
 class ZoneShare(_Section):
@@ -174,6 +202,28 @@ class TierBands(_Section):
     values: list[float]
 
 
+class PoolPrice(_Section):
+    """The price of one period's pool (MODEL.md §7): Z per ha more available by its end."""
+
+    period_end: str
+    pool_ha: float = Field(..., description="The period's pool Q_t.")
+    price: float | None = Field(
+        ..., description="The solver's dual of the period's pool row, Z per ha; None: no prices."
+    )
+
+
+class PeriodExplain(_Section):
+    """A phased plan's pools: each period's price, and what carry-over is worth."""
+
+    carry_over: bool
+    pools: list[PoolPrice]
+    carry_over_worth: float | None = Field(
+        ...,
+        description="Z with carry-over − Z without (two LP optima); None when not computed.",
+    )
+    note: str
+
+
 class Explain(_Section):
     """Prices in words with their ranges, the marginal tier, what limits the counties."""
 
@@ -184,6 +234,15 @@ class Explain(_Section):
     limits: dict[str, int] = Field(..., description="Counties by what limits them.")
     limit_meaning: dict[str, str]
     tiers: TierBands
+    periods: PeriodExplain | None = Field(None, description="A phased plan's pools (§7).")
+
+    @model_serializer(mode="wrap")
+    def _periods_when_phased(self, handler) -> dict:
+        """``periods`` only for a phased plan: summary.json without [periods] is as before."""
+        data = handler(self)
+        if data.get("periods") is None:
+            data.pop("periods", None)
+        return data
 
 
 class DiagnosisRow(_Section):

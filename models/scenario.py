@@ -8,6 +8,7 @@ scenario.toml or in ``--set`` never passes silently.
 
 from __future__ import annotations
 
+import itertools
 import math
 import unicodedata
 from enum import StrEnum
@@ -38,6 +39,13 @@ Number = Annotated[float, Strict()]
 MONEY_UNITS = ("元", "万元", "亿元")
 #: The area a money unit of the tier values is per.
 TIER_UNIT_AREA = "ha"
+
+#: The plan's base year (the data of counties.csv's ``_2020`` columns) and target year:
+#: without [periods] one period runs from one to the other (MODEL.md §7).
+BASE_YEAR = 2020
+TARGET_YEAR = 2035
+#: Tolerance on Σ of the period pools against quota.total, ha (pools are typed by hand).
+PERIOD_QUOTA_TOLERANCE = 1e-6
 
 #: Tolerance on Σ θ_k = 1 (shares are typed by hand in scenario.toml).
 TIER_SHARE_SUM_TOLERANCE = 1e-6
@@ -353,6 +361,95 @@ class StockSettings(_Section):
     )
 
 
+class PeriodSettings(_Section):
+    """Phased plans (近期/远期, MODEL.md §7): used only when ``end_years`` is given."""
+
+    end_years: list[Annotated[int, Strict()]] | None = Field(
+        None,
+        description="Years each period ends in, increasing, after 2020; the last is the "
+        "target year 2035, e.g. [2025, 2035] for 近期 2021-2025 and 远期 2026-2035. "
+        "Default: none, one period 2021-2035 (the model of MODEL.md §3).",
+        json_schema_extra={"unit": "years (list)"},
+    )
+    quota: list[Number] | None = Field(
+        None,
+        description="ha: the quota pool of each period (one per end year), summing to at "
+        "most quota.total. Default: quota.total split by the years of each period.",
+        json_schema_extra={"unit": "ha (list)"},
+    )
+    carry_over: Annotated[bool, Strict()] = Field(
+        True,
+        description="true: quota a period leaves unused may be used in a later one (the "
+        "pools are cumulative); false: each period's pool is used in that period or lost.",
+        json_schema_extra={"unit": "true | false"},
+    )
+    intensity: list[Number] | None = Field(
+        None,
+        description="τ_t, fractions: the intensity reduction reached by each period end "
+        "(one per end year), replacing intensity.reduction. Default: none, "
+        "intensity.reduction at the target year only.",
+        json_schema_extra={"unit": "fractions (list)"},
+    )
+    discount: Number = Field(
+        1.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Value and costs of period t count discount^(t−1): below 1 a hectare "
+        "now is worth more than one later. Default 1: every period counts the same.",
+        json_schema_extra={"unit": "factor per period"},
+    )
+
+    @field_validator("end_years")
+    @classmethod
+    def _years(cls, v: list[int] | None) -> list[int] | None:
+        if v is None:
+            return v
+        if not v:
+            raise ValueError(f"needs at least one year; the last must be {TARGET_YEAR}")
+        if v[0] <= BASE_YEAR:
+            raise ValueError(f"years must be after the base year {BASE_YEAR}, got {v[0]}")
+        bad = next((b for a, b in itertools.pairwise(v) if b <= a), None)
+        if bad is not None:
+            raise ValueError(f"years must increase, got {bad} after {v[v.index(bad) - 1]}")
+        if v[-1] != TARGET_YEAR:
+            raise ValueError(f"the last year must be the target year {TARGET_YEAR}, got {v[-1]}")
+        return v
+
+    @field_validator("quota")
+    @classmethod
+    def _pools(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and any(not math.isfinite(x) or x < 0 for x in v):
+            raise ValueError("every period's pool must be a finite number of ha ≥ 0")
+        return v
+
+    @field_validator("intensity")
+    @classmethod
+    def _reductions(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and any(not math.isfinite(x) or not 0 <= x <= 1 for x in v):
+            raise ValueError("every reduction must be a fraction in [0, 1]")
+        return v
+
+    @model_validator(mode="after")
+    def _lengths(self) -> PeriodSettings:
+        n = len(self.end_years) if self.end_years is not None else None
+        for key in ("quota", "intensity"):
+            values = getattr(self, key)
+            if values is None:
+                continue
+            if n is None:
+                raise ValueError(f"{key} needs end_years: one entry per period end")
+            if len(values) != n:
+                raise ValueError(
+                    f"{key} has {len(values)} entries but end_years has {n}: one per period end"
+                )
+        return self
+
+    @property
+    def active(self) -> bool:
+        """Whether the plan is phased (end_years given)."""
+        return self.end_years is not None
+
+
 class SolverSettings(_Section):
     backend: BackendName = Field(
         "auto",
@@ -401,7 +498,18 @@ class Scenario(_Section):
     tiers: TierSettings = Field(default_factory=TierSettings)
     defaults: DefaultRates = Field(default_factory=DefaultRates)
     stock: StockSettings = Field(default_factory=StockSettings)
+    periods: PeriodSettings = Field(default_factory=PeriodSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+
+    @model_validator(mode="after")
+    def _period_pools_fit(self) -> Scenario:
+        pools = self.periods.quota
+        if pools is not None and sum(pools) > self.quota.total + PERIOD_QUOTA_TOLERANCE:
+            raise ValueError(
+                f"periods.quota sums to {sum(pools):g} ha, more than quota.total "
+                f"({self.quota.total:g} ha): the periods share the one pool"
+            )
+        return self
 
     @property
     def name(self) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 from models.results import Status, Summary, TieBreakInfo
 from models.scenario import Scenario, TieBreakMethod
 from optimizer.analysis.explain import annotate
+from optimizer.analysis.periods import period_table
 from optimizer.analysis.prices import PriceJob
 from optimizer.analysis.tables import (
     Result,
@@ -297,15 +298,17 @@ def assemble(
         return result
     x = solution.x
     figures = final.figures if final else None
-    result.counties = county_table(f, x, figures)
+    result.periods = period_table(f, x, figures) if f.phased is not None else result.periods
+    periods = result.periods if f.phased is not None else None
+    result.counties = county_table(f, x, figures, periods)
     result.binding = binding_flags(f, x)
     result.groups = group_table(f, result.counties)
-    result.flows = flow_table(f, x, result.counties if final else None)
-    result.targets = target_table(f, result.counties)
+    result.flows = flow_table(f, x, result.counties if final else None, periods)
+    result.targets = target_table(f, result.counties, periods)
     rates = prices.result() if prices is not None else None
     result.marginals = marginal_table(f, lp_solution, rates)
     result.projects = project_table(f, result.counties)
-    summary.headline = headline(result.counties, result.targets, f)
+    summary.headline = headline(result.counties, result.targets, f, periods)
     annotate(result)
     return result
 
@@ -319,10 +322,12 @@ def _allocation_only(
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return result
     x = solution.x
-    result.counties = county_table(f, x, final.figures if final else None)
+    figures = final.figures if final else None
+    periods = period_table(f, x, figures) if f.phased is not None else None
+    result.counties = county_table(f, x, figures, periods)
     result.binding = binding_flags(f, x)
-    result.targets = target_table(f, result.counties)
-    result.summary.headline = headline(result.counties, result.targets, f)
+    result.targets = target_table(f, result.counties, periods)
+    result.summary.headline = headline(result.counties, result.targets, f, periods)
     population = f.dataset.counties["pop_2020"].to_numpy(float)
     result.summary.equity = equity_indicators(result.counties, population)
     return result

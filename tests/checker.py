@@ -128,8 +128,10 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     C0 = c["construction_land_2020"].to_numpy(float)
     C = C0 + A - (1 - rho) * r
     g20, g35 = c["gdp_2020"].sum(), c["gdp_2035"].sum()
+    milestones = sc.periods.intensity
+    tau = milestones[-1] if milestones is not None else sc.intensity.reduction
     if g20 > 0:
-        limit = (1 - sc.intensity.reduction) * (C0.sum() / g20) * g35
+        limit = (1 - tau) * (C0.sum() / g20) * g35
         out += _le("intensity", C.sum(), limit, "region", rtol)
     total = A.sum()
     share_of = pd.Series(A, index=ids)
@@ -146,6 +148,13 @@ def violations(ds, result, rtol: float = RTOL) -> list[str]:
     out += _eq("construction_land_2035", a["construction_land_2035"], C, ids, rtol)
     # objective: relative to its gross terms Σ|term| (value and costs can nearly cancel,
     # and a solver that writes 8 digits, such as CBC, cannot give Z to 1e-6 of itself)
+    if sc.periods.end_years is not None:
+        found, z_value, gross = period_violations(ds, result, rtol)
+        out += found
+        out += _eq(
+            "objective", result.objective / max(1.0, gross), z_value / max(1.0, gross), "Z", rtol
+        )
+        return out
     z_value, gross = objective_terms(ds, a, flows, A, r, s, u)
     out += _eq(
         "objective", result.objective / max(1.0, gross), z_value / max(1.0, gross), "Z", rtol
@@ -189,7 +198,10 @@ def lock_violations(ds, a: pd.DataFrame, A, rtol: float) -> list[str]:
     locks = getattr(ds, "locks", None)
     if locks is None or locks.empty:
         return [] if "locked" not in a.columns else ["locked column without locks"]
-    whole = locks[locks["period_end"].isin(["", "2035"])]
+    phased = ds.scenario.periods.end_years is not None
+    # a phased plan (MODEL.md §7): a lock with a period_end holds that period's new land
+    # (period_violations); without one, the horizon's
+    whole = locks[locks["period_end"].isin([""] if phased else ["", "2035"])]
     at = pd.Series(A, index=a["county_id"].to_numpy()).loc[whole["county_id"]].to_numpy(float)
     lo = whole["min"].fillna(-np.inf).to_numpy(float)
     hi = whole["max"].fillna(np.inf).to_numpy(float)
@@ -198,6 +210,8 @@ def lock_violations(ds, a: pd.DataFrame, A, rtol: float) -> list[str]:
     if "locked" not in a.columns:
         return [*out, "allocation.csv has no locked column"]
     said = set(a.loc[a["locked"] == "yes", "county_id"])
+    if phased:
+        held = locks["county_id"].to_numpy()
     if said != set(held):
         out.append(f"locked: says yes for {sorted(said)}, locks hold {sorted(set(held))}")
     return out
@@ -271,3 +285,226 @@ def assert_feasible(ds, result, rtol: float = RTOL) -> None:
     assert result.status.value == "optimal", result.status
     found = violations(ds, result, rtol)
     assert not found, "\n".join(found[:20])
+
+
+BASE_YEAR, TARGET_YEAR = 2020, 2035
+
+
+def period_inputs(ds):
+    """Per period (MODEL.md §7, from the scenario and inputs alone): end year, years,
+    pool, urban population and GDP at the end (linear / geometric between 2020 and 2035
+    unless counties.csv gives the year), demand and minimum of the period."""
+    sc, c = ds.scenario, ds.counties.reset_index(drop=True)
+    ends = list(sc.periods.end_years)
+    years = np.diff([BASE_YEAR, *ends]).astype(float)
+    pools = (
+        np.array(sc.periods.quota, float)
+        if sc.periods.quota is not None
+        else sc.quota.total * years / years.sum()
+    )
+    table = getattr(ds, "period_demand", None)
+    out = []
+    for t, end in enumerate(ends):
+        f = (end - BASE_YEAR) / (TARGET_YEAR - BASE_YEAR)
+        up0, up1 = c["urban_pop_2020"].to_numpy(float), c["urban_pop_2035"].to_numpy(float)
+        g0, g1 = c["gdp_2020"].to_numpy(float), c["gdp_2035"].to_numpy(float)
+        up = up0 + f * (up1 - up0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gdp = np.where((g0 > 0) & (g1 > 0), g0 * (g1 / g0) ** f, g0 + f * (g1 - g0))
+        if f"urban_pop_{end}" in c.columns and end != TARGET_YEAR:
+            up = c[f"urban_pop_{end}"].fillna(pd.Series(up)).to_numpy(float)
+        if f"gdp_{end}" in c.columns and end != TARGET_YEAR:
+            gdp = c[f"gdp_{end}"].fillna(pd.Series(gdp)).to_numpy(float)
+        if end == TARGET_YEAR:
+            up, gdp = up1, g1
+        demand = c["demand"].to_numpy(float) * years[t] / years.sum()
+        minimum = np.zeros(len(c))
+        if table is not None:
+            for row in table[table["period_end"] == str(end)].itertuples(index=False):
+                i = int(np.flatnonzero(c["county_id"].to_numpy() == row.county_id)[0])
+                demand[i] = row.demand
+                minimum[i] = 0.0 if pd.isna(row.min_allocation) else row.min_allocation
+        out.append(
+            {
+                "end": str(end),
+                "years": years[t],
+                "pool": pools[t],
+                "urban_pop": up,
+                "gdp": gdp,
+                "demand": demand,
+                "minimum": minimum,
+            }
+        )
+    return out
+
+
+def period_violations(ds, result, rtol: float) -> tuple[list[str], float, float]:
+    """Every cumulative constraint of MODEL.md §7 from allocation_by_period and the
+    per-period flows; returns the violations, Z and its gross terms."""
+    sc, c = ds.scenario, ds.counties.reset_index(drop=True)
+    ids = c["county_id"].to_numpy()
+    n = len(c)
+    d = sc.defaults
+    alpha = c["occupation_rate"].fillna(d.occupation_rate).to_numpy(float)
+    sigma = c["urban_share"].fillna(d.urban_share).to_numpy(float)
+    rho = c["resettle_ratio"].fillna(d.resettle_ratio).to_numpy(float)
+    kappa = c["reclaim_to_farmland"].fillna(d.reclaim_to_farmland).to_numpy(float)
+    w = priority_weights(ds)
+    horizon = result.counties.set_index("county_id").loc[ids]
+    table = result.periods
+    inputs = period_inputs(ds)
+    out: list[str] = []
+    cum = {k: np.zeros(n) for k in ("A", "q", "r", "s", "sent", "made", "qlink", "z")}
+    total_years = sum(p["years"] for p in inputs)
+    free = (1 - sc.stock.linked_share) * (1 - sc.quota.reserve_share)
+    pools = np.cumsum([p["pool"] for p in inputs]) if sc.periods.carry_over else None
+    z_value, gross = 0.0, 0.0
+    u0 = c["urban_land_2020"].to_numpy(float)
+    f0 = c["cultivated_2020"].to_numpy(float)
+    c0 = c["construction_land_2020"].to_numpy(float)
+    pc = sc.per_capita
+    link = sc.linkage
+    city = dict(zip(c["county_id"], c["city"], strict=True))
+    due = None
+    for t, p in enumerate(inputs):
+        end = p["end"]
+        at = table[table["period_end"] == end].set_index("county_id").loc[ids]
+        A, q, r, s, u = (
+            at[k].to_numpy(float)
+            for k in ("allocation", "quota", "reclaimed", "supplemented", "shortfall")
+        )
+        b = at["linkage_in"].to_numpy(float)
+        z = _column(at, "stock_used")
+        q_link = _column(at, "quota_linked")
+        tag = f"@{end}"
+        for name, v in (
+            ("quota", q),
+            ("reclaimed", r),
+            ("supplemented", s),
+            ("shortfall", u),
+            ("allocation", A),
+            ("linkage_in", b),
+        ):
+            out += _le(f"{name}>=0{tag}", -v, 0.0, ids, rtol)
+        tiers = [col for col in at.columns if col.startswith("tier_")]
+        for k, col in enumerate(tiers):
+            out += _le(f"tier_{k + 1}{tag}", at[col], sc.tiers.shares[k] * p["demand"], ids, rtol)
+        out += _eq(f"tiers_sum{tag}", at[tiers].sum(axis=1), A + z, ids, rtol)
+        out += _le(f"period_min{tag}", p["minimum"], A, ids, rtol)
+        flows = result.flows[result.flows["period_end"] == end]
+        pos = pd.Index(ids)
+        fin = np.bincount(pos.get_indexer(flows["to_id"]), flows["amount"], minlength=n)
+        fout = np.bincount(pos.get_indexer(flows["from_id"]), flows["amount"], minlength=n)
+        self_use = at["linkage_self"].to_numpy(float)
+        out += _eq(f"linkage_in{tag}", b, self_use + fin, ids, rtol)
+        out += _eq(f"split{tag}", A, q + q_link + b, ids, rtol)
+        for key, v in (("A", A), ("q", q), ("r", r), ("s", s), ("qlink", q_link), ("z", z)):
+            cum[key] = cum[key] + v
+        cum["sent"] = cum["sent"] + self_use + fout
+        out += _le(f"surplus{tag}", cum["sent"], (1 - rho) * cum["r"], ids, rtol)
+        used = cum["q"].sum() if pools is not None else q.sum()
+        limit = free * (pools[t] if pools is not None else p["pool"])
+        out += _le(f"quota_pool{tag}", used, limit, "region", rtol)
+        out += _le(f"stock_link{tag}", cum["qlink"], sc.stock.quota_per_ha * cum["z"], ids, rtol)
+        cap_room = np.maximum(0, pc.cap_m2 * p["urban_pop"] / 1e4 - u0)
+        out += _le(f"per_capita_cap{tag}", sigma * cum["A"], cap_room, ids, rtol)
+        need = pc.floor_m2 * p["urban_pop"] / 1e4 - u0
+        out += _le(f"per_capita_floor{tag}", need, sigma * cum["A"] + u, ids, rtol)
+        out += _le(
+            f"dev_boundary{tag}", sigma * cum["A"], np.maximum(0, c["dev_boundary"] - u0), ids, rtol
+        )
+        F = f0 - alpha * cum["A"] + kappa * cum["r"] + cum["s"]
+        out += _le(f"farmland_floor{tag}", c["farmland_floor"], F, ids, rtol)
+        out += _le(f"basic_farmland{tag}", alpha * cum["A"], f0 - c["basic_farmland"], ids, rtol)
+        if sc.farmland.region_floor is not None:
+            out += _le(f"farmland_region{tag}", sc.farmland.region_floor, F.sum(), "region", rtol)
+        bscope = sc.farmland.balance_scope
+        if bscope != "none":
+            key = {"region": np.zeros(n), "city": c["city"], "county": c["county_id"]}[bscope]
+            net = (
+                pd.DataFrame(
+                    {"k": key, "occ": alpha * cum["A"], "made": kappa * cum["r"] + cum["s"]}
+                )
+                .groupby("k")
+                .sum()
+            )
+            out += _le(f"farmland_balance{tag}", net["occ"], net["made"], net.index, rtol)
+        C = c0 + cum["A"] - (1 - rho) * cum["r"]
+        g20 = c["gdp_2020"].sum()
+        milestones = sc.periods.intensity
+        if g20 > 0 and milestones is not None:
+            lim = (1 - milestones[t]) * (c0.sum() / g20) * p["gdp"].sum()
+            out += _le(f"intensity{tag}", C.sum(), lim, "region", rtol)
+        if ds.projects is not None:
+            pr = ds.projects
+            year = pd.to_numeric(pr["period_end"].where(pr["period_end"] != ""), errors="coerce")
+            due = pr[year <= int(end)].groupby("county_id")["area"].sum()
+            out += _le(
+                f"project_min{tag}", due.reindex(ids).fillna(0).to_numpy(float), cum["A"], ids, rtol
+            )
+        locks = getattr(ds, "locks", None)
+        if locks is not None and len(locks):
+            mine = locks[locks["period_end"] == end]
+            got = pd.Series(A, index=ids).loc[mine["county_id"]].to_numpy(float)
+            held = mine["county_id"].to_numpy()
+            out += _le(f"lock_min{tag}", mine["min"].fillna(-np.inf), got, held, rtol)
+            out += _le(f"lock_max{tag}", got, mine["max"].fillna(np.inf), held, rtol)
+        out += _eq(f"urban_land{tag}", at["urban_land"], u0 + sigma * cum["A"], ids, rtol)
+        out += _eq(f"cultivated{tag}", at["cultivated"], F, ids, rtol)
+        out += _eq(f"construction_land{tag}", at["construction_land"], C, ids, rtol)
+        # the objective of §7: this period's value and costs, times discount^(t−1)
+        remaining = A + z
+        value = np.zeros(n)
+        for share, phi in zip(sc.tiers.shares, sc.tiers.values, strict=True):
+            take = np.minimum(remaining, share * p["demand"])
+            value += phi * take
+            remaining = remaining - take
+        costs = (
+            np.array(
+                [
+                    link.same_city_cost if city[i] == city[j] else link.cross_city_cost
+                    for i, j in zip(flows["from_id"], flows["to_id"], strict=True)
+                ]
+            )
+            if ds.transfer_costs is None
+            else np.array(
+                [
+                    dict(
+                        zip(
+                            zip(
+                                ds.transfer_costs["from_id"],
+                                ds.transfer_costs["to_id"],
+                                strict=True,
+                            ),
+                            ds.transfer_costs["cost"],
+                            strict=True,
+                        )
+                    )[(i, j)]
+                    for i, j in zip(flows["from_id"], flows["to_id"], strict=True)
+                ]
+            )
+        )
+        transfer = float((costs * flows["amount"].to_numpy(float)).sum()) if len(flows) else 0.0
+        weight = sc.periods.discount**t
+        terms = weight * np.array(
+            [
+                (w * value).sum(),
+                -pc.shortfall_penalty * p["years"] / total_years * u.sum(),
+                -link.reclaim_cost * r.sum(),
+                -link.supplement_cost * s.sum(),
+                -transfer,
+                -sc.stock.cost * z.sum(),
+            ]
+        )
+        z_value += float(terms.sum())
+        gross += float(np.abs(terms).sum())
+    # the horizon figures of allocation.csv are the periods' sums
+    for key, column in (
+        ("A", "allocation"),
+        ("q", "quota"),
+        ("r", "reclaimed"),
+        ("s", "supplemented"),
+    ):
+        out += _eq(f"horizon_{column}", horizon[column].to_numpy(float), cum[key], ids, rtol)
+    out += _le("quota_pool_total", cum["q"].sum(), free * sc.quota.total, "region", rtol)
+    return out, z_value, gross

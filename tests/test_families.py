@@ -29,6 +29,7 @@ from optimizer.formulation.families import (
     UPPER_BOUNDS,
     WHERE,
 )
+from optimizer.formulation.phased import PERIOD_MARK, base_family
 from optimizer.runs.read import read_run
 from optimizer.runs.write import write_run
 from optimizer.solve import solve
@@ -52,12 +53,15 @@ def formulations(reference):
     groups.loc[groups["min_share"].isna().idxmax(), "max_share"] = 0.5
     with_max = dataclasses.replace(reference, groups=groups)
     instruments = load_dataset(INSTRUMENTS)
+    phased = {"periods.end_years": "[2025, 2035]", "periods.intensity": "[0.15, 0.4]"}
     return [
         build(reference),
         build(reference, linkage_form="pairwise"),
         build(with_max),
         build(instruments),
         build(instruments, linkage_form="pairwise"),
+        build(with_max.with_overrides(phased)),
+        build(instruments.with_overrides(phased), linkage_form="pairwise"),
         build(reference.with_fixes({"140105": 100.0})),  # a lock (MODEL.md §8)
     ]
 
@@ -124,7 +128,12 @@ def test_builder_emits_only_registered_families(formulations):
     for f in formulations:
         rows = set(f.lp.constraints["family"].astype(str))
         assert rows == set(f.lp.rows)
-        emitted |= rows
+        # a phased plan's earlier ends (MODEL.md §7) are rows named <family>@<year>; a
+        # bound family there is a row on the cumulative A_i^≤t, the last end a bound
+        earlier = {base_family(r) for r in rows if PERIOD_MARK in r}
+        assert earlier <= set(FAMILIES)
+        rows = {r for r in rows if PERIOD_MARK not in r}
+        emitted |= rows | (earlier - set(ALLOCATION_BOUNDS))
         # bound families live in the parameters table, not in the LP's rows
         assert not rows & set(ALLOCATION_BOUNDS)
         assert {f"limit_{g}" for g in UPPER_BOUNDS} <= set(f.params.columns)
@@ -149,7 +158,17 @@ def test_columns_are_the_lps_columns(formulations):
     for f in formulations:
         cols, lp = f.columns, f.lp
         n = len(f.params)
-        for field in ("allocation", "tier", "reclaim", "supplement", "shortfall", "linkage"):
+        horizon = ("allocation", "tier", "reclaim", "supplement", "shortfall", "linkage")
+        if f.phased is not None:  # tiers per period only; the shortfall is the last end's
+            last = f.phased.columns[-1].end
+            assert len(cols.tier) == 0
+            assert np.array_equal(cols.shortfall, lp.cols[f"shortfall@{last}"])
+            horizon = ("allocation", "reclaim", "supplement")
+            assert len(cols.linkage) == 0  # no horizon arcs: linkage is per period
+            for p in f.phased.columns:
+                for field in (*horizon, "tier", "shortfall"):
+                    assert np.array_equal(getattr(p, field), lp.cols[f"{field}@{p.end}"])
+        for field in horizon:
             assert np.array_equal(getattr(cols, field), lp.cols[field]), field
         for field in ("stock", "quota_linked"):  # instruments: present only when used
             assert (getattr(cols, field) is None) == (field not in lp.cols), field
@@ -161,7 +180,8 @@ def test_columns_are_the_lps_columns(formulations):
         if cols.quota is not None:
             assert np.array_equal(cols.quota, lp.cols["quota"])
         assert cols.total == lp.cols["total"][0]
-        assert len(cols.allocation) == n and len(cols.tier) == n * cols.tiers_per_county
+        assert len(cols.allocation) == n
+        assert len(cols.tier) == n * cols.tiers_per_county
         # shortfall columns sit on the counties the per-capita floor asks land for
         ids = lp.variables["id"].to_numpy()
         assert list(ids[cols.shortfall]) == list(f.params["county_id"][cols.shortfall_counties])

@@ -159,14 +159,19 @@ def test_every_numeric_key_is_found() -> None:
     assert {"quota.total", "tiers.shares", "solver.time_limit_s", "farmland.region_floor"} <= set(
         keys
     )
-    assert len(keys) == 24  # 20 of MODEL.md §2, and the 4 instrument keys of §8
+    # 20 of MODEL.md §2, the 4 instrument keys of §8 and the 3 of [periods] (§7)
+    assert len(keys) == 27
 
 
 @pytest.mark.parametrize("key", _numeric_keys())
 def test_true_is_not_a_number_in_scenario_toml(dataset_dir: Path, key: str) -> None:
     section, name = key.split(".", 1)
     value = "[true]" if key.startswith("tiers.") else "true"
-    if section == "weights":
+    if section == "periods":  # lists of one entry per period end
+        value = "true" if name == "discount" else "[true]"
+        toml = f"[quota]\ntotal = 3000\n[periods]\nend_years = [2035]\n{name} = {value}\n"
+        value = "true"
+    elif section == "weights":
         toml = f"[quota]\ntotal = 3000\n[weights.zone]\n{name.split('.')[1]} = {value}\n"
     elif key == "quota.total":
         toml = f"[quota]\ntotal = {value}\n"

@@ -22,7 +22,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from models.results import PeriodExplain
 from models.scenario import Scenario
+from optimizer.analysis.periods import period_explain
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS
 from optimizer.analysis.tables import BIND_TOL, Result, row_sides
 from optimizer.data.names import county_labels
@@ -305,6 +307,9 @@ def explain(result: Result, with_counties: bool = True) -> dict:
         "limit_meaning": {k: LIMIT_TEXT[k] for k in limits.index if k in LIMIT_TEXT},
         "tiers": {"shares": list(sc.tiers.shares), "values": list(sc.tiers.values)},
     }
+    kept = result.summary.explain
+    if kept is not None and kept.periods is not None:  # a phased plan's pools (§7)
+        data["periods"] = kept.periods.model_dump(mode="json")
     if with_counties:
         data["counties"] = [
             {
@@ -869,3 +874,6 @@ def annotate(result: Result) -> None:
         population = f.dataset.counties["pop_2020"].to_numpy(float)
         result.summary.equity = equity_indicators(result.counties, population)
     result.summary.explain = summary_explain(result)
+    if f is not None and solution is not None and f.phased is not None:
+        periods = PeriodExplain.model_validate(period_explain(f, solution))
+        result.summary.explain = result.summary.explain.model_copy(update={"periods": periods})

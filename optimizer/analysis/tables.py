@@ -13,8 +13,15 @@ import numpy as np
 import pandas as pd
 
 from models.results import LPSize, Status, Summary
+from optimizer.analysis.periods import (
+    horizon_linkage,
+    period_headlines,
+    period_pairs,
+    period_targets,
+)
 from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
-from optimizer.data.locks import horizon_locks
+from optimizer.data.derived import target_reduction
+from optimizer.data.locks import horizon_locks, period_locks
 from optimizer.data.names import county_labels
 from optimizer.data.rules import TARGET_YEAR
 from optimizer.formulation.build import (
@@ -64,6 +71,8 @@ class Result:
     diagnosis: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: key projects (projects.csv, MODEL.md §8) and whether each is guaranteed; empty without
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: a phased plan's allocation_by_period.csv (MODEL.md §7); empty without [periods]
+    periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     formulation: Formulation | None = None
     solution: Solution | None = None
 
@@ -87,23 +96,29 @@ def lp_size(f: Formulation) -> LPSize:
 
 
 def county_table(
-    f: Formulation, x: np.ndarray, figures: pd.DataFrame | None = None
+    f: Formulation,
+    x: np.ndarray,
+    figures: pd.DataFrame | None = None,
+    periods: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """allocation.csv: every variable and derived quantity per county.
 
     ``figures`` (the tie-break's unique county figures, tiebreak.FIGURES) replace what the
-    LP columns say for allocation, quota, linkage, reclaimed and supplemented.
+    LP columns say for allocation, quota, linkage, reclaimed and supplemented. ``periods``
+    (a phased plan's allocation_by_period) gives quota and linkage as the periods' sums.
     """
     cols, p, c = f.columns, f.params, f.dataset.counties.reset_index(drop=True)
     n = len(p)
     alloc = x[cols.allocation]
     stock = stock_used(f, x)
     linked = quota_linked_used(f, x)
-    tiers = x[cols.tier].reshape(n, -1) if n else np.zeros((0, 1))
+    tiers = tier_totals(f, x)
     shortfall = _shortfall(f, x)
     reclaimed = x[cols.reclaim]
     supplemented = x[cols.supplement]
-    if figures is None:
+    if periods is not None:  # a phased plan: filled in from the periods below
+        quota = linkage_in = linkage_out = linkage_self = np.zeros(n)
+    elif figures is None:
         quota, pairs = linkage_use(f, x)
         self_use = pairs[pairs["from_pos"] == pairs["to_pos"]]
         others = pairs[pairs["from_pos"] != pairs["to_pos"]]
@@ -118,6 +133,10 @@ def county_table(
         linkage_self = np.clip(linkage_in - figures["received"].to_numpy(), 0.0, None)
         reclaimed = figures["reclaimed"].to_numpy()
         supplemented = figures["supplemented"].to_numpy()
+    if periods is not None:  # a phased plan: the horizon linkage is the periods' sum
+        sums = horizon_linkage(periods, c["county_id"])
+        quota, linkage_in = sums["quota"].to_numpy(), sums["linkage_in"].to_numpy()
+        linkage_out, linkage_self = sums["linkage_out"].to_numpy(), sums["linkage_self"].to_numpy()
     u0 = c["urban_land_2020"].to_numpy(float)
     urban_2035 = u0 + p["sigma"].to_numpy() * alloc
     demand = c["demand"].to_numpy(float)
@@ -166,13 +185,27 @@ def county_table(
     return t
 
 
+def tier_totals(f: Formulation, x: np.ndarray) -> np.ndarray:
+    """a_ik per county and tier (n × K); a phased plan's sum over its periods."""
+    n = len(f.params)
+    if f.phased is not None:
+        k = len(f.dataset.scenario.tiers.shares)
+        parts = [x[p.tier].reshape(n, k) for p in f.phased.columns]
+        return np.sum(parts, axis=0) if n else np.zeros((0, k))
+    return x[f.columns.tier].reshape(n, -1) if n else np.zeros((0, 1))
+
+
 def lock_columns(f: Formulation) -> dict[str, np.ndarray]:
     """allocation.csv's lock columns: ``locked`` (yes/no), ``lock_min``, ``lock_max`` (ha,
-    NaN = no bound on that side), from the locks on the plan's new land A_i."""
+    NaN = no bound on that side), from the locks on the plan's new land A_i. In a phased
+    plan a county with a lock on one period's A_it is locked too (allocation_by_period
+    says which period)."""
     n = len(f.params)
     pos, lo, hi = horizon_locks(f.dataset)
     locked = np.full(n, "no", dtype=object)
     locked[pos] = "yes"
+    for held, _, _ in period_locks(f.dataset).values():  # a phased plan's period locks
+        locked[held] = "yes"
     lock_min, lock_max = np.full(n, np.nan), np.full(n, np.nan)
     lock_min[pos] = np.where(np.isfinite(lo), lo, np.nan)
     lock_max[pos] = np.where(np.isfinite(hi), hi, np.nan)
@@ -359,13 +392,20 @@ def group_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None) -> pd.DataFrame:
+def flow_table(
+    f: Formulation,
+    x: np.ndarray,
+    county: pd.DataFrame | None = None,
+    periods: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """flows.csv: x_ij > 0 for i ≠ j, with names, cities and the cost paid.
 
     With ``county`` (allocation.csv after the tie-break) the pairs follow from its unique
     linkage_out and received figures by ``pairs_from_totals``'s rule, not from the LP.
     """
-    if county is None:
+    if f.phased is not None:  # each period's pairs, with its period_end (MODEL.md §7)
+        pairs = period_pairs(f, x, periods if county is not None else None)
+    elif county is None:
         pairs = pair_flows(f, x)
     else:
         ds = f.dataset
@@ -391,25 +431,28 @@ def flow_table(f: Formulation, x: np.ndarray, county: pd.DataFrame | None = None
         cost = costs.reindex(keys).to_numpy(float)
     else:
         cost = np.where(same_city, link.same_city_cost, link.cross_city_cost)
-    return (
-        pd.DataFrame(
-            {
-                "from_id": c["county_id"].to_numpy()[src],
-                "to_id": c["county_id"].to_numpy()[dst],
-                "amount": pairs["amount"].to_numpy(),
-                "from_name": c["name"].to_numpy()[src],
-                "to_name": c["name"].to_numpy()[dst],
-                "from_city": c["city"].to_numpy()[src],
-                "to_city": c["city"].to_numpy()[dst],
-                "cost": cost,
-            }
-        )
-        .sort_values(["amount", "from_id", "to_id"], ascending=[False, True, True], kind="stable")
-        .reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "from_id": c["county_id"].to_numpy()[src],
+            "to_id": c["county_id"].to_numpy()[dst],
+            "amount": pairs["amount"].to_numpy(),
+            "from_name": c["name"].to_numpy()[src],
+            "to_name": c["name"].to_numpy()[dst],
+            "from_city": c["city"].to_numpy()[src],
+            "to_city": c["city"].to_numpy()[dst],
+            "cost": cost,
+        }
     )
+    order, ascending = ["amount", "from_id", "to_id"], [False, True, True]
+    if f.phased is not None:
+        table.insert(3, "period_end", pairs["period_end"].to_numpy())
+        order, ascending = ["period_end", *order], [True, *ascending]
+    return table.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
-def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
+def target_table(
+    f: Formulation, county: pd.DataFrame, periods: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """targets.csv: each plan target with its value, limit and whether it is met."""
     ds, sc = f.dataset, f.dataset.scenario
     c = ds.counties
@@ -424,7 +467,7 @@ def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
         base = c["construction_land_2020"].sum() / c["gdp_2020"].sum()
         gdp35 = c["gdp_2035"].sum()
         achieved = 1 - (county["construction_land_2035"].sum() / gdp35) / base if gdp35 else 0
-        tau = sc.intensity.reduction
+        tau = target_reduction(sc)
         rows.append(
             (
                 "intensity_reduction",
@@ -498,7 +541,14 @@ def target_table(f: Formulation, county: pd.DataFrame) -> pd.DataFrame:
             "ha urban land 2035 ≤ Σ development boundary (城镇开发边界)",
         )
     )
-    return pd.DataFrame(rows, columns=["target", "value", "limit", "met", "meaning"])
+    table = pd.DataFrame(rows, columns=["target", "value", "limit", "met", "meaning"])
+    if f.phased is None:
+        return table
+    # a phased plan (MODEL.md §7): every target at every period end; the §3 rows are the
+    # last end's (the target year)
+    table["period_end"] = str(f.phased.ends[-1])
+    earlier = period_targets(f, periods) if periods is not None else table.iloc[:0]
+    return pd.concat([earlier, table], ignore_index=True)
 
 
 def _instrument_targets(
@@ -715,7 +765,12 @@ def _display_names(f: Formulation) -> dict:
     return names
 
 
-def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dict:
+def headline(
+    county: pd.DataFrame,
+    targets: pd.DataFrame,
+    f: Formulation,
+    periods: pd.DataFrame | None = None,
+) -> dict:
     """The totals a planner reads first, with units in the keys."""
     t = targets.set_index("target")["value"]
     return {
@@ -731,6 +786,7 @@ def headline(county: pd.DataFrame, targets: pd.DataFrame, f: Formulation) -> dic
         "cultivated_2035_ha": float(county["cultivated_2035"].sum()),
         "shortfall_ha": float(county["shortfall"].sum()),
         **instrument_headline(county, f),
+        **({"periods": period_headlines(f, periods)} if periods is not None else {}),
     }
 
 

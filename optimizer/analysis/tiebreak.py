@@ -33,7 +33,7 @@ worth less and less) and its shortfall is u_i = max(0, floor need − σ_i A_i).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -180,31 +180,25 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
     ``zero`` (optional, per LP column) marks columns that are 0 on the whole optimal face;
     the hub form then needs fewer columns of its own.
     """
-    lp, v, net = f.lp, f.columns, f.network
+    lp, v, _net = f.lp, f.columns, f.network
     n, n_lp = len(v.allocation), lp.shape[1]
-    tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
     demand = f.dataset.counties["demand"].to_numpy(float)
     weight = 1.0 / np.maximum(1.0, demand)
-    pos = np.arange(n)
-    if net.pool < 0:  # pairwise (or no linkage): every figure is a sum of LP columns
-        own = _OwnColumns(n_lp)
-        replaced = np.zeros(0, np.int64)
-        between = (tail < n) & (head - n != tail)
-        quota = [(pos, v.quota)] if v.quota is not None else []
-        sent = [(tail[between], v.linkage[between])]
-        received = [(head[between] - n, v.linkage[between])]
-    else:
-        if zero is None:
-            zero = np.zeros(n_lp, dtype=bool)
-        own, quota, sent, received, replaced = _hub_definitions(f, n_lp, zero)
-    blocks = [
-        [(pos, v.allocation)],
-        quota,
-        [(pos, v.reclaim)],
-        [(pos, v.supplement)],
-        sent,
-        received,
-    ]
+    if zero is None:
+        zero = np.zeros(n_lp, dtype=bool)
+    own = _OwnColumns(n_lp)
+    replaced: list[np.ndarray] = []
+    blocks: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    names: list[str] = []
+    # a phased plan (MODEL.md §7): T sums the county terms of every period
+    views = (
+        [(f, "")]
+        if f.phased is None
+        else [(period_view(f, p), f"@{p.end}") for p in f.phased.columns]
+    )
+    for view, suffix in views:
+        blocks += _figure_blocks(view, own, zero, replaced)
+        names += [name + suffix for name in FIGURES]
     rows, cols = [], []
     for b, block in enumerate(blocks):
         for county, col in block:
@@ -214,7 +208,8 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
     c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     width = n_lp + own.count
     matrix = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(blocks) * n, width))
-    figures = {name: slice(b * n, (b + 1) * n) for b, name in enumerate(FIGURES)}
+    figures = {name: slice(b * n, (b + 1) * n) for b, name in enumerate(names)}
+    replaced_cols = np.concatenate(replaced) if replaced else np.zeros(0, np.int64)
     return Terms(
         matrix=matrix,
         weights=np.tile(weight, len(blocks)),
@@ -225,8 +220,50 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
         rows_ub=np.asarray(own.ub_rows, float),
         figures=figures,
         expand=own.expand(width),
-        replaced=replaced,
+        replaced=replaced_cols,
     )
+
+
+def period_view(f: Formulation, p) -> Formulation:
+    """The formulation as one period sees it: its columns under the §3 field names."""
+    v = replace(
+        f.columns,
+        allocation=p.allocation,
+        tier=p.tier,
+        reclaim=p.reclaim,
+        supplement=p.supplement,
+        shortfall=p.shortfall,
+        shortfall_counties=p.shortfall_counties,
+        linkage=p.linkage,
+        quota=p.quota,
+        stock=p.stock,
+        quota_linked=p.quota_linked,
+    )
+    return replace(f, columns=v, phased=None)
+
+
+def _figure_blocks(f: Formulation, own, zero: np.ndarray, replaced: list) -> list:
+    """The six blocks of county figures (FIGURES) of one formulation or period view."""
+    v, net = f.columns, f.network
+    n = len(v.allocation)
+    tail, head = net.arcs["tail"].to_numpy(), net.arcs["head"].to_numpy()
+    pos = np.arange(n)
+    if net.pool < 0:  # pairwise (or no linkage): every figure is a sum of LP columns
+        between = (tail < n) & (head - n != tail)
+        quota = [(pos, v.quota)] if v.quota is not None else []
+        sent = [(tail[between], v.linkage[between])]
+        received = [(head[between] - n, v.linkage[between])]
+    else:
+        quota, sent, received, gone = _hub_definitions(f, own, zero)
+        replaced.append(gone)
+    return [
+        [(pos, v.allocation)],
+        quota,
+        [(pos, v.reclaim)],
+        [(pos, v.supplement)],
+        sent,
+        received,
+    ]
 
 
 @dataclass
@@ -277,7 +314,7 @@ class _OwnColumns:
         return sp.csr_matrix((v.astype(float), (r, c)), shape=(self.n_rows, width))
 
 
-def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
+def _hub_definitions(f: Formulation, own: _OwnColumns, zero: np.ndarray):
     """Own columns and rows of the hub form: q_i, n_i, and the quota part of region arcs.
 
     down_i = q_i + n_i; down_i ≤ A_i; per city c: Σ_{i∈c} q_i = pool→c + quota in from the
@@ -305,7 +342,6 @@ def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
     arriving = from_region[live[from_region]]
     gets_indicators[head[arriving] - first_hub] = True
     gets_quota[head[arriving] - first_hub] = True
-    own = _OwnColumns(n_lp)
     pos = np.arange(n)
     down_arc = np.full(n, -1)
     is_down = (head >= n) & (head < 2 * n)
@@ -364,7 +400,6 @@ def _hub_definitions(f: Formulation, n_lp: int, zero: np.ndarray):
                 0.0,
             )
     return (
-        own,
         [(pos[has_q], q[has_q])],
         [(tail[up], v.linkage[up])],
         [(pos[received >= 0], received[received >= 0])],
@@ -519,9 +554,37 @@ def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
     need = p["floor_need"].to_numpy()[short] - p["sigma"].to_numpy()[short] * alloc[short]
     x[v.shortfall] = np.maximum(0.0, need)
     lb, ub = f.lp.col_lb, f.lp.col_ub
-    others = np.setdiff1d(np.arange(len(x)), np.concatenate([v.allocation, v.tier, v.shortfall]))
+    done = [v.allocation, v.tier, v.shortfall]
+    if f.phased is not None:
+        done += _final_periods(f, x)
+    others = np.setdiff1d(np.arange(len(x)), np.concatenate(done))
     x[others] = np.clip(x[others], lb[others], ub[others])
     return x
+
+
+def _final_periods(f: Formulation, x: np.ndarray) -> list[np.ndarray]:
+    """A phased plan's tiers filled in order within each period, and each end's shortfall
+    u_it = max(0, floor need_t − σ_i A_i^≤t); returns the columns set."""
+    assert f.phased is not None
+    sigma = f.params["sigma"].to_numpy()
+    lb, ub = f.lp.col_lb, f.lp.col_ub
+    n = len(f.params)
+    cumulative = np.zeros(n)
+    done = []
+    for p in f.phased.columns:
+        alloc = np.clip(x[p.allocation], lb[p.allocation], ub[p.allocation])
+        x[p.allocation] = alloc
+        cumulative = cumulative + alloc
+        k = len(p.tier) // max(n, 1)
+        if n and k:
+            caps = ub[p.tier].reshape(n, k)
+            before = np.cumsum(caps, axis=1) - caps
+            x[p.tier] = np.clip(alloc[:, None] - before, 0.0, caps).ravel()
+        short = p.shortfall_counties
+        need = p.params["floor_need"].to_numpy()[short] - sigma[short] * cumulative[short]
+        x[p.shortfall] = np.maximum(0.0, need)
+        done += [p.allocation, p.tier, p.shortfall]
+    return done
 
 
 def _figures(terms: Terms, z: np.ndarray, f: Formulation) -> pd.DataFrame:
@@ -530,6 +593,9 @@ def _figures(terms: Terms, z: np.ndarray, f: Formulation) -> pd.DataFrame:
     table = pd.DataFrame(
         {name: np.maximum(0.0, values[block]) for name, block in terms.figures.items()}
     )
+    if f.phased is not None:  # the horizon figures are the periods' sums
+        for name in FIGURES:
+            table[name] = sum(table[f"{name}@{p.end}"] for p in f.phased.columns)
     table["allocation"] = z[f.columns.allocation]
     return table
 

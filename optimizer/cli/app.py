@@ -14,6 +14,7 @@ never prints a traceback for bad input.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import os
 import sys
@@ -599,13 +600,30 @@ def synth(
         str,
         typer.Option(help="Linkage scope written to scenario.toml: region | city | county | none."),
     ] = "region",
+    periods: Annotated[
+        str | None,
+        typer.Option(
+            help="Period ends of a phased plan, e.g. 2025,2035 (a [periods] block, "
+            "MODEL.md §7); the last must be 2035. Default: one period."
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic dataset in the MODEL.md format (for benchmarks and trials)."""
     from optimizer.data.synth import write_synthetic
 
     if scope not in ("region", "city", "county", "none"):
         raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")
-    folder = write_synthetic(out_dir, counties, cities, groups, seed, scope)
+    ends = None
+    if periods is not None:
+        try:
+            ends = tuple(int(y) for y in periods.split(","))
+        except ValueError:
+            raise UsageError(
+                f"--periods must be years separated by commas; got {periods!r}"
+            ) from None
+        if any(b <= a for a, b in itertools.pairwise(ends)) or ends[-1] != 2035:
+            raise UsageError(f"--periods must increase and end in 2035; got {periods!r}")
+    folder = write_synthetic(out_dir, counties, cities, groups, seed, scope, ends)
     typer.echo(f"wrote {folder} ({counties} counties)")
 
 

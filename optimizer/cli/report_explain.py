@@ -52,6 +52,8 @@ def render_explain(
         console.print()
     else:
         _price_section(console, prices, data["ranging_available"], s, w, result)
+    if data.get("periods"):
+        _periods_section(console, data["periods"], s, w)
     if data["marginal_tier"]:
         names = ", ".join(
             w(
@@ -69,6 +71,33 @@ def render_explain(
         console.print(line)
     console.print()
     console.print(limits_table(data, max_counties, w, console.width))
+
+
+def _periods_section(console: Console, periods: dict, s, w: Words) -> None:
+    """A phased plan's pools (MODEL.md §7): each period's price and what carry-over is
+    worth (Z with carry-over − Z without, two LP optima)."""
+    money = s.scenario.tiers.money
+    console.print(Text(w("period_pools_title"), style="bold"))
+    for p in periods["pools"]:
+        if p["price"] is None:
+            continue
+        console.print(
+            Text(
+                w(
+                    "period_pool_price",
+                    end=p["period_end"],
+                    pool=ha(p["pool_ha"]),
+                    price=w.units(price_per_ha(p["price"], money)),
+                )
+            )
+        )
+    worth = periods["carry_over_worth"]
+    if worth is None:
+        console.print(Text(w("carry_worth_unknown", note=periods["note"]), style="dim"))
+    else:
+        key = "carry_worth_on" if periods["carry_over"] else "carry_worth_off"
+        console.print(Text(w(key, worth=w.units(objective(worth, money)))))
+    console.print()
 
 
 def family_words(family: str, w: Words = ENGLISH) -> str:

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from models.results import Equity, Status
+from models.scenario import BASE_YEAR
 from optimizer.analysis.tables import Result, join_flags
 from optimizer.cli.format import (
     count,
@@ -36,6 +37,7 @@ from optimizer.cli.layout import Column, fitted_table
 from optimizer.cli.words import ENGLISH, Words
 from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.families import ALLOCATION_LIMITS, FAMILIES
+from optimizer.formulation.phased import PERIOD_MARK
 
 #: How many linkage flows the report lists (all are in flows.csv).
 TOP_FLOWS = 10
@@ -64,6 +66,8 @@ def render_solve(
     if result.status is not Status.OPTIMAL:
         return
     console.print(targets_table(result, w))
+    if period_headlines(result):
+        console.print(periods_table(result, w, console.width))
     if not result.groups.empty:
         console.print(groups_table(result, w, console.width))
     console.print(Group(*equity_lines(result.summary.equity, w), Text("")))
@@ -205,18 +209,22 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
 
 
 def target_name(target: str, w: Words = ENGLISH) -> str:
-    """A target as the reports call it: its targets.csv name in English, its term in zh."""
-    return w.term(target) if w.zh else target
+    """A target as the reports call it: its targets.csv name in English, its term in zh
+    (a phased plan's earlier ends keep their ``@<year>``)."""
+    base, mark, end = target.partition(PERIOD_MARK)
+    return (w.term(base) + mark + end) if w.zh else target
 
 
 def target_meaning(target: str, meaning: str, result: Result, w: Words = ENGLISH) -> str:
     """What a target means: the engine's sentence in English, the catalogue's in Chinese
     (a target the catalogue does not know keeps the engine's sentence)."""
-    key = f"meaning.{target}"
+    base, _, end = target.partition(PERIOD_MARK)
+    key = f"meaning.{base}"
     if not w.zh or not w.has(key):
         return meaning
     pc = result.summary.scenario.per_capita
-    return w(key, cap=f"{pc.cap_m2:g}", floor=f"{pc.floor_m2:g}")
+    sentence = w(key, cap=f"{pc.cap_m2:g}", floor=f"{pc.floor_m2:g}")
+    return w("meaning_at", meaning=sentence, end=end) if end else sentence
 
 
 def met_text(met: bool, w: Words = ENGLISH) -> Text:
@@ -287,7 +295,7 @@ def targets_table(result: Result, w: Words = ENGLISH) -> Table:
         wraps = key == "meaning"
         t.add_column(w(f"col.{key}"), justify=justify, no_wrap=not wraps, overflow="fold")
     for row in result.targets.itertuples(index=False):
-        fmt = _TARGET_FORMAT.get(row.target, ha)
+        fmt = _TARGET_FORMAT.get(row.target.split(PERIOD_MARK)[0], ha)
         t.add_row(
             target_name(row.target, w),
             fmt(row.value),
@@ -349,6 +357,46 @@ COUNTY_COLUMNS: tuple[tuple[str, int, str], ...] = (
 )
 
 
+def period_headlines(result: Result) -> list:
+    """A phased plan's headline per period (MODEL.md §7); [] without [periods]."""
+    h = result.summary.headline
+    return list(h.periods or []) if h is not None else []
+
+
+def periods_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
+    """The periods of a phased plan: pool and what it used, new land, linkage,
+    reclamation, and farmland and intensity at each end."""
+    periods = period_headlines(result)
+    carry = result.summary.scenario.periods.carry_over
+    columns = [
+        Column(w("col.period"), justify="left"),
+        Column(w("col.period_pool")),
+        Column(w("col.pool_used")),
+        Column(w("col.new_land")),
+        Column(w("col.linkage"), priority=1),
+        Column(w("col.reclaimed"), priority=2),
+        Column(w("col.farmland_end"), priority=3),
+        Column(w("col.intensity_end"), priority=1),
+    ]
+    start = BASE_YEAR + 1
+    for p in periods:
+        cells = (
+            w("period_span", start=start, end=p.period_end),
+            ha(p.quota_pool_ha),
+            ha(p.quota_used_ha),
+            ha(p.allocation_ha),
+            ha(p.linkage_used_ha),
+            ha(p.reclaimed_ha),
+            ha(p.cultivated_ha),
+            pct1(p.intensity_reduction) if p.intensity_reduction is not None else "",
+        )
+        start = int(p.period_end) + 1
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    title = w("periods_title", carry=w("carry_on") if carry else w("carry_off"))
+    return fitted_table(title, columns, width, left_out=w.left_out)
+
+
 def binding_labels(w: Words = ENGLISH) -> dict[str, str]:
     """Short labels of the families that bound a county's new land, in the report's language."""
     return {f: w.term(f"label.{label}", label) for f, label in BINDING_SHORT.items()}
@@ -362,6 +410,7 @@ def counties_table(
     )
     shown = c if max_counties is None else c.head(max_counties)
     stock = "stock_used" in c.columns  # MODEL.md §8: stock reused, apart from new land
+    split = period_split(result, shown)  # MODEL.md §7: new land by period end
     legend = w("counties_legend")
     locked = [False] * len(shown)
     if "locked" in c.columns:  # MODEL.md §8 locks: the county's name gets a star
@@ -407,12 +456,30 @@ def counties_table(
         for key, priority, justify in COUNTY_COLUMNS
         if key != "stock" or stock
     ]
+    at = next(i for i, col in enumerate(columns) if col.header == w("col.total"))
+    starts = [BASE_YEAR + 1, *(int(end) + 1 for end, _ in split[:-1])][: len(split)]
+    for start, (end, values) in reversed(list(zip(starts, split, strict=True))):
+        # 近期 / 远期: each period's new land before the horizon total
+        header = w("col.period_land", start=f"{start % 100:02d}", end=f"{int(end) % 100:02d}")
+        columns.insert(at, Column(header, priority=3, cells=[ha(x) for x in values]))
     more = (
         w("counties_more", n=len(c) - max_counties)
         if max_counties is not None and len(c) > max_counties
         else None
     )
     return fitted_table(title, columns, width, caption=more, left_out=w.left_out)
+
+
+def period_split(result: Result, shown) -> list[tuple[str, list[float]]]:
+    """New land of the shown counties in each period (近期/远期), by period end."""
+    p = result.periods
+    if p is None or p.empty:
+        return []
+    table = p.pivot_table(
+        index="county_id", columns="period_end", values="allocation", aggfunc="sum"
+    )
+    ids = shown["county_id"].to_numpy()
+    return [(str(end), table[end].reindex(ids).fillna(0.0).tolist()) for end in table.columns]
 
 
 def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:

@@ -230,6 +230,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.industry": ("industry", "产业"),
     "kind.livelihood": ("livelihood", "民生"),
     # groups
+    # phased plans (MODEL.md §7)
+    "periods_title": (
+        "Periods (ha; carry-over {carry}; allocation_by_period.csv by county)",
+        "分期（公顷；结转{carry}；各县见 allocation_by_period.csv）",
+    ),
+    "carry_on": ("on", "可用"),
+    "period_pools_title": (
+        "Period pools (the solver's duals; at a degenerate optimum another solver may differ)",
+        "分期指标池（求解器对偶价格；最优解退化时不同求解器可能不同）",
+    ),
+    "period_pool_price": (
+        "• {end} pool ({pool} ha): one more ha available by {end} raises Z by {price}",
+        "• 至{end}年指标池（{pool} 公顷）：至{end}年多 1 公顷可用指标，Z 增加 {price}",
+    ),
+    "carry_worth_on": (
+        "Carry-over is worth {worth}: without it Z would be that much lower.",
+        "指标结转的价值为 {worth}：不允许结转时 Z 低这么多。",
+    ),
+    "carry_worth_off": (
+        "Carry-over would be worth {worth}: with it Z would be that much higher.",
+        "若允许指标结转，Z 可提高 {worth}。",
+    ),
+    "carry_worth_unknown": ("What carry-over is worth: {note}.", "指标结转的价值：{note}。"),
+    "meaning_at": ("{meaning}, by {end}", "{meaning}（至{end}年）"),
+    "carry_off": ("off", "不可用"),
+    "col.period": ("period", "规划期"),
+    "col.period_pool": ("pool", "指标池"),
+    "col.pool_used": ("used", "已用指标"),
+    "col.linkage": ("linkage", "挂钩指标"),
+    "col.reclaimed": ("reclaimed", "拆旧复垦"),
+    "col.farmland_end": ("farmland at end", "期末耕地"),
+    "col.intensity_end": ("intensity fall", "强度下降"),
+    "period_span": ("{start}–{end}", "{start}—{end}年"),
+    "col.period_land": ("{start}–{end}", "{start}—{end}"),
     "groups_title": ("Priority groups (ha)", "优先组群（公顷）"),
     "col.group": ("group", "组群"),
     "col.weight": ("weight", "权重"),

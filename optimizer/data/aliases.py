@@ -123,6 +123,46 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
     },
 }
 
+#: Years a phased plan may end a period in before the target year (MODEL.md §7): the
+#: counties.csv columns ``urban_pop_<Y>`` and ``gdp_<Y>`` of these years are optional.
+MILESTONE_YEARS: tuple[int, ...] = tuple(range(2021, 2035))
+#: Milestone columns: English stem → the Chinese stems a header may use, the year after
+#: it (城镇人口2025; ``2025年城镇人口`` is read the same way).
+MILESTONE_ALIASES: dict[str, tuple[str, ...]] = {
+    "urban_pop": ("城镇人口",),
+    "gdp": ("GDP", "地区生产总值"),
+}
+#: Every milestone column of counties.csv, in order: urban_pop_2021 … gdp_2034.
+MILESTONE_COLUMNS: tuple[str, ...] = tuple(
+    f"{stem}_{year}" for stem in MILESTONE_ALIASES for year in MILESTONE_YEARS
+)
+
+
+def milestone_aliases() -> dict[str, str]:
+    """Chinese headers of the milestone columns: 城镇人口2025 → urban_pop_2025, …"""
+    return {
+        f"{alias}{year}": f"{stem}_{year}"
+        for stem, aliases in MILESTONE_ALIASES.items()
+        for alias in aliases
+        for year in MILESTONE_YEARS
+    }
+
+
+PERIOD_DEMAND_ALIASES: dict[str, str] = {
+    "县级单元代码": "county_id",
+    "行政区划代码": "county_id",
+    "县代码": "county_id",
+    "区划代码": "county_id",
+    "规划期末": "period_end",
+    "期末年份": "period_end",
+    "分期需求": "demand",
+    "新增建设用地需求": "demand",
+    "需求": "demand",
+    "保障下限": "min_allocation",
+    "最低分配": "min_allocation",
+}
+HEADER_ALIASES["period_demand.csv"] = PERIOD_DEMAND_ALIASES
+
 #: projects.csv ``kind`` values accepted besides the English names.
 PROJECT_KIND_ALIASES: dict[str, str] = {
     "交通": "transport",

@@ -39,6 +39,9 @@ class Dataset:
     scenario: Scenario
     transfer_costs: pd.DataFrame | None = None
     projects: pd.DataFrame | None = None
+    #: a phased plan's demand per county and period (MODEL.md §7) ``county_id,
+    #: period_end, demand, min_allocation``, or None when period_demand.csv is absent
+    period_demand: pd.DataFrame | None = None
     locks: pd.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
     source: Path | None = None

@@ -135,7 +135,14 @@ def intensity_limit(counties: pd.DataFrame, scenario: Scenario) -> float | None:
     if gdp_2020 <= 0:
         return None
     per_gdp_2020 = c["construction_land_2020"].sum() / gdp_2020
-    return (1.0 - scenario.intensity.reduction) * per_gdp_2020 * c["gdp_2035"].sum()
+    return (1.0 - target_reduction(scenario)) * per_gdp_2020 * c["gdp_2035"].sum()
+
+
+def target_reduction(scenario: Scenario) -> float:
+    """τ at the target year: [periods] intensity's last milestone when given, else
+    intensity.reduction (MODEL.md §7)."""
+    milestones = scenario.periods.intensity
+    return milestones[-1] if milestones is not None else scenario.intensity.reduction
 
 
 def linkage_possible(scenario: Scenario, transfer_costs: pd.DataFrame | None) -> bool:

@@ -103,6 +103,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "family.total_allocation": ("total new land", "新增建设用地总量"),
     "family.hub_balance": ("linkage hub balance", "挂钩枢纽平衡"),
     "family.lock": ("lock", "锁定指标"),
+    "family.periods_sum": ("period sums", "分期合计"),
     # short labels of binding families (the county table's `binding` column)
     "label.demand": ("demand", "需求"),
     "label.min": ("min", "保障"),

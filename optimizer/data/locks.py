@@ -19,6 +19,7 @@ import pandas as pd
 from optimizer.data import rules
 from optimizer.data.dataset import Dataset
 from optimizer.data.numbers import fmt
+from optimizer.data.periods import plan_periods
 from optimizer.data.problems import DataError, UsageError
 
 #: Where a fix's problems say they come from.
@@ -134,14 +135,32 @@ def horizon_locks(ds: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The locks on the whole plan's new land A_i: county positions, min and max (ha).
 
     In the one-period model every lock holds A_i (period_end empty or the target year);
-    a side without a bound is -inf / +inf. Empty arrays without locks.
+    in a phased plan (MODEL.md §7) only the locks without a period_end do, the others hold
+    their period's A_it (``period_locks``). A side without a bound is -inf / +inf. Empty
+    arrays without locks.
     """
     locks = ds.locks
     if locks is None or locks.empty:
         empty = np.zeros(0)
         return np.zeros(0, dtype=np.int64), empty, empty
+    if plan_periods(ds.scenario) is not None:
+        return _positions(ds, locks[locks["period_end"] == ""])
     end = rules.period_ends(ds.scenario)[-1]
-    whole = locks[locks["period_end"].isin(["", end])]
+    return _positions(ds, locks[locks["period_end"].isin(["", end])])
+
+
+def period_locks(ds: Dataset) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """A phased plan's locks on one period's new land A_it, by period end (MODEL.md §7):
+    county positions, min and max (ha); {} without [periods] or without such locks."""
+    locks = ds.locks
+    if locks is None or locks.empty or plan_periods(ds.scenario) is None:
+        return {}
+    held = locks[locks["period_end"] != ""]
+    return {str(end): _positions(ds, rows) for end, rows in held.groupby("period_end")}
+
+
+def _positions(ds: Dataset, whole: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """County positions, min and max (−inf/+inf where empty) of lock rows, county order."""
     pos = pd.Index(ds.counties["county_id"]).get_indexer(whole["county_id"])
     lo = whole["min"].to_numpy(float)
     hi = whole["max"].to_numpy(float)

@@ -35,11 +35,13 @@ from optimizer.data import rules as v
 from optimizer.data import warnings as w
 from optimizer.data.aliases import (
     HEADER_ALIASES,
+    MILESTONE_COLUMNS,
     PROJECT_KIND_ALIASES,
     QUANTITY_OF_UNIT,
     ZONE_ALIASES,
     UnitConversion,
     find_unit,
+    milestone_aliases,
     units_for,
 )
 from optimizer.data.dataset import Dataset
@@ -55,6 +57,7 @@ OPTIONAL_FILES: tuple[str, ...] = (
     "group_members.csv",
     "transfer_costs.csv",
     "projects.csv",
+    "period_demand.csv",
     "locks.csv",
 )
 #: Optional files read as tables without rows when they are left out.
@@ -156,6 +159,7 @@ def dataset_from_tables(
     scenario: Scenario | Mapping[str, Any],
     transfer_costs: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     projects: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
+    period_demand: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
     locks: pd.DataFrame | Sequence[BaseModel | Mapping[str, Any]] | None = None,
 ) -> Dataset:
     """Validate tables built in memory exactly as files would be.
@@ -172,11 +176,12 @@ def dataset_from_tables(
         v.MEMBERS.file: members,
         v.TRANSFER_COSTS.file: transfer_costs,
         v.PROJECTS.file: projects,
+        v.PERIOD_DEMAND.file: period_demand,
         v.LOCKS.file: locks,
     }
     for spec in v.SPECS:
         table = given[spec.file]
-        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.LOCKS):
+        if table is None and spec in (v.TRANSFER_COSTS, v.PROJECTS, v.PERIOD_DEMAND, v.LOCKS):
             raws[spec.file] = None
             continue
         frame = _frame_from(table, spec)
@@ -439,7 +444,7 @@ def table_from_cells(
         raw["zone"] = _zone_names(raw["zone"])
     if spec is v.PROJECTS and "kind" in raw.columns:
         raw["kind"] = _project_kinds(raw["kind"])
-    if spec in (v.PROJECTS, v.LOCKS) and "period_end" in raw.columns:  # "2035年" is 2035
+    if spec in (v.PROJECTS, v.PERIOD_DEMAND, v.LOCKS) and "period_end" in raw.columns:  # 2035年
         text = raw["period_end"].astype("str").fillna("").str.strip()
         raw["period_end"] = text.str.replace(r"^(\d{4})\s*年$", r"\1", regex=True)
     if len(raw.columns):
@@ -668,6 +673,8 @@ def _assemble(
             found += v.check_counties(df, headers)
         elif spec is v.GROUPS:
             found += v.check_groups(df, headers)
+        if spec is v.COUNTIES:  # milestone columns (MODEL.md §7) only where the file has them
+            df = df.drop(columns=[c for c in MILESTONE_COLUMNS if df[c].isna().all()])
         if raw.misaligned:  # its values are in the wrong columns: one error for the row is enough
             found = [p for p in found if p.row not in raw.misaligned]
         problems += found
@@ -713,9 +720,20 @@ def _assemble(
     projects = tables[v.PROJECTS.file]
     if projects is not None:
         problems += v.check_projects(projects, counties, headers_of[v.PROJECTS.file], scenario)
+    period_demand = tables[v.PERIOD_DEMAND.file]
+    if period_demand is not None:
+        problems += v.check_period_demand(
+            period_demand, counties, headers_of[v.PERIOD_DEMAND.file], scenario
+        )
     locks = tables[v.LOCKS.file]
     if locks is not None:
-        found = v.check_locks(locks, counties, headers_of[v.LOCKS.file], scenario)
+        found = v.check_locks(
+            locks,
+            counties,
+            headers_of[v.LOCKS.file],
+            scenario,
+            period_demand=tables[v.PERIOD_DEMAND.file],
+        )
         unreadable = {  # a row with a cell not read: its empty bounds are no news
             p.row for p in problems if p.file == v.LOCKS.file and p.severity is Severity.ERROR
         }
@@ -746,6 +764,9 @@ def _assemble(
         if transfers is None
         else _sorted_table(transfers, ["from_id", "to_id"]),
         projects=None if projects is None else _sorted_table(projects, ["project_id"]),
+        period_demand=None
+        if period_demand is None
+        else _sorted_table(period_demand, ["county_id", "period_end"]),
         locks=None if locks is None else _sorted_table(locks, ["county_id", "period_end"]),
         warnings=sorted_problems(warnings),
         source=source,
@@ -796,6 +817,8 @@ def _missing_file(name: str, present: Mapping[str, Path]) -> Problem:
 def _header_lookup(spec: v.TableSpec) -> dict[str, str]:
     lookup = {header_key(c): c for c in spec.names}
     lookup.update({header_key(a): c for a, c in HEADER_ALIASES[spec.file].items()})
+    if spec is v.COUNTIES:  # 城镇人口2025 / 2025年城镇人口, GDP2025 … (MODEL.md §7)
+        lookup.update({header_key(a): c for a, c in milestone_aliases().items()})
     return lookup
 
 

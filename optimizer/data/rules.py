@@ -22,12 +22,14 @@ from models.inputs import (
     GROUP_COLUMNS,
     LOCK_COLUMNS,
     MEMBER_COLUMNS,
+    PERIOD_DEMAND_COLUMNS,
     PROJECT_COLUMNS,
     PROJECT_KINDS,
     RATE_COLUMNS,
     TRANSFER_COLUMNS,
     ZONES,
 )
+from optimizer.data.aliases import MILESTONE_COLUMNS
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import fmt
 from optimizer.data.problems import Problem, Severity
@@ -123,6 +125,11 @@ COUNTIES = TableSpec(
             else Column(c, "number", unit=_county_unit(c))
             for c in _NUMBER_COLUMNS
         ),
+        # urban population and GDP at a period end of [periods] (MODEL.md §7), optional
+        *(
+            Column(c, "number", required=False, unit="persons" if "pop" in c else "亿元")
+            for c in MILESTONE_COLUMNS
+        ),
     ),
     may_be_empty=False,
 )
@@ -170,11 +177,30 @@ LOCKS = TableSpec(
     ),
     may_be_empty=True,
 )
-SPECS: tuple[TableSpec, ...] = (COUNTIES, GROUPS, MEMBERS, TRANSFER_COSTS, PROJECTS, LOCKS)
+PERIOD_DEMAND = TableSpec(
+    "period_demand.csv",
+    (
+        Column("county_id", "id"),
+        Column("period_end", "text"),
+        Column("demand", "number", unit="ha"),
+        Column("min_allocation", "number", required=False, unit="ha"),
+    ),
+    may_be_empty=True,
+)
+SPECS: tuple[TableSpec, ...] = (
+    COUNTIES,
+    GROUPS,
+    MEMBERS,
+    TRANSFER_COSTS,
+    PROJECTS,
+    PERIOD_DEMAND,
+    LOCKS,
+)
 
-assert COUNTIES.names == COUNTY_COLUMNS and GROUPS.names == GROUP_COLUMNS
+assert COUNTIES.names == COUNTY_COLUMNS + MILESTONE_COLUMNS and GROUPS.names == GROUP_COLUMNS
 assert MEMBERS.names == MEMBER_COLUMNS and TRANSFER_COSTS.names == TRANSFER_COLUMNS
 assert PROJECTS.names == PROJECT_COLUMNS and LOCKS.names == LOCK_COLUMNS
+assert PERIOD_DEMAND.names == PERIOD_DEMAND_COLUMNS
 
 #: The plan's target year: the only period end of a plan without [periods] (MODEL.md §7).
 TARGET_YEAR = "2035"
@@ -991,12 +1017,12 @@ def check_transfer_costs(
 
 
 def period_ends(scenario: Any = None) -> tuple[str, ...]:
-    """The years a project's or a lock's period_end may name: the target year without [periods].
+    """The years a project's or a lock's period_end may name: [periods] end_years
+    (MODEL.md §7), else the target year alone. The one place that says which period ends
+    exist."""
+    from optimizer.data.periods import period_ends as ends
 
-    The one place that says which period ends exist; [periods] (MODEL.md §7) adds its
-    own ends here.
-    """
-    return (TARGET_YEAR,)
+    return ends(scenario)
 
 
 def check_projects(
@@ -1067,6 +1093,84 @@ def check_projects(
     return problems
 
 
+def check_period_demand(
+    df: pd.DataFrame,
+    counties: pd.DataFrame | None,
+    headers: Mapping[str, str],
+    scenario: Any = None,
+) -> list[Problem]:
+    """period_demand.csv (MODEL.md §7): the plan is phased; county known; period_end a
+    period end; one row per county and period; a county's rows cover every period end
+    and sum to its counties.csv demand; min_allocation ≤ demand."""
+    f = PERIOD_DEMAND.file
+    from optimizer.data.periods import plan_periods
+
+    if scenario is not None and plan_periods(scenario) is None and len(df):
+        return [
+            Problem(
+                f,
+                "the scenario has no [periods]: add [periods] end_years to scenario.toml, "
+                "or leave out period_demand.csv",
+            )
+        ]
+    problems: list[Problem] = []
+    ends = period_ends(scenario)
+    df = df.assign(period_end=df["period_end"].str.replace(r"^(\d{4})\s*年$", r"\1", regex=True))
+    problems += _where(
+        f,
+        df,
+        ~df["period_end"].isin(ends),
+        "period_end",
+        headers,
+        f"is not a period end of the plan: use {', '.join(ends)}",
+    )
+    twice = df.duplicated(["county_id", "period_end"], keep="first")
+    problems += _where(
+        f, df, twice, "period_end", headers, "a second row for this county and period end"
+    )
+    over = df["min_allocation"].fillna(0.0) > df["demand"] + AREA_TOLERANCE
+    problems += _where(
+        f,
+        df,
+        over,
+        "min_allocation",
+        headers,
+        lambda m: "is more than the period's demand (" + fmts(df.loc[m, "demand"]) + " ha)",
+    )
+    if counties is None:
+        return problems
+    problems += _unknown(f, df, "county_id", counties["county_id"], COUNTIES.file, headers)
+    demand = counties.drop_duplicates("county_id").set_index("county_id")["demand"]
+    rows = df.groupby("county_id")["period_end"].transform("nunique")
+    missing = df["county_id"].isin(demand.index) & (rows < len(ends))
+    problems += _where(
+        f,
+        df,
+        missing & ~df.duplicated("county_id"),
+        "county_id",
+        headers,
+        f"needs one row for every period end ({', '.join(ends)}) once it has any",
+    )
+    total = df.groupby("county_id")["demand"].transform("sum")
+    limit = df["county_id"].map(demand)
+    off = (total - limit).abs() > AREA_TOLERANCE * np.maximum(1.0, limit.abs())
+    first = ~df.duplicated("county_id")
+
+    def not_the_sum(m: pd.Series) -> pd.Series:
+        return (
+            "the periods' demands of county "
+            + df.loc[m, "county_id"].astype(str)
+            + " sum to "
+            + fmts(total[m])
+            + " ha, not its counties.csv demand of "
+            + fmts(limit[m])
+            + " ha: the periods split the county's demand"
+        )
+
+    problems += _where(f, df, off & first & ~missing, "demand", headers, not_the_sum)
+    return problems
+
+
 #: A lock row with neither a min nor a max (locks.csv).
 NO_SIDE = "is empty, and so is max: a lock needs a min, a max or both (ha of new land)"
 
@@ -1077,6 +1181,7 @@ def check_locks(
     headers: Mapping[str, str],
     scenario: Any = None,
     file: str = "locks.csv",
+    period_demand: pd.DataFrame | None = None,
 ) -> list[Problem]:
     """locks.csv (MODEL.md §8): county known, a min or a max, min ≤ max, the lock within the
     county's own range [min_allocation, demand], one lock per county and period end, and
@@ -1161,6 +1266,12 @@ def check_locks(
     label = df["county_id"].map(county_labels(c.reset_index()).set_axis(c.index))
     demand = df["county_id"].map(c["demand"])
     floor = df["county_id"].map(c["min_allocation"])
+    where_demand = pd.Series(" (counties.csv)", index=df.index)
+    where_floor = pd.Series(" (counties.csv min_allocation)", index=df.index)
+    demand, floor = _period_lock_range(df, c, scenario, period_demand, demand, floor)
+    in_period = (df["period_end"] != "") & _phased(scenario)
+    where_demand[in_period] = " in the period ending " + df.loc[in_period, "period_end"]
+    where_floor[in_period] = " in the period ending " + df.loc[in_period, "period_end"]
     above = lo > demand + AREA_TOLERANCE
 
     def too_high(m: pd.Series) -> pd.Series:
@@ -1171,7 +1282,8 @@ def check_locks(
             + _ha_text(demand[m])
             + " ha of "
             + label[m].astype(str)
-            + " (counties.csv): a lock holds new land within the county's demand"
+            + where_demand[m]
+            + ": a lock holds new land within the county's demand"
         )
 
     problems += _where(
@@ -1198,7 +1310,7 @@ def check_locks(
             + _ha_text(floor[m])
             + " ha of "
             + label[m].astype(str)
-            + " (counties.csv min_allocation)"
+            + where_floor[m]
         )
 
     problems += _where(
@@ -1216,6 +1328,35 @@ def check_locks(
         },
     )
     return problems
+
+
+def _phased(scenario: Any) -> bool:
+    return scenario is not None and scenario.periods.end_years is not None
+
+
+def _period_lock_range(df, c, scenario, period_demand, demand, floor):
+    """A phased plan's lock on one period (MODEL.md §7) holds that period's A_it: its range
+    is the period's demand (period_demand.csv, else demand split by years) and minimum."""
+    if not _phased(scenario):
+        return demand, floor
+    from optimizer.data.periods import plan_periods
+
+    plan = plan_periods(scenario)
+    share = dict(zip(plan.labels, plan.share, strict=True))
+    rows = df["period_end"] != ""
+    demand, floor = demand.copy(), floor.copy()
+    factor = df.loc[rows, "period_end"].map(share).fillna(1.0)
+    demand[rows] = demand[rows] * factor
+    floor[rows] = 0.0
+    if period_demand is not None and len(period_demand):
+        keyed = period_demand.set_index(["county_id", "period_end"])
+        keys = pd.MultiIndex.from_arrays([df["county_id"], df["period_end"]])
+        given = keyed["demand"].reindex(keys).to_numpy()
+        least = keyed["min_allocation"].reindex(keys).to_numpy()
+        has = rows.to_numpy() & ~np.isnan(given)
+        demand[has] = given[has]
+        floor[has] = np.nan_to_num(least[has])
+    return demand, floor
 
 
 def _ha_text(values: pd.Series) -> pd.Series:

@@ -134,8 +134,10 @@ def write_synthetic(
     n_groups: int | None = None,
     seed: int = 0,
     scope: str = "region",
+    periods: tuple[int, ...] | None = None,
 ) -> Path:
-    """Write the dataset folder ``out_dir`` (created; existing files replaced)."""
+    """Write the dataset folder ``out_dir`` (created; existing files replaced); with
+    ``periods`` (end years, the last 2035) a [periods] block of those ends (MODEL.md §7)."""
     out = Path(out_dir)
     data = synthesize(n_counties, n_cities, n_groups, seed, scope)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,7 +147,11 @@ def write_synthetic(
         ("group_members.csv", data.members),
     ):
         table.to_csv(out / file, index=False, encoding="utf-8-sig", lineterminator="\n")
-    (out / "scenario.toml").write_text(data.scenario_toml, encoding="utf-8")
+    toml = data.scenario_toml
+    if periods:
+        years = ", ".join(str(int(y)) for y in periods)
+        toml += f"\n[periods]\nend_years = [{years}]\n"
+    (out / "scenario.toml").write_text(toml, encoding="utf-8")
     return out
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from models.inputs import COUNTY_COLUMNS, GROUP_COLUMNS, MEMBER_COLUMNS
 from optimizer.data import rules as v
+from optimizer.data.aliases import MILESTONE_COLUMNS
 from optimizer.data.keys_doc import scenario_key_docs
 from optimizer.data.lang import Lang
 from optimizer.data.problems import UsageError
@@ -123,6 +124,8 @@ def county_headers(lang: Lang) -> list[str]:
         return list(COUNTY_HEADERS_ZH.values())
     out = []
     for column in v.COUNTIES.columns:
+        if column.name in MILESTONE_COLUMNS:  # optional, for phased plans only
+            continue
         unit = ENGLISH_UNITS.get(column.unit or "")
         out.append(f"{column.name} ({unit})" if unit else column.name)
     return out

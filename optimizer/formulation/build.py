@@ -23,9 +23,23 @@ from optimizer.data.derived import (
     county_quantities,
 )
 from optimizer.data.derived import intensity_limit as derived_intensity_limit
-from optimizer.data.locks import horizon_locks
+from optimizer.data.locks import horizon_locks, period_locks
+from optimizer.data.periods import Periods, plan_periods
 from optimizer.formulation.linkage import LinkageNetwork, build_network
 from optimizer.formulation.lp import INF, LinearProgram, LPBuilder
+from optimizer.formulation.phased import (
+    Phased,
+    define_period_county_constraints,
+    define_period_hub_balance_constraints,
+    define_period_quota_constraints,
+    define_period_region_constraints,
+    define_period_split_constraints,
+    define_period_stock_link_constraints,
+    define_period_tier_constraints,
+    define_period_variables,
+    define_periods_sum_constraints,
+    define_surplus_bank_constraints,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Formulation:
     params: pd.DataFrame  # per county, in county order (see county_parameters)
     network: LinkageNetwork
     dataset: Dataset
+    #: a phased plan's periods and their columns (MODEL.md §7); None without [periods]
+    phased: Phased | None = None
 
 
 #: Columns of ``county_parameters``: the derived quantities the LP reads, and the weight.
@@ -122,6 +138,9 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
         form=linkage_form,
         can_export=(c["reclaim_potential"].to_numpy(float) * (1.0 - params["rho"]) > 0),
     )
+    periods = plan_periods(ds.scenario)
+    if periods is not None:
+        return build_phased(ds, params, network, periods)
     b = LPBuilder()
     ids = params["county_id"].to_numpy(dtype=object)
     v = define_variables(b, ds, params, network)
@@ -140,6 +159,85 @@ def build(ds: Dataset, linkage_form: str = "auto") -> Formulation:
     define_lock_constraints(b, ds, v)
     define_linked_quota_constraints(b, ds, v, network)
     return Formulation(b.build(maximize=True), v, params, network, ds)
+
+
+def build_phased(
+    ds: Dataset, params: pd.DataFrame, network: LinkageNetwork, periods: Periods
+) -> Formulation:
+    """The LP of a phased plan (MODEL.md §7, formulation/phased.py): horizon totals under
+    the §3 names with the last end's rows, every period's variables and earlier ends."""
+    b = LPBuilder()
+    ids = params["county_id"].to_numpy(dtype=object)
+    horizon = define_horizon_variables(b, ds, params, network)
+    phased = define_period_variables(b, ds, params, network, periods, horizon.stock_counties)
+    last = phased[-1]
+    v = Columns(
+        allocation=horizon.allocation,
+        tier=np.zeros(0, dtype=np.int64),
+        reclaim=horizon.reclaim,
+        supplement=horizon.supplement,
+        shortfall=last.shortfall,
+        shortfall_counties=last.shortfall_counties,
+        linkage=horizon.linkage,
+        quota=horizon.quota,
+        total=horizon.total,
+        stock=horizon.stock,
+        stock_counties=horizon.stock_counties,
+        quota_linked=horizon.quota_linked,
+    )
+    define_periods_sum_constraints(b, v, phased)
+    for p in phased:
+        define_period_tier_constraints(b, ids, p)
+        define_period_split_constraints(b, ids, p, network)
+        define_period_hub_balance_constraints(b, network, p)
+    define_quota_pool_constraint(b, ds, v, network, [p.linkage for p in phased])
+    define_period_quota_constraints(b, ds, v, phased, network, periods)
+    define_surplus_bank_constraints(b, ids, params, v, phased, network)
+    define_per_capita_floor_constraints(b, ids, params, v)
+    define_farmland_floor_constraints(b, ds, params, v)
+    define_farmland_region_constraint(b, ds, params, v)
+    define_farmland_balance_constraints(b, ds, params, v)
+    define_intensity_constraint(b, ds, params, v)
+    define_group_constraints(b, ds, v)
+    define_project_min_constraints(b, ds, v)
+    define_lock_constraints(b, ds, v)
+    define_period_lock_constraints(b, ds, phased)
+    define_linked_quota_constraints(b, ds, v, network, horizon_use=False)
+    define_period_county_constraints(b, ds, params, v, phased)
+    define_period_region_constraints(b, ds, params, phased, periods)
+    define_period_stock_link_constraints(b, ds, v, phased, network)
+    return Formulation(b.build(maximize=True), v, params, network, ds, Phased(periods, phased))
+
+
+def define_horizon_variables(
+    b: LPBuilder, ds: Dataset, p: pd.DataFrame, network: LinkageNetwork
+) -> Columns:
+    """The horizon totals of a phased plan (A_i, r_i, s_i, q_i, arcs, z_i, q^link_i):
+    no value or cost of their own (the periods carry those), the §3 bounds."""
+    c, sc = ds.counties, ds.scenario
+    ids = p["county_id"].to_numpy(dtype=object)
+    stock_counties = stock_county_positions(ds)
+    stock = quota_linked = None
+    if stock_counties is not None:
+        potential = c["stock_potential"].to_numpy(float)[stock_counties]
+        stock = b.add_variables("stock", ids[stock_counties], 0.0, potential)
+        if sc.stock.linked_share > 0:
+            quota_linked = b.add_variables("quota_linked", ids[stock_counties])
+    return Columns(
+        allocation=b.add_variables("allocation", ids, p["lower"], p["upper"]),
+        tier=np.zeros(0, dtype=np.int64),
+        reclaim=b.add_variables("reclaim", ids, 0.0, c["reclaim_potential"]),
+        supplement=b.add_variables("supplement", ids, 0.0, c["supplement_potential"]),
+        shortfall=np.zeros(0, dtype=np.int64),
+        shortfall_counties=np.zeros(0, dtype=np.int64),
+        # no horizon arcs: the linkage of a phased plan is read period by period
+        linkage=np.zeros(0, dtype=np.int64),
+        quota=b.add_variables("quota", ids) if network.pool < 0 else None,
+        total=int(b.add_variables("total", ["all"])[0]) if _groups_with_shares(ds).any() else None,
+        stock=stock,
+        stock_counties=stock_counties,
+        quota_linked=quota_linked,
+    )
 
 
 def define_variables(
@@ -253,11 +351,17 @@ def define_split_constraints(
 
 
 def define_quota_pool_constraint(
-    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork
+    b: LPBuilder,
+    ds: Dataset,
+    v: Columns,
+    network: LinkageNetwork,
+    arcs: list[np.ndarray] | None = None,
 ) -> None:
-    """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q)."""
+    """quota_pool: Σ_i q_i ≤ Q (hub form: Σ of the pool → city hub arcs ≤ Q; a phased
+    plan's ``arcs``: every period's, MODEL.md §7)."""
     if network.pool >= 0:
-        cols = v.linkage[np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)]
+        pool = np.flatnonzero(network.arcs["tail"].to_numpy() == network.pool)
+        cols = np.concatenate([a[pool] for a in (arcs if arcs is not None else [v.linkage])])
     else:
         cols = v.quota
     b.add_constraints(
@@ -283,6 +387,11 @@ def free_share(scenario) -> float:
 def linked_quota(scenario) -> float:
     """ha of the pool earned only by reusing stock (增存挂钩): λ(1 − ρ_Q)·Q."""
     return scenario.stock.linked_share * scenario.quota.available
+
+
+def linked_quota_share(scenario) -> float:
+    """λ(1 − ρ_Q): the share of a pool earned only by reusing stock."""
+    return scenario.stock.linked_share * (1.0 - scenario.quota.reserve_share)
 
 
 def define_surplus_constraints(
@@ -506,8 +615,22 @@ def define_lock_constraints(b: LPBuilder, ds: Dataset, v: Columns) -> None:
     b.add_constraints("lock", ids, np.arange(len(pos)), v.allocation[pos], 1.0, lb=lo, ub=hi)
 
 
+def define_period_lock_constraints(b: LPBuilder, ds: Dataset, phased) -> None:
+    """lock@Y[i]: min ≤ A_it ≤ max, a phased plan's locks with a period_end on that
+    period's new land (MODEL.md §7, §8); a lock without period_end holds the horizon A_i."""
+    held = period_locks(ds)
+    ids = ds.counties["county_id"].to_numpy(dtype=object)
+    for p in phased:
+        if str(p.end) not in held:
+            continue
+        pos, lo, hi = held[str(p.end)]
+        b.add_constraints(
+            f"lock@{p.end}", ids[pos], np.arange(len(pos)), p.allocation[pos], 1.0, lb=lo, ub=hi
+        )
+
+
 def define_linked_quota_constraints(
-    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork
+    b: LPBuilder, ds: Dataset, v: Columns, network: LinkageNetwork, horizon_use: bool = True
 ) -> None:
     """增存挂钩 (MODEL.md §8), when stock.linked_share λ > 0 and some county has stock:
 
@@ -535,7 +658,7 @@ def define_linked_quota_constraints(
         np.concatenate([np.ones(m), np.full(m, -sc.stock.quota_per_ha)]),
         ub=0.0,
     )
-    if network.pool >= 0:
+    if network.pool >= 0 and horizon_use:  # phased plans: linked_use@Y per period
         b.add_constraints(
             "linked_use",
             ids,

@@ -487,6 +487,15 @@ _FAMILIES = (
         None,
         "linked quota is used by the county that earned it",
     ),
+    Family(
+        "periods_sum",
+        "definition",
+        "county",
+        "ha",
+        None,
+        None,
+        "a horizon total as the sum of its periods (MODEL.md §7)",
+    ),
 )
 
 #: Every constraint family by name, in report order.

@@ -73,7 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("groups", "groups.csv", _attribute("groups"), frozen_columns=2),
     Section("flows", "flows.csv", _attribute("flows")),
     Section("prices", "marginals.csv", _attribute("marginals"), frozen_columns=1),
-    Section("periods", "periods.csv", _attribute("periods"), frozen_columns=1),
+    Section("periods", "allocation_by_period.csv", _attribute("periods"), frozen_columns=2),
     Section("projects", "projects.csv", _attribute("projects"), frozen_columns=1),
     Section("diagnosis", "diagnosis.csv", _attribute("diagnosis"), frozen_columns=1),
 )

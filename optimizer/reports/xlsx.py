@@ -122,6 +122,8 @@ def summary_rows(result: Result, lang: Lang, area: AreaUnit) -> list[tuple[str, 
     if s.headline is not None:
         factor = area_factor(area)
         for key, value in s.headline.model_dump().items():
+            if key == "periods":  # the periods sheet shows them county by county
+                continue
             if key == "intensity_reduction":
                 rows.append((word(key, lang), value, "%", Unit.SHARE))
             else:

@@ -27,6 +27,7 @@ TABLE_FILES = {
     "marginals": "marginals.csv",
     "diagnosis": "diagnosis.csv",
     "projects": "projects.csv",
+    "periods": "allocation_by_period.csv",
 }
 #: What a person reads (optimizer/reports): the Excel workbook and the offline HTML page.
 REPORT_XLSX = "report.xlsx"
@@ -34,7 +35,7 @@ REPORT_HTML = "report.html"
 REPORT_FILES = (REPORT_XLSX, REPORT_HTML)
 #: Table files a feasible run writes only when the dataset uses their instrument
 #: (projects.csv: key projects, MODEL.md §8).
-OPTIONAL_TABLE_FILES = frozenset({"projects.csv"})
+OPTIONAL_TABLE_FILES = frozenset({"projects.csv", "allocation_by_period.csv"})
 #: Every file landquota has ever written into a run folder, marker aside (folders
 #: written before the marker existed hold only these).
 RUN_FILES = frozenset({SUMMARY_FILE, *TABLE_FILES.values(), *REPORT_FILES})
@@ -71,6 +72,21 @@ FLOW_COLUMNS = ("from_id", "to_id", "amount")
 TARGET_COLUMNS = ("target", "value", "limit", "met")
 #: projects.csv of a run (key projects, MODEL.md §8; written only when the dataset has them).
 PROJECT_COLUMNS = ("project_id", "name", "county_id", "area", "guaranteed", "period_end")
+#: allocation_by_period.csv (a phased plan, MODEL.md §7; written only with [periods]).
+PERIOD_COLUMNS = (
+    "county_id",
+    "period_end",
+    "quota",
+    "linkage_in",
+    "allocation",
+    "reclaimed",
+    "supplemented",
+    "shortfall",
+    "urban_land",
+    "per_capita",
+    "cultivated",
+    "construction_land",
+)
 #: File → the columns it starts with (later columns are extras, in the Result's order).
 COLUMN_ORDER = {
     "allocation.csv": ALLOCATION_COLUMNS,
@@ -78,6 +94,7 @@ COLUMN_ORDER = {
     "flows.csv": FLOW_COLUMNS,
     "targets.csv": TARGET_COLUMNS,
     "projects.csv": PROJECT_COLUMNS,
+    "allocation_by_period.csv": PERIOD_COLUMNS,
 }
 
 #: Columns read back as text: ids (leading zeros survive) and words (never NaN).

@@ -75,6 +75,8 @@ def run_tables(result: Result) -> dict[str, pd.DataFrame]:
     }
     if not result.projects.empty:  # key projects (MODEL.md §8), only when the dataset has them
         tables["projects.csv"] = result.projects
+    if not result.periods.empty:  # a phased plan (MODEL.md §7), only with [periods]
+        tables["allocation_by_period.csv"] = result.periods
     return {name: _ordered(table, COLUMN_ORDER.get(name, ())) for name, table in tables.items()}
 
 
