@@ -306,7 +306,7 @@ def run_benchmarks(
     ``scope`` overrides the linkage scope of the synthetic datasets (None: keep
     the generator's region scope); given ``datasets`` are solved as they are.
     """
-    from optimizer.data.synth import write_synthetic
+    from optimizer.runs.synth import write_synthetic
 
     results = []
     with tempfile.TemporaryDirectory(prefix="landquota-bench-data-") as tmp:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from optimizer.bench import STAGES, format_table, measure, run_benchmarks, size_spec
 from optimizer.cli.app import app
-from optimizer.data.synth import write_synthetic
+from optimizer.runs.synth import write_synthetic
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from optimizer import load_dataset, solve
 from optimizer.data import synth
 from optimizer.data.derived import QUANTITIES, county_quantities, findings
 from optimizer.formulation.build import county_parameters
+from optimizer.runs.synth import write_synthetic
 
 #: B: α 0.5, σ 0.5, ρ and κ the defaults (0.3, 0.8); 40,000 urban residents on 600 ha
 #: (150 m²/person) in 2020, 60,000 in 2035; boundary 800 ha; 100 ha of cultivated land
@@ -205,12 +206,12 @@ def test_synthetic_minimums_fit_under_the_cap_the_scenario_toml_states(tmp_path,
     """Was a drift: synth fitted the minimums under a hard-coded 150 m²/person whatever
     cap_m2 it wrote. Now both come from synth.SCENARIO, so with a 120 m² cap they still fit
     (and fitted under 150, they would not)."""
-    loose = load_dataset(synth.write_synthetic(tmp_path / "loose", 400, seed=3))
+    loose = load_dataset(write_synthetic(tmp_path / "loose", 400, seed=3))
     tight_scenario = synth.SCENARIO.with_overrides({"per_capita.cap_m2": 120})
     under_120 = loose.with_scenario(loose.scenario.with_overrides({"per_capita.cap_m2": 120}))
     assert [w for w in under_120.warnings if "does not fit under the per-capita cap" in w.message]
     monkeypatch.setattr(synth, "SCENARIO", tight_scenario)
-    ds = load_dataset(synth.write_synthetic(tmp_path / "tight", 400, seed=3))
+    ds = load_dataset(write_synthetic(tmp_path / "tight", 400, seed=3))
     assert ds.scenario.per_capita.cap_m2 == 120
     assert not [w for w in ds.warnings if "will be infeasible" in w.message]
     q = county_quantities(ds.counties, ds.scenario)

@@ -267,7 +267,7 @@ def test_the_bulk_workbook_keeps_odd_cells_as_xlsxwriter_writes_them(
 def test_the_bulk_workbook_of_a_synthetic_dataset_and_an_infeasible_one(
     tmp_path, monkeypatch, dataset_dir
 ):
-    from optimizer.data.synth import write_synthetic
+    from optimizer.runs.synth import write_synthetic
 
     big = solve(load_dataset(write_synthetic(tmp_path / "d", 300, 30, seed=5)))
     _same_workbook_both_ways(big, tmp_path / "synth", monkeypatch)

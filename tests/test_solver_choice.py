@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from models.scenario import Scenario
 from optimizer import DataError, load_dataset, solve
 from optimizer.cli.app import app
-from optimizer.data.synth import write_synthetic
+from optimizer.runs.synth import write_synthetic
 from optimizer.solve import LARGE_LP_COLUMNS, choose_solver
 
 #: The module, not the function ``optimizer.solve`` that the package exports.

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from optimizer import dataset_from_tables, load_dataset, solve
 from optimizer.cli.app import app
-from optimizer.data.synth import synthesize, write_synthetic
+from optimizer.data.synth import synthesize
+from optimizer.runs.synth import write_synthetic
 
 
 @pytest.fixture(scope="module")

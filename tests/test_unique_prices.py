@@ -305,8 +305,8 @@ def test_random_datasets_warm_start_gives_the_cold_rates(ds):
 
 def test_synthetic_warm_start_gives_the_cold_rates(tmp_path):
     """A 300-county synthetic dataset (group rows, a degenerate pool): warm = cold, exactly."""
-    from optimizer.data.synth import write_synthetic
     from optimizer.formulation.build import build
+    from optimizer.runs.synth import write_synthetic
 
     f = build(load_dataset(write_synthetic(tmp_path / "d", 300, 30, seed=5)))
     warm, cold = warm_and_cold(f, "ortools", "glop")

@@ -609,7 +609,7 @@ def synth(
     ] = None,
 ) -> None:
     """Write a synthetic dataset in the MODEL.md format (for benchmarks and trials)."""
-    from optimizer.data.synth import write_synthetic
+    from optimizer.runs.synth import write_synthetic
 
     if scope not in ("region", "city", "county", "none"):
         raise UsageError(f"--scope must be region, city, county or none; got {scope!r}")

@@ -1,10 +1,11 @@
 """Synthetic datasets in the MODEL.md §2 format, for benchmarks and tests at any size.
 
 ``synthesize(n_counties, n_cities, n_groups, seed)`` returns the tables;
-``write_synthetic(out_dir, ...)`` writes counties.csv, groups.csv,
-group_members.csv and scenario.toml as the reference dataset does (UTF-8 with
-BOM, English headers, empty rate cells where the scenario default applies).
-Same arguments and seed, same bytes.
+``synthetic_files(...)`` the texts of counties.csv, groups.csv,
+group_members.csv and scenario.toml as the reference dataset has them (UTF-8 with
+BOM, English headers, empty rate cells where the scenario default applies), which
+``optimizer.runs.synth.write_synthetic`` writes (a new folder, or one an earlier
+synth wrote: never anyone else's files). Same arguments and seed, same bytes.
 
 The values are plausible rather than real (magnitudes follow
 inputs/shanxi-central):
@@ -29,7 +30,6 @@ Everything is vectorised with ``numpy.random.default_rng(seed)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,8 @@ MEDIAN_POPULATION = 250_000
 NATIONAL_POPULATION = 1.0e9  # median × count stays below this (the mean is ~1.4× the median)
 #: Share of the counties' room for new land that the quota pool covers (scarce pool).
 POOL_SHARE = 0.55
+#: Byte-order mark the CSV files start with (UTF-8 with BOM: Excel opens them as UTF-8).
+CSV_BOM = "\ufeff"
 #: Default scenario policy values written to scenario.toml (MODEL.md defaults).
 DEFAULT_RATES = {
     "occupation_rate": 0.45,
@@ -127,32 +129,32 @@ def synthesize(
     )
 
 
-def write_synthetic(
-    out_dir: str | Path,
+def synthetic_files(
     n_counties: int,
     n_cities: int | None = None,
     n_groups: int | None = None,
     seed: int = 0,
     scope: str = "region",
     periods: tuple[int, ...] | None = None,
-) -> Path:
-    """Write the dataset folder ``out_dir`` (created; existing files replaced); with
-    ``periods`` (end years, the last 2035) a [periods] block of those ends (MODEL.md §7)."""
-    out = Path(out_dir)
+) -> dict[str, str]:
+    """File name → text of the dataset folder (CSV files UTF-8 with BOM, as the reference
+    dataset); with ``periods`` (end years, the last 2035) a [periods] block of those ends
+    (MODEL.md §7). ``optimizer.runs.synth.write_synthetic`` writes them safely."""
     data = synthesize(n_counties, n_cities, n_groups, seed, scope)
-    out.mkdir(parents=True, exist_ok=True)
-    for file, table in (
-        ("counties.csv", data.counties),
-        ("groups.csv", data.groups),
-        ("group_members.csv", data.members),
-    ):
-        table.to_csv(out / file, index=False, encoding="utf-8-sig", lineterminator="\n")
+    files = {
+        file: CSV_BOM + table.to_csv(index=False, lineterminator="\n")
+        for file, table in (
+            ("counties.csv", data.counties),
+            ("groups.csv", data.groups),
+            ("group_members.csv", data.members),
+        )
+    }
     toml = data.scenario_toml
     if periods:
         years = ", ".join(str(int(y)) for y in periods)
         toml += f"\n[periods]\nend_years = [{years}]\n"
-    (out / "scenario.toml").write_text(toml, encoding="utf-8")
-    return out
+    files["scenario.toml"] = toml
+    return files
 
 
 # --------------------------------------------------------------------------- pieces

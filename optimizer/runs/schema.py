@@ -3,10 +3,15 @@
 A run folder (MODEL.md §5, docs/runs.md) holds ``summary.json``, the CSV tables
 and the marker ``landquota-run.json``, which lists every file the run wrote with
 its size and SHA-256, so that a later run can tell for certain that the folder is
-a landquota run and that nobody has added or changed a file in it since.
+a landquota run and that nobody has added or changed a file in it since. The
+marker's ``kind`` (run, sweep, synth) says which command wrote the folder: sweep
+folders and synthetic datasets carry the same marker, and each command replaces only
+a folder of its own kind.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from optimizer.data.numbers import FILE_DECIMALS
 
@@ -16,6 +21,27 @@ SUMMARY_FILE = "summary.json"
 MARKER_FILE = "landquota-run.json"
 #: Format of the marker; a marker of another format is not trusted.
 MARKER_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FolderKind:
+    """A kind of folder landquota writes, named by its marker's ``kind``.
+
+    Each command replaces only a folder of its own kind (a sweep never replaces a run,
+    synth never replaces a sweep). ``empty_is_new``: an existing empty folder is filled
+    as a new one (a dataset folder made beforehand); otherwise it is refused.
+    """
+
+    name: str
+    noun: str
+    empty_is_new: bool = False
+
+
+RUN = FolderKind("run", "run folder")
+SWEEP = FolderKind("sweep", "sweep folder")
+SYNTH = FolderKind("synth", "synthetic dataset folder", empty_is_new=True)
+#: Every kind, by the name its marker carries.
+FOLDER_KINDS = {k.name: k for k in (RUN, SWEEP, SYNTH)}
 
 #: Result attribute → CSV file of the run folder (a feasible run writes all but
 #: diagnosis.csv; an infeasible one writes only diagnosis.csv).

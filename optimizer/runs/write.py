@@ -109,37 +109,38 @@ def write_run(
         (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
         write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
 
-    return _write_staged(planned, fill, "run folder", "landquota run while this one was solving")
+    return _write_staged(planned, fill, "landquota run while this one was solving")
 
 
 def write_folder(files: Mapping[str, pd.DataFrame | str], target: RunTarget) -> Path:
-    """Write a folder of tables (CSV) and texts atomically, with a run folder's safety.
+    """Write a folder of tables (CSV, rounded as a run's) and texts (UTF-8, as given)
+    atomically, with a run folder's safety.
 
-    For folders other than a run's (a sweep's): every file goes into a staging folder,
-    the marker last, and is swapped into place under the same lock and checks as
-    ``write_run``, so the folder appears whole or not at all and replaces only a
-    landquota folder holding nothing but its own files.
+    For folders other than a run's (a sweep's, a synthetic dataset's: ``target.kind``):
+    every file goes into a staging folder, the marker of that kind last, and is swapped
+    into place under the same lock and checks as ``write_run``, so the folder appears
+    whole or not at all and replaces only a landquota folder of the same kind holding
+    nothing but its own files.
     """
 
     def fill(staging: Path) -> None:
         for name, content in files.items():
             if isinstance(content, pd.DataFrame):
                 _write_csv(content, staging / name)
-            else:
-                (staging / name).write_text(content, encoding="utf-8")
+            else:  # bytes as given: the same on every system (no newline translation)
+                (staging / name).write_bytes(content.encode("utf-8"))
 
-    return _write_staged(target, fill, "folder", "landquota command meanwhile")
+    return _write_staged(target, fill, "landquota command meanwhile")
 
 
-def _write_staged(
-    target: RunTarget, fill: Callable[[Path], None], what: str, meanwhile: str
-) -> Path:
+def _write_staged(target: RunTarget, fill: Callable[[Path], None], meanwhile: str) -> Path:
     """Fill a staging folder beside ``target``, add the marker, swap it into place.
 
     Under the parent's lock the target is checked again (``meanwhile``: who may have
     written it since it was first checked); any failure or signal removes the staging
     folder, so the folder appears whole or not at all.
     """
+    what = target.kind.noun
     try:
         target.real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -155,7 +156,8 @@ def _write_staged(
         try:
             os.chmod(staging, FOLDER_MODE & ~_umask())  # mkdtemp's folder is private (0700)
             fill(staging)
-            (staging / MARKER_FILE).write_text(marker_text(describe_files(staging)), "utf-8")
+            marker = marker_text(describe_files(staging), target.kind)
+            (staging / MARKER_FILE).write_text(marker, "utf-8")
             _pause_for_tests("staged")
             with _stop_signals_deferred():
                 _swap_into_place(staging, now.real)

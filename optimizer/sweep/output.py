@@ -1,12 +1,13 @@
 """Write a sweep folder (scenarios.csv, counties.csv, robustness.csv, report.html,
-summary.json) atomically, as a run folder is written (docs/runs.md)."""
+summary.json) atomically, as a run folder is written (docs/runs.md), with a marker of
+kind ``sweep``: a sweep replaces only an earlier sweep, and a run never replaces a sweep."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.data.problems import UsageError
 from optimizer.runs.json_text import to_json
+from optimizer.runs.schema import SWEEP
 from optimizer.runs.target import RunTarget, check_target
 from optimizer.runs.write import write_folder
 from optimizer.sweep.api import SweepResult
@@ -35,15 +36,10 @@ def sweep_files(result: SweepResult) -> dict[str, object]:
 
 
 def check_sweep_target(out_dir: str | Path | RunTarget, dataset_folder: Path | None) -> RunTarget:
-    """Where a sweep may be written: as for a run (``check_target``), and what is there
-    already must be an earlier sweep (a run folder is not replaced by a sweep)."""
-    target = check_target(out_dir, dataset_folder)
-    if target.previous != "nothing" and not (target.real / SCENARIOS_FILE).is_file():
-        raise UsageError(
-            f"{target.path} is a landquota run folder, not a sweep folder: a sweep replaces "
-            "only an earlier sweep (choose another --out)"
-        )
-    return target
+    """Where a sweep may be written: as for a run (``check_target``), but what is there
+    already must be an earlier sweep folder (its marker's kind is ``sweep``): a run
+    folder, a dataset or a synthetic dataset is never replaced by a sweep."""
+    return check_target(out_dir, dataset_folder, SWEEP)
 
 
 def write_sweep(result: SweepResult, out_dir: str | Path | RunTarget) -> Path:
