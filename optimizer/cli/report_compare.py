@@ -104,7 +104,9 @@ def headline_table(c: Comparison, w: Words = ENGLISH) -> Table:
         delta_fmt = share_points if r.unit == "share" else fmt
         unit = z_unit if r.unit == "" else r.unit
         shown_unit = w.term("ha") if unit == "ha" else w.units(unit)
-        label = metric_words(r.metric, w) + (f" ({shown_unit})" if unit in ("ha", z_unit) else "")
+        label = metric_words(r.metric, w)
+        if unit in ("ha", z_unit):
+            label = w("with_unit", label=label, unit=shown_unit)
         t.add_row(label, fmt(r.a), fmt(r.b), signed(r.delta, delta_fmt), signed_pct(r.delta_pct))
     return t
 

@@ -55,7 +55,7 @@ def render_explain(
     if data.get("periods"):
         _periods_section(console, data["periods"], s, w)
     if data["marginal_tier"]:
-        names = ", ".join(
+        names = w("list_sep").join(
             w(
                 "marginal_tier_item",
                 name=r["name"],

@@ -968,6 +968,8 @@ MESSAGES.update(
         "where_value": ("{where} = {value}", "{where} = {value}"),
         "problem_line": ("{where}: {rule}", "{where}：{rule}"),
         "problem_entry": ("entry {entry}: ", "第 {entry} 项："),
+        "with_unit": ("{label} ({unit})", "{label}（{unit}）"),
+        "list_sep": (", ", "、"),
         "conversion_line": ("{file} column {label}: {message}", "{file} 列 {label}：{message}"),
         "conversion": (
             "read in {unit}, converted to {to} (× {factor})",
@@ -1021,6 +1023,10 @@ UNIT_WORDS_ZH: tuple[tuple[str, str], ...] = (
     ("per ha", "每公顷"),
     ("per 亩", "每亩"),
     ("/ha", "/公顷"),
+    # Chinese text brackets full-width, without a space: "0.4455/公顷（0.0297/亩）"
+    (" (", "（"),
+    ("(", "（"),
+    (")", "）"),
 )
 
 
@@ -1056,7 +1062,8 @@ class Words:
 
     def units(self, text: str) -> str:
         """A formatted number with its unit words in the report's language
-        ("74,430.11 weighted ha" → "74,430.11 加权公顷"; "0.4455/ha" → "0.4455/公顷")."""
+        ("74,430.11 weighted ha" → "74,430.11 加权公顷"; "0.4455/ha (0.0297/亩)" →
+        "0.4455/公顷（0.0297/亩）": Chinese brackets are full-width)."""
         if self.zh:
             for en, zh in UNIT_WORDS_ZH:
                 text = text.replace(en, zh)
