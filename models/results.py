@@ -258,6 +258,15 @@ class DiagnosisRow(_Section):
     unit: str | None
     setting: str | None
     message: str | None
+    code: str | None = Field(
+        None,
+        description="A cause's stable code (the finding it comes from); null on other rows. "
+        "With ``params`` it lets a report word the cause in its own language when the run "
+        "folder is read back (``explain RUNFOLDER --lang zh``).",
+    )
+    params: dict[str, str] | None = Field(
+        None, description="A cause's data: the figures and names of its sentence, formatted."
+    )
 
 
 class SingleFix(_Section):

@@ -1053,7 +1053,7 @@ def attach_diagnosis(result, time_limit_s: float | None = None) -> None:
     result.summary.diagnosis = {
         "rows": [
             {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-            for r in table[COLUMNS].to_dict("records")
+            for r in table[[*COLUMNS, *WORDS_COLUMNS]].to_dict("records")
         ],
         "single_fixes": [
             {

@@ -47,7 +47,19 @@ def read_run(folder: str | Path) -> Result:
     # allocation.csv's binding column back into flags (Result.binding)
     binding = tables["counties"].pop("binding") if "binding" in tables["counties"] else None
     flags = pd.DataFrame() if binding is None else flags_from_text(binding)
+    tables["diagnosis"] = _with_cause_codes(tables["diagnosis"], summary)
     return Result(summary=summary, binding=flags, **tables)
+
+
+def _with_cause_codes(diagnosis: pd.DataFrame, summary: Summary) -> pd.DataFrame:
+    """diagnosis.csv with each cause's code and params from summary.json (the rows are the
+    same, in the same order), so that the reports word the causes in their language as
+    after a solve. A summary without codes, or whose rows do not match, adds nothing."""
+    rows = summary.diagnosis.rows if summary.diagnosis is not None else []
+    kinds = diagnosis["kind"].tolist() if "kind" in diagnosis else []
+    if not any(r.code for r in rows) or kinds != [r.kind for r in rows]:
+        return diagnosis
+    return diagnosis.assign(code=[r.code for r in rows], params=[r.params for r in rows])
 
 
 def _read_table(path: Path) -> pd.DataFrame:
