@@ -198,3 +198,11 @@ def test_a_marker_of_an_unknown_kind_is_not_trusted(folders, dataset_dir):
     before = snapshot(path.parent)
     assert_refused(invoke("solve", dataset_dir, "--out", path), path, "is not a marker")
     assert snapshot(path.parent) == before
+
+
+@pytest.mark.parametrize("command", ["explain", "compare"])
+def test_explain_and_compare_name_a_sweep_folder_for_what_it_is(folders, command):
+    """They used to fail on its summary.json ("not a landquota summary (status: …)")."""
+    sweep, run = folders["sweep"], folders["run"]
+    args = [sweep] if command == "explain" else [sweep, run]
+    assert_refused(invoke(command, *args), sweep, "is a landquota sweep folder, not a run folder")

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from models.results import Summary
 from optimizer.analysis.tables import Result, flags_from_text
 from optimizer.data.problems import UsageError
-from optimizer.runs.schema import SUMMARY_FILE, TABLE_FILES, TEXT_COLUMNS
+from optimizer.runs.schema import RUN, SUMMARY_FILE, TABLE_FILES, TEXT_COLUMNS
+from optimizer.runs.target import marked_kind
 
 
 def is_run_folder(path: Path) -> bool:
@@ -34,6 +35,12 @@ def read_run(folder: str | Path) -> Result:
         raise UsageError(f"run folder not found: {folder}")
     if not path.is_file():
         raise UsageError(f"{folder} is not a run folder: it has no summary.json")
+    kind = marked_kind(folder)
+    if kind is not None and kind != RUN:
+        raise UsageError(
+            f"{folder} is a landquota {kind.noun}, not a run folder: explain and compare "
+            "read run folders (written by `landquota solve`)"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         summary = Summary.model_validate(data)

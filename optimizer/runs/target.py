@@ -118,6 +118,14 @@ def check_target(
     return RunTarget(shown, real, dataset, previous, (st.st_dev, st.st_ino, stamp), kind)
 
 
+def marked_kind(folder: Path) -> FolderKind | None:
+    """The kind a folder's marker names (None: no marker, or one landquota did not write)."""
+    try:
+        return _read_marker(Path(folder) / MARKER_FILE, Path(folder))[0]
+    except UsageError:
+        return None
+
+
 def describe_files(folder: Path) -> dict[str, dict[str, int | str]]:
     """File name → size in bytes and SHA-256 of every file in ``folder`` (sorted by name)."""
     return {
