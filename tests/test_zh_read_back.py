@@ -55,6 +55,7 @@ def test_chinese_reports_show_no_half_width_bracket_around_a_price(feasible_run,
     assert "Z 提高 " in solve_text and "（0.0297/亩）" in solve_text  # the pool price
     assert "指标总量：0.4455/公顷（0.0297/亩）（限值 60,000）" in explained.stdout
     assert "Z（加权公顷）" in compared.stdout and "已用指标（公顷）" in compared.stdout
+    assert re.search(r"\n\S+（\S+市） +\S+（\S+市） +[\d,]+ ", solve_text)  # a linkage flow
     for text in (solve_text, explained.stdout, compared.stdout):
         price_lines = [line for line in text.splitlines() if "亩" in line or "公顷" in line]
         assert [line for line in price_lines if HALF_WIDTH_IN_CHINESE.search(line)] == []

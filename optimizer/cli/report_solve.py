@@ -494,8 +494,8 @@ def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
     ]
     for r in f.itertuples(index=False):
         cells = (
-            f"{r.from_name} ({r.from_city})",
-            f"{r.to_name} ({r.to_city})",
+            w("county_in_city", name=r.from_name, city=r.from_city),
+            w("county_in_city", name=r.to_name, city=r.to_city),
             ha(r.amount),
             price(r.cost),
             price(r.cost / MU_PER_HA),

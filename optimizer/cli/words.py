@@ -970,6 +970,7 @@ MESSAGES.update(
         "problem_entry": ("entry {entry}: ", "第 {entry} 项："),
         "with_unit": ("{label} ({unit})", "{label}（{unit}）"),
         "list_sep": (", ", "、"),
+        "county_in_city": ("{name} ({city})", "{name}（{city}）"),
         "conversion_line": ("{file} column {label}: {message}", "{file} 列 {label}：{message}"),
         "conversion": (
             "read in {unit}, converted to {to} (× {factor})",
