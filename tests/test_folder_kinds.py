@@ -153,33 +153,38 @@ def test_the_python_api_of_synth_refuses_the_same(folders):
     assert snapshot(folders["dataset"].parent) == before
 
 
-def test_a_sweep_folder_written_before_kinds_is_still_a_sweep(folders, dataset_dir):
-    """A marker without ``kind`` listing a sweep's files (landquota before this change):
-    a sweep replaces it, a run refuses it."""
-    path = folders["sweep"]
-    marker = path / schema.MARKER_FILE
+def _as_before_kinds(folder: Path) -> Path:
+    """The folder with its marker as landquota wrote it before markers had a ``kind``."""
+    marker = folder / schema.MARKER_FILE
     old = json.loads(marker.read_text(encoding="utf-8"))
     del old["kind"]
     marker.write_text(json.dumps(old), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("kind", "refused_by", "replace"),
+    [
+        ("sweep", ("solve", "{dataset}", "--out", "{path}"), "sweep"),
+        ("run", ("synth", "{path}"), "solve"),
+    ],
+)
+def test_a_marker_written_before_kinds_keeps_its_kind(
+    folders, dataset_dir, kind, refused_by, replace
+):
+    """A marker without ``kind`` is a run's when it lists only run files, else a sweep's:
+    the other commands refuse it, its own replaces it (and marks its kind)."""
+    path = _as_before_kinds(folders[kind])
     before = snapshot(path.parent)
-    assert_refused(invoke("solve", dataset_dir, "--out", path), path, "sweep folder")
+    args = [a.format(dataset=dataset_dir, path=path) for a in refused_by]
+    assert_refused(invoke(*args), path, f"is a landquota {kind} folder")
     assert snapshot(path.parent) == before
-    result = invoke("sweep", dataset_dir, "--grid", "quota.total=2000,3000", "--out", path)
+    if kind == "sweep":
+        result = invoke("sweep", dataset_dir, "--grid", "quota.total=2000,3000", "--out", path)
+    else:
+        result = invoke("solve", dataset_dir, "--out", path, "--json")
     assert result.exit_code == 0, result.output
-    assert marker_kind(path) == "sweep"
-
-
-def test_a_run_marker_written_before_kinds_is_still_a_run(folders, dataset_dir):
-    path = folders["run"]
-    marker = path / schema.MARKER_FILE
-    old = json.loads(marker.read_text(encoding="utf-8"))
-    del old["kind"]
-    marker.write_text(json.dumps(old), encoding="utf-8")
-    before = snapshot(path.parent)
-    assert_refused(invoke("synth", path), path, "is a landquota run folder")
-    assert snapshot(path.parent) == before
-    assert invoke("solve", dataset_dir, "--out", path, "--json").exit_code == 0
-    assert marker_kind(path) == "run"
+    assert marker_kind(path) == kind
 
 
 @pytest.mark.parametrize("kind", ["run", "sweep", "synth"])
