@@ -182,7 +182,7 @@ def _previous(folder: Path, shown: Path, kind: FolderKind) -> str:
         if found != kind:
             raise UsageError(
                 f"{shown} is a landquota {found.noun}, not a {kind.noun}: landquota replaces "
-                f"a folder only with one of its own kind (choose another path)"
+                "a folder only with one of its own kind (choose another path)"
             )
         _refuse_extra(shown, [e for e in entries if e != MARKER_FILE and e not in listed], kind)
         for name in entries:
