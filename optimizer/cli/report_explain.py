@@ -117,6 +117,9 @@ def _periods_section(console: Console, periods: dict, prices: list[dict], s, w: 
 
 def family_words(family: str, w: Words = ENGLISH) -> str:
     """A constraint family as the reports name it: its planner words, or its zh term."""
+    end = family_end(family)
+    if end:  # a period row (MODEL.md §7): its family at that period end
+        return w("meaning_at", meaning=family_words(base_family(family), w), end=end)
     if w.zh:
         return w.term(f"family.{family}", family)
     return planner_words(family).removeprefix("the ")
