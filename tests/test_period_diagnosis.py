@@ -118,3 +118,23 @@ def test_a_sweep_over_a_phased_plan_equals_single_solves(tmp_path):
         mine = counties[counties["scenario_id"] == row.scenario_id].set_index("county_id")
         theirs = single.counties.set_index("county_id")["allocation"]
         assert (mine["allocation"] - theirs.reindex(mine.index)).abs().max() < 1e-3
+
+
+def test_a_last_milestone_too_high_is_fixed_by_that_entry(tmp_path):
+    """periods.intensity [0.15, 0.60]: the last milestone replaces intensity.reduction, so
+    the cause, the joint change and the single fix all speak of it (60 %, not the 40 % of
+    intensity.reduction); the fix moves only that entry, solves, and is the closest."""
+    ds = load_dataset(PHASED, {"periods.intensity": "[0.15, 0.60]"})
+    r = solve(ds, backend="highs")
+    assert r.status == "infeasible"
+    d = r.diagnosis
+    cause = d[(d["kind"] == "cause") & (d["family"] == "intensity")]["message"].iloc[0]
+    assert cause.startswith("The 60.0% intensity target")
+    change = d[(d["kind"] == "change") & (d["family"] == "intensity")].iloc[0]
+    assert change["setting"] == "periods.intensity" and change["current"] == 0.6
+    (fix,) = [f for f in r.summary.diagnosis.single_fixes if f.setting == "periods.intensity"]
+    limit = json.loads(fix.limit)
+    assert limit[0] == 0.15 and 0.5 < limit[1] < 0.6
+    assert solve(ds.with_overrides({"periods.intensity": fix.limit})).status == "optimal"
+    closer = json.dumps([0.15, round(limit[1] + 1e-4, 4)])
+    assert solve(ds.with_overrides({"periods.intensity": closer})).status == "infeasible"

@@ -55,7 +55,7 @@ from scipy.sparse.csgraph import connected_components
 
 from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.analysis.tables import DIAGNOSIS_WORDS_COLUMNS
-from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
+from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings, target_reduction
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import percent, wan_mu
 from optimizer.formulation.build import (
@@ -526,7 +526,7 @@ class _Words:
             return None
         r = found.iloc[0]
         p = {
-            "target": percent(self.sc.intensity.reduction, 1),
+            "target": percent(target_reduction(self.sc), 1),  # [periods]' last milestone
             "value": f"{r['value']:,.0f}",
             "limit": f"{r['limit']:,.0f}",
         }
@@ -615,10 +615,12 @@ class _Words:
         """One violated constraint: what to change, by how much, and what it conflicts with."""
         family, id_, e = row.family, row.id, float(row.amount)
         handler = getattr(self, f"_{family}", None) or self._period_row(family)
-        setting = PERIOD_SETTINGS.get(base_family(family), FAMILIES[base_family(family)].setting)
-        if family == "intensity" and self.sc.periods is not None and self.sc.periods.intensity:
+        base = base_family(family)
+        if family_end(family):  # a period row: that end's entry of a [periods] list
+            setting = PERIOD_SETTINGS.get(base, FAMILIES[base].setting)
+        elif family == "intensity" and self._milestones() is not None:
             setting = "periods.intensity"  # its last entry replaces intensity.reduction
-        if not family_end(family) and family != "intensity":
+        else:
             setting = FAMILIES[family].setting
         if family == "lock":  # two-sided: + the max must rise, − the min must fall
             current, proposed, unit, text = handler(id_, e if row.sign < 0 else -e)
@@ -953,9 +955,16 @@ class _Words:
             ),
         )
 
+    def _milestones(self) -> list[float] | None:
+        """[periods] intensity: τ_t at each period end (the last replaces τ), or None."""
+        periods = self.sc.periods
+        return None if periods is None or periods.intensity is None else list(periods.intensity)
+
     def _intensity(self, id_, e: float):
-        tau = self.sc.intensity.reduction
-        limit = intensity_limit(self.f.dataset) or 0.0
+        milestones = self._milestones()
+        tau = target_reduction(self.sc)
+        setting = "intensity.reduction" if milestones is None else "the last periods.intensity"
+        limit = intensity_limit(self.f.dataset) or 0.0  # at τ of the target year
         base = (
             limit / (1 - tau)
             if tau < 1
@@ -973,7 +982,7 @@ class _Words:
             tau,
             tau - d,
             "share",
-            (f"{reason}: lower intensity.reduction by {d:.4f} (to {tau - d:.4f})"),
+            (f"{reason}: lower {setting} by {d:.4f} (to {tau - d:.4f})"),
         )
 
     def _group_share(self, family: str, id_, e: float):

@@ -122,8 +122,13 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
         ("intensity.reduction", "intensity", "min"),
         ("farmland.region_floor", "farmland_region", "max"),
     )
+    milestones = sc.periods is not None and sc.periods.intensity is not None
     for setting, family, sense in rows:
-        if family in families and len(lp.rows.get(family, ())) == 1:
+        if family == "intensity" and milestones and family in families:
+            # the last [periods] milestone replaces intensity.reduction (MODEL.md §7)
+            setting = PERIOD_ROW_SETTINGS["intensity"]
+            out.append((setting, family, "region", _bind(search.period_row, setting, family)))
+        elif family in families and len(lp.rows.get(family, ())) == 1:
             out.append((setting, family, "region", _bind(search.row, setting, family, sense)))
     for family in sorted(f for f in families if family_end(f)):  # period rows (MODEL.md §7)
         if base_family(family) in PERIOD_ROW_SETTINGS and len(lp.rows.get(family, ())) == 1:
@@ -315,11 +320,12 @@ class _Search:
         return float(h.getInfo().objective_function_value)
 
     def period_row(self, setting: str, family: str) -> Fix:
-        """A period row (``quota_pool@2025``, ``intensity@2025``): that end's entry of the
-        setting's list moved alone, to the value the extreme activity of the row needs.
+        """A period row (``quota_pool@2025``, ``intensity@2025``, or the last end's plain
+        ``intensity`` under [periods] intensity): that end's entry of the setting's list
+        moved alone, to the value the extreme activity of the row needs.
         A pool raised past quota.total takes the excess from the later pools."""
         lp, plan = self.f.lp, self.f.phased.periods
-        end = family_end(family)
+        end = family_end(family) or str(plan.ends[-1])  # a plain row: the last end's
         t = [str(e) for e in plan.ends].index(end)
         row = int(lp.rows[family][0])
         is_pool = base_family(family) == "quota_pool"
