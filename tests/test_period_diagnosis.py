@@ -138,3 +138,16 @@ def test_a_last_milestone_too_high_is_fixed_by_that_entry(tmp_path):
     assert solve(ds.with_overrides({"periods.intensity": fix.limit})).status == "optimal"
     closer = json.dumps([0.15, round(limit[1] + 1e-4, 4)])
     assert solve(ds.with_overrides({"periods.intensity": closer})).status == "infeasible"
+
+
+def test_the_chinese_report_words_a_list_fix(tmp_path):
+    """A fix that is a [periods] list is worded in Chinese from its values, not left in
+    the engine's English."""
+    failed = _solve(CliRunner(), tmp_path / "bad", TOO_HIGH, "solver.tie_break=none")
+    assert failed.exit_code != 0
+    zh = CliRunner().invoke(
+        app,
+        ["solve", str(PHASED), "--out", str(tmp_path / "zh"), "--set", TOO_HIGH, "--lang", "zh"],
+    )
+    assert "单独调整 periods.intensity：设为 [0.2379, 0.4]（当前 [0.3, 0.4]）" in zh.output
+    assert "alone: set it to" not in zh.output

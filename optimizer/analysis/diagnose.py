@@ -183,9 +183,15 @@ def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
                 "unit": fix.unit,
                 "setting": fix.setting,
                 "message": _single_text(fix, where),
+                # a choice or a [periods] list: the values as --set takes them, for the
+                # reports' languages (a number's are current and proposed)
+                "code": "single.text" if isinstance(fix.limit, str) else None,
+                "params": {"current": str(fix.current), "limit": fix.limit}
+                if isinstance(fix.limit, str)
+                else None,
             }
         )
-    return pd.DataFrame(out, columns=COLUMNS)
+    return pd.DataFrame(out, columns=[*COLUMNS, *WORDS_COLUMNS])
 
 
 def _single_text(fix: Fix, where: str) -> str:

@@ -399,6 +399,9 @@ def single_fix_line(r, w: Words = ENGLISH) -> str:
     current, proposed = _number(r.current), _number(r.proposed)
     if str(r.message).startswith("no change of "):
         return w("single_fix_none", setting=r.setting, where=where)
+    params = getattr(r, "params", None)
+    if getattr(r, "code", None) == "single.text" and isinstance(params, dict):
+        return w("single_fix_text", setting=r.setting, where=where, **params)
     if current is None or proposed is None:
         return str(r.message)
     return w(

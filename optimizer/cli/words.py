@@ -449,6 +449,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{setting}{where} alone: {verb} it to {proposed} (now {current})",
         "单独调整 {setting}{where}：{verb}至 {proposed}（当前 {current}）",
     ),
+    "single_fix_text": (
+        '{setting}{where} alone: set it to "{limit}" (now "{current}")',
+        "单独调整 {setting}{where}：设为 {limit}（当前 {current}）",
+    ),
     "single_fix_none": (
         "no change of {setting}{where} alone suffices",
         "单独调整 {setting}{where} 不足以使情景可行",
