@@ -597,16 +597,7 @@ class _Context:
         )
 
     def _farmland_balance_rates(self, row: dict, r: dict) -> str:
-        where = "" if row["id"] == "region" else f" in {row['name']}"
-        sentence = _rate_sentence(
-            r,
-            "each ha of occupied cultivated land left unbalanced",
-            "each ha more made up than occupied",
-            _end(r["gain_holds_to"], "up to {} ha"),
-            _end(-r["loss_holds_to"], "up to {} ha"),
-            self.rate,
-        )
-        return f"占补平衡{where}: {sentence}"
+        return balance_rates_text(row, r, "", self.rate)
 
     def _group_min_rates(self, row: dict, r: dict) -> str:
         sentence = _rate_sentence(
@@ -919,16 +910,7 @@ def period_rates_text(family: str, row: dict, r: dict, sc: Scenario) -> str:
     if base == "quota_pool":
         return pool_rates_text(end, r, sc, amount)
     if base == "farmland_balance":
-        where = "" if row["id"] == "region" else f" in {row['name']}"
-        sentence = _rate_sentence(
-            r,
-            "each ha of occupied cultivated land left unbalanced",
-            "each ha more made up than occupied",
-            _end(r["gain_holds_to"], "up to {} ha"),
-            _end(-r["loss_holds_to"], "up to {} ha"),
-            amount,
-        )
-        return f"占补平衡 by {end}{where}: {sentence}"
+        return balance_rates_text(row, r, f" by {end}", amount)
     more, less, gain_end, loss_end = PERIOD_RATE_WORDS[base]
     sentence = _rate_sentence(
         r,
@@ -943,6 +925,20 @@ def period_rates_text(family: str, row: dict, r: dict, sc: Scenario) -> str:
         allowed = "" if limit is None else f" ({hectares(limit)} ha of construction land)"
         return f"The intensity target for {end}{allowed}: {sentence[0].lower()}{sentence[1:]}"
     return sentence
+
+
+def balance_rates_text(row: dict, r: dict, when: str, amount: Callable[[float], str]) -> str:
+    """占补平衡's rates (``when``: '' or ' by 2025'), in a scope unit when not the region."""
+    where = "" if row["id"] == "region" else f" in {row['name']}"
+    sentence = _rate_sentence(
+        r,
+        "each ha of occupied cultivated land left unbalanced",
+        "each ha more made up than occupied",
+        _end(r["gain_holds_to"], "up to {} ha"),
+        _end(-r["loss_holds_to"], "up to {} ha"),
+        amount,
+    )
+    return f"占补平衡{when}{where}: {sentence}"
 
 
 def pool_rates_text(end: str, r: dict, sc: Scenario, amount: Callable[[float], str]) -> str:

@@ -357,21 +357,9 @@ class _Search:
 
     def row(self, setting: str, family: str, sense: str) -> Fix:
         """quota.total / intensity.reduction / farmland.region_floor: a parametric LP."""
-        lp, unit = self.f.lp, "share" if family == "intensity" else "ha"
-        r = int(lp.rows[family][0])
-        constraints = lp.constraints.copy()
-        constraints.loc[r, ["lb", "ub"]] = (-INF, INF)
-        coef = lp.matrix[r].toarray().ravel()
-        relaxed = LinearProgram(
-            lp.variables.assign(obj=coef),
-            constraints,
-            lp.matrix,
-            lp.cols,
-            lp.rows,
-            maximize=sense == "max",
-        )
-        h = load_highs(relaxed)
-        if not self.run(h):
+        unit = "share" if family == "intensity" else "ha"
+        activity = self.extreme_activity(family, sense)
+        if activity is None:
             return Fix(
                 setting,
                 family,
@@ -381,7 +369,6 @@ class _Search:
                 unit,
                 f"the other constraints cannot hold together whatever {setting} is",
             )
-        activity = float(h.getInfo().objective_function_value)
         c = self.ds.counties
         if family == "quota_pool":  # the row holds the free part of quota.total (MODEL.md §8)
             share = free_share(self.ds.scenario)
