@@ -203,13 +203,24 @@ class TierBands(_Section):
 
 
 class PoolPrice(_Section):
-    """The price of one period's pool (MODEL.md §7): Z per ha more available by its end."""
+    """The price of one period's pool (MODEL.md §7): the unique rates of its pool row.
+
+    With carry-over the row is the pool available by the period's end (Σ of the pools
+    so far): relaxing it by 1 ha is moving 1 ha of pool from the next period into this
+    one. Without, it is the period's own pool. The last period's row is the horizon
+    pool (quota.total) when no period row says more.
+    """
 
     period_end: str
     pool_ha: float = Field(..., description="The period's pool Q_t.")
-    price: float | None = Field(
-        ..., description="The solver's dual of the period's pool row, Z per ha; None: no prices."
+    row: str | None = Field(
+        ..., description="marginals.csv family of the pool row (quota_pool@2025, quota_pool)."
     )
+    limit: float | None = Field(..., description="That row's limit, ha.")
+    rates: UniqueRates | None = Field(
+        ..., description="Its gain and loss per ha and where they hold; None: not computed."
+    )
+    text: str
 
 
 class PeriodExplain(_Section):
@@ -222,6 +233,7 @@ class PeriodExplain(_Section):
         description="Z with carry-over − Z without (two LP optima); None when not computed.",
     )
     note: str
+    text: str = Field(..., description="What carry-over is worth, in words.")
 
 
 class Explain(_Section):

@@ -381,7 +381,8 @@ def test_explain_prices_each_pool_and_what_carry_over_is_worth():
     assert periods.carry_over_worth == pytest.approx(on.objective - off.objective, rel=1e-6)
     assert periods.carry_over_worth > 1.0
     assert [p.period_end for p in periods.pools] == ["2025", "2035"]
-    assert all(p.price is not None and p.price >= 0 for p in periods.pools)
+    # each pool's price is its row's unique rates (test_period_prices.py checks them)
+    assert all(p.rates is not None and p.rates.gain_per_unit >= 0 for p in periods.pools)
     # without [periods] summary.json's explain has no periods key
     plain = solve(load_dataset(REFERENCE), backend="highs")
     assert "periods" not in plain.summary.model_dump(mode="json")["explain"]

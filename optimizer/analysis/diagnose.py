@@ -55,7 +55,7 @@ from scipy.sparse.csgraph import connected_components
 
 from optimizer.analysis.single_fixes import Fix, single_fixes, step
 from optimizer.analysis.tables import DIAGNOSIS_WORDS_COLUMNS
-from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings
+from optimizer.data.derived import M2_PER_HA, ROOM_FAMILIES, findings, target_reduction
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import percent, wan_mu
 from optimizer.formulation.build import (
@@ -67,8 +67,11 @@ from optimizer.formulation.build import (
 )
 from optimizer.formulation.families import DEFINITIONS, FAMILIES, UPPER_BOUNDS, names, words
 from optimizer.formulation.lp import INF, LinearProgram
+from optimizer.formulation.phased import base_family, family_end
 from optimizer.solvers.highs import load_highs, run_highs
 
+#: The setting of a period row's family when it is not the family's own (MODEL.md §7).
+PERIOD_SETTINGS = {"quota_pool": "periods.quota", "intensity": "periods.intensity"}
 #: Slacks (ha) below this are solver round-off, not changes.
 SLACK_TOL = 1e-6
 #: Seconds HiGHS may spend reducing the conflict set (it solves several LPs); past it
@@ -180,9 +183,15 @@ def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
                 "unit": fix.unit,
                 "setting": fix.setting,
                 "message": _single_text(fix, where),
+                # a choice or a [periods] list: the values as --set takes them, for the
+                # reports' languages (a number's are current and proposed)
+                "code": "single.text" if isinstance(fix.limit, str) else None,
+                "params": {"current": str(fix.current), "limit": fix.limit}
+                if isinstance(fix.limit, str)
+                else None,
             }
         )
-    return pd.DataFrame(out, columns=COLUMNS)
+    return pd.DataFrame(out, columns=[*COLUMNS, *WORDS_COLUMNS])
 
 
 def _single_text(fix: Fix, where: str) -> str:
@@ -256,6 +265,9 @@ def elastic_program(f: Formulation) -> Elastic:
     variables["obj"] = 0.0
     variables.loc[alloc, "lb"] = 0.0
     variables.loc[alloc, "ub"] = INF
+    if f.phased is not None:  # a period's demand gives through its tiers@Y rows too
+        for period in f.phased.columns:
+            variables.loc[period.allocation, "ub"] = INF
     # Bound families become rows on A_i: A_i ≥ min, A_i ≤ limit_<family>.
     extra_rows, entries = [], []
     lower = p["lower"].to_numpy(float)
@@ -292,7 +304,9 @@ def elastic_program(f: Formulation) -> Elastic:
     )
     # One slack column per elastic row, plus "above demand" in each tiers row.
     fam = constraints["family"].to_numpy()
-    elastic = np.isin(fam, [*ELASTIC_ROWS, *ELASTIC_BOUNDS])
+    # a period row (intensity@2025, quota_pool@2025, MODEL.md §7) gives as its family does
+    base = np.array([base_family(str(x)) for x in fam], dtype=object)
+    elastic = np.isin(base, [*ELASTIC_ROWS, *ELASTIC_BOUNDS])
     slack_rows = np.flatnonzero(elastic)
     upper_side = np.isfinite(constraints["ub"].to_numpy(float))[slack_rows]
     sign = np.where(upper_side, -1.0, 1.0)
@@ -301,14 +315,16 @@ def elastic_program(f: Formulation) -> Elastic:
     slack_rows = np.concatenate([slack_rows, slack_rows[both]])
     sign = np.concatenate([sign, np.ones(int(both.sum()))])
     slack_family = fam[slack_rows]
-    tiers = lp.rows["tiers"]
+    tiers = np.concatenate(
+        [rows for name, rows in lp.rows.items() if base_family(name) == "tiers"] or [[]]
+    ).astype(np.int64)
     for family in TIER_SLACKS:  # demand gives through its tier bounds: Σ_k a_ik − A_i + e = 0
         slack_rows = np.concatenate([slack_rows, tiers])
         sign = np.concatenate([sign, np.ones(len(tiers))])
         slack_family = np.concatenate([slack_family, np.full(len(tiers), family, dtype=object)])
     slack_ids = constraints["id"].to_numpy()[slack_rows]
     slack_cols = np.arange(n_cols, n_cols + len(slack_rows))
-    penalty = pd.Series(slack_family).map(PENALTY).to_numpy(float)
+    penalty = pd.Series(slack_family).map(base_family).map(PENALTY).to_numpy(float)
     variables = pd.concat(
         [
             variables.astype({"family": str}),
@@ -516,7 +532,7 @@ class _Words:
             return None
         r = found.iloc[0]
         p = {
-            "target": percent(self.sc.intensity.reduction, 1),
+            "target": percent(target_reduction(self.sc), 1),  # [periods]' last milestone
             "value": f"{r['value']:,.0f}",
             "limit": f"{r['limit']:,.0f}",
         }
@@ -604,7 +620,14 @@ class _Words:
     def change(self, row, partners: str) -> dict:
         """One violated constraint: what to change, by how much, and what it conflicts with."""
         family, id_, e = row.family, row.id, float(row.amount)
-        handler = getattr(self, f"_{family}")
+        handler = getattr(self, f"_{family}", None) or self._period_row(family)
+        base = base_family(family)
+        if family_end(family):  # a period row: that end's entry of a [periods] list
+            setting = PERIOD_SETTINGS.get(base, FAMILIES[base].setting)
+        elif family == "intensity" and self._milestones() is not None:
+            setting = "periods.intensity"  # its last entry replaces intensity.reduction
+        else:
+            setting = FAMILIES[family].setting
         if family == "lock":  # two-sided: + the max must rise, − the min must fall
             current, proposed, unit, text = handler(id_, e if row.sign < 0 else -e)
         else:
@@ -620,12 +643,64 @@ class _Words:
             "change": proposed - current,
             "proposed": proposed,
             "unit": unit,
-            "setting": FAMILIES[family].setting,
+            "setting": setting,
             "message": text,
         }
 
+    def _period_row(self, family: str):
+        """The change of a period row (``intensity@2025``, ``quota_pool@2025``, …, MODEL.md
+        §7): the setting of that period end, by the amount its elastic slack gives."""
+        base, end = base_family(family), family_end(family)
+        plan = self.f.phased.periods if self.f.phased is not None else None
+        t = [str(e) for e in plan.ends].index(end) if plan is not None else 0
+        lp = self.f.lp
+        row = int(lp.rows[family][0])
+        c = self.c
+
+        def change(id_, e: float):
+            if base == "intensity":
+                tau = float(plan.tau[t])
+                built = float(lp.row_ub[row]) + float(c["construction_land_2020"].sum())
+                base_land = built / (1 - tau) if tau < 1 else math.nan
+                d = e / base_land if base_land > 0 else math.nan
+                return (
+                    tau,
+                    tau - d,
+                    "share",
+                    f"the {percent(tau, 1)} intensity milestone for {end} cannot be met together "
+                    f"with the other constraints: lower its entry in periods.intensity by "
+                    f"{d:.4f} (to {tau - d:.4f})",
+                )
+            if base == "quota_pool":
+                share = free_share(self.sc)
+                pools = float(lp.row_ub[row]) / share if share > 0 else math.inf
+                d = e / share if share > 0 else math.inf
+                what = "the pools up to" if plan.carry_over else "the pool of the period to"
+                return (
+                    pools,
+                    pools + d,
+                    "ha",
+                    f"{what} {end} ({pools:,.1f} ha) are too small for the other constraints: "
+                    f"raise them in periods.quota by {d:,.1f} ha (to {pools + d:,.1f})",
+                )
+            if base == "farmland_region":
+                floor = float(self.sc.farmland.region_floor)
+                return (
+                    floor,
+                    floor - e,
+                    "ha",
+                    f"the region's farmland floor cannot be kept in {end}: lower "
+                    f"farmland.region_floor by {e:,.1f} ha (to {floor - e:,.1f})",
+                )
+            current, proposed, unit, text = getattr(self, f"_{base}")(id_, e)
+            return current, proposed, unit, f"by {end}: {text}"
+
+        return change
+
     def partner_text(self, others: pd.DataFrame, limit: int = 4) -> str:
         """'in conflict with the guaranteed minimum of 县X, 县Y and 2 more'."""
+        if others.empty:
+            return ""
         parts = []
         for fam, group in others.groupby("family", sort=False):
             names = [self.name(i) for i in group["id"]]
@@ -633,7 +708,7 @@ class _Words:
                 f" and {len(names) - limit} more" if len(names) > limit else ""
             )
             where = "" if list(group["id"]) == ["region"] else f" of {shown}"
-            parts.append(f"{words(fam)}{where}")
+            parts.append(f"{period_words(fam)}{where}")
         return "in conflict with " + "; ".join(parts)
 
     def _quota_pool(self, id_, e: float):
@@ -886,9 +961,16 @@ class _Words:
             ),
         )
 
+    def _milestones(self) -> list[float] | None:
+        """[periods] intensity: τ_t at each period end (the last replaces τ), or None."""
+        periods = self.sc.periods
+        return None if periods is None or periods.intensity is None else list(periods.intensity)
+
     def _intensity(self, id_, e: float):
-        tau = self.sc.intensity.reduction
-        limit = intensity_limit(self.f.dataset) or 0.0
+        milestones = self._milestones()
+        tau = target_reduction(self.sc)
+        setting = "intensity.reduction" if milestones is None else "the last periods.intensity"
+        limit = intensity_limit(self.f.dataset) or 0.0  # at τ of the target year
         base = (
             limit / (1 - tau)
             if tau < 1
@@ -906,7 +988,7 @@ class _Words:
             tau,
             tau - d,
             "share",
-            (f"{reason}: lower intensity.reduction by {d:.4f} (to {tau - d:.4f})"),
+            (f"{reason}: lower {setting} by {d:.4f} (to {tau - d:.4f})"),
         )
 
     def _group_share(self, family: str, id_, e: float):
@@ -939,7 +1021,10 @@ class _Words:
 
     # --- one conflict-set member ---------------------------------------------------------
     def member(self, family: str, id_) -> dict:
-        current, unit = self._current(family, id_)
+        if family_end(family):  # a period row: its limit is that period end's
+            current, unit = None, ""
+        else:
+            current, unit = self._current(family, id_)
         where = "" if id_ == "region" else f" of {self.name(id_)}"
         shown = "" if current is None else f" ({_shown(current, unit)})"
         return {
@@ -951,8 +1036,10 @@ class _Words:
             "change": np.nan,
             "proposed": np.nan,
             "unit": unit,
-            "setting": _setting(family, family),
-            "message": f"{words(family)}{where}{shown}",
+            "setting": PERIOD_SETTINGS.get(base_family(family), _setting(base_family(family), ""))
+            if family_end(family)
+            else _setting(family, family),
+            "message": f"{period_words(family)}{where}{shown}",
         }
 
     def _current(self, family: str, id_) -> tuple[float | None, str]:
@@ -1080,6 +1167,13 @@ _ENDED = {
 
 def _ended(status) -> str:
     return _ENDED.get(status, "it stopped without a solution")
+
+
+def period_words(family: str) -> str:
+    """Planner words of a family, with the period end of a period row: 'the intensity
+    target by 2025' for ``intensity@2025``."""
+    end = family_end(family)
+    return words(base_family(family)) + (f" by {end}" if end else "")
 
 
 def _setting(family: str, default: str) -> str:

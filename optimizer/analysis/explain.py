@@ -25,7 +25,7 @@ import pandas as pd
 from models.results import PeriodExplain
 from models.scenario import Scenario
 from optimizer.analysis.periods import period_explain
-from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS
+from optimizer.analysis.prices import PRICE_COLUMNS, has_unique_prices
 from optimizer.analysis.tables import BIND_TOL, Result, row_sides
 from optimizer.data.names import county_labels
 from optimizer.data.numbers import (
@@ -44,6 +44,7 @@ from optimizer.formulation.families import (
     REGION_TARGETS,
     UPPER_BOUNDS,
 )
+from optimizer.formulation.phased import base_family, family_end
 from optimizer.solvers.base import Solution
 
 #: County families whose binding flag says they stop the county (a soft floor's flag says
@@ -171,7 +172,7 @@ def add_ranging(marginals: pd.DataFrame, f: Formulation, solution: Solution) -> 
         out.loc[is_row, "range_hi"] = hi + offset
     # a basis's range is the solver's; the unique rows have gain/loss_holds_to instead
     # (stock_link[i] is written q^link − μz ≤ 0: its right-hand side is no planner's limit)
-    unique = out["family"].isin([*UNIQUE_PRICE_ROWS, "stock_link"]).to_numpy()
+    unique = (out["family"].map(has_unique_prices) | (out["family"] == "stock_link")).to_numpy()
     out.loc[unique, ["range_lo", "range_hi"]] = np.nan
     is_bound = out["family"].isin(PRICED_BOUNDS).to_numpy()
     if is_bound.any():
@@ -212,7 +213,7 @@ def _row_offsets(f: Formulation, families: np.ndarray, ids: np.ndarray) -> np.nd
     c = f.dataset.counties
     offset = np.zeros(len(families))
     for family in pd.unique(families):
-        fam = FAMILIES.get(family)
+        fam = FAMILIES.get(base_family(family))  # intensity@2025 is net of the same stock
         if fam is None or fam.net_of is None:
             continue
         stock = pd.Series(c[fam.net_of].to_numpy(float), index=c["county_id"].to_numpy())
@@ -371,7 +372,7 @@ def _price_rows(marginals: pd.DataFrame) -> list[dict]:
     if marginals.empty:
         return []
     m = marginals.copy()
-    m["region"] = m["family"].isin(REGION_TARGETS)
+    m["region"] = m["family"].map(base_family).isin(REGION_TARGETS)
     m = m.sort_values(["region", "value"], ascending=[False, False], kind="stable")
     # to_dict("records") as column lists zipped: the same Python values, 10x faster at the
     # national scale's 2,000 prices
@@ -435,7 +436,10 @@ class _Context:
         if fam is not None and fam.applies_to == "county":  # a county named as reports name it
             row = {**row, "name": self.labels.get(row["id"], row["name"])}
         rates = _rates(row)
-        if rates is not None:
+        if rates is not None and family_end(family):  # a period row (MODEL.md §7)
+            text = period_rates_text(family, row, rates, self.sc)
+            range_text = ""
+        elif rates is not None:
             text = getattr(self, f"_{family}_rates")(row, rates)
             range_text = ""
         else:
@@ -593,16 +597,7 @@ class _Context:
         )
 
     def _farmland_balance_rates(self, row: dict, r: dict) -> str:
-        where = "" if row["id"] == "region" else f" in {row['name']}"
-        sentence = _rate_sentence(
-            r,
-            "each ha of occupied cultivated land left unbalanced",
-            "each ha more made up than occupied",
-            _end(r["gain_holds_to"], "up to {} ha"),
-            _end(-r["loss_holds_to"], "up to {} ha"),
-            self.rate,
-        )
-        return f"占补平衡{where}: {sentence}"
+        return balance_rates_text(row, r, "", self.rate)
 
     def _group_min_rates(self, row: dict, r: dict) -> str:
         sentence = _rate_sentence(
@@ -875,5 +870,133 @@ def annotate(result: Result) -> None:
         result.summary.equity = equity_indicators(result.counties, population)
     result.summary.explain = summary_explain(result)
     if f is not None and solution is not None and f.phased is not None:
-        periods = PeriodExplain.model_validate(period_explain(f, solution))
+        periods = with_period_texts(period_explain(f, solution, result.marginals), result)
+        periods = PeriodExplain.model_validate(periods)
         result.summary.explain = result.summary.explain.model_copy(update={"periods": periods})
+
+
+# --------------------------------------------------------------------------- periods
+
+#: Per family of a period row: (what relaxing one unit is, what tightening one is, where
+#: the gain stops, where the loss stops), ``{end}`` the period's end year. The limits
+#: are those of marginals.csv (planner units: construction land allowed, the floor).
+PERIOD_RATE_WORDS = {
+    "quota_linked": (
+        "One more ha of linked quota (增存挂钩) by {end}",
+        "one ha less",
+        "up to {} ha",
+        "down to {} ha",
+    ),
+    "intensity": (
+        "One more ha of construction land allowed in {end}",
+        "one ha less",
+        "up to {} ha allowed",
+        "down to {} ha",
+    ),
+    "farmland_region": (
+        "One ha less in the region's farmland floor in {end}",
+        "one ha more",
+        "down to a floor of {} ha",
+        "up to {} ha",
+    ),
+}
+
+
+def period_rates_text(family: str, row: dict, r: dict, sc: Scenario) -> str:
+    """The sentence of a period row's unique rates (``quota_pool@2025``, ``intensity@2025``,
+    …): what one unit more or less of that period end's limit does to Z, per ha and 亩."""
+    base, end = base_family(family), family_end(family)
+    amount = lambda v: price_per_ha(v, sc.tiers.money)  # noqa: E731
+    if base == "quota_pool":
+        return pool_rates_text(end, r, sc, amount)
+    if base == "farmland_balance":
+        return balance_rates_text(row, r, f" by {end}", amount)
+    more, less, gain_end, loss_end = PERIOD_RATE_WORDS[base]
+    sentence = _rate_sentence(
+        r,
+        more.format(end=end),
+        less,
+        _end(r["gain_holds_to"], gain_end),
+        _end(r["loss_holds_to"], loss_end),
+        amount,
+    )
+    if base == "intensity":
+        limit = _float(row.get("limit"))
+        allowed = "" if limit is None else f" ({hectares(limit)} ha of construction land)"
+        return f"The intensity target for {end}{allowed}: {sentence[0].lower()}{sentence[1:]}"
+    return sentence
+
+
+def balance_rates_text(row: dict, r: dict, when: str, amount: Callable[[float], str]) -> str:
+    """占补平衡's rates (``when``: '' or ' by 2025'), in a scope unit when not the region."""
+    where = "" if row["id"] == "region" else f" in {row['name']}"
+    sentence = _rate_sentence(
+        r,
+        "each ha of occupied cultivated land left unbalanced",
+        "each ha more made up than occupied",
+        _end(r["gain_holds_to"], "up to {} ha"),
+        _end(-r["loss_holds_to"], "up to {} ha"),
+        amount,
+    )
+    return f"占补平衡{when}{where}: {sentence}"
+
+
+def pool_rates_text(end: str, r: dict, sc: Scenario, amount: Callable[[float], str]) -> str:
+    """A period pool's rates in words. With carry-over its row is the pool available by
+    ``end`` (the pools so far): one ha more there, the horizon unchanged, is one ha of
+    pool moved from the next period into this one. Without, it is the period's own pool,
+    the other pools and quota.total unchanged."""
+    if sc.periods is not None and sc.periods.carry_over:
+        more, less = (
+            f"Moving 1 ha of pool from after {end} into the pools by {end}",
+            "moving 1 ha the other way",
+        )
+    else:
+        more, less = f"One more ha in the {end} pool", "one ha less"
+    return _rate_sentence(
+        r,
+        more,
+        less,
+        _end(r["gain_holds_to"], f"up to {{}} ha available by {end}"),
+        _end(r["loss_holds_to"], "down to {} ha"),
+        amount,
+    )
+
+
+def with_period_texts(periods: dict, result: Result) -> dict:
+    """``period_explain``'s data with its sentences: each pool's rates, the horizon pool's
+    (the last period when it has no row of its own), and what carry-over is worth."""
+    sc = result.summary.scenario
+    amount = lambda v: price_per_ha(v, sc.tiers.money)  # noqa: E731
+    money = sc.tiers.money or WEIGHTED_HA
+    pools = []
+    for pool in periods["pools"]:
+        r, end = pool["rates"], pool["period_end"]
+        if r is None:
+            text = f"{end} pool: no prices (the LP is too large for unique rates)."
+        elif pool["row"] == "quota_pool":  # the horizon pool: quota.total
+            text = _rate_sentence(
+                r,
+                f"One more ha of pool in the last period (its pool to {end} and quota.total +1 ha)",
+                "one ha less",
+                _end(r["gain_holds_to"], "up to a pool of {} ha"),
+                _end(r["loss_holds_to"], "down to {} ha"),
+                amount,
+            )
+        else:
+            text = pool_rates_text(end, r, sc, amount)
+        pools.append({**pool, "text": text})
+    worth = periods["carry_over_worth"]
+    if worth is None:
+        text = f"What carry-over is worth: {periods['note']}."
+    elif periods["carry_over"]:
+        text = (
+            f"Carry-over is worth {price(worth)} {money}: without it (each period's pool used "
+            "in that period or lost) Z would be that much lower."
+        )
+    else:
+        text = (
+            f"Carry-over would be worth {price(worth)} {money}: with it (unused pool kept for "
+            "later periods) Z would be that much higher."
+        )
+    return {**periods, "pools": pools, "text": text}

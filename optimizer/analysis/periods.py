@@ -11,11 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.analysis.prices import PRICE_COLUMNS
 from optimizer.data.derived import M2_PER_HA
 from optimizer.data.locks import period_locks
 from optimizer.formulation.build import Formulation, free_share
 from optimizer.formulation.linkage import county_flows, pairs_from_totals
-from optimizer.formulation.phased import PERIOD_MARK, PeriodColumns, period_intensity_limit
+from optimizer.formulation.phased import (
+    PERIOD_MARK,
+    PeriodColumns,
+    period_family,
+    period_intensity_limit,
+)
 
 #: Flows smaller than this (ha) are solver round-off, not transfers (as tables.FLOW_TOL).
 FLOW_TOL = 1e-6
@@ -327,27 +333,44 @@ RESOLVE_TIME_LIMIT_S = 60.0
 CARRY_OVER_RESOLVE_COLUMNS = 40_000
 
 
-def period_explain(f: Formulation, solution) -> dict | None:
-    """Each period's pool price (the solver's dual of its pool row, Z per ha more
-    available by that end) and what carry-over is worth (Z with − Z without)."""
+def period_explain(f: Formulation, solution, marginals: pd.DataFrame) -> dict | None:
+    """Each period's pool price and what carry-over is worth (Z with − Z without).
+
+    A pool's price is the unique rates (MODEL.md §6, prices.py) of its row in
+    ``marginals``: ``quota_pool@<end>``, or for the last period the horizon
+    ``quota_pool`` when no period row says more (carry-over with pools summing to
+    quota.total). Never a solver's dual: those differ between solvers at a degenerate
+    optimum. Sentences are added by explain.py."""
     if f.phased is None:
         return None
-    lp = f.lp
     plan = f.phased.periods
-    duals = solution.row_duals
+    rows = {}
+    if not marginals.empty:
+        for r in marginals.to_dict("records"):
+            rows.setdefault(r["family"], r)
     pools = []
+    last = len(f.phased.columns) - 1
     for t, p in enumerate(f.phased.columns):
-        rows = list(lp.rows.get(f"quota_pool{PERIOD_MARK}{p.end}", []))
-        if t == len(f.phased.columns) - 1:
-            rows += list(lp.rows.get("quota_pool", []))
-        price = float(sum(duals[r] for r in rows)) if duals is not None and rows else None
-        if duals is not None and not rows:
-            price = 0.0
-        pools.append({"period_end": str(p.end), "pool_ha": float(plan.quota[t]), "price": price})
+        family = period_family("quota_pool", p.end)
+        if family not in rows and t == last:
+            family = "quota_pool"
+        row = rows.get(family)
+        rates = None
+        if row is not None and all(pd.notna(row.get(c)) for c in PRICE_COLUMNS):
+            rates = {c: float(row[c]) for c in PRICE_COLUMNS}
+        pools.append(
+            {
+                "period_end": str(p.end),
+                "pool_ha": float(plan.quota[t]),
+                "row": family if row is not None else None,
+                "limit": None if row is None or pd.isna(row.get("limit")) else float(row["limit"]),
+                "rates": rates,
+            }
+        )
     worth, note = None, ""
     if len(f.phased.columns) < 2:
         note = "one period: nothing to carry over"
-    elif lp.shape[1] <= CARRY_OVER_RESOLVE_COLUMNS:
+    elif f.lp.shape[1] <= CARRY_OVER_RESOLVE_COLUMNS:
         worth = _carry_over_worth(f, solution)
         note = "two LP optima, with and without carry-over"
     else:

@@ -3,8 +3,10 @@
 At a degenerate optimum a row's dual value is not unique: each solver may hand back a
 different one. What is unique is Z*(b), the optimum as a function of the row's limit b,
 which is concave and piecewise linear for a maximisation. For each priced region row
-(quota_pool, intensity, farmland_region, farmland_balance) and every group row
-(group_min, group_max) this module reports
+(quota_pool, intensity, farmland_region, farmland_balance, quota_linked), every group
+row (group_min, group_max) and, in a phased plan (MODEL.md §7), every period row of
+those families (``quota_pool@2025``, ``intensity@2025``, …, ``period_family``) this
+module reports
 
 - ``gain_per_unit``: how much Z rises per unit the limit is relaxed (the one-sided rate of
   Z* in the relaxing direction) and ``gain_holds_to``, the limit up to which it holds;
@@ -44,6 +46,7 @@ import pandas as pd
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.families import FAMILIES, REGION_TARGETS
 from optimizer.formulation.lp import LinearProgram
+from optimizer.formulation.phased import base_family, family_end
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
 
 if TYPE_CHECKING:  # highspy is imported when prices are computed, as backends are
@@ -80,6 +83,20 @@ INFEASIBLE_TRIES = 3
 RATE_DIGITS = 12
 #: Two limits closer than this share of max(1, |limit|) are the same limit.
 MIN_STEP = 1e-9
+
+
+def priced_families(lp: LinearProgram) -> list[str]:
+    """The row families of ``lp`` with unique prices, in report order: each family of
+    ``UNIQUE_PRICE_ROWS`` and then its period rows (``quota_pool@2025``), by end year."""
+    present = [name for name, rows in lp.rows.items() if len(rows) > 0]
+    order = {family: i for i, family in enumerate(UNIQUE_PRICE_ROWS)}
+    chosen = [name for name in present if base_family(name) in order]
+    return sorted(chosen, key=lambda name: (order[base_family(name)], family_end(name)))
+
+
+def has_unique_prices(family: str) -> bool:
+    """A marginals row family with unique rates: ``quota_pool``, ``quota_pool@2025``, …"""
+    return base_family(family) in UNIQUE_PRICE_ROWS
 
 
 @dataclass(frozen=True)
@@ -172,7 +189,7 @@ class PriceJob:
 def _loaded(f: Formulation) -> highspy.Highs | None:
     """A HiGHS dual simplex holding ``f``'s LP, or None where no rates are computed."""
     lp = f.lp
-    if lp.shape[1] >= MAX_COLUMNS or not any(len(lp.rows.get(x, ())) for x in UNIQUE_PRICE_ROWS):
+    if lp.shape[1] >= MAX_COLUMNS or not priced_families(lp):
         return None
     from optimizer.solvers.highs import load_highs
 
@@ -182,16 +199,17 @@ def _loaded(f: Formulation) -> highspy.Highs | None:
 def unique_prices(
     f: Formulation, start: np.ndarray | None = None, loaded: highspy.Highs | None = None
 ) -> pd.DataFrame:
-    """Per row of ``UNIQUE_PRICE_ROWS``: family, id and the four ``PRICE_COLUMNS``.
+    """Per row of ``priced_families``: family, id and the four ``PRICE_COLUMNS``.
 
     Rates are per unit of the row (ha); the limits are planner limits in the family's
-    unit (a row written net of a 2020 stock has the stock added back). A limit that
+    unit (a row written net of a 2020 stock has the stock added back, at every period
+    end alike: the cumulative stock of §7 starts from the same 2020 stock). A limit that
     cannot be tightened at all without making the plan infeasible has loss ∞. Empty
     (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up. ``start``: an optimal
     plan to start from; ``loaded``: ``_loaded(f)``, made already (``PriceJob``).
     """
     lp = f.lp
-    families = [fam for fam in UNIQUE_PRICE_ROWS if len(lp.rows.get(fam, ())) > 0]
+    families = priced_families(lp)
     columns = ["family", "id", *PRICE_COLUMNS]
     h = loaded if loaded is not None else _loaded(f)
     if h is None:
@@ -262,8 +280,9 @@ def _rooms(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray
 
 
 def _offset(f: Formulation, family: str) -> float:
-    """Planner limit − row limit of a region row written net of a 2020 stock."""
-    stock = FAMILIES[family].net_of
+    """Planner limit − row limit of a region row written net of a 2020 stock (a period
+    row ``intensity@2025`` as its family: Σ_i C_i^≤t = Σ C0 + Σ_{t'≤t} (A − (1 − ρ) r))."""
+    stock = FAMILIES[base_family(family)].net_of
     return float(f.dataset.counties[stock].sum()) if stock else 0.0
 
 

@@ -38,6 +38,7 @@ from optimizer.data.problems import DataError
 from optimizer.data.rules import period_ends
 from optimizer.formulation.build import Formulation, build, free_share
 from optimizer.formulation.lp import INF, LinearProgram
+from optimizer.formulation.phased import base_family, family_end
 from optimizer.solvers.highs import load_highs, run_highs
 
 #: Seconds all single-setting searches of one diagnosis may take together.
@@ -121,9 +122,18 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
         ("intensity.reduction", "intensity", "min"),
         ("farmland.region_floor", "farmland_region", "max"),
     )
+    milestones = sc.periods is not None and sc.periods.intensity is not None
     for setting, family, sense in rows:
-        if family in families and len(lp.rows.get(family, ())) == 1:
+        if family == "intensity" and milestones and family in families:
+            # the last [periods] milestone replaces intensity.reduction (MODEL.md §7)
+            setting = PERIOD_ROW_SETTINGS["intensity"]
+            out.append((setting, family, "region", _bind(search.period_row, setting, family)))
+        elif family in families and len(lp.rows.get(family, ())) == 1:
             out.append((setting, family, "region", _bind(search.row, setting, family, sense)))
+    for family in sorted(f for f in families if family_end(f)):  # period rows (MODEL.md §7)
+        if base_family(family) in PERIOD_ROW_SETTINGS and len(lp.rows.get(family, ())) == 1:
+            setting = PERIOD_ROW_SETTINGS[base_family(family)]
+            out.append((setting, family, "region", _bind(search.period_row, setting, family)))
     if "per_capita_cap" in families:
         out.append(("per_capita.cap_m2", "per_capita_cap", "region", search.cap))
     counties = set(f.dataset.counties["county_id"].astype(str))
@@ -156,6 +166,11 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
             )
         )
     return out
+
+
+#: The setting of each period row family (``intensity@2025`` → periods.intensity): a
+#: list with one entry per period end, of which the fix moves only that end's.
+PERIOD_ROW_SETTINGS = {"quota_pool": "periods.quota", "intensity": "periods.intensity"}
 
 
 def _bind(fn, *args):
@@ -283,9 +298,10 @@ class _Search:
         )
 
     # --- the searches -------------------------------------------------------------------
-    def row(self, setting: str, family: str, sense: str) -> Fix:
-        """quota.total / intensity.reduction / farmland.region_floor: a parametric LP."""
-        lp, unit = self.f.lp, "share" if family == "intensity" else "ha"
+    def extreme_activity(self, family: str, sense: str) -> float | None:
+        """The least (``min``) or greatest activity of the one row of ``family`` that every
+        other constraint allows: one LP with that row dropped (None: they cannot hold)."""
+        lp = self.f.lp
         r = int(lp.rows[family][0])
         constraints = lp.constraints.copy()
         constraints.loc[r, ["lb", "ub"]] = (-INF, INF)
@@ -300,6 +316,50 @@ class _Search:
         )
         h = load_highs(relaxed)
         if not self.run(h):
+            return None
+        return float(h.getInfo().objective_function_value)
+
+    def period_row(self, setting: str, family: str) -> Fix:
+        """A period row (``quota_pool@2025``, ``intensity@2025``, or the last end's plain
+        ``intensity`` under [periods] intensity): that end's entry of the setting's list
+        moved alone, to the value the extreme activity of the row needs.
+        A pool raised past quota.total takes the excess from the later pools."""
+        lp, plan = self.f.lp, self.f.phased.periods
+        end = family_end(family) or str(plan.ends[-1])  # a plain row: the last end's
+        t = [str(e) for e in plan.ends].index(end)
+        row = int(lp.rows[family][0])
+        is_pool = base_family(family) == "quota_pool"
+        now = [float(v) for v in (plan.quota if is_pool else plan.tau)]
+        unit = "ha" if is_pool else "share"
+        current = _list_text(now)
+        activity = self.extreme_activity(family, "min")
+        if activity is None:
+            why = f"the other constraints cannot hold together whatever {setting} is"
+            return Fix(setting, family, "region", current, None, unit, why)
+        if is_pool:
+            share = free_share(self.sc)
+            need = activity / share if share > 0 else activity  # ha of pool by that end
+            bound = float(lp.row_ub[row]) / share if share > 0 else float(lp.row_ub[row])
+            value, up = now[t] + (need - bound), True
+        else:
+            stock = float(self.ds.counties["construction_land_2020"].sum())
+            base = (float(lp.row_ub[row]) + stock) / (1 - now[t])
+            value, up = 1.0 - (activity + stock) / base, False
+        limit = toward(value, unit, up)
+        for _ in range(CONFIRM_STEPS + 1):
+            moved = _moved_entry(now, t, limit, self.sc.quota.total if is_pool else None)
+            ds = None if moved is None else self.with_setting(setting, "region", moved)
+            if ds is not None and self.applies(ds):
+                return Fix(setting, family, "region", current, _list_text(moved), unit)
+            limit = toward(limit + (1 if up else -1) * step(limit, unit), unit, up)
+        why = f"the closest value found ({value:g} at {end}) did not solve when applied"
+        return Fix(setting, family, "region", current, None, unit, why)
+
+    def row(self, setting: str, family: str, sense: str) -> Fix:
+        """quota.total / intensity.reduction / farmland.region_floor: a parametric LP."""
+        unit = "share" if family == "intensity" else "ha"
+        activity = self.extreme_activity(family, sense)
+        if activity is None:
             return Fix(
                 setting,
                 family,
@@ -309,7 +369,6 @@ class _Search:
                 unit,
                 f"the other constraints cannot hold together whatever {setting} is",
             )
-        activity = float(h.getInfo().objective_function_value)
         c = self.ds.counties
         if family == "quota_pool":  # the row holds the free part of quota.total (MODEL.md §8)
             share = free_share(self.ds.scenario)
@@ -549,3 +608,26 @@ def _moved_lock(locks, setting: str, id_: str, value: float, end: str):
     columns = {"locks.csv min": ["min"], "locks.csv max": ["max"]}.get(setting, ["min", "max"])
     out.loc[at, columns] = value
     return out
+
+
+def _list_text(values: list[float]) -> str:
+    """A list setting as ``--set`` takes it: ``[20000, 40000]``, ``[0.238, 0.4]``."""
+    return "[" + ", ".join(f"{v:g}" for v in values) + "]"
+
+
+def _moved_entry(values: list[float], t: int, value: float, total: float | None):
+    """``values`` with entry t set to ``value``; with a ``total`` (period pools), the
+    excess over it taken from the later entries, the next first (None: they have too
+    little)."""
+    out = list(values)
+    out[t] = value
+    if total is None:
+        return out
+    excess = sum(out) - total
+    for later in range(t + 1, len(out)):
+        if excess <= 0:
+            break
+        take = min(excess, out[later])
+        out[later] -= take
+        excess -= take
+    return out if excess <= 1e-9 * max(1.0, total) else None

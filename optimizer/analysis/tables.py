@@ -19,7 +19,12 @@ from optimizer.analysis.periods import (
     period_pairs,
     period_targets,
 )
-from optimizer.analysis.prices import PRICE_COLUMNS, UNIQUE_PRICE_ROWS, unique_prices
+from optimizer.analysis.prices import (
+    PRICE_COLUMNS,
+    has_unique_prices,
+    priced_families,
+    unique_prices,
+)
 from optimizer.data.derived import target_reduction
 from optimizer.data.locks import horizon_locks, period_locks
 from optimizer.data.names import county_labels
@@ -40,6 +45,7 @@ from optimizer.formulation.families import (
     PRICED_ROWS,
 )
 from optimizer.formulation.linkage import county_flows, pairs_from_totals
+from optimizer.formulation.phased import base_family, family_end
 from optimizer.solvers.base import Solution
 
 #: A constraint binds when its slack is below this, relative to max(1, |bound|).
@@ -637,7 +643,7 @@ def marginal_table(
 
     ``value`` is the solver's dual: the change of Z per unit relaxation of the constraint
     (≥ 0 for a maximisation), in objective units per ha of the constraint's own quantity;
-    at a degenerate optimum it depends on the solver. The rows of ``UNIQUE_PRICE_ROWS``
+    at a degenerate optimum it depends on the solver. The rows of ``priced_families``
     also carry the unique one-sided rates of MODEL.md §6 (``PRICE_COLUMNS``, prices.py),
     the same for every backend; NaN on the other rows. A backend without prices still
     gets those rows, with ``value`` NaN. ``rates``: that table, computed already
@@ -653,11 +659,12 @@ def marginal_table(
     names = _display_names(f)
     duals = solution.row_duals
     frames = []
-    for family in PRICED_ROWS:
+    for family in _priced_rows(lp):
         pos = lp.rows.get(family)
         if pos is None or len(pos) == 0:
             continue
-        if family in UNIQUE_PRICE_ROWS:
+        fam = FAMILIES[base_family(family)]
+        if has_unique_prices(family):
             keep = np.ones(len(pos), bool)
         elif duals is None:
             continue
@@ -675,8 +682,8 @@ def marginal_table(
                     "id": ids[keep],
                     "name": pd.Series(ids[keep]).map(names).fillna(pd.Series(ids[keep])).to_numpy(),
                     "value": value[keep],
-                    "unit": f"per {FAMILIES[family].unit}",
-                    "relaxation": FAMILIES[family].relaxation,
+                    "unit": f"per {fam.unit}",
+                    "relaxation": fam.relaxation,
                 }
             )
         )
@@ -692,6 +699,17 @@ def marginal_table(
         rates = unique_prices(f, start=x)  # the re-solves start from this optimal plan
     table = table.merge(rates, on=["family", "id"], how="left", validate="one_to_one")
     return table.reindex(columns=columns)
+
+
+def _priced_rows(lp) -> list[str]:
+    """The priced row families of ``lp`` in report order, each followed by its period
+    rows with unique prices (``quota_pool@2025``, MODEL.md §7)."""
+    periods = [name for name in priced_families(lp) if family_end(name)]
+    out = []
+    for family in PRICED_ROWS:
+        out.append(family)
+        out += [name for name in periods if base_family(name) == family]
+    return out
 
 
 def _bound_marginals(f: Formulation, solution: Solution, names: dict) -> pd.DataFrame:

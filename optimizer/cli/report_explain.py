@@ -18,9 +18,12 @@ from optimizer.data.numbers import MU_PER_HA
 from optimizer.formulation.build import free_quota
 from optimizer.formulation.families import REGION_TARGETS
 from optimizer.formulation.families import words as planner_words
+from optimizer.formulation.phased import base_family, family_end
 
 #: Conflict-set members named per family before "and N more".
 CONFLICT_NAMES = 8
+#: The two one-sided rates of a unique price (MODEL.md §6), gain then loss.
+RATE_KEYS = ("gain_per_unit", "loss_per_unit")
 #: Changes printed per family (the largest); diagnosis.csv has them all.
 CHANGES_PER_FAMILY = 10
 
@@ -53,7 +56,7 @@ def render_explain(
     else:
         _price_section(console, prices, data["ranging_available"], s, w, result)
     if data.get("periods"):
-        _periods_section(console, data["periods"], s, w)
+        _periods_section(console, data["periods"], prices, s, w)
     if data["marginal_tier"]:
         names = w("list_sep").join(
             w(
@@ -73,24 +76,36 @@ def render_explain(
     console.print(limits_table(data, max_counties, w, console.width))
 
 
-def _periods_section(console: Console, periods: dict, s, w: Words) -> None:
-    """A phased plan's pools (MODEL.md §7): each period's price and what carry-over is
-    worth (Z with carry-over − Z without, two LP optima)."""
+def _periods_section(console: Console, periods: dict, prices: list[dict], s, w: Words) -> None:
+    """A phased plan's pools (MODEL.md §7): each period's unique rates (with carry-over,
+    what moving pool between periods does), the other period targets' rates, and what
+    carry-over is worth (Z with carry-over − Z without, two LP optima)."""
     money = s.scenario.tiers.money
     console.print(Text(w("period_pools_title"), style="bold"))
     for p in periods["pools"]:
-        if p["price"] is None:
+        r = p.get("rates")
+        fields = {"end": p["period_end"], "pool": ha(p["limit"] or p["pool_ha"])}
+        if r is None:
+            console.print(Text(w("period_pool_none", **fields)))
             continue
-        console.print(
-            Text(
-                w(
-                    "period_pool_price",
-                    end=p["period_end"],
-                    pool=ha(p["pool_ha"]),
-                    price=w.units(price_per_ha(p["price"], money)),
-                )
-            )
+        gain, loss = (
+            w.units(price_per_ha(r[k], money)) for k in ("gain_per_unit", "loss_per_unit")
         )
+        if p["row"] == "quota_pool":
+            key = "period_pool_horizon"
+        else:
+            key = "period_pool_moved" if periods["carry_over"] else "period_pool_own"
+        console.print(Text(w(key, **fields, gain=gain, loss=loss)))
+    for p in prices:  # intensity@2025, farmland_region@2025, …: their rates
+        end = family_end(p["family"])
+        if not end or base_family(p["family"]) == "quota_pool" or not p.get("rates"):
+            continue
+        if not w.zh:  # English: the engine's sentence; Chinese: the line from its data
+            console.print(Text(f"• {p['text']}"))
+            continue
+        gain, loss = (w.units(price_per_ha(p["rates"][k], money)) for k in RATE_KEYS)
+        family = family_words(base_family(p["family"]), w)
+        console.print(Text(w("period_target_price", family=family, end=end, gain=gain, loss=loss)))
     worth = periods["carry_over_worth"]
     if worth is None:
         console.print(Text(w("carry_worth_unknown", note=periods["note"]), style="dim"))
@@ -102,6 +117,9 @@ def _periods_section(console: Console, periods: dict, s, w: Words) -> None:
 
 def family_words(family: str, w: Words = ENGLISH) -> str:
     """A constraint family as the reports name it: its planner words, or its zh term."""
+    end = family_end(family)
+    if end:  # a period row (MODEL.md §7): its family at that period end
+        return w("meaning_at", meaning=family_words(base_family(family), w), end=end)
     if w.zh:
         return w.term(f"family.{family}", family)
     return planner_words(family).removeprefix("the ")
@@ -165,13 +183,13 @@ def _price_section(
             style="bold",
         )
     )
-    for p in prices:
+    for p in prices:  # a phased plan's period rows are in its periods section
         if p["family"] in REGION_TARGETS:
             line = region_price_text(p, money, w)
             if w.zh:
                 line += instrument_price_text(p, s.scenario, money, result, w)
             console.print(Text(f"• {line}"))
-    local = [p for p in prices if p["family"] not in REGION_TARGETS]
+    local = [p for p in prices if base_family(p["family"]) not in REGION_TARGETS]
     if local:
         console.print(local_prices_table(local, ranging, money, w, console.width))
         if w.zh and any(p["family"] == "stock_potential" for p in local):
@@ -381,6 +399,9 @@ def single_fix_line(r, w: Words = ENGLISH) -> str:
     current, proposed = _number(r.current), _number(r.proposed)
     if str(r.message).startswith("no change of "):
         return w("single_fix_none", setting=r.setting, where=where)
+    params = getattr(r, "params", None)
+    if getattr(r, "code", None) == "single.text" and isinstance(params, dict):
+        return w("single_fix_text", setting=r.setting, where=where, **params)
     if current is None or proposed is None:
         return str(r.message)
     return w(

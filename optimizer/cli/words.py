@@ -237,12 +237,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "carry_on": ("on", "可用"),
     "period_pools_title": (
-        "Period pools (the solver's duals; at a degenerate optimum another solver may differ)",
-        "分期指标池（求解器对偶价格；最优解退化时不同求解器可能不同）",
+        "Period pools (unique rates, the same for every solver)",
+        "分期指标池（唯一的单侧价格，与求解器无关）",
     ),
-    "period_pool_price": (
-        "• {end} pool ({pool} ha): one more ha available by {end} raises Z by {price}",
-        "• 至{end}年指标池（{pool} 公顷）：至{end}年多 1 公顷可用指标，Z 增加 {price}",
+    "period_pool_moved": (
+        "• pools by {end} ({pool} ha): moving 1 ha of pool from after {end} into them raises Z "
+        "by {gain}; moving 1 ha the other way lowers it by {loss}",
+        "• 至{end}年累计指标池（{pool} 公顷）：从{end}年以后调 1 公顷指标提前使用，Z 增加 {gain}；"
+        "反向调 1 公顷，Z 减少 {loss}",
+    ),
+    "period_pool_own": (
+        "• {end} pool ({pool} ha): one more ha raises Z by {gain}; one ha less lowers it by {loss}",
+        "• {end}年指标池（{pool} 公顷）：多 1 公顷，Z 增加 {gain}；少 1 公顷，Z 减少 {loss}",
+    ),
+    "period_pool_horizon": (
+        "• {end} pool with quota.total ({pool} ha in all): one more ha raises Z by {gain}; one "
+        "ha less lowers it by {loss}",
+        "• {end}年指标池与指标总量（共 {pool} 公顷）同增 1 公顷，Z 增加 {gain}；同减 1 公顷，"
+        "Z 减少 {loss}",
+    ),
+    "period_pool_none": (
+        "• {end} pool ({pool} ha): no unique rates at this size",
+        "• {end}年指标池（{pool} 公顷）：此规模下不计算唯一价格",
+    ),
+    "period_target_price": (
+        "• {family} by {end}: relaxing it 1 ha raises Z by {gain}; tightening it 1 ha lowers "
+        "it by {loss}",
+        "• {family}（至{end}年）：放宽 1 公顷，Z 增加 {gain}；收紧 1 公顷，Z 减少 {loss}",
     ),
     "carry_worth_on": (
         "Carry-over is worth {worth}: without it Z would be that much lower.",
@@ -427,6 +448,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "single_fix": (
         "{setting}{where} alone: {verb} it to {proposed} (now {current})",
         "单独调整 {setting}{where}：{verb}至 {proposed}（当前 {current}）",
+    ),
+    "single_fix_text": (
+        '{setting}{where} alone: set it to "{limit}" (now "{current}")',
+        "单独调整 {setting}{where}：设为 {limit}（当前 {current}）",
     ),
     "single_fix_none": (
         "no change of {setting}{where} alone suffices",

@@ -97,10 +97,13 @@ def formulation_for(
     dataset: Dataset, point: Point, base: Formulation | None
 ) -> tuple[Dataset, Formulation]:
     """The scenario's dataset and LP: the base LP with a right-hand side changed when the
-    point sets only RHS_KEYS, else rebuilt by the vectorised builder."""
+    point sets only RHS_KEYS, else rebuilt by the vectorised builder. A phased plan is
+    always rebuilt: quota.total also moves its period pools (split by years, MODEL.md §7)
+    and their quota_pool@<end> rows."""
     ds = apply_point(dataset, point)
     overrides = point.overrides
-    if base is None or point.factors or not overrides or set(overrides) - RHS_KEYS.keys():
+    phased = base is not None and base.phased is not None
+    if base is None or phased or point.factors or not overrides or set(overrides) - RHS_KEYS.keys():
         return ds, build(ds)
     constraints = base.lp.constraints.copy()
     for key, value in overrides.items():
