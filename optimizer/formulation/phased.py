@@ -6,6 +6,12 @@ of the linkage arcs. The horizon totals (A_i = Σ_t A_it, r_i, s_i, q_i, the arc
 z_i) are columns of their own under the plain family names, tied to the periods by
 ``periods_sum`` rows, so that everything that reads a plan's horizon figures
 (allocation.csv, groups, the checker) reads them where a one-period plan has them.
+Measured at national scale (docs/performance.md), these columns make the LP cheaper for
+interior point than horizon rows summing the period columns directly.
+
+This module holds the periods' columns and data; the rows are build.py's, one builder
+per family: a period's rows are the §3 builder applied to that period's columns, a
+cumulative row the same builder summing the periods up to its end.
 
 Constraints at the last period end are the §3 rows on those horizon totals, with
 their plain names (``quota_pool``, ``farmland_floor[i]``, the bounds of A_i): the
