@@ -235,9 +235,6 @@ def second_stage(
         return skipped(method, "[solver] tie_break = none: the LP solver's own vertex")
     if solution.status is not Status.OPTIMAL or solution.x is None:
         return skipped(method, f"the LP ended {solution.status.value}: no optimal face")
-    if f.columns.stock is not None and len(f.columns.stock):
-        # MODEL.md §6 adds z_i²/m_i with existing stock; the stage does not model stock yet.
-        return skipped(method, "existing stock is reused: the stage does not cover stock yet")
     tie = tie_break(f, solution, backend, solver, choice.time_limit_s)
     if tie is None:
         return skipped(method, "the quadratic stage did not solve: the LP solver's own vertex")

@@ -29,6 +29,15 @@ FLOW_TOL = 1e-6
 MET_TOL = 1e-6
 
 
+def quota_and_linkage(
+    whole: np.ndarray, alloc: np.ndarray, linked: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """allocation.csv's ``quota`` (the free part q_i^free) and ``linkage_in`` (A_i − q_i)
+    from the tie-break's whole quota q_i = q_i^free + q_i^link (MODEL.md §8), ha."""
+    whole = np.minimum(whole, alloc)
+    return np.clip(whole - linked, 0.0, None), alloc - whole
+
+
 def _per_county(n: int, positions: np.ndarray | None, values: np.ndarray) -> np.ndarray:
     out = np.zeros(n)
     if positions is not None:
@@ -93,8 +102,7 @@ def period_table(
         linkage_self = np.bincount(self_use["from_pos"], self_use["amount"], minlength=n)
         if figures is not None:  # the tie-break's unique figures of this period
             got = figures[f"allocation@{p.end}"].to_numpy()
-            quota = np.minimum(figures[f"quota@{p.end}"].to_numpy(), got)
-            linkage_in = got - quota
+            quota, linkage_in = quota_and_linkage(figures[f"quota@{p.end}"].to_numpy(), got, linked)
             linkage_out = figures[f"linkage_out@{p.end}"].to_numpy()
             received = figures[f"received@{p.end}"].to_numpy()
             linkage_self = np.clip(linkage_in - received, 0.0, None)

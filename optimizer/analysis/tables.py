@@ -18,6 +18,7 @@ from optimizer.analysis.periods import (
     period_headlines,
     period_pairs,
     period_targets,
+    quota_and_linkage,
 )
 from optimizer.analysis.prices import (
     PRICE_COLUMNS,
@@ -133,8 +134,7 @@ def county_table(
         linkage_out = np.bincount(others["from_pos"], others["amount"], minlength=n)
     else:
         alloc = figures["allocation"].to_numpy()
-        quota = np.minimum(figures["quota"].to_numpy(), alloc)
-        linkage_in = alloc - quota
+        quota, linkage_in = quota_and_linkage(figures["quota"].to_numpy(), alloc, linked)
         linkage_out = figures["linkage_out"].to_numpy()
         linkage_self = np.clip(linkage_in - figures["received"].to_numpy(), 0.0, None)
         reclaimed = figures["reclaimed"].to_numpy()

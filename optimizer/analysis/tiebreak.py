@@ -45,7 +45,7 @@ from optimizer.formulation.build import Formulation
 from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers import Solution, get_backend
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
-from optimizer.solvers.qp import solve_qp
+from optimizer.solvers.qp import QP_TOLERANCE, QPResult, solve_qp
 
 #: The plans of the tie-break have Z ≥ Z* − Z_SLACK·max(1, |Z*|) (MODEL.md §6).
 Z_SLACK = 1e-9
@@ -62,8 +62,36 @@ DUAL_TOL = 1e-7
 #: PDLP's are first-order estimates and OR-Tools' HiGHS gives none: HiGHS re-solves.
 EXACT_DUALS = {("ortools", "glop"), ("highs", "simplex"), ("highs", "ipm"), ("highs", "auto")}
 EXACT_DUALS |= {("pulp", "cbc"), ("pulp", "highs")}
-#: County figures of T, in the order of L's row blocks (allocation.csv names).
-FIGURES = ("allocation", "quota", "reclaimed", "supplemented", "linkage_out", "received")
+#: County figures of T, in the order of L's row blocks (allocation.csv names, except
+#: ``quota``: here the county's whole quota q_i = q_i^free + q_i^link of MODEL.md §8, whose
+#: free part is allocation.csv's ``quota``). ``stock_used`` is z_i (0 without stock).
+#: The second stage holds the hub form's quota figures within this share of max(1, |q|)
+#: of the first stage's values: room for the round-off of the first QP's answer (1e-10
+#: relative), which exact equalities among the hub rows would turn into infeasibility;
+#: far below the 1e-6 relative agreement the figures need (MODEL.md §6).
+HELD_BAND = 1e-7
+#: Clarabel's tolerances (gap and feasibility) for the first stage, tried in turn: the
+#: second only when Clarabel stalls at the first (about 1 QP in 500 random cases).
+QP_TOLERANCES = (QP_TOLERANCE, 1e-10)
+#: The same for the split of the quota (the second stage): its QPs are tiny and nearly
+#: linear, and at 1e-12 Clarabel often stalls on them (MaxIterations on 5 of 6 random
+#: cases that solve in 8–17 iterations at 1e-10). Both keep the figures far inside the
+#: 1e-3 ha agreement (tests/test_tiebreak_stock.py).
+SPLIT_TOLERANCES = (1e-10, 1e-8)
+#: Rounds of the singleton presolve at most (each fixes the columns that the last round's
+#: fixes left alone in an equality row; chains here are a few rounds long).
+SINGLETON_ROUNDS = 50
+#: A column an equality row fixes must lie within its bounds to this share of max(1, |v|).
+SINGLETON_TOL = 1e-9
+FIGURES = (
+    "allocation",
+    "quota",
+    "reclaimed",
+    "supplemented",
+    "linkage_out",
+    "received",
+    "stock_used",
+)
 
 
 @dataclass(frozen=True)
@@ -103,31 +131,60 @@ def tie_break(
 ) -> TieBreak | None:
     """The plan of least T on the optimal face of ``solution``; None if the QP failed.
 
-    ``backend``/``solver`` say whose duals ``solution`` holds (exact or not).
+    ``backend``/``solver`` say whose duals ``solution`` holds (exact or not). When the
+    face of the run's own duals gives no solved QP (CBC's duals are those of its own
+    presolved model, and can fix a column a little off the face), the face of one HiGHS
+    re-solve is tried once.
     """
-    lp = f.lp
-    face_from = f"{backend}/{solver}"
     exact = (backend, solver) in EXACT_DUALS
-    if not exact or solution.row_duals is None or solution.col_duals is None:
-        engine = get_backend("highs")
-        again = "ipm" if lp.shape[1] >= AUTO_IPM_COLUMNS else "simplex"
-        reference = engine.solve(lp, again, time_limit_s)
-        if reference.row_duals is None or reference.x is None:
-            return None
-        solution, face_from = reference, f"highs/{again}"
+    if exact and solution.row_duals is not None and solution.col_duals is not None:
+        tie = _on_face(f, solution, f"{backend}/{solver}")
+        if tie is not None or (backend, solver) == ("highs", _resolver(f)):
+            return tie
+    engine = get_backend("highs")
+    again = _resolver(f)
+    reference = engine.solve(f.lp, again, time_limit_s)
+    if reference.row_duals is None or reference.x is None:
+        return None
+    return _on_face(f, reference, f"highs/{again}")
+
+
+def _solve(qp: _QP, tolerances: tuple[float, ...]) -> QPResult:
+    """Clarabel on ``qp`` at each tolerance in turn until one solves it (a fixed ladder,
+    so the same QP always takes the same path)."""
+    answer = None
+    for tolerance in tolerances:
+        answer = solve_qp(qp.p, qp.g, qp.a_eq, qp.b_eq, qp.a_le, qp.b_le, tolerance)
+        if answer.x is not None:
+            return answer
+    return answer
+
+
+def _resolver(f: Formulation) -> str:
+    """The HiGHS solver whose duals give the face when the run's own do not."""
+    return "ipm" if f.lp.shape[1] >= AUTO_IPM_COLUMNS else "simplex"
+
+
+def _on_face(f: Formulation, solution: Solution, face_from: str) -> TieBreak | None:
+    """Both stages on the optimal face of ``solution`` (exact duals), or None."""
+    lp = f.lp
     face = optimal_face(lp, solution)
     terms = county_terms(f, face.fixed & (face.value == 0.0))
     qp = _reduced_problem(f, terms, float(solution.objective), face)
-    answer = solve_qp(qp.p, qp.g, qp.a_eq, qp.b_eq, qp.a_le, qp.b_le)
+    answer = _solve(qp, QP_TOLERANCES)
     if answer.x is None:
         return None
-    n_lp = lp.shape[1]
-    z = qp.z0.copy()
-    z[qp.free] = answer.x[: len(qp.free)]  # then the lifted term columns
-    z = terms.expand @ z
-    x = final_plan(f, z[:n_lp])
-    z[:n_lp] = x
+    z = _plan(f, terms, qp, answer.x)
     figures = _figures(terms, z, f)
+    linked = _linked_terms(f, terms)
+    if linked is not None:  # 增存挂钩: the split of each county's quota, second (§8)
+        held = _held_at(f, terms, linked, terms.matrix @ z)
+        split = _reduced_problem(f, held, float(solution.objective), _split_face(f, face, z))
+        second = _solve(split, SPLIT_TOLERANCES)
+        if second.x is None:
+            return None
+        z = _plan(f, terms, split, second.x)
+    x = z[: lp.shape[1]]
     objective = float(lp.objective @ x)
     info = TieBreakInfo(
         ran=True,
@@ -143,6 +200,82 @@ def tie_break(
         qp_iterations=answer.iterations,
     )
     return TieBreak(x=x, figures=figures, objective=objective, info=info)
+
+
+def _plan(f: Formulation, terms: Terms, qp: _QP, answer: np.ndarray) -> np.ndarray:
+    """z of the QP's answer: fixed entries, replaced LP columns as their sums, and the LP
+    columns made a final plan (``final_plan``)."""
+    n_lp = f.lp.shape[1]
+    z = qp.z0.copy()
+    z[qp.free] = answer[: len(qp.free)]  # then the lifted term columns
+    z = terms.expand @ z
+    z[:n_lp] = final_plan(f, z[:n_lp])
+    return z
+
+
+def _linked_terms(f: Formulation, terms: Terms) -> sp.csr_matrix | None:
+    """Rows q_i^link (per period with periods) over z, or None without 增存挂钩.
+
+    T counts a county's whole quota q_i = q_i^free + q_i^link (MODEL.md §8), so its split
+    between the free pool and the stock-linked one can stay open on the optimal face
+    (county i takes more linked quota, county j more free quota). A second stage holds
+    T's figures and takes, of those plans, the least Σ (q_i^link)²/m_i: unique too.
+    """
+    views = [f.columns] if f.phased is None else list(f.phased.columns)
+    views = [v for v in views if v.quota_linked is not None]
+    if not views:
+        return None
+    n, width = len(f.params), terms.matrix.shape[1]
+    blocks = [
+        sp.csr_matrix(
+            (np.ones(len(v.quota_linked)), (v.stock_counties, v.quota_linked)), shape=(n, width)
+        )
+        for v in views
+    ]
+    return sp.vstack(blocks, format="csr")
+
+
+def _held_at(f: Formulation, terms: Terms, objective: sp.csr_matrix, values: np.ndarray) -> Terms:
+    """Terms whose squares are ``objective``'s rows, with the quota figures of T held at
+    ``values`` by rows of their own where ``_split_face`` leaves them open (hub form:
+    q_i + q_i^link and n_i come down the hub arcs, which stay free). In the pairwise form
+    the split rows A_i = q_i + q_i^link + b_i hold them, A_i and the arcs being fixed."""
+    n = len(f.params)
+    band = HELD_BAND * np.maximum(1.0, np.abs(values))
+    held = np.zeros(len(values), dtype=bool)
+    if f.network.pool >= 0:
+        for name, block in terms.figures.items():
+            if name.split("@")[0] in ("quota", "received"):
+                held[block] = True
+    return replace(
+        terms,
+        matrix=objective,
+        weights=np.tile(terms.weights[:n], objective.shape[0] // max(n, 1)),
+        rows=sp.vstack([terms.rows, terms.matrix[held]], format="csr"),
+        rows_lb=np.concatenate([terms.rows_lb, values[held] - band[held]]),
+        rows_ub=np.concatenate([terms.rows_ub, values[held] + band[held]]),
+    )
+
+
+def _split_face(f: Formulation, face: Face, z: np.ndarray) -> Face:
+    """The first stage's face with every LP column held at ``z`` except those the split of
+    a county's quota moves: q_i and q_i^link (per period and on the horizon) and, in the
+    hub form, the arcs that do not leave a county (pool, hubs, down arcs)."""
+    lp_width = f.lp.shape[1]
+    views = [f.columns] + ([] if f.phased is None else list(f.phased.columns))
+    n = len(f.params)
+    tail = f.network.arcs["tail"].to_numpy()
+    moving = []
+    for v in views:
+        moving += [c for c in (v.quota, v.quota_linked) if c is not None]
+        if f.network.pool >= 0 and len(v.linkage):
+            moving.append(v.linkage[tail >= n])
+    free = np.zeros(lp_width, dtype=bool)
+    free[np.concatenate(moving)] = True
+    free &= ~face.fixed
+    fixed = ~free
+    value = np.where(face.fixed, face.value, z[:lp_width])
+    return replace(face, fixed=fixed, value=value)
 
 
 @dataclass(frozen=True)
@@ -251,11 +384,14 @@ def _figure_blocks(f: Formulation, own, zero: np.ndarray, replaced: list) -> lis
     if net.pool < 0:  # pairwise (or no linkage): every figure is a sum of LP columns
         between = (tail < n) & (head - n != tail)
         quota = [(pos, v.quota)] if v.quota is not None else []
+        quota += _linked_part(v)
         sent = [(tail[between], v.linkage[between])]
         received = [(head[between] - n, v.linkage[between])]
     else:
         quota, sent, received, gone = _hub_definitions(f, own, zero)
+        quota += _linked_part(v)
         replaced.append(gone)
+    stock = [(v.stock_counties, v.stock)] if v.stock is not None else []
     return [
         [(pos, v.allocation)],
         quota,
@@ -263,7 +399,13 @@ def _figure_blocks(f: Formulation, own, zero: np.ndarray, replaced: list) -> lis
         [(pos, v.supplement)],
         sent,
         received,
+        stock,
     ]
+
+
+def _linked_part(v) -> list[tuple[np.ndarray, np.ndarray]]:
+    """q_i^link as a part of county i's quota (增存挂钩, MODEL.md §8), if there is any."""
+    return [(v.stock_counties, v.quota_linked)] if v.quota_linked is not None else []
 
 
 @dataclass
@@ -359,16 +501,18 @@ def _hub_definitions(f: Formulation, own: _OwnColumns, zero: np.ndarray):
     q[both], received[both] = own.add(len(both)), own.add(len(both))
     # down_i = q_i + n_i where both may come down: the down arc leaves the QP
     own.replacements.append((v.linkage[down_arc[both]], (q[both], received[both])))
-    # down_i − A_i ≤ 0
+    # down_i + q_i^link − A_i ≤ 0: what comes down and linked quota are used, not passed on
     m = len(users)
-    own.rows(
-        m,
-        np.tile(np.arange(m), 2),
-        np.concatenate([down_col, v.allocation[users]]),
-        np.concatenate([np.ones(m), -np.ones(m)]),
-        -np.inf,
-        0.0,
-    )
+    rows, cols = [np.arange(m), np.arange(m)], [down_col, v.allocation[users]]
+    coef = [np.ones(m), -np.ones(m)]
+    if v.quota_linked is not None:
+        row_of = np.full(n, -1)
+        row_of[users] = np.arange(m)
+        linked = row_of[v.stock_counties] >= 0
+        rows.append(row_of[v.stock_counties][linked])
+        cols.append(v.quota_linked[linked])
+        coef.append(np.ones(int(linked.sum())))
+    own.rows(m, np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), -np.inf, 0.0)
     has_q = q >= 0
     rows = [city[has_q], head[pool_arc] - first_hub]
     cols = [q[has_q], v.linkage[pool_arc]]
@@ -428,7 +572,7 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     The tiers are folded into bounds of A_i (``_fold_tiers``)."""
     lp = f.lp
     n_own = len(terms.own_lb)
-    objective, col_lb, col_ub, tier_rows = _fold_tiers(f, face)
+    objective, col_lb, col_ub, tier_rows, tier_cols = _fold_tiers(f, face)
     zero_pad = sp.csr_matrix((lp.shape[0], n_own))
     z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
     matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
@@ -440,12 +584,16 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     y_equal = np.concatenate([face.equal, own_equal, [False]])
     level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
     fixed = face.fixed.copy()
-    fixed[f.columns.tier] = True
+    fixed[tier_cols] = True
     fixed[terms.replaced] = True  # through expand: held at 0 here
     is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
     z0 = np.concatenate([face.value, terms.own_lb])
     z0[~is_fixed] = 0.0
     z0[terms.replaced] = 0.0
+    usable = y_equal.copy()
+    usable[tier_rows] = False  # replaced by the folded bounds of A_i
+    bounds = (np.concatenate([col_lb, terms.own_lb]), np.concatenate([col_ub, terms.own_ub]))
+    _fix_singletons(matrix, usable, level, is_fixed, z0, bounds)
     free = np.flatnonzero(~is_fixed)
     shift = matrix @ z0
     a = matrix[:, free].tocsr()
@@ -468,6 +616,43 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     a_eq = sp.vstack([_widen(a[eq], a_eq.shape[1]), a_eq], format="csr")
     b_eq = np.concatenate([rhs_eq[eq], b_eq])
     return _QP(p, g, a_eq, b_eq, _widen(a_le, a_eq.shape[1]), b_le, free, z0)
+
+
+def _fix_singletons(
+    matrix: sp.csr_matrix,
+    equal: np.ndarray,
+    level: np.ndarray,
+    is_fixed: np.ndarray,
+    z0: np.ndarray,
+    bounds: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Fix, in place, every column that an equality row leaves as its only free one, in
+    rounds until none is left (a presolve). The QP's set is the same, but an equality
+    that pins a column at one of its bounds (q^link = μz = 0 beside q^link ≥ 0) leaves
+    no interior, and Clarabel can stall on that; taken out, it cannot."""
+    rows = matrix[np.flatnonzero(equal)].tocsr()
+    target = level[equal]
+    lb, ub = bounds
+    for _ in range(SINGLETON_ROUNDS):
+        free = (~is_fixed).astype(float)
+        sub = (rows @ sp.diags(free)).tocsr()
+        sub.eliminate_zeros()
+        single = np.flatnonzero(np.diff(sub.indptr) == 1)
+        if len(single) == 0:
+            return
+        col = sub.indices[sub.indptr[single]]
+        coef = sub.data[sub.indptr[single]]
+        rest = rows[single] @ np.where(is_fixed, z0, 0.0)
+        value = (target[single] - rest) / coef
+        col, first = np.unique(col, return_index=True)  # two rows, one column: the first
+        value = value[first]
+        room = SINGLETON_TOL * np.maximum(1.0, np.abs(value))
+        inside = (value >= lb[col] - room) & (value <= ub[col] + room)
+        if not inside.any():
+            return
+        col, value = col[inside], value[inside]
+        z0[col] = np.clip(value, lb[col], ub[col])
+        is_fixed[col] = True
 
 
 def _objective(
@@ -508,34 +693,41 @@ def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
 
 def _fold_tiers(
     f: Formulation, face: Face
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Objective and column bounds with the tiers folded into A_i, and the tiers rows.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Objective and column bounds with the tiers folded into A_i; the tiers rows and
+    tier columns that leave the QP.
 
     On the face every free tier of county i has a zero reduced cost, so its value per ha
     is the same y_i (the tiers row's price): Z = Σ_fixed c·a + y_i·(A_i − Σ_fixed a) there,
     and the free tiers only say lo_i ≤ A_i ≤ lo_i + Σ_free caps. The QP keeps no tier
-    column (the final plan fills them in order).
+    column of such a county (the final plan fills them in order). A county with existing
+    stock meets its tiers with A_i + z_i (MODEL.md §8): its tiers and their row stay.
     """
     lp, v = f.lp, f.columns
     objective, col_lb, col_ub = lp.objective.copy(), lp.col_lb.copy(), lp.col_ub.copy()
     n, k = len(v.allocation), v.tiers_per_county
     tiers_rows = lp.rows.get("tiers", np.zeros(0, dtype=np.int64))
+    none = np.zeros(0, dtype=np.int64)
     if n == 0 or k == 0:
-        return objective, col_lb, col_ub, tiers_rows
-    tiers = v.tier.reshape(n, k)
+        return objective, col_lb, col_ub, none, none
+    fold = np.ones(n, dtype=bool)
+    if v.stock is not None:
+        fold[v.stock_counties] = False
+    tiers = v.tier.reshape(n, k)[fold]
+    alloc = v.allocation[fold]
     fixed = face.fixed[tiers]
     value = np.where(fixed, face.value[tiers], 0.0)
     c = objective[tiers]
     n_free = (~fixed).sum(axis=1)
     y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
     objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
-    objective[v.allocation] += y
+    objective[alloc] += y
     lo = value.sum(axis=1)
     hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
-    alloc_lb = np.maximum(col_lb[v.allocation], lo)
-    col_lb[v.allocation] = alloc_lb
-    col_ub[v.allocation] = np.maximum(np.minimum(col_ub[v.allocation], hi), alloc_lb)
-    return objective, col_lb, col_ub, tiers_rows
+    alloc_lb = np.maximum(col_lb[alloc], lo)
+    col_lb[alloc] = alloc_lb
+    col_ub[alloc] = np.maximum(np.minimum(col_ub[alloc], hi), alloc_lb)
+    return objective, col_lb, col_ub, tiers_rows[fold], tiers.ravel()
 
 
 def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
@@ -544,12 +736,8 @@ def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
     v, p = f.columns, f.params
     alloc = np.clip(x[v.allocation], f.lp.col_lb[v.allocation], f.lp.col_ub[v.allocation])
     x[v.allocation] = alloc
-    k = v.tiers_per_county
     n = len(alloc)
-    if n and k:
-        caps = f.lp.col_ub[v.tier].reshape(n, k)
-        before = np.cumsum(caps, axis=1) - caps
-        x[v.tier] = np.clip(alloc[:, None] - before, 0.0, caps).ravel()
+    _fill_tiers(f, x, v.tier, alloc + _stock(n, v, x), n)
     short = v.shortfall_counties
     need = p["floor_need"].to_numpy()[short] - p["sigma"].to_numpy()[short] * alloc[short]
     x[v.shortfall] = np.maximum(0.0, need)
@@ -575,16 +763,29 @@ def _final_periods(f: Formulation, x: np.ndarray) -> list[np.ndarray]:
         alloc = np.clip(x[p.allocation], lb[p.allocation], ub[p.allocation])
         x[p.allocation] = alloc
         cumulative = cumulative + alloc
-        k = len(p.tier) // max(n, 1)
-        if n and k:
-            caps = ub[p.tier].reshape(n, k)
-            before = np.cumsum(caps, axis=1) - caps
-            x[p.tier] = np.clip(alloc[:, None] - before, 0.0, caps).ravel()
+        _fill_tiers(f, x, p.tier, alloc + _stock(n, p, x), n)
         short = p.shortfall_counties
         need = p.params["floor_need"].to_numpy()[short] - sigma[short] * cumulative[short]
         x[p.shortfall] = np.maximum(0.0, need)
         done += [p.allocation, p.tier, p.shortfall]
     return done
+
+
+def _stock(n: int, v, x: np.ndarray) -> np.ndarray:
+    """z_i per county (0 where a county has no stock) of a plan or period's columns."""
+    z = np.zeros(n)
+    if v.stock is not None:
+        z[v.stock_counties] = x[v.stock]
+    return z
+
+
+def _fill_tiers(f: Formulation, x: np.ndarray, tier: np.ndarray, met: np.ndarray, n: int) -> None:
+    """Tiers filled in order (worth less and less) up to what is met, A_i + z_i (ha)."""
+    k = len(tier) // max(n, 1)
+    if n and k:
+        caps = f.lp.col_ub[tier].reshape(n, k)
+        before = np.cumsum(caps, axis=1) - caps
+        x[tier] = np.clip(met[:, None] - before, 0.0, caps).ravel()
 
 
 def _figures(terms: Terms, z: np.ndarray, f: Formulation) -> pd.DataFrame:

@@ -40,11 +40,15 @@ def solve_qp(
     b_eq: np.ndarray,
     a_le: sp.csr_matrix,
     b_le: np.ndarray,
+    tolerance: float = QP_TOLERANCE,
 ) -> QPResult:
-    """Minimise ½xᵀPx + gᵀx over {A_eq x = b_eq, A_le x ≤ b_le} with Clarabel."""
+    """Minimise ½xᵀPx + gᵀx over {A_eq x = b_eq, A_le x ≤ b_le} with Clarabel, to
+    ``tolerance`` (gap and feasibility)."""
     import clarabel  # imported on need, like the LP backends
 
     start = time.perf_counter()
+    if p.shape[0] == 0:  # the presolve fixed every column: nothing is left to choose
+        return QPResult(np.zeros(0), "Solved", time.perf_counter() - start)
     a = sp.vstack([a_eq, a_le], format="csc")
     b = np.concatenate([b_eq, b_le])
     cones = []
@@ -56,8 +60,8 @@ def solve_qp(
     settings.verbose = False
     settings.max_threads = 1
     settings.max_iter = QP_MAX_ITER
-    settings.tol_gap_abs = settings.tol_gap_rel = QP_TOLERANCE
-    settings.tol_feas = settings.tol_ktratio = QP_TOLERANCE
+    settings.tol_gap_abs = settings.tol_gap_rel = tolerance
+    settings.tol_feas = settings.tol_ktratio = tolerance
     settings.reduced_tol_gap_abs = settings.reduced_tol_gap_rel = QP_REDUCED_TOLERANCE
     settings.reduced_tol_feas = settings.reduced_tol_ktratio = QP_REDUCED_TOLERANCE
     solver = clarabel.DefaultSolver(sp.triu(p, format="csc"), g, a, b, cones, settings)
