@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from optimizer.analysis.tables import Result
@@ -9,7 +10,7 @@ from optimizer.data.lang import Lang
 from optimizer.reports.html import GEOJSON_FILE, write_html
 from optimizer.reports.labels import AreaUnit
 from optimizer.reports.tables import shown_sections
-from optimizer.reports.xlsx import write_workbook
+from optimizer.reports.xlsx import Packing, pack_workbook
 
 
 def write_reports(
@@ -18,15 +19,23 @@ def write_reports(
     page: Path,
     lang: Lang = Lang.EN,
     area: AreaUnit = AreaUnit.HA,
-) -> None:
+) -> Packing:
     """report.xlsx at ``workbook`` and report.html at ``page``; the tables are built once.
 
-    The maps come from the dataset folder's counties.geojson (none for a dataset built
-    in memory or a result read back from a run folder).
+    The workbook is still being zipped when this returns (``Packing``): the caller writes
+    its other files meanwhile, then ``wait()``s. The maps come from the dataset folder's
+    counties.geojson (none for a dataset built in memory or a result read back from a
+    run folder).
     """
     shown = shown_sections(result, lang, area)
-    write_workbook(result, workbook, lang, area, shown)
-    write_html(result, page, lang, area, geojson_of(result), shown)
+    packing = pack_workbook(result, workbook, lang, area, shown)
+    try:
+        write_html(result, page, lang, area, geojson_of(result), shown)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the page's error is the one to report
+            packing.wait()
+        raise
+    return packing
 
 
 def geojson_of(result: Result) -> Path | None:

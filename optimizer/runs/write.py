@@ -104,10 +104,15 @@ def write_run(
     planned = out_dir if isinstance(out_dir, RunTarget) else check_target(out_dir, _source(result))
 
     def fill(staging: Path) -> None:
-        for name, table in run_tables(result).items():
-            _write_csv(table, staging / name)
-        (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
-        write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
+        # the reports first: the workbook is zipped on a thread while the files are written
+        packing = write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
+        try:
+            for name, table in run_tables(result).items():
+                _write_csv(table, staging / name)
+            (staging / SUMMARY_FILE).write_text(summary_json(result) + "\n", encoding="utf-8")
+        finally:  # nothing may still write into the staging folder when it is removed
+            if packing is not None:
+                packing.wait()
 
     return _write_staged(planned, fill, "landquota run while this one was solving")
 
