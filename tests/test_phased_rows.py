@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from optimizer.data.read import load_dataset
-from optimizer.data.synth import write_synthetic
+from optimizer.runs.synth import write_synthetic
 from optimizer.formulation.build import build
 from optimizer.formulation.phased import base_family, family_end
 
