@@ -24,7 +24,10 @@ How, without touching the LP (its size is what the speed targets are about):
   hub, split into quota and indicators) and the quota part of the city ↔ region
   arcs, with the rows that make that split a flow of each kind, and down_i ≤ A_i (a
   county neither wastes nor passes on what it receives). Its projection on the county
-  figures is then the pairwise form's. Later terms (periods, stock) add rows to L.
+  figures is then the pairwise form's. Periods add every period's terms; stock adds
+  z_i²/m_i; with 增存挂钩 q_i is the county's whole quota (free + linked).
+- **The split of the quota** (增存挂钩 only): a second QP holds T's figures and takes the
+  least Σ (q_i^link)²/m_i (``_linked_terms``, ``_held_at``, ``_split_face``).
 - **The QP** over the free columns goes to Clarabel (``optimizer.solvers.qp``).
 
 The final plan's tiers are filled in order (the optimal split of A_i, tiers being
