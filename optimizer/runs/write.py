@@ -105,7 +105,9 @@ def write_run(
 
     def fill(staging: Path) -> None:
         # the reports first: the workbook is zipped on a thread while the files are written
-        packing = write_reports(result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit)
+        packing = write_reports(
+            result, staging / REPORT_XLSX, staging / REPORT_HTML, lang, area_unit
+        )
         try:
             for name, table in run_tables(result).items():
                 _write_csv(table, staging / name)
