@@ -33,7 +33,7 @@ worth less and less) and its shortfall is u_i = max(0, floor need − σ_i A_i).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ from models.results import TieBreakInfo
 from models.scenario import TieBreakMethod
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.lp import LinearProgram
+from optimizer.formulation.phased import horizon_totals
 from optimizer.solvers import Solution, get_backend
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
 from optimizer.solvers.qp import QP_TOLERANCE, QPResult, solve_qp
@@ -114,6 +115,9 @@ class Terms:
     figures: dict[str, slice]
     expand: sp.csr_matrix
     replaced: np.ndarray  # LP columns written through ``expand``
+    #: a phased plan's horizon totals X_i, written through ``expand`` as Σ_t X_it (so the
+    #: QP has neither them nor their periods_sum rows); their bounds become rows
+    totals: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,8 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
     for view, suffix in views:
         blocks += _figure_blocks(view, own, zero, replaced)
         names += [name + suffix for name in FIGURES]
+    totals = _substitute_totals(f, own)
+    replaced.append(totals)
     rows, cols = [], []
     for b, block in enumerate(blocks):
         for county, col in block:
@@ -354,7 +360,24 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
         figures=figures,
         expand=own.expand(width),
         replaced=replaced_cols,
+        totals=totals,
     )
+
+
+def _substitute_totals(f: Formulation, own: _OwnColumns) -> np.ndarray:
+    """A phased plan's horizon totals (MODEL.md §7), each written as the sum of its period
+    columns (``expand``); returns their columns (none without periods).
+
+    In the LP they are columns of their own, tied by periods_sum rows, because that is
+    the cheaper LP for interior point (docs/performance.md); in the QP they would only
+    add a column and an equality row each, and Clarabel pays for both.
+    """
+    if f.phased is None:
+        return np.zeros(0, np.int64)
+    pairs = horizon_totals(f.columns, f.phased.columns)
+    for _name, horizon, parts in pairs:
+        own.replacements.append((horizon, tuple(parts)))
+    return np.concatenate([horizon for _name, horizon, _parts in pairs])
 
 
 def period_view(f: Formulation, p) -> Formulation:
@@ -569,35 +592,44 @@ class _QP:
 def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) -> _QP:
     """The QP over the free columns: LP rows (active ones as equalities), the stage's own
     rows, the Z row, and the free columns' bounds; fixed columns moved to the right.
-    The tiers are folded into bounds of A_i (``_fold_tiers``)."""
+    The tiers are folded into bounds of A_i (``_fold_tiers``); a phased plan's horizon
+    totals are written as sums of their periods' columns (``_without_totals``)."""
     lp = f.lp
     n_own = len(terms.own_lb)
     objective, col_lb, col_ub, tier_rows, tier_cols = _fold_tiers(f, face)
     zero_pad = sp.csr_matrix((lp.shape[0], n_own))
     z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
     matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
-    matrix = (matrix @ terms.expand).tocsr()
+    matrix = (matrix @ _keeping_totals(terms)).tocsr()
     slack = Z_GUARD * max(1.0, abs(z_star))  # ≥ Z_SLACK: a guard, see Z_GUARD
     row_lb = np.concatenate([lp.row_lb, terms.rows_lb, [z_star - slack]])
     row_ub = np.concatenate([lp.row_ub, terms.rows_ub, [np.inf]])
     own_equal = terms.rows_lb == terms.rows_ub
     y_equal = np.concatenate([face.equal, own_equal, [False]])
     level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
-    fixed = face.fixed.copy()
+    fixed = face.fixed | (col_lb == col_ub)  # the folded tiers can pin A_i
     fixed[tier_cols] = True
-    fixed[terms.replaced] = True  # through expand: held at 0 here
+    gone = np.setdiff1d(terms.replaced, terms.totals)  # through expand: held at 0 here
+    fixed[gone] = True
     is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
-    z0 = np.concatenate([face.value, terms.own_lb])
+    z0 = np.concatenate([np.where(face.fixed, face.value, col_lb), terms.own_lb])
     z0[~is_fixed] = 0.0
-    z0[terms.replaced] = 0.0
+    z0[gone] = 0.0
     usable = y_equal.copy()
     usable[tier_rows] = False  # replaced by the folded bounds of A_i
     bounds = (np.concatenate([col_lb, terms.own_lb]), np.concatenate([col_ub, terms.own_ub]))
     _fix_singletons(matrix, usable, level, is_fixed, z0, bounds)
+    live = np.ones(matrix.shape[0], dtype=bool)
+    if len(terms.totals):
+        # a row of fixed columns (totals among them) holds already, as written below
+        live = np.diff(matrix[:, np.flatnonzero(~is_fixed)].tocsr().indptr) > 0
+        matrix, row_lb, row_ub, y_equal, level, live = _without_totals(
+            terms, matrix, (row_lb, row_ub, y_equal, level, live), is_fixed, z0, bounds
+        )
     free = np.flatnonzero(~is_fixed)
     shift = matrix @ z0
     a = matrix[:, free].tocsr()
-    keep = np.diff(a.indptr) > 0  # a row of fixed columns only holds by the LP's solution
+    keep = (np.diff(a.indptr) > 0) & live  # a row of fixed columns only holds already
     keep[tier_rows] = False
     lb, ub = row_lb - shift, row_ub - shift
     eq = keep & y_equal
@@ -616,6 +648,49 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     a_eq = sp.vstack([_widen(a[eq], a_eq.shape[1]), a_eq], format="csr")
     b_eq = np.concatenate([rhs_eq[eq], b_eq])
     return _QP(p, g, a_eq, b_eq, _widen(a_le, a_eq.shape[1]), b_le, free, z0)
+
+
+def _keeping_totals(terms: Terms) -> sp.csr_matrix:
+    """``expand`` with a phased plan's horizon totals kept as columns of their own (the
+    presolve reads their periods_sum rows and the values the face holds them at)."""
+    if not len(terms.totals):
+        return terms.expand
+    width = terms.expand.shape[0]
+    other = np.ones(width)
+    other[terms.totals] = 0.0
+    own = sp.csr_matrix((np.ones(len(terms.totals)), (terms.totals, terms.totals)), (width, width))
+    return (sp.diags(other) @ terms.expand + own).tocsr()
+
+
+def _without_totals(
+    terms: Terms,
+    matrix: sp.csr_matrix,
+    rows: tuple[np.ndarray, ...],
+    is_fixed: np.ndarray,
+    z0: np.ndarray,
+    bounds: tuple[np.ndarray, np.ndarray],
+) -> tuple:
+    """The rows with each horizon total X_i written as Σ_t X_it (periods_sum rows become
+    empty), plus a row Σ_t X_it per total: = its value where the face or the presolve
+    fixed it, else within its bounds. The totals leave the QP (fixed at 0 in ``z0``).
+    ``rows`` are (lb, ub, equal, level, live) per row; returned with the new ones."""
+    totals = terms.totals
+    row_lb, row_ub, y_equal, level, live = rows
+    held = is_fixed[totals]
+    value = z0[totals]
+    lb, ub = bounds
+    sums = terms.expand[totals]
+    matrix = (sp.vstack([matrix, sums], format="csr") @ terms.expand).tocsr()
+    is_fixed[totals] = True
+    z0[totals] = 0.0
+    return (
+        matrix,
+        np.concatenate([row_lb, np.where(held, value, lb[totals])]),
+        np.concatenate([row_ub, np.where(held, value, ub[totals])]),
+        np.concatenate([y_equal, held]),
+        np.concatenate([level, np.where(held, value, 0.0)]),
+        np.concatenate([live, np.ones(len(totals), dtype=bool)]),
+    )
 
 
 def _fix_singletons(
@@ -694,8 +769,8 @@ def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
 def _fold_tiers(
     f: Formulation, face: Face
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Objective and column bounds with the tiers folded into A_i; the tiers rows and
-    tier columns that leave the QP.
+    """Objective and column bounds with the tiers folded into A_i (each period's into A_it
+    in a phased plan); the tiers rows and tier columns that leave the QP.
 
     On the face every free tier of county i has a zero reduced cost, so its value per ha
     is the same y_i (the tiers row's price): Z = Σ_fixed c·a + y_i·(A_i − Σ_fixed a) there,
@@ -703,31 +778,43 @@ def _fold_tiers(
     column of such a county (the final plan fills them in order). A county with existing
     stock meets its tiers with A_i + z_i (MODEL.md §8): its tiers and their row stay.
     """
-    lp, v = f.lp, f.columns
+    lp = f.lp
     objective, col_lb, col_ub = lp.objective.copy(), lp.col_lb.copy(), lp.col_ub.copy()
-    n, k = len(v.allocation), v.tiers_per_county
-    tiers_rows = lp.rows.get("tiers", np.zeros(0, dtype=np.int64))
+    views = [(f.columns, "tiers")]
+    if f.phased is not None:
+        views += [(period_view(f, p).columns, f"tiers@{p.end}") for p in f.phased.columns]
+    rows, cols = [], []
+    for v, family in views:
+        n, k = len(v.allocation), v.tiers_per_county
+        if n == 0 or k == 0:
+            continue
+        fold = np.ones(n, dtype=bool)
+        if v.stock is not None:
+            fold[v.stock_counties] = False
+        tiers = v.tier.reshape(n, k)[fold]
+        alloc = v.allocation[fold]
+        fixed = face.fixed[tiers]
+        value = np.where(fixed, face.value[tiers], 0.0)
+        c = objective[tiers]
+        n_free = (~fixed).sum(axis=1)
+        y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
+        objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
+        objective[alloc] += y
+        lo = value.sum(axis=1)
+        hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
+        alloc_lb = np.maximum(col_lb[alloc], lo)
+        col_lb[alloc] = alloc_lb
+        col_ub[alloc] = np.maximum(np.minimum(col_ub[alloc], hi), alloc_lb)
+        rows.append(lp.rows[family][fold])
+        cols.append(tiers.ravel())
     none = np.zeros(0, dtype=np.int64)
-    if n == 0 or k == 0:
-        return objective, col_lb, col_ub, none, none
-    fold = np.ones(n, dtype=bool)
-    if v.stock is not None:
-        fold[v.stock_counties] = False
-    tiers = v.tier.reshape(n, k)[fold]
-    alloc = v.allocation[fold]
-    fixed = face.fixed[tiers]
-    value = np.where(fixed, face.value[tiers], 0.0)
-    c = objective[tiers]
-    n_free = (~fixed).sum(axis=1)
-    y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
-    objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
-    objective[alloc] += y
-    lo = value.sum(axis=1)
-    hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
-    alloc_lb = np.maximum(col_lb[alloc], lo)
-    col_lb[alloc] = alloc_lb
-    col_ub[alloc] = np.maximum(np.minimum(col_ub[alloc], hi), alloc_lb)
-    return objective, col_lb, col_ub, tiers_rows[fold], tiers.ravel()
+    return (
+        objective,
+        col_lb,
+        col_ub,
+        np.concatenate(rows) if rows else none,
+        np.concatenate(cols) if cols else none,
+    )
 
 
 def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
