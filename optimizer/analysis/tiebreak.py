@@ -24,7 +24,10 @@ How, without touching the LP (its size is what the speed targets are about):
   hub, split into quota and indicators) and the quota part of the city ↔ region
   arcs, with the rows that make that split a flow of each kind, and down_i ≤ A_i (a
   county neither wastes nor passes on what it receives). Its projection on the county
-  figures is then the pairwise form's. Later terms (periods, stock) add rows to L.
+  figures is then the pairwise form's. Periods add every period's terms; stock adds
+  z_i²/m_i; with 增存挂钩 q_i is the county's whole quota (free + linked).
+- **The split of the quota** (增存挂钩 only): a second QP holds T's figures and takes the
+  least Σ (q_i^link)²/m_i (``_linked_terms``, ``_held_at``, ``_split_face``).
 - **The QP** over the free columns goes to Clarabel (``optimizer.solvers.qp``).
 
 The final plan's tiers are filled in order (the optimal split of A_i, tiers being
@@ -33,7 +36,7 @@ worth less and less) and its shortfall is u_i = max(0, floor need − σ_i A_i).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -43,7 +46,6 @@ from models.results import TieBreakInfo
 from models.scenario import TieBreakMethod
 from optimizer.formulation.build import Formulation
 from optimizer.formulation.lp import LinearProgram
-from optimizer.formulation.phased import horizon_totals
 from optimizer.solvers import Solution, get_backend
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
 from optimizer.solvers.qp import QP_TOLERANCE, QPResult, solve_qp
@@ -74,10 +76,6 @@ HELD_BAND = 1e-7
 #: Clarabel's tolerances (gap and feasibility) for the first stage, tried in turn: the
 #: second only when Clarabel stalls at the first (about 1 QP in 500 random cases).
 QP_TOLERANCES = (QP_TOLERANCE, 1e-10)
-#: The same for a phased plan (MODEL.md §7): T is nearly flat in how a county's figures
-#: split between periods, and at 1e-12 the national 2-period QP left a split 3.3e-3 ha
-#: from its answer at 1e-14; at 1e-13 it is that answer (2 more iterations of ~30).
-PHASED_TOLERANCES = (1e-13, *QP_TOLERANCES)
 #: The same for the split of the quota (the second stage): its QPs are tiny and nearly
 #: linear, and at 1e-12 Clarabel often stalls on them (MaxIterations on 5 of 6 random
 #: cases that solve in 8–17 iterations at 1e-10). Both keep the figures far inside the
@@ -119,9 +117,6 @@ class Terms:
     figures: dict[str, slice]
     expand: sp.csr_matrix
     replaced: np.ndarray  # LP columns written through ``expand``
-    #: a phased plan's horizon totals X_i, written through ``expand`` as Σ_t X_it (so the
-    #: QP has neither them nor their periods_sum rows); their bounds become rows
-    totals: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -179,7 +174,7 @@ def _on_face(f: Formulation, solution: Solution, face_from: str) -> TieBreak | N
     face = optimal_face(lp, solution)
     terms = county_terms(f, face.fixed & (face.value == 0.0))
     qp = _reduced_problem(f, terms, float(solution.objective), face)
-    answer = _solve(qp, QP_TOLERANCES if f.phased is None else PHASED_TOLERANCES)
+    answer = _solve(qp, QP_TOLERANCES)
     if answer.x is None:
         return None
     z = _plan(f, terms, qp, answer.x)
@@ -340,8 +335,6 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
     for view, suffix in views:
         blocks += _figure_blocks(view, own, zero, replaced)
         names += [name + suffix for name in FIGURES]
-    totals = _substitute_totals(f, own)
-    replaced.append(totals)
     rows, cols = [], []
     for b, block in enumerate(blocks):
         for county, col in block:
@@ -364,24 +357,7 @@ def county_terms(f: Formulation, zero: np.ndarray | None = None) -> Terms:
         figures=figures,
         expand=own.expand(width),
         replaced=replaced_cols,
-        totals=totals,
     )
-
-
-def _substitute_totals(f: Formulation, own: _OwnColumns) -> np.ndarray:
-    """A phased plan's horizon totals (MODEL.md §7), each written as the sum of its period
-    columns (``expand``); returns their columns (none without periods).
-
-    In the LP they are columns of their own, tied by periods_sum rows, because that is
-    the cheaper LP for interior point (docs/performance.md); in the QP they would only
-    add a column and an equality row each, and Clarabel pays for both.
-    """
-    if f.phased is None:
-        return np.zeros(0, np.int64)
-    pairs = horizon_totals(f.columns, f.phased.columns)
-    for _name, horizon, parts in pairs:
-        own.replacements.append((horizon, tuple(parts)))
-    return np.concatenate([horizon for _name, horizon, _parts in pairs])
 
 
 def period_view(f: Formulation, p) -> Formulation:
@@ -596,15 +572,14 @@ class _QP:
 def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) -> _QP:
     """The QP over the free columns: LP rows (active ones as equalities), the stage's own
     rows, the Z row, and the free columns' bounds; fixed columns moved to the right.
-    The tiers are folded into bounds of A_i (``_fold_tiers``); a phased plan's horizon
-    totals are written as sums of their periods' columns (``_without_totals``)."""
+    The tiers are folded into bounds of A_i, each period's into A_it (``_fold_tiers``)."""
     lp = f.lp
     n_own = len(terms.own_lb)
     objective, col_lb, col_ub, tier_rows, tier_cols = _fold_tiers(f, face)
     zero_pad = sp.csr_matrix((lp.shape[0], n_own))
     z_row = sp.csr_matrix(np.append(objective, np.zeros(n_own)))
     matrix = sp.vstack([sp.hstack([lp.matrix, zero_pad]), terms.rows, z_row], format="csr")
-    matrix = (matrix @ _keeping_totals(terms)).tocsr()
+    matrix = (matrix @ terms.expand).tocsr()
     slack = Z_GUARD * max(1.0, abs(z_star))  # ≥ Z_SLACK: a guard, see Z_GUARD
     row_lb = np.concatenate([lp.row_lb, terms.rows_lb, [z_star - slack]])
     row_ub = np.concatenate([lp.row_ub, terms.rows_ub, [np.inf]])
@@ -613,27 +588,19 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
     fixed = face.fixed | (col_lb == col_ub)  # the folded tiers can pin A_i
     fixed[tier_cols] = True
-    gone = np.setdiff1d(terms.replaced, terms.totals)  # through expand: held at 0 here
-    fixed[gone] = True
+    fixed[terms.replaced] = True  # through expand: held at 0 here
     is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
     z0 = np.concatenate([np.where(face.fixed, face.value, col_lb), terms.own_lb])
     z0[~is_fixed] = 0.0
-    z0[gone] = 0.0
+    z0[terms.replaced] = 0.0
     usable = y_equal.copy()
     usable[tier_rows] = False  # replaced by the folded bounds of A_i
     bounds = (np.concatenate([col_lb, terms.own_lb]), np.concatenate([col_ub, terms.own_ub]))
     _fix_singletons(matrix, usable, level, is_fixed, z0, bounds)
-    live = np.ones(matrix.shape[0], dtype=bool)
-    if len(terms.totals):
-        # a row of fixed columns (totals among them) holds already, as written below
-        live = np.diff(matrix[:, np.flatnonzero(~is_fixed)].tocsr().indptr) > 0
-        matrix, row_lb, row_ub, y_equal, level, live = _without_totals(
-            terms, matrix, (row_lb, row_ub, y_equal, level, live), is_fixed, z0, bounds
-        )
     free = np.flatnonzero(~is_fixed)
     shift = matrix @ z0
     a = matrix[:, free].tocsr()
-    keep = (np.diff(a.indptr) > 0) & live  # a row of fixed columns only holds already
+    keep = np.diff(a.indptr) > 0  # a row of fixed columns only holds by the LP's solution
     keep[tier_rows] = False
     lb, ub = row_lb - shift, row_ub - shift
     eq = keep & y_equal
@@ -652,49 +619,6 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     a_eq = sp.vstack([_widen(a[eq], a_eq.shape[1]), a_eq], format="csr")
     b_eq = np.concatenate([rhs_eq[eq], b_eq])
     return _QP(p, g, a_eq, b_eq, _widen(a_le, a_eq.shape[1]), b_le, free, z0)
-
-
-def _keeping_totals(terms: Terms) -> sp.csr_matrix:
-    """``expand`` with a phased plan's horizon totals kept as columns of their own (the
-    presolve reads their periods_sum rows and the values the face holds them at)."""
-    if not len(terms.totals):
-        return terms.expand
-    width = terms.expand.shape[0]
-    other = np.ones(width)
-    other[terms.totals] = 0.0
-    own = sp.csr_matrix((np.ones(len(terms.totals)), (terms.totals, terms.totals)), (width, width))
-    return (sp.diags(other) @ terms.expand + own).tocsr()
-
-
-def _without_totals(
-    terms: Terms,
-    matrix: sp.csr_matrix,
-    rows: tuple[np.ndarray, ...],
-    is_fixed: np.ndarray,
-    z0: np.ndarray,
-    bounds: tuple[np.ndarray, np.ndarray],
-) -> tuple:
-    """The rows with each horizon total X_i written as Σ_t X_it (periods_sum rows become
-    empty), plus a row Σ_t X_it per total: = its value where the face or the presolve
-    fixed it, else within its bounds. The totals leave the QP (fixed at 0 in ``z0``).
-    ``rows`` are (lb, ub, equal, level, live) per row; returned with the new ones."""
-    totals = terms.totals
-    row_lb, row_ub, y_equal, level, live = rows
-    held = is_fixed[totals]
-    value = z0[totals]
-    lb, ub = bounds
-    sums = terms.expand[totals]
-    matrix = (sp.vstack([matrix, sums], format="csr") @ terms.expand).tocsr()
-    is_fixed[totals] = True
-    z0[totals] = 0.0
-    return (
-        matrix,
-        np.concatenate([row_lb, np.where(held, value, lb[totals])]),
-        np.concatenate([row_ub, np.where(held, value, ub[totals])]),
-        np.concatenate([y_equal, held]),
-        np.concatenate([level, np.where(held, value, 0.0)]),
-        np.concatenate([live, np.ones(len(totals), dtype=bool)]),
-    )
 
 
 def _fix_singletons(

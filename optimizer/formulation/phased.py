@@ -203,23 +203,21 @@ def define_period_variables(
     return tuple(out)
 
 
-def horizon_totals(v, phased: tuple[PeriodColumns, ...]) -> list[tuple[str, np.ndarray, list]]:
-    """(family, horizon columns, each period's columns) of every horizon total X_i = Σ_t X_it:
-    A, r, s, q, the arcs, z and q^link (the families without columns left out)."""
-    pairs = [("allocation", v.allocation), ("reclaim", v.reclaim), ("supplement", v.supplement)]
-    pairs += [("linkage", v.linkage), ("quota", v.quota), ("stock", v.stock)]
-    pairs += [("quota_linked", v.quota_linked)]
-    return [
-        (name, horizon, [getattr(p, name) for p in phased])
-        for name, horizon in pairs
-        if horizon is not None and len(horizon)
-    ]
-
-
 def define_periods_sum_constraints(b: LPBuilder, v, phased: tuple[PeriodColumns, ...]) -> None:
     """periods_sum: X_i − Σ_t X_it = 0 for A, r, s, q, the arcs, z and q^link."""
-    for name, horizon, parts in horizon_totals(v, phased):
+    pairs = [("allocation", v.allocation), ("reclaim", v.reclaim), ("supplement", v.supplement)]
+    pairs += [("linkage", v.linkage)]
+    if v.quota is not None:
+        pairs.append(("quota", v.quota))
+    if v.stock is not None:
+        pairs.append(("stock", v.stock))
+    if v.quota_linked is not None:
+        pairs.append(("quota_linked", v.quota_linked))
+    for name, horizon in pairs:
         m = len(horizon)
+        if m == 0:
+            continue
+        parts = [getattr(p, name) for p in phased]
         rows = np.tile(np.arange(m), len(parts) + 1)
         cols = np.concatenate([horizon, *parts])
         coef = np.concatenate([np.ones(m), -np.ones(m * len(parts))])
@@ -262,7 +260,6 @@ __all__ = [
     "Phased",
     "base_family",
     "family_end",
-    "horizon_totals",
     "period_family",
     "replace",
 ]
