@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from optimizer.data.read import load_dataset
-from optimizer.data.synth import write_synthetic
 from optimizer.formulation.build import build
 from optimizer.formulation.phased import base_family, family_end
+from optimizer.runs.synth import write_synthetic
 
 INPUTS = Path(__file__).resolve().parent.parent / "inputs"
 THREE_ENDS = {
