@@ -76,6 +76,10 @@ HELD_BAND = 1e-7
 #: Clarabel's tolerances (gap and feasibility) for the first stage, tried in turn: the
 #: second only when Clarabel stalls at the first (about 1 QP in 500 random cases).
 QP_TOLERANCES = (QP_TOLERANCE, 1e-10)
+#: The same for a phased plan (MODEL.md §7): T is nearly flat in how a county's figures
+#: split between periods; at 1e-12 the national 2-period QP left a split 1.7e-3 ha from
+#: its answer at 1e-13 (29 iterations against 30; 1e-14 is out of Clarabel's reach).
+PHASED_TOLERANCES = (1e-13, *QP_TOLERANCES)
 #: The same for the split of the quota (the second stage): its QPs are tiny and nearly
 #: linear, and at 1e-12 Clarabel often stalls on them (MaxIterations on 5 of 6 random
 #: cases that solve in 8–17 iterations at 1e-10). Both keep the figures far inside the
@@ -174,7 +178,7 @@ def _on_face(f: Formulation, solution: Solution, face_from: str) -> TieBreak | N
     face = optimal_face(lp, solution)
     terms = county_terms(f, face.fixed & (face.value == 0.0))
     qp = _reduced_problem(f, terms, float(solution.objective), face)
-    answer = _solve(qp, QP_TOLERANCES)
+    answer = _solve(qp, QP_TOLERANCES if f.phased is None else PHASED_TOLERANCES)
     if answer.x is None:
         return None
     z = _plan(f, terms, qp, answer.x)
