@@ -348,8 +348,9 @@ def period_pools(f: Formulation, marginals: pd.DataFrame) -> list[dict]:
     assert f.phased is not None
     plan = f.phased.periods
     rows = {}
-    if not marginals.empty:
-        for r in marginals.to_dict("records"):
+    if not marginals.empty:  # the pool rows only: a national plan has ~10⁴ county rows
+        pool_rows = marginals[marginals["family"].str.partition(PERIOD_MARK)[0] == "quota_pool"]
+        for r in pool_rows.to_dict("records"):
             rows.setdefault(r["family"], r)
     pools = []
     last = len(f.phased.columns) - 1
