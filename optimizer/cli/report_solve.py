@@ -147,7 +147,9 @@ def pool_price_lines(result: Result, w: Words = ENGLISH) -> list[Text]:
     periods = period_headlines(result)
     if not periods:
         pool = pool_price(result)
-        return [] if pool is None else [Text(w("pool_price", price=w.units(price_per_ha(pool, money))))]
+        if pool is None:
+            return []
+        return [Text(w("pool_price", price=w.units(price_per_ha(pool, money))))]
     priced = [p for p in periods if p.pool_gain_per_ha is not None]
     if not priced:
         return []

@@ -360,8 +360,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "主要挂钩指标流向（公顷；共 {n} 条见 flows.csv）",
     ),
     "flows_title_periods": (
-        "Top linkage flows of each period (ha, in the period they are used in; {n} in "
-        "flows.csv)",
+        "Top linkage flows of each period (ha, in the period they are used in; {n} in flows.csv)",
         "各规划期主要挂钩指标流向（公顷，按使用的规划期；共 {n} 条见 flows.csv）",
     ),
     "col.from": ("from", "调出"),
