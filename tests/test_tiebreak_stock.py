@@ -16,24 +16,14 @@ from factories import county, dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cross_backend import PAIRS, small_datasets
-from test_tiebreak import ATOL, FORMS, RTOL, assert_same_flows
+from test_tiebreak import ATOL, FIGURES, FORMS, RTOL, assert_same_flows
 
 from models.results import Status
 from optimizer import load_dataset, solve
 
 INSTRUMENTS = Path(__file__).resolve().parent.parent / "inputs" / "shanxi-central-instruments"
 #: allocation.csv columns the tie-break makes unique when stock is reused.
-STOCK_FIGURES = [
-    "allocation",
-    "quota",
-    "linkage_in",
-    "linkage_out",
-    "reclaimed",
-    "supplemented",
-    "shortfall",
-    "stock_used",
-    "quota_linked",
-]
+STOCK_FIGURES = [*FIGURES, "stock_used", "quota_linked"]
 ABS = 1e-6  # ha, hand-computed cases
 
 
