@@ -84,6 +84,19 @@ class PeriodHeadline(_Section):
         ..., description="Fall of construction land per GDP 2020 → the period end, fraction."
     )
     shortfall_ha: float = Field(..., description="Urban land below the floor at the end.")
+    pool_row: str | None = Field(
+        None,
+        description="marginals.csv row that prices the period's pool (quota_pool@<end>, "
+        "or quota_pool for the last period when it has no row of its own).",
+    )
+    pool_gain_per_ha: float | None = Field(
+        None,
+        description="Z gained per ha more in that row (its unique gain_per_unit, the same "
+        "for every solver; ÷ 15 per 亩); null without prices.",
+    )
+    pool_loss_per_ha: float | None = Field(
+        None, description="Z lost per ha less in that row (its unique loss_per_unit)."
+    )
 
 
 class Headline(_Section):

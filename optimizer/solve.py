@@ -305,7 +305,7 @@ def assemble(
     rates = prices.result() if prices is not None else None
     result.marginals = marginal_table(f, lp_solution, rates)
     result.projects = project_table(f, result.counties)
-    summary.headline = headline(result.counties, result.targets, f, periods)
+    summary.headline = headline(result.counties, result.targets, f, periods, result.marginals)
     annotate(result)
     return result
 

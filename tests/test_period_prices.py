@@ -243,3 +243,74 @@ def test_explain_report_shows_the_period_rates(tmp_path, lang, words):
     assert explained.exit_code == 0, explained.output
     for word in words:
         assert word in explained.output, word
+
+
+#: The brief's case (issue #10): both period pools bind, quota.total (60,000 ha) does not.
+TIGHT_POOLS = {"periods.quota": "[2000, 3000]"}
+
+
+def test_solve_headline_gives_each_periods_pool_price_as_explain_does():
+    """With periods, summary.json's period headlines price each pool by its unique rates:
+    explain's numbers, and Z's finite differences; the horizon row is slack (0/ha) while
+    the pools by 2035 are worth 2.43/ha."""
+    ds = load_dataset(PHASED, TIGHT_POOLS)
+    r = solve(ds, backend="highs")
+    periods = r.summary.headline.periods
+    pools = {p.period_end: p for p in r.summary.explain.periods.pools}
+    for p in periods:
+        explained = pools[p.period_end]
+        assert p.pool_row == explained.row == f"quota_pool@{p.period_end}"
+        assert p.pool_gain_per_ha == explained.rates.gain_per_unit
+        assert p.pool_loss_per_ha == explained.rates.loss_per_unit
+    assert _row(r, "quota_pool")["gain_per_unit"] == 0.0
+    assert periods[-1].pool_gain_per_ha == pytest.approx(2.433333, abs=1e-6)
+
+    def move(t, d):  # carry-over: the 2025 row is the pools by 2025, the 2035 row all pools
+        q = [2000.0, 3000.0]
+        q[t] += d
+        if t == 0:
+            q[1] -= d
+        return {"periods.quota": _pools(q)}
+
+    _assert_pool_rates(ds, r, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "en",
+            [
+                "pool prices (Z gained per ha of pool moved into the pools up to each year",
+                "2025: 0/ha (0/亩) · 2035: 2.433/ha (0.1622/亩)",
+                "price per ha",
+                "Top linkage flows of each period",
+                "2026–2035 ",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "各期指标影子价格",
+                "2025年：0/公顷（0/亩） · 2035年：2.433/公顷（0.1622/亩）",
+                "指标价格 每公顷",
+                "各规划期主要挂钩指标流向",
+                "2026—2035年",
+            ],
+        ),
+    ],
+)
+def test_solve_report_prices_each_period_pool(tmp_path, lang, words):
+    """The terminal report's pool price with periods is each period's (not the slack
+    horizon row's 0/ha), in the headline and the period table; flows say their period."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli.app import app
+
+    args = ["solve", str(PHASED), "--set", "periods.quota=[2000,3000]", "--backend", "highs"]
+    solved = CliRunner().invoke(app, [*args, "--lang", lang, "--out", str(tmp_path / "run")])
+    assert solved.exit_code == 0, solved.output
+    text = " ".join(solved.output.split())  # the terminal wraps long lines
+    for word in words:
+        assert " ".join(word.split()) in text, word
+    assert "one more ha of pool raises Z by 0/ha" not in text

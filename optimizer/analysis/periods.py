@@ -304,9 +304,13 @@ def _tol(bound: float) -> float:
     return MET_TOL * max(1.0, abs(bound))
 
 
-def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
-    """summary.json's headline per period: pool, use and the stocks at each end."""
+def period_headlines(
+    f: Formulation, periods: pd.DataFrame, marginals: pd.DataFrame | None = None
+) -> list[dict]:
+    """summary.json's headline per period: pool, use, the pool's price (the unique rates of
+    ``period_pools``, None without prices) and the stocks at each end."""
     assert f.phased is not None
+    prices = period_pools(f, marginals if marginals is not None else pd.DataFrame())
     c = f.dataset.counties
     base = c["construction_land_2020"].sum() / c["gdp_2020"].sum() if c["gdp_2020"].sum() else 0
     out = []
@@ -327,34 +331,26 @@ def period_headlines(f: Formulation, periods: pd.DataFrame) -> list[dict]:
                 "construction_land_ha": built,
                 "intensity_reduction": float(1 - (built / gdp) / base) if base and gdp else None,
                 "shortfall_ha": float(at["shortfall"].sum()),
+                "pool_row": prices[t]["row"],
+                "pool_gain_per_ha": (prices[t]["rates"] or {}).get("gain_per_unit"),
+                "pool_loss_per_ha": (prices[t]["rates"] or {}).get("loss_per_unit"),
             }
         )
     return out
 
 
-#: A carry-over worth within this of Z (relative) is LP round-off: 0.
-WORTH_TOL = 1e-9
-#: s: time limit of that re-solve (a small LP: well under a second).
-RESOLVE_TIME_LIMIT_S = 60.0
-#: LP columns up to which explaining a phased plan re-solves it with carry-over flipped
-#: (one more LP solve) to say what carry-over is worth; larger plans say how instead.
-CARRY_OVER_RESOLVE_COLUMNS = 40_000
-
-
-def period_explain(f: Formulation, solution, marginals: pd.DataFrame) -> dict | None:
-    """Each period's pool price and what carry-over is worth (Z with − Z without).
-
-    A pool's price is the unique rates (MODEL.md §6, prices.py) of its row in
-    ``marginals``: ``quota_pool@<end>``, or for the last period the horizon
+def period_pools(f: Formulation, marginals: pd.DataFrame) -> list[dict]:
+    """Each period's pool and the marginals row that prices it, with its unique rates
+    (MODEL.md §6, prices.py): ``quota_pool@<end>``, or for the last period the horizon
     ``quota_pool`` when no period row says more (carry-over with pools summing to
     quota.total). Never a solver's dual: those differ between solvers at a degenerate
-    optimum. Sentences are added by explain.py."""
-    if f.phased is None:
-        return None
+    optimum. ``rates`` is None when the marginals have none (no prices, or too large)."""
+    assert f.phased is not None
     plan = f.phased.periods
     rows = {}
-    if not marginals.empty:
-        for r in marginals.to_dict("records"):
+    if not marginals.empty:  # the pool rows only: a national plan has ~10⁴ county rows
+        pool_rows = marginals[marginals["family"].str.partition(PERIOD_MARK)[0] == "quota_pool"]
+        for r in pool_rows.to_dict("records"):
             rows.setdefault(r["family"], r)
     pools = []
     last = len(f.phased.columns) - 1
@@ -375,6 +371,25 @@ def period_explain(f: Formulation, solution, marginals: pd.DataFrame) -> dict | 
                 "rates": rates,
             }
         )
+    return pools
+
+
+#: A carry-over worth within this of Z (relative) is LP round-off: 0.
+WORTH_TOL = 1e-9
+#: s: time limit of that re-solve (a small LP: well under a second).
+RESOLVE_TIME_LIMIT_S = 60.0
+#: LP columns up to which explaining a phased plan re-solves it with carry-over flipped
+#: (one more LP solve) to say what carry-over is worth; larger plans say how instead.
+CARRY_OVER_RESOLVE_COLUMNS = 40_000
+
+
+def period_explain(f: Formulation, solution, marginals: pd.DataFrame) -> dict | None:
+    """Each period's pool price (``period_pools``) and what carry-over is worth (Z with −
+    Z without). Sentences are added by explain.py."""
+    if f.phased is None:
+        return None
+    plan = f.phased.periods
+    pools = period_pools(f, marginals)
     worth, note = None, ""
     if len(f.phased.columns) < 2:
         note = "one period: nothing to carry over"

@@ -788,8 +788,10 @@ def headline(
     targets: pd.DataFrame,
     f: Formulation,
     periods: pd.DataFrame | None = None,
+    marginals: pd.DataFrame | None = None,
 ) -> dict:
-    """The totals a planner reads first, with units in the keys."""
+    """The totals a planner reads first, with units in the keys (a phased plan's periods
+    with their pool prices from ``marginals``)."""
     t = targets.set_index("target")["value"]
     return {
         "quota_pool_ha": f.dataset.scenario.quota.total,
@@ -804,7 +806,7 @@ def headline(
         "cultivated_2035_ha": float(county["cultivated_2035"].sum()),
         "shortfall_ha": float(county["shortfall"].sum()),
         **instrument_headline(county, f),
-        **({"periods": period_headlines(f, periods)} if periods is not None else {}),
+        **({"periods": period_headlines(f, periods, marginals)} if periods is not None else {}),
     }
 
 

@@ -76,6 +76,10 @@ HELD_BAND = 1e-7
 #: Clarabel's tolerances (gap and feasibility) for the first stage, tried in turn: the
 #: second only when Clarabel stalls at the first (about 1 QP in 500 random cases).
 QP_TOLERANCES = (QP_TOLERANCE, 1e-10)
+#: The same for a phased plan (MODEL.md §7): T is nearly flat in how a county's figures
+#: split between periods; at 1e-12 the national 2-period QP left a split 1.7e-3 ha from
+#: its answer at 1e-13 (29 iterations against 30; 1e-14 is out of Clarabel's reach).
+PHASED_TOLERANCES = (1e-13, *QP_TOLERANCES)
 #: The same for the split of the quota (the second stage): its QPs are tiny and nearly
 #: linear, and at 1e-12 Clarabel often stalls on them (MaxIterations on 5 of 6 random
 #: cases that solve in 8–17 iterations at 1e-10). Both keep the figures far inside the
@@ -174,7 +178,7 @@ def _on_face(f: Formulation, solution: Solution, face_from: str) -> TieBreak | N
     face = optimal_face(lp, solution)
     terms = county_terms(f, face.fixed & (face.value == 0.0))
     qp = _reduced_problem(f, terms, float(solution.objective), face)
-    answer = _solve(qp, QP_TOLERANCES)
+    answer = _solve(qp, QP_TOLERANCES if f.phased is None else PHASED_TOLERANCES)
     if answer.x is None:
         return None
     z = _plan(f, terms, qp, answer.x)
@@ -572,7 +576,7 @@ class _QP:
 def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) -> _QP:
     """The QP over the free columns: LP rows (active ones as equalities), the stage's own
     rows, the Z row, and the free columns' bounds; fixed columns moved to the right.
-    The tiers are folded into bounds of A_i (``_fold_tiers``)."""
+    The tiers are folded into bounds of A_i, each period's into A_it (``_fold_tiers``)."""
     lp = f.lp
     n_own = len(terms.own_lb)
     objective, col_lb, col_ub, tier_rows, tier_cols = _fold_tiers(f, face)
@@ -586,11 +590,11 @@ def _reduced_problem(f: Formulation, terms: Terms, z_star: float, face: Face) ->
     own_equal = terms.rows_lb == terms.rows_ub
     y_equal = np.concatenate([face.equal, own_equal, [False]])
     level = np.concatenate([face.level, np.where(own_equal, terms.rows_lb, 0.0), [0.0]])
-    fixed = face.fixed.copy()
+    fixed = face.fixed | (col_lb == col_ub)  # the folded tiers can pin A_i
     fixed[tier_cols] = True
     fixed[terms.replaced] = True  # through expand: held at 0 here
     is_fixed = np.concatenate([fixed, terms.own_lb == terms.own_ub])
-    z0 = np.concatenate([face.value, terms.own_lb])
+    z0 = np.concatenate([np.where(face.fixed, face.value, col_lb), terms.own_lb])
     z0[~is_fixed] = 0.0
     z0[terms.replaced] = 0.0
     usable = y_equal.copy()
@@ -697,8 +701,8 @@ def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
 def _fold_tiers(
     f: Formulation, face: Face
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Objective and column bounds with the tiers folded into A_i; the tiers rows and
-    tier columns that leave the QP.
+    """Objective and column bounds with the tiers folded into A_i (each period's into A_it
+    in a phased plan); the tiers rows and tier columns that leave the QP.
 
     On the face every free tier of county i has a zero reduced cost, so its value per ha
     is the same y_i (the tiers row's price): Z = Σ_fixed c·a + y_i·(A_i − Σ_fixed a) there,
@@ -706,31 +710,43 @@ def _fold_tiers(
     column of such a county (the final plan fills them in order). A county with existing
     stock meets its tiers with A_i + z_i (MODEL.md §8): its tiers and their row stay.
     """
-    lp, v = f.lp, f.columns
+    lp = f.lp
     objective, col_lb, col_ub = lp.objective.copy(), lp.col_lb.copy(), lp.col_ub.copy()
-    n, k = len(v.allocation), v.tiers_per_county
-    tiers_rows = lp.rows.get("tiers", np.zeros(0, dtype=np.int64))
+    views = [(f.columns, "tiers")]
+    if f.phased is not None:
+        views += [(period_view(f, p).columns, f"tiers@{p.end}") for p in f.phased.columns]
+    rows, cols = [], []
+    for v, family in views:
+        n, k = len(v.allocation), v.tiers_per_county
+        if n == 0 or k == 0:
+            continue
+        fold = np.ones(n, dtype=bool)
+        if v.stock is not None:
+            fold[v.stock_counties] = False
+        tiers = v.tier.reshape(n, k)[fold]
+        alloc = v.allocation[fold]
+        fixed = face.fixed[tiers]
+        value = np.where(fixed, face.value[tiers], 0.0)
+        c = objective[tiers]
+        n_free = (~fixed).sum(axis=1)
+        y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
+        objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
+        objective[alloc] += y
+        lo = value.sum(axis=1)
+        hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
+        alloc_lb = np.maximum(col_lb[alloc], lo)
+        col_lb[alloc] = alloc_lb
+        col_ub[alloc] = np.maximum(np.minimum(col_ub[alloc], hi), alloc_lb)
+        rows.append(lp.rows[family][fold])
+        cols.append(tiers.ravel())
     none = np.zeros(0, dtype=np.int64)
-    if n == 0 or k == 0:
-        return objective, col_lb, col_ub, none, none
-    fold = np.ones(n, dtype=bool)
-    if v.stock is not None:
-        fold[v.stock_counties] = False
-    tiers = v.tier.reshape(n, k)[fold]
-    alloc = v.allocation[fold]
-    fixed = face.fixed[tiers]
-    value = np.where(fixed, face.value[tiers], 0.0)
-    c = objective[tiers]
-    n_free = (~fixed).sum(axis=1)
-    y = np.where(~fixed, c, 0.0).sum(axis=1) / np.maximum(n_free, 1)
-    objective[tiers] = np.where(fixed, c - y[:, None], 0.0)
-    objective[alloc] += y
-    lo = value.sum(axis=1)
-    hi = lo + np.where(fixed, 0.0, lp.col_ub[tiers]).sum(axis=1)
-    alloc_lb = np.maximum(col_lb[alloc], lo)
-    col_lb[alloc] = alloc_lb
-    col_ub[alloc] = np.maximum(np.minimum(col_ub[alloc], hi), alloc_lb)
-    return objective, col_lb, col_ub, tiers_rows[fold], tiers.ravel()
+    return (
+        objective,
+        col_lb,
+        col_ub,
+        np.concatenate(rows) if rows else none,
+        np.concatenate(cols) if cols else none,
+    )
 
 
 def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:

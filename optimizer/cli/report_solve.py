@@ -41,6 +41,8 @@ from optimizer.formulation.phased import PERIOD_MARK
 
 #: How many linkage flows the report lists (all are in flows.csv).
 TOP_FLOWS = 10
+#: A pool's gain and loss rates within this (relative, and Z per ha) are one price.
+PRICE_SAME = 1e-9
 #: Short forms of binding families for the narrow county table (what limits the county's
 #: allocation; the reclaim/reserve potentials are in allocation.csv).
 BINDING_SHORT = {f: FAMILIES[f].label for f in ALLOCATION_LIMITS}
@@ -137,6 +139,34 @@ def pool_price(result: Result) -> float | None:
     return float(pool.iloc[0]) if len(pool) else None
 
 
+def pool_price_lines(result: Result, w: Words = ENGLISH) -> list[Text]:
+    """The pool's price: the quota_pool row's, or with periods (MODEL.md §7) each period's
+    from its unique rates (the numbers explain gives: the horizon row can be slack, 0/ha,
+    while a period's pool binds); [] without prices."""
+    money = result.summary.scenario.tiers.money
+    periods = period_headlines(result)
+    if not periods:
+        pool = pool_price(result)
+        if pool is None:
+            return []
+        return [Text(w("pool_price", price=w.units(price_per_ha(pool, money))))]
+    priced = [p for p in periods if p.pool_gain_per_ha is not None]
+    if not priced:
+        return []
+    parts = []
+    for p in priced:
+        gain = w.units(price_per_ha(p.pool_gain_per_ha, money))
+        if p.pool_loss_per_ha is not None and not math.isclose(
+            p.pool_loss_per_ha, p.pool_gain_per_ha, rel_tol=PRICE_SAME, abs_tol=PRICE_SAME
+        ):
+            loss = w.units(price_per_ha(p.pool_loss_per_ha, money))
+            parts.append(w("pool_price_period_two", end=p.period_end, gain=gain, loss=loss))
+        else:
+            parts.append(w("pool_price_period", end=p.period_end, price=gain))
+    key = "pool_prices_carry" if result.summary.scenario.periods.carry_over else "pool_prices"
+    return [Text(w(key, prices=" · ".join(parts)))]
+
+
 def status_word(status: Status, w: Words = ENGLISH) -> str:
     """OPTIMAL / 最优 …: how a solve ended, in the report's language."""
     key = f"status.{status.value}"
@@ -170,9 +200,7 @@ def headline_panel(result: Result, w: Words = ENGLISH) -> Group:
             )
         )
         lines.append(z_line(money, w, uses_stock(result)))
-        pool = pool_price(result)
-        if pool is not None:
-            lines.append(Text(w("pool_price", price=w.units(price_per_ha(pool, money)))))
+        lines += pool_price_lines(result, w)
     if s.solver_reason:
         lines.append(Text(w("solver_reason", reason=w.solver_reason(s.solver_reason)), style="dim"))
     tie = s.tie_break
@@ -364,33 +392,36 @@ def period_headlines(result: Result) -> list:
 
 
 def periods_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
-    """The periods of a phased plan: pool and what it used, new land, linkage,
-    reclamation, and farmland and intensity at each end."""
+    """The periods of a phased plan: pool, what it used and its price (the gain rate of
+    ``pool_price_lines``), new land, linkage, reclamation, and farmland and intensity at
+    each end."""
     periods = period_headlines(result)
     carry = result.summary.scenario.periods.carry_over
+    money = result.summary.scenario.tiers.money
     columns = [
         Column(w("col.period"), justify="left"),
         Column(w("col.period_pool")),
         Column(w("col.pool_used")),
+        Column(w("col.pool_price", unit=w.units(per_area("ha", money))), priority=2),
         Column(w("col.new_land")),
         Column(w("col.linkage"), priority=1),
         Column(w("col.reclaimed"), priority=2),
         Column(w("col.farmland_end"), priority=3),
         Column(w("col.intensity_end"), priority=1),
     ]
-    start = BASE_YEAR + 1
+    spans = period_spans(result, w)
     for p in periods:
         cells = (
-            w("period_span", start=start, end=p.period_end),
+            spans[p.period_end],
             ha(p.quota_pool_ha),
             ha(p.quota_used_ha),
+            price(p.pool_gain_per_ha),
             ha(p.allocation_ha),
             ha(p.linkage_used_ha),
             ha(p.reclaimed_ha),
             ha(p.cultivated_ha),
             pct1(p.intensity_reduction) if p.intensity_reduction is not None else "",
         )
-        start = int(p.period_end) + 1
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
     title = w("periods_title", carry=w("carry_on") if carry else w("carry_off"))
@@ -483,17 +514,30 @@ def period_split(result: Result, shown) -> list[tuple[str, list[float]]]:
 
 
 def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
-    f = result.flows.head(TOP_FLOWS)
+    """The largest linkage flows. A phased plan's are flows.csv's rows, one per pair and
+    period (indicators are used in the period they move in, MODEL.md §7): the largest of
+    each period, TOP_FLOWS in all, each saying its period as allocation_by_period.csv's
+    figures do, rather than a sum over periods that no period's plan contains."""
+    flows = result.flows
+    phased = "period_end" in flows.columns
+    if phased:
+        per_period = max(1, TOP_FLOWS // max(1, flows["period_end"].nunique()))
+        f = flows.groupby("period_end", sort=False).head(per_period)
+    else:
+        f = flows.head(TOP_FLOWS)
     money = result.summary.scenario.tiers.money
-    columns = [
+    columns = [Column(w("col.period"), justify="left")] if phased else []
+    columns += [
         Column(w("col.from"), justify="left", wrap=True, min_width=10),
         Column(w("col.to"), justify="left", wrap=True, min_width=10),
         Column(w("col.ha")),
         Column(w("col.cost", unit=w.units(per_area("ha", money))), priority=1),
         Column(w("col.cost", unit=w.units(per_area("亩", money))), priority=2),
     ]
+    spans = period_spans(result, w)
     for r in f.itertuples(index=False):
-        cells = (
+        cells = (spans[str(r.period_end)],) if phased else ()
+        cells += (
             w("county_in_city", name=r.from_name, city=r.from_city),
             w("county_in_city", name=r.to_name, city=r.to_city),
             ha(r.amount),
@@ -502,7 +546,17 @@ def flows_table(result: Result, w: Words = ENGLISH, width: int = 100) -> Group:
         )
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
-    return fitted_table(w("flows_title", n=len(result.flows)), columns, width, left_out=w.left_out)
+    title = w("flows_title_periods" if phased else "flows_title", n=len(result.flows))
+    return fitted_table(title, columns, width, left_out=w.left_out)
+
+
+def period_spans(result: Result, w: Words = ENGLISH) -> dict[str, str]:
+    """'2021–2025' … per period end of a phased plan ({} without periods)."""
+    spans, start = {}, BASE_YEAR + 1
+    for p in period_headlines(result):
+        spans[p.period_end] = w("period_span", start=start, end=p.period_end)
+        start = int(p.period_end) + 1
+    return spans
 
 
 def short_binding(families: tuple[str, ...], w: Words = ENGLISH) -> str:

@@ -142,6 +142,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pool price: one more ha of pool raises Z by {price}",
         "指标影子价格：指标总量每增加 1 公顷，Z 提高 {price}",
     ),
+    "pool_prices": (
+        "pool prices (Z gained per ha more in each period's pool; unique rates, the same for "
+        "every solver): {prices}",
+        "各期指标影子价格（该期指标池每增加 1 公顷 Z 的提高；唯一值，各求解器相同）：{prices}",
+    ),
+    "pool_prices_carry": (
+        "pool prices (Z gained per ha of pool moved into the pools up to each year; unique "
+        "rates, the same for every solver): {prices}",
+        "各期指标影子价格（每 1 公顷指标移入该年及以前的指标池 Z 的提高；唯一值，各求解器相同）："
+        "{prices}",
+    ),
+    "pool_price_period": ("{end}: {price}", "{end}年：{price}"),
+    "pool_price_period_two": (
+        "{end}: {gain} (one ha less lowers Z by {loss})",
+        "{end}年：{gain}（减少 1 公顷 Z 降低 {loss}）",
+    ),
     "solver_reason": ("solver {reason}", "求解器：{reason}"),
     "headline": (
         "quota used {used} of {pool} ha · linkage {linkage} ha used, {moved} ha moved · "
@@ -279,6 +295,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.period": ("period", "规划期"),
     "col.period_pool": ("pool", "指标池"),
     "col.pool_used": ("used", "已用指标"),
+    "col.pool_price": ("price {unit}", "指标价格 {unit}"),
     "col.linkage": ("linkage", "挂钩指标"),
     "col.reclaimed": ("reclaimed", "拆旧复垦"),
     "col.farmland_end": ("farmland at end", "期末耕地"),
@@ -341,6 +358,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flows_title": (
         "Top linkage flows (ha; {n} in flows.csv)",
         "主要挂钩指标流向（公顷；共 {n} 条见 flows.csv）",
+    ),
+    "flows_title_periods": (
+        "Top linkage flows of each period (ha, in the period they are used in; {n} in flows.csv)",
+        "各规划期主要挂钩指标流向（公顷，按使用的规划期；共 {n} 条见 flows.csv）",
     ),
     "col.from": ("from", "调出"),
     "col.to": ("to", "调入"),
