@@ -38,11 +38,12 @@ from optimizer.formulation.lp import LinearProgram
 from optimizer.solvers import Backend, Solution, Stopwatch, get_backend
 from optimizer.solvers.base import AUTO_IPM_COLUMNS
 
-#: From this many LP columns the default is HiGHS's interior point instead of OR-Tools'
-#: GLOP. Measured (docs/performance.md, 2 cores): the two are even at the national
-#: scale (23,528 columns: 1.8–2.1 s against 1.7 s end to end); at 10,000 counties
-#: (82,000 columns) GLOP takes 8.5 s against 2.8 s, at the township scale (329,397
-#: columns) 148 s against 24–26 s. HiGHS's own ``auto`` switches at the same size.
+#: From this many LP columns the default is HiGHS's interior point instead of its dual
+#: simplex. Measured (docs/performance.md "Default solver, re-measured", 2 cores): at
+#: national scale (23,586 columns) simplex 0.60 s, interior point 0.53–0.59 s (OR-Tools
+#: GLOP 1.15–1.20 s); at 5,000 counties (41,323 columns) 1.73–1.77 s against 1.15 s, at
+#: the township scale (329,397 columns) minutes against 25 s. HiGHS's own ``auto``
+#: switches at the same size; simplex below it also gives right-hand-side ranging.
 LARGE_LP_COLUMNS = AUTO_IPM_COLUMNS
 
 #: What a run needs from its solver: prices (duals, every solve) or prices with
@@ -172,8 +173,8 @@ def choose_solver(
 
     A backend or solver named (argument or scenario) is used as named; a solver
     named without a backend runs on the first backend of BACKEND_ORDER that has
-    it. Otherwise the LP's size decides (LARGE_LP_COLUMNS): OR-Tools GLOP below,
-    HiGHS interior point above; a run that needs ranging takes HiGHS simplex below.
+    it. Otherwise the LP's size decides (LARGE_LP_COLUMNS): HiGHS dual simplex below
+    (prices with ranges), HiGHS interior point with crossover above (prices, no ranges).
     """
     limit = time_limit_s if time_limit_s is not None else sc.solver.time_limit_s
     named_backend = backend or (None if sc.solver.backend == "auto" else sc.solver.backend)
@@ -207,12 +208,9 @@ def choose_solver(
         reason = f"highs/ipm: chosen by size ({size}; interior point is the fastest there)"
         if needs == "ranging":
             reason += "; prices come without ranges at this size (ranging needs simplex)"
-    elif needs == "ranging":
-        engine, name = get_backend("highs"), "simplex"
-        reason = f"highs/simplex: chosen for prices with ranges ({size})"
     else:
-        engine, name = get_backend("ortools"), "glop"
-        reason = f"ortools/glop: chosen by size ({size}; GLOP gives prices)"
+        engine, name = get_backend("highs"), "simplex"
+        reason = f"highs/simplex: chosen by size ({size}; dual simplex gives prices with ranges)"
     return SolverChoice(engine, name, limit, reason)
 
 

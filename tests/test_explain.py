@@ -210,7 +210,6 @@ def test_explain_cli_on_a_run_folder_and_on_a_dataset(tmp_path):
     assert shown.exit_code == 0, shown.output
     assert "One more ha of pool raises Z by" in shown.output
     assert "Marginal tier:" in shown.output and "What limits each county" in shown.output
-    assert "gives none (HiGHS simplex does" in shown.output  # the scenario solves with glop
     # explain of the dataset solves it as solve did: the same solver, plan and prices
     fresh = runner.invoke(app, ["explain", str(REFERENCE), "--json"])
     assert fresh.exit_code == 0, fresh.output
@@ -220,7 +219,7 @@ def test_explain_cli_on_a_run_folder_and_on_a_dataset(tmp_path):
         [c["allocation"] for c in stored["counties"]], abs=1e-5
     )
     assert [p["text"] for p in data["prices"]] == [p["text"] for p in stored["prices"]]
-    assert not data["ranging_available"]  # ortools/glop, as solve chose
+    assert data["ranging_available"]  # highs/simplex, as solve chose: prices with ranges
     assert data["prices"][0]["text"].startswith("One more ha of pool raises Z by")
     assert len(data["counties"]) == 53
     assert runner.invoke(app, ["explain", str(out), "--set", "quota.total=1"]).exit_code == 2

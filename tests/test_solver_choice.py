@@ -25,10 +25,11 @@ def _pair(choice) -> tuple[str, str]:
     return choice.backend.name, choice.solver
 
 
-def test_plain_scenario_small_lp_gets_glop():
+def test_plain_scenario_small_lp_gets_highs_dual_simplex():
     choice = choose_solver(PLAIN, columns=LARGE_LP_COLUMNS - 1)
-    assert _pair(choice) == ("ortools", "glop")
+    assert _pair(choice) == ("highs", "simplex")
     assert "chosen by size" in choice.reason and not choice.notes
+    assert "ranges" in choice.reason  # simplex's prices come with their ranges
 
 
 def test_plain_scenario_large_lp_gets_highs_interior_point():
@@ -39,6 +40,7 @@ def test_plain_scenario_large_lp_gets_highs_interior_point():
 
 def test_ranging_takes_highs_simplex_below_the_threshold():
     assert _pair(choose_solver(PLAIN, columns=500, needs="ranging")) == ("highs", "simplex")
+    assert _pair(choose_solver(PLAIN, columns=500)) == ("highs", "simplex")  # the same solve
     large = choose_solver(PLAIN, columns=LARGE_LP_COLUMNS, needs="ranging")
     assert _pair(large) == ("highs", "ipm") and "without ranges" in large.reason
 
@@ -58,7 +60,7 @@ def test_summary_records_the_choice_and_its_reason(tmp_path, monkeypatch):
     """A synthetic dataset (no [solver]) past a lowered threshold solves with HiGHS ipm."""
     folder = write_synthetic(tmp_path / "d", 120, 12, seed=2)
     small = solve(folder)
-    assert (small.summary.backend, small.summary.solver) == ("ortools", "glop")
+    assert (small.summary.backend, small.summary.solver) == ("highs", "simplex")
     monkeypatch.setattr(solve_module, "LARGE_LP_COLUMNS", 100)
     large = solve(folder)
     assert (large.summary.backend, large.summary.solver) == ("highs", "ipm")

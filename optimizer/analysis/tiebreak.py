@@ -764,7 +764,8 @@ def final_plan(f: Formulation, x: np.ndarray) -> np.ndarray:
     done = [v.allocation, v.tier, v.shortfall]
     if f.phased is not None:
         done += _final_periods(f, x)
-    others = np.setdiff1d(np.arange(len(x)), np.concatenate(done))
+    others = np.ones(len(x), dtype=bool)  # a mask, not setdiff1d: no sort of 330,000 ids
+    others[np.concatenate(done)] = False
     x[others] = np.clip(x[others], lb[others], ub[others])
     return x
 

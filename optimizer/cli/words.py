@@ -1037,9 +1037,8 @@ SOLVER_PHRASES_ZH: tuple[tuple[str, str], ...] = (
     (": solver named, first backend that has it", "：指定的求解器，取第一个有它的后端"),
     (": named", "：指定"),
     (": chosen by size (", "：按规模选择（"),
-    (": chosen for prices with ranges (", "：为求带有效区间的影子价格而选择（"),
     (" LP columns ", " 个线性规划列 "),
-    ("; GLOP gives prices)", "；GLOP 给出影子价格）"),
+    ("; dual simplex gives prices with ranges)", "；对偶单纯形法给出带有效区间的影子价格）"),
     ("; interior point is the fastest there)", "；此规模下内点法最快）"),
     (
         "; prices come without ranges at this size (ranging needs simplex)",
