@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import COUNTIES_CSV, MEMBERS_CSV
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from optimizer import DataError, load_dataset
 from optimizer.cli.app import app
 from optimizer.data.problems import Problem, Severity
 from optimizer.data.read import scenario_keys
-from optimizer.data.rules import AREA_TOLERANCE, CHINA_LAND_AREA_HA, fmt
+from optimizer.data.rules import AREA_TOLERANCE, CHINA_LAND_AREA_HA, clean_text, fmt
 
 REFERENCE = Path(__file__).resolve().parents[1] / "inputs" / "shanxi-central"
 runner = CliRunner()
@@ -340,3 +343,23 @@ def test_reference_dataset_reads_without_conversions_or_new_warnings() -> None:
     assert len(ds.counties) == 53
     assert len(ds.warnings) == 13  # resource towns above the per-capita cap, as before
     assert all("per-capita urban land 2020" in w.message for w in ds.warnings)
+
+
+#: Digits, signs, letters, ASCII and other whitespace, full-width digits and marks.
+CELL_CHARACTERS = "0123456789.,-+eE%abc \t\u3000１２，．\xa0\x1f"
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from("0123456789.,-+eE%abc \t\u3000１２，．\xa0\x1f"), max_size=6
+        ),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_clean_text_equals_nfkc_and_trim_of_every_cell(cells, nfkc):
+    """The shortcut for plain ASCII columns (no NFKC, no trimming) never changes a cell."""
+    want = [(unicodedata.normalize("NFKC", c) if nfkc else c).strip() for c in cells]
+    assert list(clean_text(pd.Series(cells, dtype=object), nfkc)) == want

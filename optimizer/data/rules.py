@@ -10,6 +10,7 @@ per row. Rules return lists of :class:`Problem`; nothing here raises or prints.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -336,9 +337,25 @@ def clean_text(series: pd.Series, nfkc: bool = True) -> pd.Series:
     else:
         text = series.astype("str")
     text = text.fillna("")
+    if _plain(text):  # ASCII without whitespace: NFKC and trimming would change nothing
+        return text
     if nfkc:
         text = text.str.normalize("NFKC")
     return text.str.strip()
+
+
+#: ASCII characters that ``str.strip`` removes (``str.isspace``).
+_ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f ]")
+
+
+def _plain(text: pd.Series) -> bool:
+    """Whether every cell is ASCII with no whitespace (most number and id columns): one
+    C-level pass over the joined column instead of two per-cell string methods."""
+    try:
+        joined = "".join(text.tolist())
+    except TypeError:  # a cell that is not text: the per-cell methods decide
+        return False
+    return joined.isascii() and _ASCII_SPACE.search(joined) is None
 
 
 def is_number_dtype(series: pd.Series) -> bool:
