@@ -392,7 +392,11 @@ def test_explain_prices_each_pool_and_what_carry_over_is_worth():
     ("lang", "words"),
     [
         ("en", ["Periods (ha; carry-over on", "2021–2025", "2026–2035", "21–25", "Period pools"]),
-        ("zh", ["分期（公顷；结转可用", "2021—2025年", "21—25", "分期指标池"]),
+        # the 2025 milestone's intensity row means the fall up to 2025, not 2035
+        (
+            "zh",
+            ["分期（公顷；结转可用", "2021—2025年", "21—25", "分期指标池", "2020→2025年单位GDP"],
+        ),
     ],
 )
 def test_reports_show_the_periods(tmp_path, lang, words):

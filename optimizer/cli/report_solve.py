@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from models.results import Equity, Status
-from models.scenario import BASE_YEAR
+from models.scenario import BASE_YEAR, TARGET_YEAR
 from optimizer.analysis.tables import Result, join_flags
 from optimizer.cli.format import (
     count,
@@ -251,7 +251,7 @@ def target_meaning(target: str, meaning: str, result: Result, w: Words = ENGLISH
     if not w.zh or not w.has(key):
         return meaning
     pc = result.summary.scenario.per_capita
-    sentence = w(key, cap=f"{pc.cap_m2:g}", floor=f"{pc.floor_m2:g}")
+    sentence = w(key, cap=f"{pc.cap_m2:g}", floor=f"{pc.floor_m2:g}", to=end or TARGET_YEAR)
     return w("meaning_at", meaning=sentence, end=end) if end else sentence
 
 

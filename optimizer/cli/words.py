@@ -189,8 +189,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no": ("NO", "否"),
     "meaning.quota_pool": ("ha of the quota pool used", "已用指标（公顷）≤ 指标总量"),
     "meaning.intensity_reduction": (
-        "fall of construction land per unit GDP 2020→2035 ≥ the target",
-        "2020→2035年单位GDP建设用地使用面积下降幅度 ≥ 目标",
+        "fall of construction land per unit GDP 2020→{to} ≥ the target",
+        "2020→{to}年单位GDP建设用地使用面积下降幅度 ≥ 目标",
     ),
     "meaning.farmland_region": (
         "ha cultivated in 2035 ≥ region floor (耕地保有量)",
