@@ -454,8 +454,8 @@ class SolverSettings(_Section):
     backend: BackendName = Field(
         "auto",
         description="Modelling layer: auto (chosen by the model's size, see "
-        "docs/performance.md: OR-Tools GLOP below 40,000 LP columns, HiGHS interior point "
-        "above), ortools (OR-Tools model_builder), pulp, or highs (HiGHS's own API: prices "
+        "docs/performance.md: HiGHS dual simplex below 40,000 LP columns, HiGHS interior "
+        "point above), ortools (OR-Tools model_builder), pulp, or highs (HiGHS's own API: prices "
         "with ranging, and conflict sets when infeasible).",
         json_schema_extra={"unit": "auto | ortools | pulp | highs"},
     )
