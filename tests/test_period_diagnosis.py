@@ -151,3 +151,22 @@ def test_the_chinese_report_words_a_list_fix(tmp_path):
     )
     assert "单独调整 periods.intensity：设为 [0.2379, 0.4]（当前 [0.3, 0.4]）" in zh.output
     assert "alone: set it to" not in zh.output
+
+
+def test_a_farmland_floor_kept_at_every_end_has_a_single_fix_that_solves(tmp_path):
+    """farmland.region_floor holds in 2025 and in 2035 (rows farmland_region@2025 and
+    farmland_region): the fix is the greatest floor both ends reach at once (one LP,
+    max u with each end's cultivated land ≥ u), not "no change suffices"."""
+    runner = CliRunner()
+    failed = _solve(runner, tmp_path / "bad", "farmland.region_floor=1680000")
+    assert failed.exit_code != 0 and "Traceback" not in failed.output
+    summary = json.loads((tmp_path / "bad" / "summary.json").read_text(encoding="utf-8-sig"))
+    (fix,) = [f for f in summary["diagnosis"]["single_fixes"] if f["setting"].startswith("farm")]
+    assert fix["setting"] == "farmland.region_floor" and fix["current"] == 1680000
+    limit = float(fix["limit"])
+    assert 1_600_000 < limit < 1_680_000
+    applied = _solve(runner, tmp_path / "fixed", f"farmland.region_floor={limit}")
+    assert applied.exit_code == 0, applied.output
+    # the closest value on its grid (0.1 ha here): one step higher fails
+    higher = solve(load_dataset(PHASED, {"farmland.region_floor": limit + 0.2}), backend="highs")
+    assert higher.summary.status.value == "infeasible"

@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from optimizer.data.dataset import Dataset
 from optimizer.data.derived import LIMIT_FAMILIES, M2_PER_HA, divide
@@ -115,6 +117,7 @@ def single_fixes(
 def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -> list:
     """(setting, family, id, search) of every setting in the conflict, in report order."""
     families = {family for family, _ in involved}
+    families |= {base_family(x) for x in families if base_family(x) in EVERY_END}
     sc, lp = f.dataset.scenario, f.lp
     out = []
     rows = (
@@ -166,6 +169,21 @@ def _settings(f: Formulation, involved: set[tuple[str, str]], search: _Search) -
             )
         )
     return out
+
+
+#: Region families whose one scenario limit holds at every period end of a phased plan
+#: (farmland.region_floor: 耕地保有量 is kept all along, MODEL.md §7): its rows at earlier
+#: ends (``farmland_region@2025``) belong to the same setting as the horizon row.
+EVERY_END = ("farmland_region",)
+
+
+def _rows_of_setting(lp: LinearProgram, family: str) -> np.ndarray:
+    """The LP rows one setting of ``family`` limits: the family's own, and for EVERY_END
+    families its period rows too."""
+    names = [family]
+    if family in EVERY_END:
+        names += sorted(n for n in lp.rows if family_end(n) and base_family(n) == family)
+    return np.concatenate([np.asarray(lp.rows[n], dtype=int) for n in names if n in lp.rows])
 
 
 #: The setting of each period row family (``intensity@2025`` → periods.intensity): a
@@ -300,20 +318,44 @@ class _Search:
     # --- the searches -------------------------------------------------------------------
     def extreme_activity(self, family: str, sense: str) -> float | None:
         """The least (``min``) or greatest activity of the one row of ``family`` that every
-        other constraint allows: one LP with that row dropped (None: they cannot hold)."""
+        other constraint allows: one LP with that row dropped (None: they cannot hold).
+
+        A family whose one limit holds at every period end (``EVERY_END``: the region's
+        farmland floor of a phased plan, rows ``farmland_region@2025`` … and
+        ``farmland_region``) has all those rows dropped, and the extreme is the greatest
+        activity that all of them reach at once: max u with each row's activity ≥ u (one
+        LP with the column u added)."""
         lp = self.f.lp
-        r = int(lp.rows[family][0])
+        rows = _rows_of_setting(lp, family)
         constraints = lp.constraints.copy()
-        constraints.loc[r, ["lb", "ub"]] = (-INF, INF)
-        coef = lp.matrix[r].toarray().ravel()
-        relaxed = LinearProgram(
-            lp.variables.assign(obj=coef),
-            constraints,
-            lp.matrix,
-            lp.cols,
-            lp.rows,
-            maximize=sense == "max",
-        )
+        constraints.loc[rows, ["lb", "ub"]] = (-INF, INF)
+        if len(rows) == 1:
+            coef = lp.matrix[int(rows[0])].toarray().ravel()
+            relaxed = LinearProgram(
+                lp.variables.assign(obj=coef),
+                constraints,
+                lp.matrix,
+                lp.cols,
+                lp.rows,
+                maximize=sense == "max",
+            )
+        else:  # max u: activity_t − u ≥ 0 at every end t (min: activity_t − u ≤ 0)
+            assert sense in ("max", "min")
+            constraints.loc[rows, ["lb", "ub"]] = (0.0, INF) if sense == "max" else (-INF, 0.0)
+            n = len(rows)
+            u = sp.csr_matrix((-np.ones(n), (rows, np.zeros(n, dtype=int))), (len(constraints), 1))
+            level = {"family": "extreme", "id": "u", "key": "", "lb": -INF, "ub": INF, "obj": 1.0}
+            variables = pd.concat(
+                [lp.variables.assign(obj=0.0), pd.DataFrame([level])], ignore_index=True
+            )
+            relaxed = LinearProgram(
+                variables,
+                constraints,
+                sp.hstack([lp.matrix, u], format="csr"),
+                lp.cols,
+                lp.rows,
+                maximize=sense == "max",
+            )
         h = load_highs(relaxed)
         if not self.run(h):
             return None
