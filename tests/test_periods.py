@@ -471,3 +471,18 @@ def test_monitoring_replan_holds_what_was_used(tmp_path):
         pools["2035"].quota_pool_ha + unused, rel=1e-9
     )
     assert again.objective < plan.objective  # holding the past costs the optimum
+
+
+def test_an_intensity_reduction_that_the_milestones_replace_is_warned_about():
+    """With [periods] intensity the last milestone is the target-year τ (MODEL.md §7): a
+    different intensity.reduction would do nothing, and the warning says so by key."""
+    phased = REFERENCE.parent / "shanxi-central-periods"
+    changed = load_dataset(phased, {"intensity.reduction": 0.6})
+    (warning,) = [w for w in changed.warnings if w.code == "intensity_superseded"]
+    assert (warning.file, warning.column, warning.value) == (
+        "scenario.toml",
+        "intensity.reduction",
+        "0.6",
+    )
+    assert "last milestone (0.4)" in warning.message
+    assert not [w for w in load_dataset(phased).warnings if w.code == "intensity_superseded"]

@@ -949,6 +949,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "即使村庄建设用地全部复垦，2035年建设用地也至少为 {value} 公顷，而单位GDP建设用地"
         "下降目标只允许 {limit} 公顷：情景将无可行解",
     ),
+    "intensity_superseded": (
+        "is not used: [periods] intensity's last milestone ({last}) is the target-year "
+        "reduction; change that entry instead",
+        "不起作用：[periods] intensity 的最后一个阶段目标（{last}）就是目标年的下降幅度；请改该项",
+    ),
     "region_floor_out_of_reach": (
         "at most {value} ha can stay cultivated in 2035 (the guaranteed minima built, every "
         "reclaimable hectare reclaimed and all reserve land cultivated), below the region's "

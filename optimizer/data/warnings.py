@@ -141,6 +141,29 @@ def dataset_warnings(
     return [
         _dataset_problem(f, scenario)
         for f in found[~found["kind"].isin(COUNTY_CELL)].itertuples(index=False)
+    ] + _superseded_settings(scenario)
+
+
+def _superseded_settings(scenario: Scenario) -> list[Problem]:
+    """A setting that another one replaces, so that a changed value would do nothing:
+    with [periods] intensity, its last milestone is the target-year reduction (MODEL.md
+    §7) and intensity.reduction is not used."""
+    milestones = scenario.periods.intensity
+    tau = float(scenario.intensity.reduction)
+    if milestones is None or float(milestones[-1]) == tau:
+        return []
+    last = fmt(float(milestones[-1]))
+    return [
+        Problem(
+            "scenario.toml",
+            f"is not used: [periods] intensity's last milestone ({last}) is the "
+            "target-year reduction; change that entry instead",
+            column="intensity.reduction",
+            value=fmt(tau),
+            severity=Severity.WARNING,
+            code="intensity_superseded",
+            params={"last": last},
+        )
     ]
 
 
