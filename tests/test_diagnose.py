@@ -535,3 +535,20 @@ def test_an_infeasible_report_carries_no_solver_text(backend, tmp_path, dataset_
     result = runner.invoke(app, [*args, "--set", "quota.total=100", "--set", "linkage.scope=none"])
     assert result.exit_code == 4, result.output
     assert "solver says" not in result.output and "Any one of these" in result.output
+
+
+def test_the_region_floor_cause_states_the_most_land_that_can_stay_cultivated_exactly():
+    """The reference at a 1,700,000 ha floor: the cause, the joint change and the single fix
+    give one number for the most that can stay cultivated (the fix's exact LP value, not
+    the data's bound of 1,642,100 ha from reclaiming everything), and that floor solves."""
+    from optimizer.data.read import load_dataset
+
+    r = solve(load_dataset(REFERENCE, {"farmland.region_floor": 1_700_000}), backend="highs")
+    (fix,) = [x for x in r.summary.diagnosis.single_fixes if x.setting == "farmland.region_floor"]
+    exact = f"at most {fix.limit:,.1f} ha"
+    d = r.diagnosis
+    cause = d[(d["kind"] == "cause") & (d["family"] == "farmland_region")]["message"].iloc[0]
+    change = d[(d["kind"] == "change") & (d["family"] == "farmland_region")]["message"].iloc[0]
+    assert exact in cause and exact in change and "1,642,100" not in cause + change
+    ok = solve(load_dataset(REFERENCE, {"farmland.region_floor": fix.limit}), backend="highs")
+    assert ok.summary.status.value == "optimal"

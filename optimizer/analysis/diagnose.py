@@ -149,11 +149,34 @@ def diagnose_with_fixes(
         if isinstance(a, str) and a
     }
     fixes = single_fixes(f, involved, time_limit_s)
+    found, changes = _exact_floor(found, changes, fixes)
     singles = single_rows(f, fixes)
     frames = [t for t in (found, singles, changes, conflict) if not t.empty]
     if not frames:
         return pd.DataFrame(columns=COLUMNS), fixes
     return pd.concat(frames, ignore_index=True).reindex(columns=[*COLUMNS, *WORDS_COLUMNS]), fixes
+
+
+def _exact_floor(
+    found: pd.DataFrame, changes: pd.DataFrame, fixes: list[Fix]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The region floor's cause, and the joint change that repeats it, with the most land
+    that can stay cultivated as the single fix found it exactly (an LP over every other
+    constraint) instead of the data's upper bound (minima built, everything reclaimed):
+    the diagnosis states one number for it."""
+    exact = [x.limit for x in fixes if x.setting == "farmland.region_floor"]
+    cause = found.index[found["code"] == "cause.region_floor_out_of_reach"] if len(found) else []
+    if not exact or not isinstance(exact[0], float | int) or len(cause) == 0:
+        return found, changes
+    value = f"{float(exact[0]):,.1f}"
+    params = found.at[cause[0], "params"]
+    old, new = f"at most {params['value']} ha", f"at most {value} ha"
+    found, changes = found.copy(), changes.copy()
+    found.at[cause[0], "params"] = {**params, "value": value}
+    for table in (found, changes):
+        rows = table.index[table["family"] == "farmland_region"]
+        table.loc[rows, "message"] = table.loc[rows, "message"].str.replace(old, new, regex=False)
+    return found, changes
 
 
 def single_rows(f: Formulation, fixes: list[Fix]) -> pd.DataFrame:
