@@ -264,6 +264,34 @@ def test_the_bulk_workbook_keeps_odd_cells_as_xlsxwriter_writes_them(
     assert {" lead", "trail ", "a&b<c>", "城区"} <= shown
 
 
+def test_the_bulk_workbook_keeps_gaps_infinities_and_flags_beside_total_rows(
+    reference_result, tmp_path, monkeypatch
+):
+    """The columns ``_bulk_rows`` tells apart with numpy, on a sheet with bold subtotal
+    rows (each row layout its own template): floats with NaN and ±∞, integers,
+    booleans, object columns of flags with gaps or of NaN only, and texts where one
+    holds a newline (not plain as a whole): the same bytes either way."""
+    import copy
+
+    odd = copy.copy(reference_result)
+    counties = reference_result.counties.copy()
+    i = np.arange(len(counties))
+    weight = counties["weight"].to_numpy()
+    counties["weight"] = np.where(i % 3 == 0, np.nan, np.where(i % 7 == 0, -np.inf, weight))
+    counties["next_value"] = np.where(i % 5 == 0, np.inf, counties["next_value"])
+    counties["next_tier"] = i  # integers
+    counties["marginal"] = i % 2 == 0  # booleans
+    flags = [True, None, False, np.nan]
+    counties["flag_with_gaps"] = pd.Series([flags[k % 4] for k in i], dtype=object)
+    counties["not_computed"] = pd.Series([np.nan] * len(i), dtype=object)
+    counties["zone"] = ["two\nlines" if k % 5 == 0 else "urban" for k in i]
+    odd.counties = counties
+    _same_workbook_both_ways(odd, tmp_path, monkeypatch)
+    sheet = openpyxl.load_workbook(tmp_path / "bulk" / "r.xlsx")["counties"]
+    heads = [cell.value for cell in sheet[1]]
+    assert "flag_with_gaps" in heads and "not_computed" in heads
+
+
 def test_the_bulk_workbook_of_a_synthetic_dataset_and_an_infeasible_one(
     tmp_path, monkeypatch, dataset_dir
 ):

@@ -560,6 +560,25 @@ def test_json_text_is_valid_json_without_nan_and_keeps_chinese():
     assert math.isnan(value["gini"])  # the input is not changed
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [None, "\x00landquota: end of item\x00", ["x", "\x00landquota: end of item\x00", "y"]],
+    ids=["plain", "the-marker-as-an-item", "the-marker-inside-an-item"],
+)
+def test_a_long_list_is_written_one_item_per_line_as_each_item_alone(odd):
+    """Long lists are encoded in one call and cut at a marker text: whatever the items
+    hold (the marker itself included), each line is the item as json.dumps writes it."""
+    from optimizer.runs import json_text
+
+    items = [{"id": "甲, b", "v": 1.5, "l": [1, "a, b"]}, 'q"uote, x', None, [], {}] * 6
+    if odd is not None:
+        items[7] = odd
+    lines = to_json({"items": items}).splitlines()[2:-2]
+    assert [line.strip().removesuffix(",") for line in lines] == [
+        json_text._compact(json_safe(item)) for item in items
+    ]
+
+
 @pytest.mark.parametrize("command", ["check", "solve", "explain", "compare"])
 def test_every_command_prints_strict_json(tmp_path, run_dir, dataset_dir, command):
     args = {

@@ -386,8 +386,9 @@ def _lorenz(result: Result, lang: Lang) -> str:
         x, y = lorenz_curve(values, weights)
         if len(x) == 0:
             continue
-        points = " ".join(
-            f"{pad + size * a:.1f},{10 + size * (1 - b):.1f}" for a, b in zip(x, y, strict=True)
+        points = " ".join(  # Python floats: numpy scalars cost 1.6 µs a point (40,000 counties)
+            f"{pad + size * a:.1f},{10 + size * (1 - b):.1f}"
+            for a, b in zip(x.tolist(), y.tolist(), strict=True)
         )
         gini = 1.0 - float(np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])))
         svg.append(f'<polyline class="lorenz" points="{points}" stroke="{colour}"/>')

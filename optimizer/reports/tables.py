@@ -163,10 +163,12 @@ def _in_words(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     out = table.copy()
     if "binding" in out.columns:
         sep = ZH_LIST_SEPARATOR if lang is Lang.ZH else EN_LIST_SEPARATOR
-        out["binding"] = [
-            sep.join(family_name(f, lang) for f in str(text).split(";") if f)
-            for text in out["binding"].fillna("")
-        ]
+        texts = out["binding"].fillna("").tolist()
+        words = {  # each distinct list of families once (40,000 counties, a few dozen lists)
+            text: sep.join(family_name(f, lang) for f in str(text).split(";") if f)
+            for text in dict.fromkeys(texts)
+        }
+        out["binding"] = [words[text] for text in texts]
     if "limited_by" in out.columns:
         words = {
             v: term(f"limit.{v}", lang)

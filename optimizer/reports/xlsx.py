@@ -94,7 +94,7 @@ class Packing:
     """A workbook being zipped into its file on a thread of its own.
 
     Its sheets are written; what is left is XlsxWriter's ``close()``, nearly all of it
-    zlib compression (1.1 s of the township workbook's 3.6 s, 86 MB of XML), which
+    zlib compression (1.4 s of the township workbook's 1.8 s, 86 MB of XML), which
     releases the GIL: the run's CSV, JSON and HTML files are written beside it on the
     other core. ``wait()`` ends it and raises its error, if any; the file is whole only
     after it.
@@ -228,7 +228,8 @@ def _cell_rows(sheet, styles: _Styles, shown: Shown, first: int = 0) -> None:
 
 
 def _bulk_rows(sheet, styles: _Styles, shown: Shown) -> bool:
-    """The data rows as XlsxWriter would write them, built a column at a time; False
+    """The data rows as XlsxWriter would write them, each cell's kind and format told
+    a column at a time, then one template a row layout (``_rows_xml``); False
     (nothing written) where it cannot: XlsxWriter not streaming rows to its file
     (constant_memory) with the internals this was written against, or a text long
     enough for XlsxWriter to truncate (32,767 UTF-16 units).
@@ -238,7 +239,7 @@ def _bulk_rows(sheet, styles: _Styles, shown: Shown) -> bool:
     strings, ``%.16G`` numbers, blanks with their format, booleans, ``∞`` as text), the
     formats get their style indices in the order the cell writer would first use them
     (row by row), and the rows go straight into the worksheet's row file, so a sheet of
-    100,000 cells takes one pass of string joins instead of ~10 XlsxWriter calls a cell.
+    100,000 cells takes one format call a row instead of ~10 XlsxWriter calls a cell.
     """
     table = shown.table
     n = len(table)
@@ -287,9 +288,7 @@ def _bulk_rows(sheet, styles: _Styles, shown: Shown) -> bool:
     xf = [""] * len(formats)  # a format no cell uses gets no index (nor a place in styles.xml)
     for _, _, k in sorted(first_use):
         xf[k] = str(formats[k]._get_xf_index())
-    cells = [_column_cells(sheet, letter, numbers, *rest, xf) for letter, *rest in columns]
-    rows = [f'<row r="{r}">' for r in numbers]
-    sheet.fh.write("".join(["".join(line) + "</row>" for line in zip(rows, *cells, strict=True)]))
+    sheet.fh.write(_rows_xml(columns, numbers, xf, _InlineText(sheet)))
     sheet.previous_row = HEADER_ROWS + n - 1  # these rows are written: nothing pending
     sheet._check_dimensions(HEADER_ROWS + n - 1, len(columns) - 1)
     _cell_rows(sheet, styles, shown, first=n)
@@ -298,6 +297,8 @@ def _bulk_rows(sheet, styles: _Styles, shown: Shown) -> bool:
 
 #: Kinds of a cell in ``_bulk_rows``, as ``_write_cell`` tells them apart.
 _BLANK, _BOOL, _NUMBER, _INF, _TEXT = range(5)
+#: A text (or ∞) that XlsxWriter writes as it is (``_NOT_PLAIN``): ``_rows_xml`` only.
+_PLAIN = 5
 #: Text longer than this (characters) leaves the sheet to XlsxWriter's cell writer, which
 #: truncates at 32,767 UTF-16 units (a character counts 1 or 2).
 TEXT_LIMIT = 32767 // 2
@@ -307,29 +308,63 @@ def _mixed(shown: Shown, c: int) -> bool:
     return shown.units[c] is Unit.MIXED and shown.row_units is not None
 
 
-def _cell_kinds(values: pd.Series) -> tuple[np.ndarray | None, list]:
-    """Per cell its kind and what is written: the float, 1/0, the text (as ``_write_cell``);
-    None where a text is longer than ``TEXT_LIMIT``."""
-    if values.dtype.kind == "f":  # a float column: no per-cell type look-up
-        x = values.to_numpy(dtype=float)
-        kinds = np.where(np.isnan(x), _BLANK, np.where(np.isinf(x), _INF, _NUMBER))
-        payload = [
-            (INFINITY_TEXT if v > 0 else "-" + INFINITY_TEXT) if k == _INF else v
-            for v, k in zip(x.tolist(), kinds.tolist(), strict=True)
-        ]
-        return kinds, payload
+def _cell_kinds(values: pd.Series) -> tuple[np.ndarray | None, np.ndarray | list]:
+    """Per cell its kind and what is written: the float, 1/0, the text (as ``_write_cell``;
+    a blank's is unused); None where a text is longer than ``TEXT_LIMIT``.
+
+    Columns of one type are told apart with numpy (floats, integers, booleans, texts, and
+    object columns holding only floats, booleans or None); any other cell by cell.
+    """
     dtype = values.dtype
+    numpy = isinstance(dtype, np.dtype)  # not a nullable one (pd.NA is written as text)
+    if dtype.kind == "f" or (numpy and dtype.kind in "iu"):  # float() of each, as _write_cell
+        return _float_kinds(values.to_numpy(dtype=float))
+    if numpy and dtype.kind == "b":
+        return np.full(len(values), _BOOL), values.to_numpy(dtype=int)
     if isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan:  # text or NaN only
-        texts = values.to_numpy(dtype=object)
-        if any(len(t) > TEXT_LIMIT for t in dict.fromkeys(texts) if isinstance(t, str)):
-            return None, []
-        missing = values.isna().to_numpy()
-        payload = [None if m else t for t, m in zip(texts, missing.tolist(), strict=True)]
-        return np.where(missing, _BLANK, _TEXT), payload
-    cells = [_cell_kind(value) for value in values.to_numpy(dtype=object)]
-    if any(k == _TEXT and len(v) > TEXT_LIMIT for k, v in cells):
+        return _text_kinds(values.to_numpy(dtype=object), values.isna().to_numpy())
+    cells = values.to_numpy(dtype=object)
+    types = set(map(type, cells))
+    if types <= _FLOAT_OR_NONE:  # e.g. a price range not computed: all NaN
+        return _float_kinds(np.array(cells, dtype=float))  # None → NaN: blank either way
+    if types <= _BOOL_OR_BLANK:  # e.g. ``marginal``: True/False, NaN on subtotal rows
+        missing = pd.isna(cells)  # None and NaN (the only floats, or cell by cell below)
+        if set(map(type, cells[~missing])) <= _BOOL_TYPES:
+            return np.where(missing, _BLANK, _BOOL), cells.astype(bool).astype(int)
+    return _cell_by_cell_kinds(cells)
+
+
+#: Types of an object column told apart with numpy (anything else goes cell by cell).
+_FLOAT_OR_NONE = {float, np.float64, type(None)}
+_BOOL_TYPES = {bool, np.bool_}
+_BOOL_OR_BLANK = _BOOL_TYPES | _FLOAT_OR_NONE
+
+
+def _float_kinds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Floats: NaN blank, ±inf the text ∞ (an object array then), the rest as they are."""
+    infinite = np.isinf(x)
+    kinds = np.where(np.isnan(x), _BLANK, np.where(infinite, _INF, _NUMBER))
+    if not infinite.any():
+        return kinds, x
+    payload = x.astype(object)
+    payload[infinite] = np.where(x[infinite] > 0, INFINITY_TEXT, "-" + INFINITY_TEXT)
+    return kinds, payload
+
+
+def _text_kinds(texts: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """Texts, missing ones blank; None where one is longer than ``TEXT_LIMIT``."""
+    present = texts[~missing]
+    if present.size and max(map(len, present)) > TEXT_LIMIT:
+        return None, texts
+    return np.where(missing, _BLANK, _TEXT), texts
+
+
+def _cell_by_cell_kinds(cells: np.ndarray) -> tuple[np.ndarray | None, list]:
+    """Kinds and payload of a column of mixed types, cell by cell (``_cell_kind``)."""
+    pairs = [_cell_kind(value) for value in cells]
+    if any(k == _TEXT and len(v) > TEXT_LIMIT for k, v in pairs):
         return None, []
-    return np.asarray([k for k, _ in cells], dtype=int), [v for _, v in cells]
+    return np.asarray([k for k, _ in pairs], dtype=int), [v for _, v in pairs]
 
 
 def _cell_kind(value) -> tuple[int, object]:
@@ -368,41 +403,104 @@ def _column_letters(col: int) -> str:
     return letters
 
 
-def _column_cells(sheet, letter, numbers, kinds, payload, fmt_code, xf) -> list[str]:
-    """One column's cells as XlsxWriter's XML, row by row."""
-    inline = _InlineText(sheet)
-    if kinds.size and (kinds == _NUMBER).all() and (fmt_code == fmt_code[0]).all():
-        head = f'"{xf[fmt_code[0]]}"><v>'  # the common case: numbers of one format
-        return [
-            f'<c r="{letter}{r}" s={head}{v:.16G}</v></c>'
-            for r, v in zip(numbers, payload, strict=True)
-        ]
-    if kinds.size and (kinds == _TEXT).all() and (fmt_code == fmt_code[0]).all():
-        texts = {t: inline(t) for t in dict.fromkeys(payload)}  # names repeat (cities)
-        head = f'" s="{xf[fmt_code[0]]}"'
-        return [f'<c r="{letter}{r}{head}{texts[t]}' for r, t in zip(numbers, payload, strict=True)]
-    heads = [
-        f'<c r="{letter}{r}" s="{xf[k]}"' for r, k in zip(numbers, fmt_code.tolist(), strict=True)
-    ]
-    return [
-        head
-        + (
-            f"><v>{value:.16G}</v></c>"
-            if kind == _NUMBER
-            else "/>"
-            if kind == _BLANK
-            else f' t="b"><v>{value}</v></c>'
-            if kind == _BOOL
-            else inline(value)
-        )
-        for head, kind, value in zip(heads, kinds.tolist(), payload, strict=True)
-    ]
+#: A cell's XML after its ``<c r="A3" s="1"``, by kind, as a ``str.format`` field of
+#: argument ``i`` (the cell's value: the float, 1/0, the text or its inline XML); a blank
+#: takes none. XlsxWriter writes numbers with ``%.16G``, which ``{:.16G}`` gives too.
+_CELL_TAILS = {
+    _NUMBER: "><v>{{{i}:.16G}}</v></c>",
+    _BLANK: "/>",
+    _BOOL: ' t="b"><v>{{{i}}}</v></c>',
+    _TEXT: "{{{i}}}",
+    _INF: "{{{i}}}",
+    _PLAIN: ' t="inlineStr"><is><t>{{{i}}}</t></is></c>',
+}
+
+
+def _rows_xml(columns: list, numbers: list[str], xf: list[str], inline: _InlineText) -> str:
+    """The rows' XML, row by row: one ``str.format`` template per distinct row layout
+    (each cell's kind and format), filled with the row number and the row's values.
+
+    Rows of one layout share their template (a county sheet has 2-3 layouts: counties,
+    subtotal rows, counties missing a value), so each row is one C-level format call
+    instead of a string built per cell; any number of layouts works (one template each).
+    """
+    values, layout = [], []
+    width = len(xf)  # a cell's layout: kind × width + format code, one small integer
+    for _, kinds, payload, code in columns:
+        shown, kinds_ = _cell_values(kinds, payload, inline)
+        values.append(shown)
+        layout.append(kinds_ * width + code)
+    layouts, which = _row_layouts(layout)
+    fill = [_row_template(columns, xf, row, width).format for row in layouts]
+    cells = zip(numbers, *values, strict=True)
+    if len(fill) == 1:
+        return "".join([fill[0](*row) for row in cells])
+    return "".join([fill[k](*row) for k, row in zip(which, cells, strict=True)])
+
+
+def _row_layouts(layout: list[np.ndarray]) -> tuple[list[list[int]], list[int]]:
+    """The distinct rows of the per-column ``layout`` arrays, and each row's among them
+    (numbered in order of first use: one dictionary look-up of the row's bytes)."""
+    matrix = np.ascontiguousarray(np.stack(layout, axis=1), dtype=np.int64)
+    ids: dict[bytes, int] = {}
+    which = [ids.setdefault(row, len(ids)) for row in map(bytes, matrix)]
+    return [np.frombuffer(row, dtype=np.int64).tolist() for row in ids], which
+
+
+def _row_template(columns: list, xf: list[str], layout: list[int], width: int) -> str:
+    """One row layout as a ``str.format`` template: ``{0}`` the row number, ``{c+1}``
+    column c's value."""
+    cells = []
+    for c, ((letter, *_), cell) in enumerate(zip(columns, layout, strict=True)):
+        kind, code = divmod(cell, width)
+        cells.append(f'<c r="{letter}{{0}}" s="{xf[code]}"' + _CELL_TAILS[kind].format(i=c + 1))
+    return '<row r="{0}">' + "".join(cells) + "</row>"
+
+
+def _cell_values(kinds: np.ndarray, payload, inline: _InlineText) -> tuple[list, np.ndarray]:
+    """A column's values as its row templates take them, and its kinds for the templates.
+
+    Where every text of the column (∞ included) is plain (``_all_plain``: names,
+    ids, words), the texts go in as they are, in ``_PLAIN`` cells; otherwise each
+    distinct text is made its inline XML once (names repeat: cities).
+    """
+    texts = np.flatnonzero((kinds == _TEXT) | (kinds == _INF))
+    if not texts.size:
+        return (payload.tolist() if isinstance(payload, np.ndarray) else list(payload)), kinds
+    values = np.asarray(payload, dtype=object)
+    shown = values[texts].tolist()
+    if _all_plain(shown):
+        kinds = kinds.copy()
+        kinds[texts] = _PLAIN
+        return values.tolist(), kinds
+    xml = {t: inline(t) for t in dict.fromkeys(shown)}
+    values = values.copy()
+    values[texts] = [xml[t] for t in shown]
+    return values.tolist(), kinds
 
 
 #: Text that XlsxWriter writes as it is: none of its control-character escapes
 #: (``_xHHHH_``, U+FFFE/U+FFFF), XML escapes or whitespace marks apply (one search instead
 #: of its five; anything else takes its own functions).
 _NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+#: ``_NOT_PLAIN`` in three searches over many texts joined by newlines (each is faster
+#: than the alternation, which is tried at every character): the characters, the
+#: escape look-alikes, and whitespace beside a newline (a text's first or last character).
+_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]")
+_ESCAPE_LOOKALIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_EDGE_SPACE = re.compile(r"\n\s")
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """Whether no text of ``texts`` matches ``_NOT_PLAIN`` (False may be a false alarm:
+    a text holding a newline; the texts then take ``_InlineText``)."""
+    lines = "\n" + "\n".join(texts) + "\n"
+    return not (
+        _SPECIAL.search(lines)
+        or _ESCAPE_LOOKALIKE.search(lines)
+        or _EDGE_SPACE.search(lines)  # a text starting with whitespace
+        or _EDGE_SPACE.search(lines[::-1])  # … or ending with it
+    )
 
 
 class _InlineText:
@@ -450,14 +548,16 @@ def _cells_width(values: pd.Series) -> int:
     """Width of a column's widest cell as shown (numbers with thousands separators)."""
     if isinstance(values.dtype, pd.StringDtype):  # parse each distinct text once (ids, names)
         values = pd.Series(pd.unique(values), dtype=values.dtype)
-    numeric = pd.to_numeric(values, errors="coerce")
-    if values.dtype != object and numeric.notna().any():
-        finite = numeric[np.isfinite(numeric)]
-        biggest = float(finite.abs().max()) if len(finite) else 0.0
-        return len(f"-{biggest:,.2f}")
+    if values.dtype != object:  # an object column is measured as text, whatever it holds
+        numeric = pd.to_numeric(values, errors="coerce")
+        if numeric.notna().any():
+            finite = numeric[np.isfinite(numeric)]
+            biggest = float(finite.abs().max()) if len(finite) else 0.0
+            return len(f"-{biggest:,.2f}")
     texts = pd.unique(values.dropna().astype(str))  # names repeat (cities): measure each once
     widest = 0  # longest first; a text of n characters is at most 2n wide
-    for text in sorted(texts, key=len, reverse=True):
+    # as a list: sorting a pandas string array fetches each item through pandas
+    for text in sorted(np.asarray(texts, dtype=object).tolist(), key=len, reverse=True):
         if 2 * len(text) <= widest:
             break
         widest = max(widest, display_width(text))
