@@ -335,3 +335,21 @@ def test_a_failing_price_job_raises_its_error_in_the_caller(reference, monkeypat
     job = prices.PriceJob(reference[1].formulation)
     with pytest.raises(RuntimeError, match="re-solve failed"):
         job.result()
+
+
+def test_rows_dealt_over_two_models_give_the_table_of_one(monkeypatch):
+    """The rows' probes dealt over two HiGHS models on two threads give exactly the rates
+    and limits of one model probing every row in turn (each row starts from the optimum's
+    basis, whichever model takes it), on a phased plan with nine priced rows."""
+    import optimizer.analysis.prices as prices
+    from optimizer.formulation.build import build
+
+    f = build(load_dataset(REFERENCE.parent / "shanxi-central-periods"))
+    x = solve(f.dataset, backend="highs", solver="simplex", tie_break_method="none").solution.x
+    monkeypatch.setattr(prices, "PROBE_MODELS", 1)
+    one = prices.unique_prices(f, x)
+    monkeypatch.setattr(prices, "PROBE_MODELS", 2)
+    assert len(prices._loaded(f)) == 2
+    two = prices.PriceJob(f, x).result()
+    assert len(one) == 9
+    pd.testing.assert_frame_equal(two, one, check_exact=True)

@@ -56,6 +56,9 @@ if TYPE_CHECKING:  # highspy is imported when prices are computed, as backends a
 UNIQUE_PRICE_ROWS = (*REGION_TARGETS, "group_min", "group_max")
 #: Columns a unique-price table adds to marginals.csv, in this order.
 PRICE_COLUMNS = ("gain_per_unit", "gain_holds_to", "loss_per_unit", "loss_holds_to")
+#: HiGHS models the rows' probes are dealt over, each on its own thread (two cores: 0.64 →
+#: 0.42 s at national scale, alone; docs/performance.md "Unique prices on two models").
+PROBE_MODELS = 2
 #: Unique prices are computed for LPs below this many columns (the size from which the
 #: default solver is interior point). Above it, dual simplex needs minutes where interior
 #: point needs 20 s (township scale: one re-solve with the pool dropped took 155 s), so
@@ -153,8 +156,8 @@ class PriceJob:
 
     The re-solves are HiGHS's (it releases the GIL), so the tie-break and the tables of a
     solve run beside them on a second core: ``result()`` waits for the table. The HiGHS
-    instance is made here, on the caller's thread (its constructor silences stdout for
-    a moment); the thread is a daemon, so Ctrl-C never waits for it (the command line
+    models are made here, on the caller's thread (their constructor silences stdout for
+    a moment); the threads are daemons, so Ctrl-C never waits for them (the command line
     then ends at once: ``solve_left_running``).
     """
 
@@ -163,17 +166,19 @@ class PriceJob:
 
         self._table: pd.DataFrame | None = None
         self._error: BaseException | None = None
-        h = _loaded(f)
+        models = _loaded(f)
         self._thread = threading.Thread(
-            target=self._run, args=(f, start, h), name="unique-prices", daemon=True
+            target=self._run, args=(f, start, models), name="unique-prices", daemon=True
         )
         from optimizer.solvers.highs import run_beside
 
         run_beside(self._thread)  # Ctrl-C meanwhile ends the command without C++ clean-up
 
-    def _run(self, f: Formulation, start: np.ndarray | None, h: highspy.Highs | None) -> None:
+    def _run(
+        self, f: Formulation, start: np.ndarray | None, models: list[highspy.Highs] | None
+    ) -> None:
         try:
-            self._table = unique_prices(f, start, loaded=h)
+            self._table = unique_prices(f, start, loaded=models)
         except BaseException as error:  # handed to the caller by result()
             self._error = error
 
@@ -186,18 +191,22 @@ class PriceJob:
         return self._table
 
 
-def _loaded(f: Formulation) -> highspy.Highs | None:
-    """A HiGHS dual simplex holding ``f``'s LP, or None where no rates are computed."""
+def _loaded(f: Formulation) -> list[highspy.Highs] | None:
+    """HiGHS dual simplex models holding ``f``'s LP, one per thread the probes are dealt
+    over (``PROBE_MODELS``, fewer with fewer rows), or None where no rates are computed.
+    Made on the caller's thread: HiGHS's constructor silences stdout for a moment."""
     lp = f.lp
-    if lp.shape[1] >= MAX_COLUMNS or not priced_families(lp):
+    families = priced_families(lp)
+    if lp.shape[1] >= MAX_COLUMNS or not families:
         return None
     from optimizer.solvers.highs import load_highs
 
-    return load_highs(lp, solver="simplex")
+    rows = sum(len(lp.rows[family]) for family in families)
+    return [load_highs(lp, solver="simplex") for _ in range(min(PROBE_MODELS, rows))]
 
 
 def unique_prices(
-    f: Formulation, start: np.ndarray | None = None, loaded: highspy.Highs | None = None
+    f: Formulation, start: np.ndarray | None = None, loaded: list[highspy.Highs] | None = None
 ) -> pd.DataFrame:
     """Per row of ``priced_families``: family, id and the four ``PRICE_COLUMNS``.
 
@@ -206,14 +215,16 @@ def unique_prices(
     end alike: the cumulative stock of §7 starts from the same 2020 stock). A limit that
     cannot be tightened at all without making the plan infeasible has loss ∞. Empty
     (NaN in marginals.csv) from ``MAX_COLUMNS`` LP columns up. ``start``: an optimal
-    plan to start from; ``loaded``: ``_loaded(f)``, made already (``PriceJob``).
+    plan to start from; ``loaded``: ``_loaded(f)``, made already (``PriceJob``). The
+    rows are dealt over those models, each on its own thread (``_split_over``).
     """
     lp = f.lp
     families = priced_families(lp)
     columns = ["family", "id", *PRICE_COLUMNS]
-    h = loaded if loaded is not None else _loaded(f)
-    if h is None:
+    models = loaded if loaded is not None else _loaded(f)
+    if models is None:
         return pd.DataFrame(columns=columns)
+    h = models[0]
     from highspy import HighsModelStatus
 
     from optimizer.solvers.highs import start_from
@@ -229,29 +240,21 @@ def unique_prices(
     lb, ub = lp.row_lb, lp.row_ub
     ids = lp.constraints["id"].to_numpy()
     relax_room, tighten_room = _rooms(h, lb, ub)
-    records = []
-    for family in families:
-        offset = _offset(f, family)
-        for row in lp.rows[family]:
-            probe = _RowProbe(h, lp, int(row), basis0)
-            limit = (ub[row] if probe.upper else lb[row]) + offset
-            scale = max(1.0, abs(limit))
-            base = probe.at_optimum(z0, float(duals0[row]))
-            gain, gain_end = _relax_side(probe, base, scale, relax_room[row])
-            probe.restore()
-            loss, loss_end = _tighten_side(probe, base, scale, tighten_room[row])
-            probe.restore()
-            sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
-            records.append(
-                (
-                    family,
-                    ids[row],
-                    gain,
-                    limit + sign * gain_end,
-                    -loss,
-                    limit - sign * loss_end,
-                )
-            )
+    rows = [(family, int(row)) for family in families for row in lp.rows[family]]
+
+    def rates(model: highspy.Highs, family: str, row: int) -> tuple:
+        probe = _RowProbe(model, lp, row, basis0)
+        limit = (ub[row] if probe.upper else lb[row]) + _offset(f, family)
+        scale = max(1.0, abs(limit))
+        base = probe.at_optimum(z0, float(duals0[row]))
+        gain, gain_end = _relax_side(probe, base, scale, relax_room[row])
+        probe.restore()
+        loss, loss_end = _tighten_side(probe, base, scale, tighten_room[row])
+        probe.restore()
+        sign = 1.0 if probe.upper else -1.0  # which way relaxing moves the limit
+        return (family, ids[row], gain, limit + sign * gain_end, -loss, limit - sign * loss_end)
+
+    records = _split_over(models, basis0, rows, rates)
     table = pd.DataFrame.from_records(records, columns=columns)
     for column in PRICE_COLUMNS:
         table[column] = table[column].astype(float) + 0.0  # no −0
@@ -260,6 +263,48 @@ def unique_prices(
     for column in ("gain_holds_to", "loss_holds_to"):  # as marginals.csv keeps them
         table[column] = table[column].round(HOLDS_DECIMALS) + 0.0
     return table
+
+
+def _split_over(
+    models: list[highspy.Highs],
+    basis: highspy.HighsBasis,
+    rows: list[tuple[str, int]],
+    rates: Callable[[highspy.Highs, str, int], tuple],
+) -> list[tuple]:
+    """``rates(model, family, row)`` of every row, the rows dealt to the models in turn
+    (row k to model k mod n: fixed, so a row always takes the same model's arithmetic),
+    each model on a thread of its own; the records in the order of ``rows``.
+
+    Every row's probes start from ``basis`` and end there (``_RowProbe.restore``), so a
+    row's rates do not depend on the rows probed before it on its model. The models are
+    separate HiGHS instances running serial dual simplex: they share nothing."""
+    import threading
+
+    from optimizer.solvers.highs import run_beside
+
+    records: list[tuple | None] = [None] * len(rows)
+    errors: list[BaseException] = []
+
+    def deal(k: int) -> None:
+        try:
+            models[k].setBasis(basis)
+            for i in range(k, len(rows), len(models)):
+                records[i] = rates(models[k], *rows[i])
+        except BaseException as error:  # raised in the caller below
+            errors.append(error)
+
+    others = [
+        threading.Thread(target=deal, args=(k,), name=f"unique-prices-{k}", daemon=True)
+        for k in range(1, len(models))
+    ]
+    for thread in others:
+        run_beside(thread)  # Ctrl-C meanwhile ends the command without C++ clean-up
+    deal(0)
+    for thread in others:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [r for r in records if r is not None]
 
 
 def _rooms(h: highspy.Highs, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
